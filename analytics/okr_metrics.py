@@ -1,0 +1,170 @@
+"""Key-result and objective metrics as of a date (METRICS.md, "OKR metrics").
+
+Directions: ``increase`` and ``decrease`` measure the way from start to target, so a decreasing
+KR ("answer within 4 hours", from 9 to 4) progresses as its value falls. ``stay_above`` /
+``stay_below`` hold a line, ``milestone`` is done or not.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+KR_FIELDS = [
+    "kr_id", "team", "cycle", "objective_id", "key_result", "kr_type", "unit", "start_value", "target_value",
+    "weight", "cycle_start", "cycle_end", "current_value", "last_checkin", "days_since_checkin", "progress",
+    "expected_progress", "status", "forecast_value", "forecast_progress", "confidence", "stale", "checkins",
+]
+OBJECTIVE_FIELDS = [
+    "team", "cycle", "objective_id", "objective", "okr_type", "parent", "key_results", "key_results_achieved",
+    "score", "achieved", "grade", "grade_band",
+]
+STATUSES = ("achieved", "on_track", "behind", "at_risk", "not_started")
+
+
+def progress(value: float, start: float, target: float, kr_type: str) -> float:
+    """Raw progress of a value: may be below 0 or above 1 for increase/decrease."""
+    if value is None or pd.isna(value):
+        return np.nan
+    if kr_type in ("increase", "decrease"):
+        return (value - start) / (target - start)
+    if kr_type == "stay_above":
+        return 1.0 if value >= target else 0.0
+    if kr_type == "stay_below":
+        return 1.0 if value <= target else 0.0
+    if kr_type == "milestone":
+        return 1.0 if value >= target else 0.0
+    raise ValueError(f"unknown kr_type {kr_type!r}")
+
+
+def _days(a, b) -> float:
+    return (pd.Timestamp(b) - pd.Timestamp(a)) / pd.Timedelta(days=1)
+
+
+def expected_progress(as_of, cycle_start, cycle_end, plan: pd.DataFrame | None = None,
+                      start: float | None = None, target: float | None = None) -> float:
+    """Share of the way the KR should have gone by ``as_of``: linear over the cycle, or along a plan.
+
+    A plan is dated checkpoints (``date``, ``planned_value``); between them the expectation is
+    linear, before the first it runs from (cycle start, start value), after the last to
+    (cycle end, target value).
+    """
+    as_of, t0, t1 = pd.Timestamp(as_of), pd.Timestamp(cycle_start), pd.Timestamp(cycle_end)
+    if plan is None or plan.empty or start is None or target is None or target == start:
+        span = _days(t0, t1)
+        return float(np.clip(_days(t0, as_of) / span, 0, 1)) if span > 0 else 1.0
+    points = plan.sort_values("date")
+    xs = [_days(t0, d) for d in points["date"]]
+    ys = [(v - start) / (target - start) for v in points["planned_value"]]
+    if not xs or xs[0] > 0:
+        xs, ys = [0.0, *xs], [0.0, *ys]
+    end = _days(t0, t1)
+    if xs[-1] < end:
+        xs, ys = [*xs, end], [*ys, 1.0]
+    return float(np.clip(np.interp(_days(t0, as_of), xs, ys), 0, 1))
+
+
+def status(progress_value: float, expected: float, has_checkin: bool, behind_gap: float = 0.25) -> str:
+    if not has_checkin:
+        return "not_started"
+    if progress_value >= 1:
+        return "achieved"
+    gap = expected - float(np.clip(progress_value, 0, 1))
+    if gap <= 0:
+        return "on_track"
+    return "behind" if gap <= behind_gap else "at_risk"
+
+
+def forecast_value(checkins: pd.DataFrame, cycle_start, cycle_end, start: float) -> float:
+    """Value at cycle end from a least-squares line through the cycle's check-ins (3 or more),
+    else through (cycle start, start value) and the latest check-in; NaN without a check-in."""
+    if checkins.empty:
+        return np.nan
+    t0, t1 = pd.Timestamp(cycle_start), pd.Timestamp(cycle_end)
+    x = np.array([_days(t0, d) for d in checkins["date"]])
+    y = checkins["value"].astype(float).to_numpy()
+    end = _days(t0, t1)
+    if len(x) >= 3 and np.ptp(x) > 0:
+        slope, intercept = np.polyfit(x, y, 1)
+        return float(slope * end + intercept)
+    latest_x, latest_y = x[-1], y[-1]
+    if latest_x <= 0:
+        return float(latest_y)
+    return float(start + (latest_y - start) / latest_x * end)
+
+
+def key_result_status(key_results: pd.DataFrame, cycles: pd.DataFrame, checkins: pd.DataFrame,
+                      plans: pd.DataFrame | None = None, *, as_of: date, behind_gap: float = 0.25,
+                      stale_days: int = 14) -> pd.DataFrame:
+    """One row per key result with every METRICS.md KR field as of ``as_of``."""
+    if key_results.empty:
+        return pd.DataFrame(columns=KR_FIELDS)
+    as_of = pd.Timestamp(as_of)
+    frame = key_results.merge(cycles[["team", "cycle", "cycle_start", "cycle_end"]], on=["team", "cycle"], how="left")
+    checkins = checkins.assign(date=pd.to_datetime(checkins["date"])) if not checkins.empty else \
+        pd.DataFrame(columns=["kr_id", "date", "value", "confidence", "comment"])
+    by_kr = {kr: group.sort_values("date") for kr, group in checkins.groupby("kr_id")}
+    plan_by_kr = {kr: group.assign(date=pd.to_datetime(group["date"]))
+                  for kr, group in plans.groupby("kr_id")} if plans is not None and not plans.empty else {}
+    rows = []
+    for kr in frame.itertuples(index=False):
+        t0, t1 = pd.Timestamp(kr.cycle_start), pd.Timestamp(kr.cycle_end)
+        start, target = float(kr.start_value), float(kr.target_value)
+        history = by_kr.get(kr.kr_id, checkins.iloc[0:0])
+        history = history[history["date"] <= as_of]
+        has_checkin = not history.empty
+        current = float(history["value"].iloc[-1]) if has_checkin else start
+        last = history["date"].iloc[-1] if has_checkin else pd.NaT
+        raw = progress(current, start, target, kr.kr_type)
+        expected = expected_progress(as_of, t0, t1, plan_by_kr.get(kr.kr_id), start, target)
+        in_cycle = history[(history["date"] >= t0) & (history["date"] <= t1)]
+        fc_value = forecast_value(in_cycle if not in_cycle.empty else history, t0, t1, start) if has_checkin else np.nan
+        confidences = history["confidence"].dropna() if has_checkin else pd.Series(dtype=float)
+        running = t0 <= as_of <= t1
+        reference = last if has_checkin else t0
+        rows.append({
+            **{k: getattr(kr, k) for k in ("kr_id", "team", "cycle", "objective_id", "key_result", "kr_type",
+                                            "unit", "start_value", "target_value", "weight")},
+            "cycle_start": t0, "cycle_end": t1, "current_value": current, "last_checkin": last,
+            "days_since_checkin": float(_days(last, as_of)) if has_checkin else np.nan,
+            "progress": raw, "expected_progress": expected,
+            "status": status(raw, expected, has_checkin, behind_gap),
+            "forecast_value": fc_value,
+            "forecast_progress": progress(fc_value, start, target, kr.kr_type) if has_checkin else np.nan,
+            "confidence": float(confidences.iloc[-1]) if len(confidences) else np.nan,
+            "stale": bool(running and _days(reference, as_of) > stale_days),
+            "checkins": len(history),
+        })
+    return pd.DataFrame(rows, columns=KR_FIELDS)
+
+
+def grade_band(grade: float, okr_type: str) -> str:
+    """red / yellow / green. Aspirational: < 0.4 red, 0.4–0.6 yellow, ≥ 0.7 green.
+    Committed objectives are expected to reach 1.0: green only then, yellow from 0.7, else red."""
+    if pd.isna(grade):
+        return None
+    if okr_type == "committed":
+        return "green" if grade >= 1.0 else "yellow" if grade >= 0.7 else "red"
+    return "green" if grade >= 0.7 else "yellow" if grade >= 0.4 else "red"
+
+
+def objective_scores(kr_status: pd.DataFrame, objectives: pd.DataFrame) -> pd.DataFrame:
+    """Score = Σ w·clamp(progress) / Σ w; achieved only when every key result is achieved."""
+    rows = []
+    for objective in objectives.itertuples(index=False):
+        krs = kr_status[(kr_status["team"] == objective.team) & (kr_status["cycle"] == objective.cycle)
+                        & (kr_status["objective_id"] == objective.objective_id)]
+        weights = krs["weight"].astype(float)
+        clamped = krs["progress"].astype(float).clip(0, 1).fillna(0)
+        score = float((weights * clamped).sum() / weights.sum()) if len(krs) and weights.sum() > 0 else np.nan
+        grade = float(np.round(score + 1e-9, 1)) if not np.isnan(score) else np.nan
+        achieved_count = int((krs["status"] == "achieved").sum())
+        rows.append({
+            "team": objective.team, "cycle": objective.cycle, "objective_id": objective.objective_id,
+            "objective": objective.objective, "okr_type": objective.okr_type, "parent": objective.parent,
+            "key_results": len(krs), "key_results_achieved": achieved_count,
+            "score": score, "achieved": bool(len(krs)) and achieved_count == len(krs),
+            "grade": grade, "grade_band": grade_band(grade, objective.okr_type),
+        })
+    return pd.DataFrame(rows, columns=OBJECTIVE_FIELDS)

@@ -1,0 +1,145 @@
+"""Reading an uploaded CSV as people's tools write it: any of , ; tab, UTF-8 with or without BOM,
+Windows code pages, CRLF, quoted multi-line cells. The header row is read by us, so repeated
+column names stay apart and nothing is renamed behind the user's back."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from data.errors import ImportFailed, Problem
+
+DELIMITERS = (",", ";", "\t")
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+_BINARY_SIGNATURES = (
+    (b"PK\x03\x04", "an Excel workbook or another zip file. Save it from Excel as 'CSV UTF-8'"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls). Save it from Excel as 'CSV UTF-8'"),
+    (b"%PDF", "a PDF document, not a CSV export"),
+    (b"\x89PNG", "a PNG image, not a CSV export"),
+    (b"\xff\xd8\xff", "a JPEG image, not a CSV export"),
+)
+
+
+@dataclass
+class RawTable:
+    """A CSV split into cells, every data row with the row number a spreadsheet would show."""
+
+    file: str
+    header: list[str]
+    rows: list[list[str]]
+    row_numbers: list[int]
+    delimiter: str
+    encoding: str
+    notes: list[str] = field(default_factory=list)
+
+
+def decode(name: str, content: bytes) -> tuple[str, str, list[str]]:
+    """Text, encoding name and notes for the user (a fallback encoding is always announced)."""
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return content.decode("utf-16"), "utf-16", []
+    try:
+        return content.decode("utf-8-sig"), "utf-8", []
+    except UnicodeDecodeError as exc:
+        bad = content[exc.start:exc.start + 1].hex()
+        for fallback in ("cp1252", "latin-1"):
+            try:
+                text = content.decode(fallback)
+            except UnicodeDecodeError:
+                continue
+            line = content[:exc.start].count(b"\n") + 1
+            note = (f"{name}: not valid UTF-8 (byte 0x{bad} on line {line}); read as {fallback} "
+                    "(Windows/Excel encoding). Check umlauts in the preview; save as 'CSV UTF-8' to avoid this.")
+            return text, fallback, [note]
+    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the header line into the most cells (quotes respected)."""
+    first_line = text.split("\n", 1)[0]
+    counts = {}
+    for delimiter in DELIMITERS:
+        try:
+            counts[delimiter] = len(next(csv.reader([first_line], delimiter=delimiter)))
+        except (csv.Error, StopIteration):
+            counts[delimiter] = 1
+    return max(DELIMITERS, key=lambda d: counts[d])
+
+
+def read_csv(name: str, content: bytes, *, max_bytes: int, max_rows: int) -> RawTable:
+    """Split an upload into header and rows or raise ImportFailed naming file, row and column."""
+    if len(content) > max_bytes:
+        raise ImportFailed("File too large", [Problem(
+            name, None, None,
+            f"The file is {len(content) / 2**20:.1f} MiB; the limit is {max_bytes / 2**20:.0f} MiB "
+            "(setting DASHBOARD_MAX_UPLOAD_MB). Split the export into smaller files and upload them together.")])
+    if not content.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise ImportFailed("Empty file", [Problem(name, None, None, "The file is empty. Export again with at least a header row and one data row.")])
+    for signature, what in _BINARY_SIGNATURES:
+        if content.startswith(signature):
+            raise ImportFailed("Not a CSV file", [Problem(name, None, None, f"This is not a CSV file: it looks like {what}.")])
+    if b"\x00" in content[:4096] and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ImportFailed("Not a CSV file", [Problem(name, None, None, "This is not a CSV file: it contains binary data. Upload a CSV export.")])
+
+    text, encoding, notes = decode(name, content)
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    records: list[list[str]] = []
+    try:
+        for record in reader:
+            records.append(record)
+            if len(records) > max_rows + 1:
+                raise ImportFailed("Too many rows", [Problem(
+                    name, None, None,
+                    f"The file has more than {max_rows:,} data rows (setting DASHBOARD_MAX_ROWS). "
+                    "Split it into smaller files and upload them together.")])
+    except csv.Error as exc:
+        raise ImportFailed("Unreadable CSV", [Problem(
+            name, len(records) + 1, None, f"The CSV cannot be read here ({exc}). Check for an unclosed quote.")]) from None
+
+    if not records:
+        raise ImportFailed("Empty file", [Problem(name, None, None, "The file is empty.")])
+    header = [cell.strip().lstrip("\ufeff") for cell in records[0]]
+    problems: list[Problem] = []
+    rows: list[list[str]] = []
+    row_numbers: list[int] = []
+    width = len(header)
+    while width > 1 and header[width - 1] == "":
+        width -= 1  # trailing separators after the last header (an Excel habit)
+    for index, record in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) > width and not any(cell.strip() for cell in record[width:]):
+            record = record[:width]
+        if len(record) != width:
+            hint = ("an unquoted delimiter inside a value? Put such values in double quotes"
+                    if len(record) > width else "a line break or a missing separator?")
+            problems.append(Problem(
+                name, index, None,
+                f"This row has {len(record)} cells but the header has {width} ({hint})."))
+            if len(problems) >= 50:
+                break
+            continue
+        rows.append(record)
+        row_numbers.append(index)
+    header = header[:width]
+    if problems:
+        raise ImportFailed("Rows with the wrong number of cells", problems)
+    for position, column in enumerate(header, start=1):
+        if column == "" and any(row[position - 1].strip() for row in rows):
+            problems.append(Problem(name, 1, f"#{position}", "This column has values but no name in the header row. Give it a name."))
+    if problems:
+        raise ImportFailed("Unnamed columns", problems)
+    if not rows:
+        if width == 1 and delimiter == ",":
+            message = "Only one column was found: is the file separated by something other than , ; or tab?"
+        else:
+            message = "The file has a header row but no data rows."
+        raise ImportFailed("No data rows", [Problem(name, None, None, message)])
+    if width == 1:
+        raise ImportFailed("Wrong delimiter", [Problem(
+            name, 1, header[0][:60],
+            "Only one column was found: the file is not separated by comma, semicolon or tab. "
+            "Export it again as CSV.")])
+    notes = notes + ([f"{name}: separated by {_DELIMITER_NAMES[delimiter]}."] if delimiter != "," else [])
+    return RawTable(name, header, rows, row_numbers, delimiter, encoding, notes)

@@ -1,0 +1,152 @@
+"""The stored tables and their numbered migrations.
+
+Every data table is versioned: an import never overwrites a row. It marks the current version as
+superseded by itself and inserts the new one, so undo can restore exactly what was there. The
+columns ``import_id`` (who wrote this version) and ``superseded_by`` (who replaced it) carry that
+history; the current state is every row whose ``superseded_by`` is null.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    key: tuple[str, ...]
+    columns: tuple[tuple[str, str], ...]  # (name, SQL type) of every column but the history ones
+
+    @property
+    def names(self) -> list[str]:
+        return [name for name, _ in self.columns]
+
+    @property
+    def values(self) -> list[str]:
+        return [name for name in self.names if name not in self.key]
+
+
+TABLES: dict[str, Table] = {t.name: t for t in (
+    Table("teams", ("team",), (("team", "VARCHAR"), ("unit", "VARCHAR"))),
+    Table("sprints", ("team", "sprint"), (
+        ("team", "VARCHAR"), ("sprint", "VARCHAR"), ("start_date", "DATE"), ("end_date", "DATE"),
+        ("goal", "VARCHAR"), ("sprint_type", "VARCHAR"), ("committed", "DOUBLE"), ("completed", "DOUBLE"),
+        ("added", "DOUBLE"), ("removed", "DOUBLE"), ("key_results", "VARCHAR"), ("commitment_basis", "VARCHAR"))),
+    Table("sprint_items", ("team", "sprint", "item_key"), (
+        ("team", "VARCHAR"), ("sprint", "VARCHAR"), ("item_key", "VARCHAR"), ("title", "VARCHAR"),
+        ("item_type", "VARCHAR"), ("estimate", "DOUBLE"), ("committed_at_start", "BOOLEAN"),
+        ("added_on", "DATE"), ("removed", "BOOLEAN"), ("done", "BOOLEAN"), ("done_on", "DATE"),
+        ("key_result", "VARCHAR"))),
+    Table("cycles", ("team", "cycle"), (
+        ("team", "VARCHAR"), ("cycle", "VARCHAR"), ("cycle_start", "DATE"), ("cycle_end", "DATE"))),
+    Table("objectives", ("team", "cycle", "objective_id"), (
+        ("team", "VARCHAR"), ("cycle", "VARCHAR"), ("objective_id", "VARCHAR"), ("objective", "VARCHAR"),
+        ("okr_type", "VARCHAR"), ("parent", "VARCHAR"))),
+    Table("key_results", ("kr_id",), (
+        ("kr_id", "VARCHAR"), ("team", "VARCHAR"), ("cycle", "VARCHAR"), ("objective_id", "VARCHAR"),
+        ("key_result", "VARCHAR"), ("kr_type", "VARCHAR"), ("unit", "VARCHAR"), ("start_value", "DOUBLE"),
+        ("target_value", "DOUBLE"), ("weight", "DOUBLE"))),
+    Table("checkins", ("kr_id", "date"), (
+        ("kr_id", "VARCHAR"), ("date", "DATE"), ("value", "DOUBLE"), ("confidence", "DOUBLE"),
+        ("comment", "VARCHAR"))),
+    Table("kr_plans", ("kr_id", "date"), (
+        ("kr_id", "VARCHAR"), ("date", "DATE"), ("planned_value", "DOUBLE"))),
+    Table("retro_actions", ("team", "sprint", "action"), (
+        ("team", "VARCHAR"), ("sprint", "VARCHAR"), ("action", "VARCHAR"), ("owner", "VARCHAR"),
+        ("status", "VARCHAR"), ("done_sprint", "VARCHAR"))),
+)}
+
+
+# Numbered migrations: each is applied once, in order, inside one transaction, and recorded in
+# schema_version. Never edit a released migration; add the next number (and keep TABLES in step).
+MIGRATIONS: list[tuple[int, list[str]]] = [
+    (1, [
+        "CREATE SEQUENCE IF NOT EXISTS import_ids START 1",
+        """CREATE TABLE IF NOT EXISTS imports (
+               import_id BIGINT PRIMARY KEY, imported_at TIMESTAMP NOT NULL,
+               source VARCHAR NOT NULL, undone_at TIMESTAMP)""",
+        """CREATE TABLE IF NOT EXISTS import_files (
+               import_id BIGINT NOT NULL, file_name VARCHAR NOT NULL, content_hash VARCHAR NOT NULL,
+               kind VARCHAR NOT NULL, source VARCHAR NOT NULL, rows INTEGER NOT NULL,
+               inserted INTEGER NOT NULL, updated INTEGER NOT NULL, unchanged INTEGER NOT NULL)""",
+        """CREATE TABLE IF NOT EXISTS teams (
+               team VARCHAR,
+               unit VARCHAR,
+               import_id BIGINT NOT NULL, superseded_by BIGINT)""",
+        """CREATE TABLE IF NOT EXISTS sprints (
+               team VARCHAR,
+               sprint VARCHAR,
+               start_date DATE,
+               end_date DATE,
+               goal VARCHAR,
+               sprint_type VARCHAR,
+               committed DOUBLE,
+               completed DOUBLE,
+               added DOUBLE,
+               removed DOUBLE,
+               key_results VARCHAR,
+               commitment_basis VARCHAR,
+               import_id BIGINT NOT NULL, superseded_by BIGINT)""",
+        """CREATE TABLE IF NOT EXISTS sprint_items (
+               team VARCHAR,
+               sprint VARCHAR,
+               item_key VARCHAR,
+               title VARCHAR,
+               item_type VARCHAR,
+               estimate DOUBLE,
+               committed_at_start BOOLEAN,
+               added_on DATE,
+               removed BOOLEAN,
+               done BOOLEAN,
+               done_on DATE,
+               key_result VARCHAR,
+               import_id BIGINT NOT NULL, superseded_by BIGINT)""",
+        """CREATE TABLE IF NOT EXISTS cycles (
+               team VARCHAR,
+               cycle VARCHAR,
+               cycle_start DATE,
+               cycle_end DATE,
+               import_id BIGINT NOT NULL, superseded_by BIGINT)""",
+        """CREATE TABLE IF NOT EXISTS objectives (
+               team VARCHAR,
+               cycle VARCHAR,
+               objective_id VARCHAR,
+               objective VARCHAR,
+               okr_type VARCHAR,
+               parent VARCHAR,
+               import_id BIGINT NOT NULL, superseded_by BIGINT)""",
+        """CREATE TABLE IF NOT EXISTS key_results (
+               kr_id VARCHAR,
+               team VARCHAR,
+               cycle VARCHAR,
+               objective_id VARCHAR,
+               key_result VARCHAR,
+               kr_type VARCHAR,
+               unit VARCHAR,
+               start_value DOUBLE,
+               target_value DOUBLE,
+               weight DOUBLE,
+               import_id BIGINT NOT NULL, superseded_by BIGINT)""",
+        """CREATE TABLE IF NOT EXISTS checkins (
+               kr_id VARCHAR,
+               date DATE,
+               value DOUBLE,
+               confidence DOUBLE,
+               comment VARCHAR,
+               import_id BIGINT NOT NULL, superseded_by BIGINT)""",
+        """CREATE TABLE IF NOT EXISTS kr_plans (
+               kr_id VARCHAR,
+               date DATE,
+               planned_value DOUBLE,
+               import_id BIGINT NOT NULL, superseded_by BIGINT)""",
+        """CREATE TABLE IF NOT EXISTS retro_actions (
+               team VARCHAR,
+               sprint VARCHAR,
+               action VARCHAR,
+               owner VARCHAR,
+               status VARCHAR,
+               done_sprint VARCHAR,
+               import_id BIGINT NOT NULL, superseded_by BIGINT)""",
+    ]),
+]
+
+SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -1,0 +1,438 @@
+"""Our own CSV templates: their columns in English and German, and how a file becomes canonical
+frames for the store. A template file may come with English or German headers, in any column
+order; unknown columns are reported and ignored."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from data import values
+from data.csvfile import RawTable
+from data.errors import ImportFailed, Problem
+
+OKR_TYPES = {"committed": "committed", "aspirational": "aspirational", "verbindlich": "committed",
+             "zugesagt": "committed", "ambitioniert": "aspirational", "ehrgeizig": "aspirational",
+             "moonshot": "aspirational", "stretch": "aspirational"}
+KR_TYPES = {"increase": "increase", "decrease": "decrease", "stay_above": "stay_above",
+            "stay_below": "stay_below", "milestone": "milestone",
+            "higher": "increase", "up": "increase", "steigern": "increase", "erhoehen": "increase",
+            "lower": "decrease", "down": "decrease", "senken": "decrease", "reduzieren": "decrease",
+            "at_least": "stay_above", "min": "stay_above", "mindestens": "stay_above", "halten_ueber": "stay_above",
+            "at_most": "stay_below", "max": "stay_below", "hoechstens": "stay_below", "halten_unter": "stay_below",
+            "meilenstein": "milestone", "binary": "milestone"}
+ACTION_STATUSES = {"open": "open", "done": "done", "dropped": "dropped", "offen": "open",
+                   "erledigt": "done", "verworfen": "dropped", "in_progress": "open", "in_arbeit": "open",
+                   "cancelled": "dropped", "canceled": "dropped", "abgebrochen": "dropped"}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # text | number | bool | date | choice
+    german: str
+    help: str
+    example: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    choices: dict[str, str] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass(frozen=True)
+class Template:
+    kind: str
+    help: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    # one-of requirements beyond single required columns, e.g. done or done_on
+    any_of: tuple[tuple[str, ...], ...] = field(default=())
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def C(name, kind, german, help, example, required=False, aliases=(), **extra) -> Column:
+    return Column(name, kind, german, help, example, required, tuple(aliases), **extra)
+
+
+TEAM = C("team", "text", "Team", "Team name, exactly as elsewhere", "Neukunden Nord", True, ("team_name", "teamname"))
+SPRINT = C("sprint", "text", "Sprint", "Sprint name", "Sprint 14", True, ("sprint_name", "iteration", "sprintname"))
+
+TEMPLATES: dict[str, Template] = {t.kind: t for t in (
+    Template("sprints", "One row per sprint: calendar, goal, type; totals where no item rows exist.",
+             ("team", "sprint"), (
+        TEAM, SPRINT,
+        C("start_date", "date", "Startdatum", "First day of the sprint", "2026-03-02", aliases=("start", "beginn", "sprint_start", "von")),
+        C("end_date", "date", "Enddatum", "Last day of the sprint", "2026-03-13", aliases=("end", "ende", "sprint_end", "bis")),
+        C("goal", "text", "Sprintziel", "Sprint goal", "20 Erstgespräche im Maschinenbau", aliases=("sprint_goal", "ziel")),
+        C("sprint_type", "text", "Sprinttyp", "Free text: acquisition, pipeline, key account …", "acquisition", aliases=("type", "typ", "art")),
+        C("committed", "number", "Zugesagt", "Total committed at start (only without item rows)", "", aliases=("zusage", "geplant", "commitment"), minimum=0),
+        C("completed", "number", "Erledigt", "Total completed (only without item rows)", "", aliases=("abgeschlossen", "geliefert", "delivered", "velocity"), minimum=0),
+        C("added", "number", "Hinzugefügt", "Total added after start (only without item rows)", "", aliases=("hinzugefuegt",), minimum=0),
+        C("removed", "number", "Entfernt", "Total removed during the sprint (only without item rows)", "", minimum=0),
+        C("key_results", "text", "Key Results", "KR ids the sprint goal serves, separated by , or ;", "KR-1.1", aliases=("key_result", "kr_ids", "krs", "schluesselergebnisse")),
+        C("unit", "text", "Einheit", "The team's estimation unit: points, activities, EUR …", "points", aliases=("einheit", "estimation_unit")),
+    )),
+    Template("sprint_items", "One row per item and sprint it was in.", ("team", "sprint", "item_key"), (
+        TEAM, SPRINT,
+        C("item_key", "text", "Schlüssel", "Item id, e.g. the Jira key", "NN-101", True, ("key", "issue_key", "item_id", "id", "schluessel", "vorgang")),
+        C("title", "text", "Titel", "Short description", "Erstgespräch Müller GmbH", aliases=("summary", "zusammenfassung", "name")),
+        C("item_type", "text", "Typ", "Story, task, activity, deal …", "activity", aliases=("type", "typ", "issue_type", "vorgangstyp", "art")),
+        C("estimate", "number", "Schätzung", "Estimate at sprint start in the team's unit", "3", aliases=("points", "story_points", "schaetzung", "aufwand", "punkte", "wert", "value"), minimum=0),
+        C("committed_at_start", "bool", "Zugesagt bei Start", "Was it in the sprint at its start? (yes/no)", "yes", aliases=("committed", "zugesagt", "geplant")),
+        C("added_on", "date", "Hinzugefügt am", "Day it was added after the start", "", aliases=("added", "hinzugefuegt", "hinzugefuegt_am")),
+        C("removed", "bool", "Entfernt", "Removed during the sprint? (yes/no)", "no", aliases=("entfernt",)),
+        C("done", "bool", "Erledigt", "Done in this sprint? (yes/no)", "yes", aliases=("erledigt", "fertig", "completed")),
+        C("done_on", "date", "Erledigt am", "Day it was done", "2026-03-05", aliases=("resolved", "completed_on", "erledigt_am")),
+        C("key_result", "text", "Key Result", "KR id this item serves (optional)", "KR-1.1", aliases=("kr_id", "kr", "schluesselergebnis")),
+    ), any_of=(("done", "done_on"),)),
+    Template("okrs", "One row per key result, with its objective and cycle.", ("kr_id",), (
+        TEAM,
+        C("cycle", "text", "Zyklus", "OKR cycle name", "Q2 2026", True, ("okr_cycle", "zyklus", "quarter", "quartal", "period", "periode")),
+        C("cycle_start", "date", "Zyklusbeginn", "First day of the cycle", "2026-04-01", True, ("zyklus_start", "zyklusstart")),
+        C("cycle_end", "date", "Zyklusende", "Last day of the cycle", "2026-06-30", True, ("zyklus_ende",)),
+        C("objective_id", "text", "Objective-ID", "Objective id", "O-1", True, ("objective_key", "ziel_id", "o_id")),
+        C("objective", "text", "Objective", "Objective text", "Wir gewinnen den Maschinenbau", True, ("objective_title", "objective_name", "ziel")),
+        C("okr_type", "choice", "OKR-Typ", "committed or aspirational (default committed)", "committed", aliases=("okr_typ", "objective_type"), choices=OKR_TYPES),
+        C("kr_id", "text", "KR-ID", "Key result id, unique", "KR-1.1", True, ("key_result_id", "kr")),
+        C("key_result", "text", "Key Result", "Key result text", "40 Discovery-Meetings", True, ("key_result_title", "kr_title", "schluesselergebnis")),
+        C("kr_type", "choice", "KR-Typ", "increase, decrease, stay_above, stay_below, milestone (inferred from start/target when empty)", "increase", aliases=("kr_typ", "richtung", "direction"), choices=KR_TYPES),
+        C("unit", "text", "Einheit", "Unit of the values", "meetings", aliases=("einheit",)),
+        C("start_value", "number", "Startwert", "Value at cycle start", "0", aliases=("start", "startwert", "ausgangswert", "baseline")),
+        C("target_value", "number", "Zielwert", "Value to reach", "40", aliases=("target", "zielwert", "ziel_wert")),
+        C("weight", "number", "Gewicht", "Weight in the objective score (default 1)", "1", aliases=("gewicht",), minimum=0),
+        C("parent", "text", "Übergeordnetes Ziel", "Company goal it serves (optional)", "Marktanteil DACH", aliases=("company_goal", "uebergeordnetes_ziel", "unternehmensziel")),
+    )),
+    Template("checkins", "One row per key result and check-in date.", ("kr_id", "date"), (
+        C("kr_id", "text", "KR-ID", "Key result id", "KR-1.1", True, ("key_result_id", "kr", "key_result")),
+        C("date", "date", "Datum", "Day of the check-in", "2026-04-13", True, ("datum", "checkin_date", "check_in")),
+        C("value", "number", "Wert", "Current value of the key result", "6", True, ("wert", "ist", "istwert", "ist_wert", "current_value")),
+        C("confidence", "number", "Zuversicht", "Confidence 0–10 to reach the target", "7", aliases=("zuversicht", "konfidenz"), minimum=0, maximum=10),
+        C("comment", "text", "Kommentar", "What moved, what blocks", "Messe-Leads nachgefasst", aliases=("kommentar", "notiz", "note", "notes")),
+    )),
+    Template("retro_actions", "One row per improvement action from a retrospective.", ("team", "sprint", "action"), (
+        TEAM, SPRINT,
+        C("action", "text", "Maßnahme", "The improvement the team promised", "Angebote am selben Tag verschicken", True, ("massnahme", "aktion", "verbesserung", "improvement")),
+        C("owner", "text", "Verantwortlich", "Who looks after it (optional)", "Team", aliases=("verantwortlich", "wer")),
+        C("status", "choice", "Status", "open, done or dropped (default open)", "open", choices=ACTION_STATUSES),
+        C("done_sprint", "text", "Erledigt in Sprint", "Sprint in which it was done", "", aliases=("erledigt_in_sprint", "erledigt_sprint")),
+    )),
+    Template("kr_plans", "Optional: planned values of a key result at dated checkpoints (expected pace).",
+             ("kr_id", "date"), (
+        C("kr_id", "text", "KR-ID", "Key result id", "KR-1.1", True, ("key_result_id", "kr")),
+        C("date", "date", "Datum", "Checkpoint day", "2026-05-15", True, ("datum",)),
+        C("planned_value", "number", "Planwert", "Value planned for that day", "20", True, ("plan", "planwert", "soll", "sollwert", "expected_value")),
+    )),
+)}
+
+
+def normalise(header: str) -> str:
+    """'Startdatum ' → 'startdatum', 'Schätzung (Punkte)' → 'schaetzung_punkte'."""
+    text = header.strip().lower()
+    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.replace(umlaut, plain)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+
+
+def _names(column: Column) -> set[str]:
+    return {normalise(column.name), normalise(column.german), *(normalise(a) for a in column.aliases)}
+
+
+def match_columns(template: Template, header: list[str]) -> dict[int, str]:
+    """Header position → template column, for every header cell the template recognises."""
+    mapping: dict[int, str] = {}
+    for position, cell in enumerate(header):
+        key = normalise(cell)
+        exact = [c.name for c in template.columns if key == normalise(c.name) or key == normalise(c.german)]
+        alias = [c.name for c in template.columns if key in _names(c)]
+        found = exact or alias
+        if found and found[0] not in mapping.values():
+            mapping[position] = found[0]
+    return mapping
+
+
+def _fit(template: Template, header: list[str], assume: frozenset[str] = frozenset()) -> tuple[bool, int, int]:
+    matched = set(match_columns(template, header).values()) | (assume & {c.name for c in template.columns})
+    required = [c.name for c in template.columns if c.required]
+    present_required = sum(name in matched for name in required)
+    return (present_required == len(required), present_required, len(matched))
+
+
+TOOL_SIGNS = {
+    "jira": ("issue_key", "vorgangsschluessel", "work_item_key", "custom_field_story_points"),
+    "azure": ("iteration_path", "work_item_type"),
+    "linear": ("cycle_number", "cycle_name"),
+}
+
+
+def detect_kind(raw: RawTable, assume: frozenset[str] = frozenset()) -> str:
+    """The template whose required columns are all present and which recognises most columns.
+
+    ``assume`` names columns supplied from outside the file (the team given with --team)."""
+    ranked = sorted(TEMPLATES.values(), key=lambda t: _fit(t, raw.header, assume), reverse=True)
+    best = ranked[0]
+    complete, _, recognised = _fit(best, raw.header, assume)
+    if complete:
+        return best.kind
+    normalised = {normalise(h) for h in raw.header}
+    for tool, signs in TOOL_SIGNS.items():
+        if normalised & set(signs):
+            raise ImportFailed("Tool export not supported yet", [Problem(
+                raw.file, 1, None,
+                f"This looks like a {tool.title()} export. Direct {tool.title()} imports are not available yet; "
+                "copy the columns into the sprint_items template (Import page → templates) and upload that.")])
+    missing = [c.name for c in best.columns
+               if c.required and c.name not in match_columns(best, raw.header).values() and c.name not in assume]
+    if recognised == 0:
+        message = ("None of the columns is known. Expected one of our templates: "
+                   + "; ".join(f"{t.kind} ({', '.join(c.name for c in t.columns if c.required)})"
+                               for t in TEMPLATES.values())
+                   + f". Found: {', '.join(raw.header[:12])}.")
+        return _fail_missing(raw, message)
+    return _fail_missing(raw, f"This looks like a {best.kind} file, but the required column(s) "
+                              f"{', '.join(missing)} are missing. Found: {', '.join(raw.header[:12])}.")
+
+
+def _fail_missing(raw: RawTable, message: str):
+    raise ImportFailed("Unknown or incomplete columns", [Problem(raw.file, 1, None, message)])
+
+
+@dataclass
+class Frame:
+    """Rows for one stored table, with the columns the file actually had (others are kept as stored).
+
+    ``data`` may carry ``_row``, the spreadsheet row each record came from, for messages."""
+
+    table: str
+    data: pd.DataFrame
+    present: set[str]
+
+
+@dataclass
+class ParsedFile:
+    file: str
+    kind: str
+    source: str
+    rows: int
+    frames: list[Frame]
+    notes: list[str]
+    warnings: list[str]
+
+
+class _Cells:
+    """Typed cell parsing for one file, collecting problems instead of stopping at the first."""
+
+    def __init__(self, raw: RawTable, template: Template, day_first: bool | None, team: str | None):
+        self.raw = raw
+        self.team = team
+        self.template = template
+        self.problems: list[Problem] = []
+        mapping = match_columns(template, raw.header)
+        self.position = {name: pos for pos, name in mapping.items()}
+        self.header_of = {name: raw.header[pos] for pos, name in mapping.items()}
+        number_cells = [row[pos] for name, pos in self.position.items()
+                        if template.column(name).kind == "number" for row in raw.rows]
+        self.decimal = values.decide_decimal(number_cells)
+        date_cells = [row[pos] for name, pos in self.position.items()
+                      if template.column(name).kind == "date" for row in raw.rows]
+        self.day_first = day_first
+        if day_first is None:
+            try:
+                self.day_first = values.decide_day_first(date_cells)
+            except ValueError as exc:
+                self.problems.append(Problem(raw.file, None, None, f"{exc} Use one date order per file, or ISO dates (2025-03-31)."))
+
+    def add(self, row: int, column: str, message: str, value: str | None = None) -> None:
+        if len(self.problems) < 50:
+            self.problems.append(Problem(self.raw.file, row, self.header_of.get(column, column), message, value))
+
+    def frame(self) -> pd.DataFrame:
+        data: dict[str, list] = {"_row": list(self.raw.row_numbers)}
+        for column in self.template.columns:
+            if column.name == "team" and self.team is not None:
+                data["team"] = [self.team] * len(self.raw.rows)  # --team / the page's team field wins
+                continue
+            position = self.position.get(column.name)
+            cells = [row[position] for row in self.raw.rows] if position is not None else [""] * len(self.raw.rows)
+            data[column.name] = [self.parse(column, cell, number) for cell, number in zip(cells, self.raw.row_numbers)]
+        return pd.DataFrame(data)
+
+    def parse(self, column: Column, cell: str, row: int):
+        if values.is_blank(cell):
+            if column.required:
+                self.add(row, column.name, f"'{column.name}' is required but empty.", cell)
+            if column.kind == "bool" and column.name in self.position:
+                return False  # an empty cell in a yes/no column is a no (x/empty convention)
+            return None
+        try:
+            if column.kind == "text":
+                return cell.strip()
+            if column.kind == "bool":
+                return values.parse_bool(cell)
+            if column.kind == "date":
+                return values.parse_date(cell, self.day_first)
+            if column.kind == "choice":
+                word = normalise(cell)
+                if word not in column.choices:
+                    allowed = sorted(set(column.choices.values()))
+                    raise ValueError(f"'{cell}' is not one of {', '.join(allowed)}.")
+                return column.choices[word]
+            number = values.parse_number(cell, self.decimal)
+            if column.minimum is not None and number < column.minimum:
+                raise ValueError(f"'{cell}' is below {column.minimum:g}; {column.name} cannot be negative."
+                                 if column.minimum == 0 else f"'{cell}' is below {column.minimum:g}.")
+            if column.maximum is not None and number > column.maximum:
+                raise ValueError(f"'{cell}' is above {column.maximum:g}; use {column.minimum:g}–{column.maximum:g}.")
+            return number
+        except ValueError as exc:
+            self.add(row, column.name, str(exc), cell)
+            return None
+
+
+def _duplicates(cells: _Cells, frame: pd.DataFrame, key: tuple[str, ...]) -> None:
+    seen: dict[tuple, int] = {}
+    for record in frame[["_row", *key]].itertuples(index=False):
+        identity = tuple(record[1:])
+        if any(part is None for part in identity):
+            continue
+        if identity in seen:
+            cells.add(record[0], key[-1], f"Duplicate: {', '.join(map(str, identity))} is already in row {seen[identity]}. "
+                                          "Keep one row per key.", str(identity[-1]))
+        else:
+            seen[identity] = record[0]
+
+
+def _as_dates(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    out = frame.copy()
+    for column in columns:
+        out[column] = pd.to_datetime(out[column], errors="raise").astype("datetime64[us]")
+    return out
+
+
+def _check_sprints(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
+    for row in frame.itertuples(index=False):
+        if (row.start_date is None) != (row.end_date is None):
+            missing = "end_date" if row.end_date is None else "start_date"
+            cells.add(row._row, missing, "Give both start_date and end_date, or neither.")
+        elif row.start_date is not None and row.end_date < row.start_date:
+            cells.add(row._row, "end_date", f"The sprint ends ({row.end_date}) before it starts ({row.start_date}).",
+                      str(row.end_date))
+    sprints = frame.assign(commitment_basis="recorded")
+    present = set(cells.position) | {"commitment_basis"}
+    teams = frame[["team", "unit"]].drop_duplicates("team", keep="last")
+    return [Frame("teams", teams, {"team"} | ({"unit"} if "unit" in cells.position else set())),
+            Frame("sprints", _as_dates(sprints, ["start_date", "end_date"]), present)]
+
+
+def _check_items(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
+    present = set(cells.position)
+    teams = frame[["team"]].drop_duplicates().assign(unit=None)
+    return [Frame("teams", teams, {"team"}),
+            Frame("sprint_items", _as_dates(frame, ["added_on", "done_on"]), present)]
+
+
+def _check_okrs(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
+    frame = frame.copy()
+    cycles: dict[tuple, tuple] = {}
+    objectives: dict[tuple, tuple] = {}
+    for index, row in frame.iterrows():
+        number = row["_row"]
+        if row.cycle_start is not None and row.cycle_end is not None:
+            if row.cycle_end <= row.cycle_start:
+                cells.add(number, "cycle_end", f"The cycle ends ({row.cycle_end}) before it starts ({row.cycle_start}).", str(row.cycle_end))
+            dates = (row.cycle_start, row.cycle_end)
+            earlier = cycles.setdefault((row.team, row.cycle), (dates, number))
+            if earlier[0] != dates:
+                cells.add(number, "cycle_start", f"Cycle '{row.cycle}' has other dates in row {earlier[1]}. One cycle, one date range.")
+        objective = (row.objective, row.okr_type)
+        earlier_objective = objectives.setdefault((row.team, row.cycle, row.objective_id), (objective, number))
+        if earlier_objective[0] != objective:
+            cells.add(number, "objective", f"Objective '{row.objective_id}' has another text or type in row {earlier_objective[1]}.")
+        kr_type, start, target = row.kr_type, row.start_value, row.target_value
+        if kr_type == "milestone":
+            start = 0.0 if start is None else start
+            target = 1.0 if target is None else target
+        else:
+            for name, value in (("start_value", start), ("target_value", target)):
+                if value is None:
+                    cells.add(number, name, f"'{name}' is required for a {kr_type or 'numeric'} key result.")
+            if start is not None and target is not None:
+                if kr_type is None:
+                    if target == start:
+                        cells.add(number, "kr_type", "Start and target are equal: say kr_type stay_above or stay_below.")
+                    kr_type = "increase" if target > start else "decrease"
+                elif kr_type in ("increase", "decrease") and target == start:
+                    cells.add(number, "target_value", f"Target equals start ({start:g}); an {kr_type} key result needs a change.")
+                elif kr_type == "increase" and target < start:
+                    cells.add(number, "kr_type", f"increase, but the target {target:g} is below the start {start:g}. Use decrease.")
+                elif kr_type == "decrease" and target > start:
+                    cells.add(number, "kr_type", f"decrease, but the target {target:g} is above the start {start:g}. Use increase.")
+        if row.weight is not None and row.weight <= 0:
+            cells.add(number, "weight", "The weight must be above 0.", str(row.weight))
+        frame.at[index, "kr_type"] = kr_type
+        frame.at[index, "start_value"] = start
+        frame.at[index, "target_value"] = target
+    frame["okr_type"] = frame["okr_type"].where(frame["okr_type"].notna(), "committed")
+    frame["weight"] = frame["weight"].where(frame["weight"].notna(), 1.0)
+    present = set(cells.position)
+    cycle_rows = _as_dates(frame.drop_duplicates(["team", "cycle"])[["team", "cycle", "cycle_start", "cycle_end"]],
+                           ["cycle_start", "cycle_end"])
+    objective_rows = frame.drop_duplicates(["team", "cycle", "objective_id"])[
+        ["team", "cycle", "objective_id", "objective", "okr_type", "parent"]]
+    kr_rows = frame[["kr_id", "team", "cycle", "objective_id", "key_result", "kr_type", "unit",
+                     "start_value", "target_value", "weight"]]
+    teams = frame[["team"]].drop_duplicates().assign(unit=None)
+    return [Frame("teams", teams, {"team"}),
+            Frame("cycles", cycle_rows, {"team", "cycle", "cycle_start", "cycle_end"}),
+            Frame("objectives", objective_rows, {"team", "cycle", "objective_id", "objective", "okr_type"} | (present & {"parent"})),
+            Frame("key_results", kr_rows, {"kr_id", "team", "cycle", "objective_id", "key_result", "kr_type",
+                                           "start_value", "target_value", "weight"} | (present & {"unit"}))]
+
+
+def _check_checkins(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
+    return [Frame("checkins", _as_dates(frame, ["date"]), set(cells.position))]
+
+
+def _check_plans(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
+    return [Frame("kr_plans", _as_dates(frame, ["date"]), set(cells.position))]
+
+
+def _check_retro(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
+    frame = frame.assign(status=frame["status"].where(frame["status"].notna(), "open"))
+    teams = frame[["team"]].drop_duplicates().assign(unit=None)
+    return [Frame("teams", teams, {"team"}), Frame("retro_actions", frame, set(cells.position) | {"status"})]
+
+
+_CHECKS = {"sprints": _check_sprints, "sprint_items": _check_items, "okrs": _check_okrs,
+           "checkins": _check_checkins, "kr_plans": _check_plans, "retro_actions": _check_retro}
+
+
+def parse_template(raw: RawTable, kind: str | None = None, *, team: str | None = None,
+                   day_first: bool | None = None) -> ParsedFile:
+    """Turn a template CSV into canonical frames, or raise ImportFailed with every problem found."""
+    kind = kind or detect_kind(raw, frozenset({"team"}) if team is not None else frozenset())
+    template = TEMPLATES[kind]
+    cells = _Cells(raw, template, day_first, team)
+    missing = [c.name for c in template.columns if c.required and c.name not in cells.position
+               and not (c.name == "team" and team is not None)]
+    for name in missing:
+        cells.add(1, name, f"Required column '{name}' (German '{template.column(name).german}') is missing.")
+    for group in template.any_of:
+        if not any(name in cells.position for name in group):
+            cells.add(1, group[0], f"One of the columns {' or '.join(group)} is needed.")
+    if cells.problems and missing:
+        raise ImportFailed(f"{raw.file}: columns missing", cells.problems)
+    frame = cells.frame()
+    _duplicates(cells, frame, template.key if kind != "okrs" else ("kr_id",))
+    frames = _CHECKS[kind](cells, frame)
+    if cells.problems:
+        raise ImportFailed(f"{raw.file}: {len(cells.problems)} problem(s)", cells.problems)
+    recognised = set(match_columns(template, raw.header))
+    warnings = [f"{raw.file}: column '{header}' is not part of the {kind} template and was ignored."
+                for position, header in enumerate(raw.header) if position not in recognised and header]
+    return ParsedFile(raw.file, kind, "template", len(raw.rows), frames, raw.notes, warnings)

@@ -1,0 +1,129 @@
+"""Parsing of cell values as people write them: yes/ja/x, 1,5 and 1.5, 31.12.2025 and 2025-12-31.
+
+Every parser returns the value or raises ``ValueError`` with a sentence the import shows as it is.
+Decisions that depend on the whole file (decimal comma, day/month order) are made by
+``decide_decimal`` and ``decide_day_first`` before the cells are parsed.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+TRUE_WORDS = {"yes", "y", "true", "1", "x", "ja", "j", "wahr", "on", "✓"}
+FALSE_WORDS = {"no", "n", "false", "0", "", "nein", "falsch", "off", "-"}
+
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+_COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+$")
+_DE_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
+_EN_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_CURRENCY = re.compile(r"^(?:€|eur|EUR|\$|usd|USD)\s*|\s*(?:€|eur|EUR|\$|usd|USD)$")
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?\S*)?$")
+_ISO_SLASH = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$")
+_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+_SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)?$")
+
+DATE_HINT = "Write dates as 2025-03-31 or 31.03.2025."
+
+
+def is_blank(text: str | None) -> bool:
+    return text is None or text.strip() == ""
+
+
+def parse_bool(text: str) -> bool:
+    word = text.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(f"'{text}' is not yes or no. Use yes/no, ja/nein, true/false, 1/0 or x/empty.")
+
+
+def decide_decimal(cells: list[str]) -> str:
+    """',' when any number in the file is written with a decimal comma, else '.'."""
+    for cell in cells:
+        text = _CURRENCY.sub("", cell.strip())
+        if _COMMA_DECIMAL.match(text) or (_DE_THOUSANDS.match(text) and "," in text):
+            return ","
+    return "."
+
+
+def parse_number(text: str, decimal: str = ".") -> float:
+    raw = text.strip().replace("\u00a0", "").replace(" ", "")
+    raw = _CURRENCY.sub("", raw)
+    if raw.endswith("%"):
+        raise ValueError(f"'{text}' is a percentage; write the plain number instead.")
+    if decimal == "," and _DE_THOUSANDS.match(raw):
+        raw = raw.replace(".", "").replace(",", ".")
+    elif decimal == "." and _EN_THOUSANDS.match(raw) and not _COMMA_DECIMAL.match(raw):
+        raw = raw.replace(",", "")
+    elif _PLAIN_NUMBER.match(raw):
+        raw = raw.replace(",", ".")
+    else:
+        raise ValueError(f"'{text}' is not a number. Write numbers like 3, 1.5 or 1,5.")
+    return float(raw)
+
+
+def _year(part: str) -> int:
+    year = int(part)
+    return year + 2000 if len(part) == 2 else year
+
+
+def _make_date(year: int, month: int, day: int, text: str) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a real calendar date. {DATE_HINT}") from None
+
+
+def slash_parts(text: str) -> tuple[int, int] | None:
+    """The first two numbers of a d/m/y or m/d/y date, for deciding the order per file."""
+    match = _SLASHED.match(text.strip())
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def decide_day_first(cells: list[str]) -> bool | None:
+    """True for day/month, False for month/day, None when no slashed date tells.
+
+    Raises ValueError when the file contradicts itself (both 13/01 and 01/13 forms).
+    """
+    day_first = month_first = False
+    for cell in cells:
+        parts = slash_parts(cell)
+        if parts is None:
+            continue
+        day_first |= parts[0] > 12
+        month_first |= parts[1] > 12
+    if day_first and month_first:
+        raise ValueError("The file mixes day/month and month/day dates.")
+    if day_first:
+        return True
+    if month_first:
+        return False
+    return None
+
+
+def parse_date(text: str, day_first: bool | None = None) -> date:
+    raw = text.strip()
+    if match := _ISO.match(raw):
+        return _make_date(int(match.group(1)), int(match.group(2)), int(match.group(3)), text)
+    if match := _ISO_SLASH.match(raw):
+        return _make_date(int(match.group(1)), int(match.group(2)), int(match.group(3)), text)
+    if match := _DOTTED.match(raw):
+        return _make_date(_year(match.group(3)), int(match.group(2)), int(match.group(1)), text)
+    if match := _SLASHED.match(raw):
+        first, second, year = int(match.group(1)), int(match.group(2)), _year(match.group(3))
+        if day_first is None:
+            if first == second:
+                return _make_date(year, first, second, text)
+            raise ValueError(
+                f"'{text}' is ambiguous: day/month or month/day? Nothing in the file decides it. "
+                "Write 2025-03-31, or choose the date order (--date-order dmy|mdy)."
+            )
+        day, month = (first, second) if day_first else (second, first)
+        return _make_date(year, month, day, text)
+    if re.match(r"^\d{4,6}(\.\d+)?$", raw):
+        raise ValueError(f"'{text}' looks like an Excel serial number, not a date. "
+                         f"Format the column as a date before saving. {DATE_HINT}")
+    raise ValueError(f"'{text}' is not a date. {DATE_HINT}")
+
