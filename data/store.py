@@ -144,6 +144,11 @@ class Store:
         with self.cursor() as cur:
             return cur.execute("SELECT count(*) FROM imports").fetchone()[0] == 0
 
+    def data_version(self) -> tuple[int, int, int]:
+        """Changes whenever an import or an undo lands, also from another process: a cache key."""
+        with self.cursor() as cur:
+            return tuple(cur.execute("SELECT count(*), coalesce(max(import_id), 0), count(undone_at) FROM imports").fetchone())
+
     def has_data(self) -> bool:
         with self.cursor() as cur:
             return any(cur.execute(f"SELECT count(*) FROM {name} WHERE superseded_by IS NULL").fetchone()[0]
@@ -156,8 +161,10 @@ class Store:
                 SELECT i.import_id, i.imported_at, i.source, i.undone_at,
                        string_agg(f.file_name, ', ' ORDER BY f.file_name) AS files,
                        string_agg(DISTINCT f.kind, ', ') AS kinds,
-                       coalesce(sum(f.rows), 0) AS rows, coalesce(sum(f.inserted), 0) AS inserted,
-                       coalesce(sum(f.updated), 0) AS updated, coalesce(sum(f.unchanged), 0) AS unchanged
+                       CAST(coalesce(sum(f.rows), 0) AS BIGINT) AS rows,
+                       CAST(coalesce(sum(f.inserted), 0) AS BIGINT) AS inserted,
+                       CAST(coalesce(sum(f.updated), 0) AS BIGINT) AS updated,
+                       CAST(coalesce(sum(f.unchanged), 0) AS BIGINT) AS unchanged
                 FROM imports i LEFT JOIN import_files f USING (import_id)
                 GROUP BY ALL ORDER BY i.import_id DESC""").df()
 

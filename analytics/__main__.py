@@ -1,0 +1,315 @@
+"""The headless command line: ``python -m analytics <command>`` (contract: CLI.md).
+
+This entry point is the one place in ``analytics`` that touches the store and the terminal; the
+metric modules it calls stay pure.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+
+def _store(args):
+    from data.settings import setting
+    from data.store import Store
+    return Store(args.db or os.environ.get("DASHBOARD_DB") or setting("DASHBOARD_DB"))
+
+
+def _settings():
+    from data.settings import setting
+    return setting
+
+
+def _jsonable(value):
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (pd.Timestamp, datetime)):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if math.isnan(value) else float(value)
+    return value
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    return [{k: _jsonable(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+def _emit(args, payload, frame: pd.DataFrame | None = None) -> None:
+    if args.json:
+        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    elif frame is not None:
+        if frame.empty:
+            print("No data. Import files first (python -m analytics import FILE) or load the demo (python -m analytics demo).")
+        else:
+            with pd.option_context("display.width", 200, "display.max_columns", 40, "display.max_rows", 500):
+                print(frame.to_string(index=False))
+    else:
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+
+
+def _teams(args) -> list[str] | None:
+    return [args.team] if getattr(args, "team", None) else None
+
+
+def sprint_frame(store, teams, unit: str) -> pd.DataFrame:
+    from analytics.sprint_metrics import sprint_metrics
+    setting = _settings()
+    return sprint_metrics(store.current("sprints", teams), store.current("sprint_items", teams), unit=unit,
+                          band=(setting("DASHBOARD_BAND_LOW"), setting("DASHBOARD_BAND_HIGH")),
+                          window=setting("DASHBOARD_VELOCITY_WINDOW"))
+
+
+def cmd_import(args) -> int:
+    from data.errors import ImportFailed
+    from data.importer import Upload, import_uploads
+    uploads, sprints = [], []
+    for target, paths in ((uploads, args.files), (sprints, args.sprints or [])):
+        for path in paths:
+            try:
+                target.append(Upload(Path(path).name, Path(path).read_bytes()))
+            except OSError as exc:
+                print(f"{path}: cannot be read ({exc.strerror}).", file=sys.stderr)
+                return 2
+    day_first = {"dmy": True, "mdy": False, None: None}[args.date_order]
+    store = _store(args)
+    try:
+        result = import_uploads(store, uploads, sprints=sprints, source=args.source, team=args.team,
+                                day_first=day_first, dry_run=args.dry_run)
+    except ImportFailed as failure:
+        print(f"Import failed: {failure.title}. Nothing was imported.", file=sys.stderr)
+        for problem in failure.problems:
+            print(f"  {problem}", file=sys.stderr)
+        if args.json:
+            json.dump({"ok": False, "title": failure.title, "problems": [p.as_dict() for p in failure.problems]},
+                      sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+        return 1
+    finally:
+        store.close()
+    if args.json:
+        json.dump({"ok": True, **result.as_dict()}, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    verb = "Would import" if args.dry_run else f"Imported (import {result.import_id})"
+    for item in result.files:
+        print(f"{verb}: {item.file} as {item.kind}: {item.rows} rows, {item.inserted} new, "
+              f"{item.updated} updated, {item.unchanged} unchanged")
+    for line in result.notes + result.warnings:
+        print(f"note: {line}", file=sys.stderr)
+    return 0
+
+
+def cmd_sprints(args) -> int:
+    store = _store(args)
+    try:
+        frame = sprint_frame(store, _teams(args), args.unit)
+    finally:
+        store.close()
+    _emit(args, records(frame), frame.drop(columns=["goal"]))
+    return 0
+
+
+def cmd_summary(args) -> int:
+    from analytics.sprint_metrics import team_summary
+    store = _store(args)
+    try:
+        frame = team_summary(sprint_frame(store, _teams(args), "points"), last=args.last)
+    finally:
+        store.close()
+    _emit(args, records(frame), frame)
+    return 0
+
+
+def cmd_forecast(args) -> int:
+    from analytics.forecast import forecast
+    setting = _settings()
+    store = _store(args)
+    try:
+        frame = sprint_frame(store, _teams(args), "points")
+    finally:
+        store.close()
+    teams = sorted(frame["team"].unique())
+    if len(teams) > 1 and not args.team:
+        print(f"Several teams are stored ({', '.join(teams)}); choose one with --team.", file=sys.stderr)
+        return 2
+    history = frame["completed"].tolist()
+    result = forecast(history, backlog=args.backlog, last=args.last or setting("DASHBOARD_FORECAST_SPRINTS"),
+                      trials=args.trials or setting("DASHBOARD_FORECAST_TRIALS"),
+                      seed=args.seed if args.seed is not None else setting("DASHBOARD_FORECAST_SEED"))
+    result = {"team": teams[0] if teams else args.team, **result}
+    if args.json:
+        _emit(args, {k: _jsonable(v) if not isinstance(v, list) else v for k, v in result.items()})
+    elif result["reason"] and result["velocity_p50"] is None:
+        print(result["reason"])
+    else:
+        print(f"Team {result['team']}: next sprint, from the last {result['sprints_used']} sprints "
+              f"({result['trials']:,} trials, seed {result['seed']}):")
+        for confidence in (50, 85, 95):
+            print(f"  at least {result[f'velocity_p{confidence}']:g} with {confidence} % confidence")
+        if args.backlog is not None and result["sprints_p85"] is not None:
+            for confidence in (50, 85, 95):
+                print(f"  backlog {args.backlog:g} done within {result[f'sprints_p{confidence}']} sprint(s) "
+                      f"with {confidence} % confidence")
+        if result["reason"]:
+            print(result["reason"])
+    return 0
+
+
+def cmd_okrs(args) -> int:
+    from analytics.okr_metrics import key_result_status, objective_scores
+    setting = _settings()
+    from data.values import parse_date
+    try:
+        as_of = parse_date(args.as_of) if args.as_of else date.today()
+    except ValueError as exc:
+        print(f"--as-of: {exc}", file=sys.stderr)
+        return 2
+    store = _store(args)
+    try:
+        teams = _teams(args)
+        krs = store.current("key_results", teams)
+        objectives = store.current("objectives", teams)
+        if args.cycle:
+            krs, objectives = krs[krs["cycle"] == args.cycle], objectives[objectives["cycle"] == args.cycle]
+        status = key_result_status(krs, store.current("cycles", teams), store.current("checkins", teams),
+                                   store.current("kr_plans", teams), as_of=as_of,
+                                   behind_gap=setting("DASHBOARD_BEHIND_GAP"),
+                                   stale_days=setting("DASHBOARD_STALE_DAYS"))
+        scores = objective_scores(status, objectives)
+    finally:
+        store.close()
+    if args.json:
+        _emit(args, {"as_of": as_of.isoformat(), "key_results": records(status), "objectives": records(scores)})
+    else:
+        _emit(args, None, status[["team", "cycle", "kr_id", "kr_type", "current_value", "target_value", "progress",
+                                  "expected_progress", "status", "forecast_value", "confidence", "stale"]])
+        print()
+        _emit(args, None, scores.drop(columns=["objective", "parent"]))
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from data.demo import load_demo
+    store = _store(args)
+    try:
+        if args.if_empty and not store.is_empty():
+            print("The store already has data; the demo was not loaded.")
+            return 0
+        result = load_demo(store, date.today())
+    finally:
+        store.close()
+    rows = sum(f.inserted for f in result.files)
+    print(f"Demo data loaded (import {result.import_id}, {rows} rows): three teams, 42 sprints, two OKR cycles.")
+    return 0
+
+
+def cmd_history(args) -> int:
+    store = _store(args)
+    try:
+        frame = store.history()
+    finally:
+        store.close()
+    _emit(args, records(frame), frame)
+    return 0
+
+
+def cmd_undo(args) -> int:
+    from data.errors import UndoRefused
+    store = _store(args)
+    try:
+        store.undo(args.import_id)
+    except UndoRefused as refusal:
+        print(str(refusal), file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    print(f"Import {args.import_id} undone; the data is as it was before it.")
+    return 0
+
+
+def cmd_settings(args) -> int:
+    from data.settings import SETTINGS, setting
+    rows = pd.DataFrame([{"name": s.name, "value": str(setting(s.name)), "default": s.default, "help": s.help}
+                         for s in SETTINGS])
+    _emit(args, records(rows), rows)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="python -m analytics", description="Sprint & OKR review dashboard, headless.")
+    commands = main.add_subparsers(dest="command", required=True)
+
+    def command(name: str, handler, help: str, json_flag: bool = True) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help)
+        sub.add_argument("--db", help="DuckDB file (default: $DASHBOARD_DB, else data/dashboard.duckdb)")
+        if json_flag:
+            sub.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+        sub.set_defaults(handler=handler)
+        return sub
+
+    sub = command("import", cmd_import, "validate and import CSV files in one transaction")
+    sub.add_argument("files", nargs="+", metavar="FILE")
+    sub.add_argument("--team", help="team for every row (for files without a team column)")
+    sub.add_argument("--source", default="auto", choices=["auto", "template", "jira", "azure", "linear"])
+    sub.add_argument("--sprints", action="append", metavar="FILE", help="a sprints file with the sprint calendar")
+    sub.add_argument("--dry-run", action="store_true", help="validate and count, write nothing")
+    sub.add_argument("--date-order", choices=["dmy", "mdy"], help="order of slashed dates like 03/04/2026")
+
+    sub = command("sprints", cmd_sprints, "per-sprint metrics")
+    sub.add_argument("--team")
+    sub.add_argument("--unit", default="points", choices=["points", "items"])
+
+    sub = command("summary", cmd_summary, "team summary: velocity statistics, accuracy trend, band share")
+    sub.add_argument("--team")
+    sub.add_argument("--last", type=int, metavar="N")
+
+    sub = command("forecast", cmd_forecast, "Monte Carlo forecast of the next sprint and of a backlog")
+    sub.add_argument("--team")
+    sub.add_argument("--last", type=int, metavar="N")
+    sub.add_argument("--backlog", type=float, metavar="X")
+    sub.add_argument("--trials", type=int, metavar="N")
+    sub.add_argument("--seed", type=int, metavar="S")
+
+    sub = command("okrs", cmd_okrs, "key results and objectives as of a date")
+    sub.add_argument("--team")
+    sub.add_argument("--cycle", metavar="C")
+    sub.add_argument("--as-of", metavar="DATE")
+
+    sub = command("demo", cmd_demo, "load the demo data set", json_flag=False)
+    sub.add_argument("--if-empty", action="store_true", help="only when nothing was ever imported")
+    command("history", cmd_history, "the import history")
+    sub = command("undo", cmd_undo, "undo one import", json_flag=False)
+    sub.add_argument("import_id", type=int)
+    command("settings", cmd_settings, "every setting, its value and what it does")
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except Exception as exc:  # the store is locked by another process, a disk error …
+        name = type(exc).__name__
+        if "IOException" in name or "lock" in str(exc).lower():
+            print(f"The database cannot be opened: {exc}. Is the dashboard running with the same file?", file=sys.stderr)
+            return 3
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())
