@@ -303,6 +303,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.handler(args)
+    except BrokenPipeError:  # output piped into head & co.
+        sys.stderr.close()
+        return 0
     except Exception as exc:  # the store is locked by another process, a disk error …
         name = type(exc).__name__
         if "IOException" in name or "lock" in str(exc).lower():

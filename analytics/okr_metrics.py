@@ -111,6 +111,7 @@ def key_result_status(key_results: pd.DataFrame, cycles: pd.DataFrame, checkins:
     for kr in frame.itertuples(index=False):
         t0, t1 = pd.Timestamp(kr.cycle_start), pd.Timestamp(kr.cycle_end)
         start, target = float(kr.start_value), float(kr.target_value)
+        weight = 1.0 if pd.isna(kr.weight) else float(kr.weight)
         history = by_kr.get(kr.kr_id, checkins.iloc[0:0])
         history = history[history["date"] <= as_of]
         has_checkin = not history.empty
@@ -125,7 +126,8 @@ def key_result_status(key_results: pd.DataFrame, cycles: pd.DataFrame, checkins:
         reference = last if has_checkin else t0
         rows.append({
             **{k: getattr(kr, k) for k in ("kr_id", "team", "cycle", "objective_id", "key_result", "kr_type",
-                                            "unit", "start_value", "target_value", "weight")},
+                                            "unit", "start_value", "target_value")},
+            "weight": weight,
             "cycle_start": t0, "cycle_end": t1, "current_value": current, "last_checkin": last,
             "days_since_checkin": float(_days(last, as_of)) if has_checkin else np.nan,
             "progress": raw, "expected_progress": expected,
@@ -155,7 +157,7 @@ def objective_scores(kr_status: pd.DataFrame, objectives: pd.DataFrame) -> pd.Da
     for objective in objectives.itertuples(index=False):
         krs = kr_status[(kr_status["team"] == objective.team) & (kr_status["cycle"] == objective.cycle)
                         & (kr_status["objective_id"] == objective.objective_id)]
-        weights = krs["weight"].astype(float)
+        weights = krs["weight"].astype(float).fillna(1.0)  # weight defaults to 1
         clamped = krs["progress"].astype(float).clip(0, 1).fillna(0)
         score = float((weights * clamped).sum() / weights.sum()) if len(krs) and weights.sum() > 0 else np.nan
         grade = float(np.round(score + 1e-9, 1)) if not np.isnan(score) else np.nan

@@ -80,18 +80,15 @@ def _item_totals(classified: pd.DataFrame, order: pd.DataFrame) -> pd.DataFrame:
         ["committed", "added", "removed", "completed", "completed_committed"]].sum()
 
     # carried over: not done here and present in the team's next sprint
-    next_of = {}
-    for team, group in order.groupby("team", sort=False):
-        names = list(group["sprint"])
-        next_of.update({(team, a): b for a, b in zip(names, names[1:])})
-    keys_by_sprint = classified.groupby(["team", "sprint"])["item_key"].agg(set).to_dict()
-    carried = {}
-    for (team, sprint), group in classified.groupby(["team", "sprint"], sort=False):
-        following = next_of.get((team, sprint))
-        later_keys = keys_by_sprint.get((team, following), set()) if following is not None else set()
-        open_items = group[~group["is_done"] & group["item_key"].isin(later_keys)]
-        carried[(team, sprint)] = float(open_items["weight"].sum())
-    totals["carried_over"] = pd.Series(carried)
+    following = order[["team", "sprint"]].assign(next_sprint=order.groupby("team", sort=False)["sprint"].shift(-1))
+    open_items = classified.loc[~classified["is_done"], ["team", "sprint", "item_key", "weight"]] \
+        .merge(following, on=["team", "sprint"], how="left")
+    later = classified[["team", "sprint", "item_key"]].drop_duplicates() \
+        .rename(columns={"sprint": "next_sprint"}).assign(in_next=True)
+    open_items = open_items.merge(later, on=["team", "next_sprint", "item_key"], how="left")
+    carried = open_items[open_items["in_next"].fillna(False).astype(bool)] \
+        .groupby(["team", "sprint"], sort=False)["weight"].sum()
+    totals["carried_over"] = carried.reindex(totals.index).fillna(0.0)
     return totals.reset_index()
 
 
@@ -122,30 +119,20 @@ def sprint_metrics(sprints: pd.DataFrame, items: pd.DataFrame, *, unit: str = "p
 
     from_items = _item_totals(classify_items(items, order, unit), order) if not items.empty else \
         pd.DataFrame(columns=["team", "sprint"])
-    with_items = set(zip(from_items["team"], from_items["sprint"]))
-    rows = []
-    for sprint in order.itertuples(index=False):
-        row = {"team": sprint.team, "sprint": sprint.sprint, "start_date": sprint.start_date,
-               "end_date": sprint.end_date, "sprint_type": sprint.sprint_type, "goal": sprint.goal,
-               "commitment_basis": sprint.commitment_basis}
-        if (sprint.team, sprint.sprint) in with_items:
-            totals = from_items[(from_items["team"] == sprint.team) & (from_items["sprint"] == sprint.sprint)].iloc[0]
-            row.update(data_level="items", **{k: float(totals[k]) for k in
-                       ("committed", "added", "removed", "completed", "completed_committed", "carried_over")})
-        elif unit == "items":
-            row.update(data_level="totals", committed=np.nan, added=np.nan, removed=np.nan, completed=np.nan,
-                       completed_committed=np.nan, carried_over=np.nan)
+    item_fields = ["committed", "added", "removed", "completed", "completed_committed", "carried_over"]
+    out = order[["team", "sprint", "start_date", "end_date", "sprint_type", "goal", "commitment_basis"]].merge(
+        from_items.reindex(columns=["team", "sprint", *item_fields]).assign(from_items=True),
+        on=["team", "sprint"], how="left")
+    has_items = out.pop("from_items").notna().to_numpy()
+    out["data_level"] = np.where(has_items, "items", "totals")
+    for field in item_fields:
+        if field in ("completed_committed", "carried_over") or unit == "items":
+            recorded = np.nan  # item-dependent (or counted in items): unknown without item rows
         else:
-            row.update(data_level="totals", committed=_num(sprint.committed), added=_num(sprint.added),
-                       removed=_num(sprint.removed), completed=_num(sprint.completed),
-                       completed_committed=np.nan, carried_over=np.nan)
-        rows.append(row)
-    out = pd.DataFrame(rows)
+            recorded = pd.to_numeric(order[field], errors="coerce").astype(float)
+        out[field] = pd.Series(out[field], dtype=float).where(has_items, recorded)
+
     return _ratios(out, band, window)
-
-
-def _num(value) -> float:
-    return float(value) if value is not None and not pd.isna(value) else np.nan
 
 
 def _ratios(out: pd.DataFrame, band: tuple[float, float], window: int) -> pd.DataFrame:

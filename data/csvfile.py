@@ -71,7 +71,7 @@ def read_csv(name: str, content: bytes, *, max_bytes: int, max_rows: int) -> Raw
     if len(content) > max_bytes:
         raise ImportFailed("File too large", [Problem(
             name, None, None,
-            f"The file is {len(content) / 2**20:.1f} MiB; the limit is {max_bytes / 2**20:.0f} MiB "
+            f"The file is {len(content) / 2**20:.1f} MiB; the limit is {max_bytes / 2**20:g} MiB "
             "(setting DASHBOARD_MAX_UPLOAD_MB). Split the export into smaller files and upload them together.")])
     if not content.strip(b" \t\r\n\xef\xbb\xbf"):
         raise ImportFailed("Empty file", [Problem(name, None, None, "The file is empty. Export again with at least a header row and one data row.")])
@@ -83,7 +83,7 @@ def read_csv(name: str, content: bytes, *, max_bytes: int, max_rows: int) -> Raw
 
     text, encoding, notes = decode(name, content)
     delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     records: list[list[str]] = []
     try:
         for record in reader:
@@ -94,8 +94,13 @@ def read_csv(name: str, content: bytes, *, max_bytes: int, max_rows: int) -> Raw
                     f"The file has more than {max_rows:,} data rows (setting DASHBOARD_MAX_ROWS). "
                     "Split it into smaller files and upload them together.")])
     except csv.Error as exc:
-        raise ImportFailed("Unreadable CSV", [Problem(
-            name, len(records) + 1, None, f"The CSV cannot be read here ({exc}). Check for an unclosed quote.")]) from None
+        if "end of data" in str(exc):
+            message = ("A quoted value that starts in this row is never closed: a missing closing quote (\") "
+                       "swallows the rest of the file. Close the quote or remove it.")
+        else:
+            message = (f"This row cannot be read ({exc}): a quote (\") inside a value must be doubled (\"\"), "
+                       "or the whole value put in quotes.")
+        raise ImportFailed("Unreadable CSV", [Problem(name, len(records) + 1, None, message)]) from None
 
     if not records:
         raise ImportFailed("Empty file", [Problem(name, None, None, "The file is empty.")])

@@ -187,9 +187,10 @@ class Store:
                     if progress:
                         progress((number - 1) / len(parsed), f"Writing {item.file} ({item.rows:,} rows)")
                     counts = FileResult(item.file, item.kind, item.source, item.rows)
+                    main = _main_table(item)
                     for frame in item.frames:
                         inserted, updated, unchanged = self._upsert(cur, frame, import_id)
-                        if frame.table != "teams":  # teams ride along with every file; count the real rows
+                        if frame.table == main:  # teams, cycles … ride along; count the file's own rows
                             counts.inserted += inserted
                             counts.updated += updated
                             counts.unchanged += unchanged
@@ -246,7 +247,7 @@ class Store:
             for frame in item.frames:
                 if frame.table not in ("checkins", "kr_plans"):
                     continue
-                rows = frame.data["_row"] if "_row" in frame.data else [None] * len(frame.data)
+                rows = frame.data["source_row"] if "source_row" in frame.data else [None] * len(frame.data)
                 for kr_id, row in zip(frame.data["kr_id"], rows):
                     if kr_id not in known and len(problems) < 50:
                         problems.append(Problem(item.file, row, "kr_id",
@@ -277,6 +278,13 @@ class Store:
                 cur.execute(f"UPDATE {table.name} SET superseded_by = NULL WHERE superseded_by = ?", [import_id])
             cur.execute("UPDATE imports SET undone_at = ? WHERE import_id = ?", [now or datetime.now(), import_id])
 
+
+
+def _main_table(item: ParsedFile) -> str:
+    """The table a file's rows land in (an okrs row is a key result; cycles and objectives ride along)."""
+    wanted = {"okrs": "key_results"}.get(item.kind, item.kind)
+    tables = [frame.table for frame in item.frames]
+    return wanted if wanted in tables else tables[-1]
 
 
 class _DryRun(Exception):

@@ -156,11 +156,13 @@ def match_columns(template: Template, header: list[str]) -> dict[int, str]:
     return mapping
 
 
-def _fit(template: Template, header: list[str], assume: frozenset[str] = frozenset()) -> tuple[bool, int, int]:
+def _fit(template: Template, header: list[str], assume: frozenset[str] = frozenset()) -> tuple[int, bool, int]:
+    """(columns recognised, all required present, required present): the file is the template that
+    recognises most of it, so an items file missing item_key is not taken for a sprints file."""
     matched = set(match_columns(template, header).values()) | (assume & {c.name for c in template.columns})
     required = [c.name for c in template.columns if c.required]
     present_required = sum(name in matched for name in required)
-    return (present_required == len(required), present_required, len(matched))
+    return (len(matched), present_required == len(required), present_required)
 
 
 TOOL_SIGNS = {
@@ -176,7 +178,7 @@ def detect_kind(raw: RawTable, assume: frozenset[str] = frozenset()) -> str:
     ``assume`` names columns supplied from outside the file (the team given with --team)."""
     ranked = sorted(TEMPLATES.values(), key=lambda t: _fit(t, raw.header, assume), reverse=True)
     best = ranked[0]
-    complete, _, recognised = _fit(best, raw.header, assume)
+    recognised, complete, _ = _fit(best, raw.header, assume)
     if complete:
         return best.kind
     normalised = {normalise(h) for h in raw.header}
@@ -206,7 +208,7 @@ def _fail_missing(raw: RawTable, message: str):
 class Frame:
     """Rows for one stored table, with the columns the file actually had (others are kept as stored).
 
-    ``data`` may carry ``_row``, the spreadsheet row each record came from, for messages."""
+    ``data`` may carry ``source_row``, the spreadsheet row each record came from, for messages."""
 
     table: str
     data: pd.DataFrame
@@ -240,27 +242,38 @@ class _Cells:
         self.decimal = values.decide_decimal(number_cells)
         date_cells = [row[pos] for name, pos in self.position.items()
                       if template.column(name).kind == "date" for row in raw.rows]
-        self.day_first = day_first
-        if day_first is None:
-            try:
-                self.day_first = values.decide_day_first(date_cells)
-            except ValueError as exc:
-                self.problems.append(Problem(raw.file, None, None, f"{exc} Use one date order per file, or ISO dates (2025-03-31)."))
+        self.day_first = day_first if day_first is not None else values.decide_day_first(date_cells)
 
     def add(self, row: int, column: str, message: str, value: str | None = None) -> None:
         if len(self.problems) < 50:
             self.problems.append(Problem(self.raw.file, row, self.header_of.get(column, column), message, value))
 
     def frame(self) -> pd.DataFrame:
-        data: dict[str, list] = {"_row": list(self.raw.row_numbers)}
+        data: dict[str, list] = {"source_row": list(self.raw.row_numbers)}
         for column in self.template.columns:
             if column.name == "team" and self.team is not None:
                 data["team"] = [self.team] * len(self.raw.rows)  # --team / the page's team field wins
                 continue
             position = self.position.get(column.name)
             cells = [row[position] for row in self.raw.rows] if position is not None else [""] * len(self.raw.rows)
-            data[column.name] = [self.parse(column, cell, number) for cell, number in zip(cells, self.raw.row_numbers)]
+            data[column.name] = self.parse_column(column, cells)
         return pd.DataFrame(data)
+
+    def parse_column(self, column: Column, cells: list[str]) -> list:
+        """Parse each distinct cell once (exports repeat teams, sprints, yes/no endlessly)."""
+        parsed: dict[str, tuple] = {}
+        out = []
+        for cell, row in zip(cells, self.raw.row_numbers):
+            known = parsed.get(cell)
+            if known is None:
+                before = len(self.problems)
+                value = self.parse(column, cell, row)
+                known = parsed[cell] = (value, self.problems[before:] if len(self.problems) > before else None)
+            elif known[1] is not None:
+                for problem in known[1]:  # the same bad value in another row: report that row too
+                    self.add(row, column.name, problem.message, problem.value)
+            out.append(known[0])
+        return out
 
     def parse(self, column: Column, cell: str, row: int):
         if values.is_blank(cell):
@@ -295,16 +308,17 @@ class _Cells:
 
 
 def _duplicates(cells: _Cells, frame: pd.DataFrame, key: tuple[str, ...]) -> None:
-    seen: dict[tuple, int] = {}
-    for record in frame[["_row", *key]].itertuples(index=False):
-        identity = tuple(record[1:])
-        if any(part is None for part in identity):
-            continue
-        if identity in seen:
-            cells.add(record[0], key[-1], f"Duplicate: {', '.join(map(str, identity))} is already in row {seen[identity]}. "
-                                          "Keep one row per key.", str(identity[-1]))
-        else:
-            seen[identity] = record[0]
+    keyed = frame.dropna(subset=list(key))
+    repeated = keyed[keyed.duplicated(list(key), keep=False)]
+    if repeated.empty:
+        return
+    first_row = repeated.groupby(list(key), sort=False)["source_row"].transform("min")
+    for record, first in zip(repeated.itertuples(index=False), first_row):
+        if record.source_row != first:
+            identity = [getattr(record, part) for part in key]
+            cells.add(record.source_row, key[-1],
+                      f"Duplicate: {', '.join(map(str, identity))} is already in row {first}. Keep one row per key.",
+                      str(identity[-1]))
 
 
 def _as_dates(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -314,13 +328,18 @@ def _as_dates(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return out
 
 
+def _missing(value) -> bool:
+    """Empty cell: None, or the NaN/NaT pandas makes of it in a typed column."""
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
 def _check_sprints(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
     for row in frame.itertuples(index=False):
-        if (row.start_date is None) != (row.end_date is None):
-            missing = "end_date" if row.end_date is None else "start_date"
-            cells.add(row._row, missing, "Give both start_date and end_date, or neither.")
-        elif row.start_date is not None and row.end_date < row.start_date:
-            cells.add(row._row, "end_date", f"The sprint ends ({row.end_date}) before it starts ({row.start_date}).",
+        if _missing(row.start_date) != _missing(row.end_date):
+            missing = "end_date" if _missing(row.end_date) else "start_date"
+            cells.add(row.source_row, missing, "Give both start_date and end_date, or neither.")
+        elif not _missing(row.start_date) and row.end_date < row.start_date:
+            cells.add(row.source_row, "end_date", f"The sprint ends ({row.end_date}) before it starts ({row.start_date}).",
                       str(row.end_date))
     sprints = frame.assign(commitment_basis="recorded")
     present = set(cells.position) | {"commitment_basis"}
@@ -337,12 +356,12 @@ def _check_items(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
 
 
 def _check_okrs(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
-    frame = frame.copy()
+    frame = frame.astype({"kr_type": object, "start_value": object, "target_value": object})
     cycles: dict[tuple, tuple] = {}
     objectives: dict[tuple, tuple] = {}
     for index, row in frame.iterrows():
-        number = row["_row"]
-        if row.cycle_start is not None and row.cycle_end is not None:
+        number = row["source_row"]
+        if not _missing(row.cycle_start) and not _missing(row.cycle_end):
             if row.cycle_end <= row.cycle_start:
                 cells.add(number, "cycle_end", f"The cycle ends ({row.cycle_end}) before it starts ({row.cycle_start}).", str(row.cycle_end))
             dates = (row.cycle_start, row.cycle_end)
@@ -354,6 +373,9 @@ def _check_okrs(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
         if earlier_objective[0] != objective:
             cells.add(number, "objective", f"Objective '{row.objective_id}' has another text or type in row {earlier_objective[1]}.")
         kr_type, start, target = row.kr_type, row.start_value, row.target_value
+        kr_type = None if _missing(kr_type) else kr_type
+        start = None if _missing(start) else float(start)
+        target = None if _missing(target) else float(target)
         if kr_type == "milestone":
             start = 0.0 if start is None else start
             target = 1.0 if target is None else target
@@ -372,13 +394,14 @@ def _check_okrs(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
                     cells.add(number, "kr_type", f"increase, but the target {target:g} is below the start {start:g}. Use decrease.")
                 elif kr_type == "decrease" and target > start:
                     cells.add(number, "kr_type", f"decrease, but the target {target:g} is above the start {start:g}. Use increase.")
-        if row.weight is not None and row.weight <= 0:
+        if not _missing(row.weight) and row.weight <= 0:
             cells.add(number, "weight", "The weight must be above 0.", str(row.weight))
         frame.at[index, "kr_type"] = kr_type
         frame.at[index, "start_value"] = start
         frame.at[index, "target_value"] = target
     frame["okr_type"] = frame["okr_type"].where(frame["okr_type"].notna(), "committed")
     frame["weight"] = frame["weight"].where(frame["weight"].notna(), 1.0)
+    frame = frame.astype({"start_value": float, "target_value": float})
     present = set(cells.position)
     cycle_rows = _as_dates(frame.drop_duplicates(["team", "cycle"])[["team", "cycle", "cycle_start", "cycle_end"]],
                            ["cycle_start", "cycle_end"])
@@ -436,3 +459,53 @@ def parse_template(raw: RawTable, kind: str | None = None, *, team: str | None =
     warnings = [f"{raw.file}: column '{header}' is not part of the {kind} template and was ignored."
                 for position, header in enumerate(raw.header) if position not in recognised and header]
     return ParsedFile(raw.file, kind, "template", len(raw.rows), frames, raw.notes, warnings)
+
+
+TEMPLATE_DIR = __import__("pathlib").Path(__file__).resolve().parent / "templates"
+
+
+def _german_example(column: Column) -> str:
+    text = column.example
+    if not text:
+        return text
+    if column.kind == "date":
+        year, month, day = text.split("-")
+        return f"{day}.{month}.{year}"
+    if column.kind == "bool":
+        return {"yes": "ja", "no": "nein"}.get(text, text)
+    if column.kind == "number":
+        return text.replace(".", ",")
+    return text
+
+
+def template_csv(kind: str, language: str = "en") -> bytes:
+    """The downloadable template: header and one example row. German: German headers, ';',
+    decimal comma, 31.12.2026 dates, UTF-8 with BOM so Excel opens umlauts correctly."""
+    template = TEMPLATES[kind]
+    if language == "de":
+        header = [c.german for c in template.columns]
+        example = [_german_example(c) for c in template.columns]
+        lines = [";".join(header), ";".join(example)]
+        return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+    header = [c.name for c in template.columns]
+    example = [f'"{c.example}"' if "," in c.example else c.example for c in template.columns]
+    return (",".join(header) + "\n" + ",".join(example) + "\n").encode("utf-8")
+
+
+def template_path(kind: str, language: str = "en"):
+    return TEMPLATE_DIR / (f"{kind}.csv" if language == "en" else f"{kind}_{language}.csv")
+
+
+def write_template_files() -> list[str]:
+    """Regenerate data/templates/ from the specs above (python -m data.templates)."""
+    written = []
+    for kind in TEMPLATES:
+        for language in ("en", "de"):
+            path = template_path(kind, language)
+            path.write_bytes(template_csv(kind, language))
+            written.append(path.name)
+    return written
+
+
+if __name__ == "__main__":
+    print("\n".join(write_template_files()))

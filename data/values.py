@@ -85,21 +85,17 @@ def slash_parts(text: str) -> tuple[int, int] | None:
 def decide_day_first(cells: list[str]) -> bool | None:
     """True for day/month, False for month/day, None when no slashed date tells.
 
-    Raises ValueError when the file contradicts itself (both 13/01 and 01/13 forms).
+    The first date that tells (a part above 12) decides for the whole file; a later date in the
+    other order then fails to parse and is reported with its row and column.
     """
-    day_first = month_first = False
     for cell in cells:
         parts = slash_parts(cell)
         if parts is None:
             continue
-        day_first |= parts[0] > 12
-        month_first |= parts[1] > 12
-    if day_first and month_first:
-        raise ValueError("The file mixes day/month and month/day dates.")
-    if day_first:
-        return True
-    if month_first:
-        return False
+        if parts[0] > 12:
+            return True
+        if parts[1] > 12:
+            return False
     return None
 
 
@@ -114,13 +110,19 @@ def parse_date(text: str, day_first: bool | None = None) -> date:
     if match := _SLASHED.match(raw):
         first, second, year = int(match.group(1)), int(match.group(2)), _year(match.group(3))
         if day_first is None:
-            if first == second:
-                return _make_date(year, first, second, text)
+            if first > 12 or second > 12 or first == second:  # only one reading is a date
+                day_first = first > 12 or first == second
+                day, month = (first, second) if day_first else (second, first)
+                return _make_date(year, month, day, text)
             raise ValueError(
                 f"'{text}' is ambiguous: day/month or month/day? Nothing in the file decides it. "
                 "Write 2025-03-31, or choose the date order (--date-order dmy|mdy)."
             )
         day, month = (first, second) if day_first else (second, first)
+        if month > 12 and day <= 12:  # read the other way round it would be a date
+            used, other = ("day/month", "month/day") if day_first else ("month/day", "day/month")
+            raise ValueError(f"'{text}' is a {other} date, but this file uses {used} (another date in it "
+                             "can only be read that way). Use one date order per file, or ISO dates (2025-03-31).")
         return _make_date(year, month, day, text)
     if re.match(r"^\d{4,6}(\.\d+)?$", raw):
         raise ValueError(f"'{text}' looks like an Excel serial number, not a date. "

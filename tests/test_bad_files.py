@@ -107,6 +107,9 @@ CASES = [
     # dates
     bad("date_unparseable", "sprints.csv", SPRINTS + "Nord,Sprint 3,next monday,2026-05-14,g\n", 2, "start_date", "'next monday'", "not a date", "2025-03-31"),
     bad("date_impossible", "sprints.csv", SPRINTS + "Nord,Sprint 3,31.02.2026,14.03.2026,g\n", 2, "start_date", "'31.02.2026'", "not a real calendar date"),
+    bad("checkin_date_unparseable", "checkins.csv", CHECKINS + "KR-1,last friday,6,7,\n", 2, "date", "'last friday'", "not a date"),
+    bad("item_done_on_impossible", "items.csv", "team,sprint,item_key,done_on\nNord,Sprint 1,NN-1,30.02.2026\n", 2, "done_on",
+        "'30.02.2026'", "not a real calendar date"),
     bad("date_excel_serial", "sprints.csv", SPRINTS + "Nord,Sprint 3,46143,46156,g\n", 2, "start_date", "excel serial"),
     bad("date_ambiguous_order", "sprints.csv", SPRINTS + "Nord,Sprint 3,03/04/2026,04/05/2026,g\n", 2, "start_date", "ambiguous", "day/month"),
     bad("date_orders_mixed", "sprints.csv", SPRINTS + "Nord,Sprint 3,13/03/2026,20/03/2026,g\nNord,Sprint 4,03/24/2026,04/02/2026,g\n",
@@ -148,6 +151,10 @@ CASES = [
         "team,cycle,cycle_start,cycle_end,objective_id,objective,kr_id,key_result,start_value,target_value\n"
         "Nord,Q3 2026,2026-07-01,2026-09-30,O-2,Grow,KR-5,Keep NPS,50,50\n", 2, "kr_type", "stay_above", "stay_below"),
     bad("numeric_kr_without_start", "okrs.csv", OKRS + OKR_ROW + ",KR-5,10 deals,increase,,10,1\n", 2, "start_value", "start_value", "required"),
+    bad("numeric_kr_without_start_second_row", "okrs.csv", OKRS + OKR_ROW + ",KR-5,10 deals,increase,0,10,1\n" + OKR_ROW + ",KR-6,5 renewals,increase,,5,1\n",
+        3, "start_value", "start_value", "required"),
+    bad("empty_kr_type_target_equals_start_second_row", "okrs.csv", OKRS + OKR_ROW + ",KR-5,10 deals,increase,0,10,1\n" + OKR_ROW + ",KR-6,Keep NPS,,50,50,1\n",
+        3, "kr_type", "stay_above", "stay_below"),
     bad("weight_zero", "okrs.csv", OKRS + OKR_ROW + ",KR-5,10 deals,increase,0,10,0\n", 2, "weight", "above 0"),
     bad("objective_two_texts", "okrs.csv", OKRS + OKR_ROW + ",KR-5,10 deals,increase,0,10,1\n"
         "Nord,Q3 2026,2026-07-01,2026-09-30,O-2,Something else,committed,KR-6,5 renewals,increase,0,5,1\n", 3, "objective", "row 2"),
@@ -168,8 +175,10 @@ CASES = [
     bad("over_row_limit", "sprints.csv", SPRINTS + "".join(f"Nord,Sprint {n},,,g\n" for n in range(3, 7)), None, None,
         "more than 3", "dashboard_max_rows", "split", env={"DASHBOARD_MAX_ROWS": "3"}),
     # several files in one call, and sources
-    bad("second_file_bad", "sprints_new.csv", SPRINTS + "Nord,Sprint 3,2026-05-14,2026-05-01,g\n", 2, "end_date", "before it starts",
+    bad("second_file_bad", "items.csv", ITEMS + "Nord,Sprint 1,NN-1,Call,-3,yes,no\n", 2, "estimate", "negative",
         extra=[upload("retro.csv", RETRO + "Nord,Sprint 1,Send offers same day,Anna,open\n")]),
+    bad("second_file_unknown_kr_after_an_update", "checkins.csv", CHECKINS + "KR-7,2026-04-13,6,7,\n", 2, "kr_id", "'kr-7'", "unknown",
+        extra=[upload("sprints_changed.csv", SPRINTS_BASE.replace("First calls", "First calls and visits"))]),
     bad("second_file_bad_first_defines_kr", "checkins.csv", CHECKINS + "KR-5,2026-07-13,3,12,\n", 2, "confidence", "'12'",
         extra=[upload("okrs_q3.csv", OKRS + OKR_ROW + ",KR-5,10 deals,increase,0,10,1\n")]),
     bad("source_jira_not_available", "jira.csv", ITEMS + "Nord,Sprint 1,NN-1,Call,3,yes,no\n", None, None, "jira", "not available yet", "template",
@@ -213,9 +222,9 @@ def test_problems_of_every_file_are_reported_together(store):
     before = snapshot(store)
     with pytest.raises(ImportFailed) as failure:
         import_uploads(store, [upload("a.csv", ITEMS + "Nord,Sprint 1,NN-1,Call,-1,yes,no\n"),
-                               upload("b.csv", SPRINTS + "Nord,Sprint 3,2026-05-14,2026-05-01,g\n")])
+                               upload("b.csv", RETRO + "Nord,Sprint 1,Call back,Anna,later\n")])
     located = [(p.file, p.row, p.column) for p in failure.value.problems]
-    assert located == [("a.csv", 2, "estimate"), ("b.csv", 2, "end_date")]
+    assert located == [("a.csv", 2, "estimate"), ("b.csv", 2, "status")]
     assert "2 files" in failure.value.title
     assert snapshot(store) == before
 

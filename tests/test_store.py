@@ -1,0 +1,263 @@
+"""The DuckDB store: migrations, round trips, re-import by natural key, undo, atomicity, threads."""
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from data.errors import ImportFailed, UndoRefused
+from data.importer import import_uploads
+from data.schema import SCHEMA_VERSION
+from data.store import Store
+from tests.support import snapshot, upload
+
+OKRS = """team,cycle,cycle_start,cycle_end,objective_id,objective,kr_id,key_result,start_value,target_value
+Nord,Q1,2026-01-01,2026-03-31,O1,Mehr Kunden,KR1,40 Meetings,0,40
+Nord,Q1,2026-01-01,2026-03-31,O1,Mehr Kunden,KR2,Antwortzeit 4 h,9,4
+"""
+SPRINTS = """team,sprint,start_date,end_date,goal,committed,completed
+Nord,S1,2026-01-05,2026-01-16,Erstkontakte,20,18
+Nord,S2,2026-01-19,2026-01-30,Pipeline,22,15
+"""
+ITEMS = """team,sprint,item_key,estimate,committed_at_start,done
+Nord,S1,A-1,3,yes,yes
+Nord,S1,A-2,5,yes,no
+Nord,S2,A-2,5,yes,yes
+"""
+
+
+def test_migrations_apply_once_and_twice_is_harmless(tmp_path):
+    path = tmp_path / "twice.duckdb"
+    first = Store(path)
+    assert first.schema_version() == SCHEMA_VERSION
+    assert first.migrate() == SCHEMA_VERSION
+    first.close()
+    again = Store(path)  # a second start on the same file
+    with again.cursor() as cur:
+        assert cur.execute("SELECT count(*) FROM schema_version").fetchone()[0] == SCHEMA_VERSION
+    again.close()
+
+
+def test_round_trip_keeps_values_and_types(store):
+    import_uploads(store, [upload("okrs.csv", OKRS), upload("sprints.csv", SPRINTS), upload("items.csv", ITEMS)])
+    sprints = store.current("sprints")
+    assert list(sprints["sprint"]) == ["S1", "S2"]
+    assert sprints.loc[0, "start_date"] == pd.Timestamp("2026-01-05")
+    assert sprints.loc[1, "committed"] == 22.0 and sprints.loc[1, "completed"] == 15.0
+    assert list(sprints["commitment_basis"]) == ["recorded", "recorded"]
+    krs = store.current("key_results")
+    assert krs.set_index("kr_id")["kr_type"].to_dict() == {"KR1": "increase", "KR2": "decrease"}
+    items = store.current("sprint_items")
+    assert items[["sprint", "item_key", "done"]].values.tolist() == [["S1", "A-1", True], ["S1", "A-2", False],
+                                                                     ["S2", "A-2", True]]
+    assert store.teams() == ["Nord"]
+
+
+def test_reimport_of_the_same_file_changes_nothing(store):
+    import_uploads(store, [upload("sprints.csv", SPRINTS)])
+    before = store.versions("sprints")
+    result = import_uploads(store, [upload("sprints.csv", SPRINTS)])
+    assert [(f.inserted, f.updated, f.unchanged) for f in result.files] == [(0, 0, 2)]
+    assert len(store.current("sprints")) == 2
+    pd.testing.assert_frame_equal(store.versions("sprints"), before)
+
+
+def test_overlapping_reimport_updates_by_key_and_keeps_history(store):
+    import_uploads(store, [upload("sprints.csv", SPRINTS)])
+    changed = SPRINTS.replace("S2,2026-01-19,2026-01-30,Pipeline,22,15", "S2,2026-01-19,2026-01-30,Pipeline,22,19")
+    result = import_uploads(store, [upload("sprints.csv", changed + "Nord,S3,2026-02-02,2026-02-13,Neu,10,10\n")])
+    assert [(f.inserted, f.updated, f.unchanged) for f in result.files] == [(1, 1, 1)]
+    current = store.current("sprints").set_index("sprint")
+    assert current.loc["S2", "completed"] == 19.0
+    assert len(current) == 3
+    history = store.versions("sprints")
+    s2 = history[history["sprint"] == "S2"]
+    assert list(s2["completed"]) == [15.0, 19.0]
+    assert list(s2["superseded_by"].isna()) == [False, True]
+
+
+def test_a_column_absent_from_the_file_keeps_its_stored_value(store):
+    import_uploads(store, [upload("sprints.csv", SPRINTS)])
+    import_uploads(store, [upload("calendar.csv", "team,sprint,sprint_type\nNord,S1,acquisition\n")])
+    s1 = store.current("sprints").set_index("sprint").loc["S1"]
+    assert s1["sprint_type"] == "acquisition"
+    assert s1["goal"] == "Erstkontakte" and s1["committed"] == 20.0  # not in the second file: kept
+
+
+def test_undo_restores_exactly_the_state_before(store):
+    import_uploads(store, [upload("okrs.csv", OKRS), upload("sprints.csv", SPRINTS)])
+    before = snapshot(store)
+    changed = SPRINTS.replace(",20,18", ",20,20")
+    result = import_uploads(store, [upload("sprints.csv", changed), upload("items.csv", ITEMS)])
+    assert store.current("sprints").set_index("sprint").loc["S1", "completed"] == 20.0
+    store.undo(result.import_id)
+    after = snapshot(store)
+    assert store.current("sprints").set_index("sprint").loc["S1", "completed"] == 18.0
+    assert store.current("sprint_items").empty
+    # data tables identical; the log keeps the undone import, marked
+    for table in before:
+        if table not in ("imports", "import_files"):
+            assert after[table] == before[table], table
+    history = store.history()
+    assert history.loc[history["import_id"] == result.import_id, "undone_at"].notna().all()
+
+
+def test_undo_refuses_when_a_later_import_changed_the_rows(store):
+    first = import_uploads(store, [upload("sprints.csv", SPRINTS)])
+    import_uploads(store, [upload("sprints.csv", SPRINTS.replace(",22,15", ",22,16"))])
+    with pytest.raises(UndoRefused, match="later import"):
+        store.undo(first.import_id)
+    with pytest.raises(UndoRefused, match="no import 99"):
+        store.undo(99)
+
+
+def test_undo_twice_is_refused(store):
+    result = import_uploads(store, [upload("sprints.csv", SPRINTS)])
+    store.undo(result.import_id)
+    with pytest.raises(UndoRefused, match="already undone"):
+        store.undo(result.import_id)
+
+
+def test_undo_of_an_older_independent_import_is_allowed(store):
+    first = import_uploads(store, [upload("okrs.csv", OKRS)])
+    import_uploads(store, [upload("sprints.csv", SPRINTS)])
+    store.undo(first.import_id)
+    assert store.current("key_results").empty
+    assert len(store.current("sprints")) == 2
+
+
+def test_all_files_of_a_call_or_none(store):
+    import_uploads(store, [upload("okrs.csv", OKRS)])
+    before = snapshot(store)
+    bad_checkins = "kr_id,date,value\nKR1,2026-01-09,4\nKR9,2026-01-09,4\n"
+    with pytest.raises(ImportFailed) as failure:
+        import_uploads(store, [upload("sprints.csv", SPRINTS), upload("checkins.csv", bad_checkins)])
+    problem = failure.value.problems[0]
+    assert (problem.file, problem.row, problem.column) == ("checkins.csv", 3, "kr_id")
+    assert "KR9" in problem.message
+    assert snapshot(store) == before
+
+
+def test_dry_run_counts_and_writes_nothing(store):
+    before = snapshot(store)
+    result = import_uploads(store, [upload("sprints.csv", SPRINTS)], dry_run=True)
+    assert result.dry_run and result.import_id is None
+    assert [(f.inserted, f.updated, f.unchanged) for f in result.files] == [(2, 0, 0)]
+    assert snapshot(store) == before
+
+
+def test_an_import_interrupted_midway_leaves_the_store_as_it_was(store, monkeypatch):
+    import_uploads(store, [upload("okrs.csv", OKRS)])
+    before = snapshot(store)
+    real_upsert = Store._upsert
+    calls = {"n": 0}
+
+    def failing_after_some_rows(self, cur, frame, import_id):
+        calls["n"] += 1
+        if calls["n"] == 3:  # teams and sprints are written by now; the items table is next
+            raise RuntimeError("disk full (injected)")
+        return real_upsert(self, cur, frame, import_id)
+
+    monkeypatch.setattr(Store, "_upsert", failing_after_some_rows)
+    with pytest.raises(RuntimeError, match="injected"):
+        import_uploads(store, [upload("sprints.csv", SPRINTS), upload("items.csv", ITEMS)])
+    assert calls["n"] == 3
+    monkeypatch.setattr(Store, "_upsert", real_upsert)
+    assert snapshot(store) == before
+    # and the store still works afterwards
+    result = import_uploads(store, [upload("sprints.csv", SPRINTS), upload("items.csv", ITEMS)])
+    assert [f.inserted for f in result.files] == [2, 3]
+
+
+def test_two_imports_from_two_threads_at_once_both_land(store):
+    other = SPRINTS.replace("Nord", "Süd")
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def run(name: str, text: str) -> None:
+        try:
+            start.wait()
+            import_uploads(store, [upload(name, text)])
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=("nord.csv", SPRINTS)),
+               threading.Thread(target=run, args=("sued.csv", other))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    sprints = store.current("sprints")
+    assert sorted(zip(sprints["team"], sprints["sprint"])) == [("Nord", "S1"), ("Nord", "S2"), ("Süd", "S1"), ("Süd", "S2")]
+    assert sorted(store.history()["import_id"]) == [1, 2]
+
+
+def test_readers_in_threads_while_an_import_runs(store):
+    import_uploads(store, [upload("sprints.csv", SPRINTS)])
+    seen: list[int] = []
+    errors: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            for _ in range(20):
+                seen.append(len(store.current("sprints")))
+        except BaseException as exc:  # pragma: no cover
+            errors.append(exc)
+
+    readers = [threading.Thread(target=read) for _ in range(3)]
+    for reader in readers:
+        reader.start()
+    import_uploads(store, [upload("more.csv", "team,sprint,committed,completed\nNord,S9,5,5\n")])
+    for reader in readers:
+        reader.join(timeout=60)
+    assert errors == []
+    assert set(seen) <= {2, 3}  # a reader sees the state before or after, never half of it
+
+
+HOSTILE = ["=HYPERLINK(\"http://x\",\"klick\")", "<script>alert(1)</script>", "'; DROP TABLE sprints; --",
+           "Umlaute äöüß € 🚀", "**bold** _md_ [link](x)", "x" * 5000, "Zeile 1\nZeile 2"]
+
+
+def test_hostile_strings_are_stored_and_read_back_exactly(store):
+    lines = ["team,sprint,goal"] + [f'Nord,S{i},"{text.replace(chr(34), chr(34) * 2)}"' for i, text in enumerate(HOSTILE)]
+    import_uploads(store, [upload("hostile.csv", "\n".join(lines) + "\n")])
+    goals = store.current("sprints").set_index("sprint")["goal"]
+    assert [goals[f"S{i}"] for i in range(len(HOSTILE))] == HOSTILE
+    assert store.current("sprints")["team"].unique().tolist() == ["Nord"]
+
+
+def test_team_filter_applies_to_checkins_through_their_key_results(store):
+    import_uploads(store, [upload("okrs.csv", OKRS + "Süd,Q1,2026-01-01,2026-03-31,O9,X,KR9,Y,0,10\n"),
+                           upload("checkins.csv", "kr_id,date,value\nKR1,2026-01-09,4\nKR9,2026-01-09,2\n")])
+    assert store.current("checkins", ["Nord"])["kr_id"].tolist() == ["KR1"]
+    assert store.current("checkins", ["Süd"])["kr_id"].tolist() == ["KR9"]
+    assert store.current("checkins", [])["kr_id"].tolist() == []
+
+
+def test_is_empty_and_has_data(store):
+    assert store.is_empty() and not store.has_data()
+    result = import_uploads(store, [upload("sprints.csv", SPRINTS)])
+    assert not store.is_empty() and store.has_data()
+    store.undo(result.import_id)
+    assert not store.is_empty() and not store.has_data()  # undone imports still count as "ever imported"
+
+
+def test_data_version_changes_with_imports_and_undo(store):
+    v0 = store.data_version()
+    result = import_uploads(store, [upload("sprints.csv", SPRINTS)])
+    v1 = store.data_version()
+    store.undo(result.import_id)
+    assert len({v0, v1, store.data_version()}) == 3
+
+
+def test_import_log_records_file_hash_kind_source_and_rows(store):
+    import_uploads(store, [upload("sprints.csv", SPRINTS)], source="template")
+    log = store.import_files()
+    import hashlib
+    assert log.loc[0, "file_name"] == "sprints.csv"
+    assert log.loc[0, "content_hash"] == hashlib.sha256(SPRINTS.encode()).hexdigest()
+    assert (log.loc[0, "kind"], log.loc[0, "source"], log.loc[0, "rows"]) == ("sprints", "template", 2)
+    assert store.history().loc[0, "imported_at"] is not pd.NaT
