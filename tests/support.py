@@ -1,6 +1,8 @@
 """Helpers shared by the tests: byte-exact snapshots of a store, uploads from text."""
 from __future__ import annotations
 
+import pandas as pd
+
 from data.importer import Upload
 from data.schema import TABLES
 from data.store import Store
@@ -15,3 +17,15 @@ def snapshot(store: Store) -> dict[str, list[tuple]]:
 
 def upload(name: str, text: str | bytes, encoding: str = "utf-8") -> Upload:
     return Upload(name, text if isinstance(text, bytes) else text.encode(encoding))
+
+
+def table(name: str, rows=()) -> pd.DataFrame:
+    """A frame shaped like the store's table: every column, dates as datetime64, numbers as float."""
+    spec = TABLES[name]
+    frame = pd.DataFrame([{c: row.get(c) for c in spec.names} for row in rows], columns=spec.names)
+    for column, sql_type in spec.columns:
+        if sql_type == "DATE":
+            frame[column] = pd.to_datetime(frame[column]).astype("datetime64[us]")
+        elif sql_type == "DOUBLE":
+            frame[column] = frame[column].astype(float)
+    return frame

@@ -15,25 +15,13 @@ import pytest
 
 from analytics.okr_metrics import (KR_FIELDS, OBJECTIVE_FIELDS, expected_progress, forecast_value, grade_band,
                                    key_result_status, objective_scores, progress, status)
-from data.schema import TABLES
+from tests.support import table
 
 AS_OF = date(2024, 2, 15)        # day 45 of 90: expected progress 0.5
 T0, T1 = "2024-01-01", "2024-03-31"
 
 
 # --- builders ---------------------------------------------------------------------------------
-def table(name: str, rows=()) -> pd.DataFrame:
-    """A frame shaped like the store's table: every column, dates as datetime64, numbers as float."""
-    spec = TABLES[name]
-    frame = pd.DataFrame([{c: row.get(c) for c in spec.names} for row in rows], columns=spec.names)
-    for column, sql_type in spec.columns:
-        if sql_type == "DATE":
-            frame[column] = pd.to_datetime(frame[column]).astype("datetime64[us]")
-        elif sql_type == "DOUBLE":
-            frame[column] = frame[column].astype(float)
-    return frame
-
-
 def kr(kr_id, kr_type, start, target, *, weight=1.0, objective_id="O1", team="Alpha", cycle="2024-Q1",
        unit=None) -> dict:
     return {"kr_id": kr_id, "team": team, "cycle": cycle, "objective_id": objective_id,

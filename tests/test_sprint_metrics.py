@@ -12,22 +12,10 @@ import pandas as pd
 import pytest
 
 from analytics.sprint_metrics import SPRINT_FIELDS, SUMMARY_FIELDS, accuracy_trend, sprint_metrics, team_summary
-from data.schema import TABLES
+from tests.support import table
 
 
 # --- builders ---------------------------------------------------------------------------------
-def table(name: str, rows=()) -> pd.DataFrame:
-    """A frame shaped like the store's table: every column, dates as datetime64, numbers as float."""
-    spec = TABLES[name]
-    frame = pd.DataFrame([{c: row.get(c) for c in spec.names} for row in rows], columns=spec.names)
-    for column, sql_type in spec.columns:
-        if sql_type == "DATE":
-            frame[column] = pd.to_datetime(frame[column]).astype("datetime64[us]")
-        elif sql_type == "DOUBLE":
-            frame[column] = frame[column].astype(float)
-    return frame
-
-
 def sprint(name, start=None, end=None, *, team="Alpha", **fields) -> dict:
     return {"team": team, "sprint": name, "start_date": start, "end_date": end, **fields}
 
