@@ -180,7 +180,7 @@ def generate(today: date, seed: int = 7) -> dict[str, pd.DataFrame]:
             for row in rows:
                 row["done_on"] = (start + timedelta(days=int(rng.integers(0, max(1, (end - start).days) + 1)))
                                   if row["done"] else None)
-                items.append({"team": plan.team, "sprint": name, **row})
+                items.append({"team": plan.team, "sprint": name, **row, "commitment_basis": "recorded"})
                 if not row["done"] and not row["removed"] and rng.random() < 0.75:
                     carry.append({k: row[k] for k in ("item_key", "title", "item_type", "estimate", "key_result")})
         retro.extend(_retro(plan, [s["sprint"] for s in sprints if s["team"] == plan.team]))

@@ -35,7 +35,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         ("team", "VARCHAR"), ("sprint", "VARCHAR"), ("item_key", "VARCHAR"), ("title", "VARCHAR"),
         ("item_type", "VARCHAR"), ("estimate", "DOUBLE"), ("committed_at_start", "BOOLEAN"),
         ("added_on", "DATE"), ("removed", "BOOLEAN"), ("done", "BOOLEAN"), ("done_on", "DATE"),
-        ("key_result", "VARCHAR"))),
+        ("key_result", "VARCHAR"), ("commitment_basis", "VARCHAR"))),
     Table("cycles", ("team", "cycle"), (
         ("team", "VARCHAR"), ("cycle", "VARCHAR"), ("cycle_start", "DATE"), ("cycle_end", "DATE"))),
     Table("objectives", ("team", "cycle", "objective_id"), (
@@ -146,6 +146,13 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
                status VARCHAR,
                done_sprint VARCHAR,
                import_id BIGINT NOT NULL, superseded_by BIGINT)""",
+    ]),
+    (2, [
+        # items from tool exports carry how their commitment is known ("inferred" vs "recorded")
+        "ALTER TABLE sprint_items ADD COLUMN IF NOT EXISTS commitment_basis VARCHAR DEFAULT 'recorded'",
+        # column mappings the user saved per source, reused on the next upload
+        """CREATE TABLE IF NOT EXISTS column_mappings (
+               source VARCHAR PRIMARY KEY, mapping VARCHAR NOT NULL, saved_at TIMESTAMP NOT NULL)""",
     ]),
 ]
 

@@ -7,6 +7,7 @@ parameters or registered frames; table and column names come only from ``data.sc
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -231,8 +232,10 @@ class Store:
                               f"AND t.superseded_by IS NULL WHERE {differs}").fetchone()[0]
         cur.execute(f"UPDATE {table.name} t SET superseded_by = ? FROM staged s "
                     f"WHERE {on} AND t.superseded_by IS NULL AND ({differs})", [import_id])
-        cur.execute(f"INSERT INTO {table.name} SELECT s.*, ?, NULL FROM staged s WHERE NOT EXISTS "
-                    f"(SELECT 1 FROM {table.name} t WHERE {on} AND t.superseded_by IS NULL)", [import_id])
+        columns = ", ".join(table.names)
+        cur.execute(f"INSERT INTO {table.name} ({columns}, import_id, superseded_by) SELECT {columns}, ?, NULL "
+                    f"FROM staged s WHERE NOT EXISTS (SELECT 1 FROM {table.name} t WHERE {on} "
+                    "AND t.superseded_by IS NULL)", [import_id])
         cur.execute("DROP TABLE staged")
         return new, changed, total - new - changed
 
@@ -255,6 +258,22 @@ class Store:
                                                 "first, or together with this file.", kr_id))
         if problems:
             raise ImportFailed("Check-ins for unknown key results", problems)
+
+    def save_mapping(self, source: str, mapping: dict[str, str], *, now: datetime | None = None) -> None:
+        """Remember a column mapping for a source (jira, azure, linear, template)."""
+        with self._transaction() as cur:
+            cur.execute("DELETE FROM column_mappings WHERE source = ?", [source])
+            cur.execute("INSERT INTO column_mappings VALUES (?, ?, ?)",
+                        [source, json.dumps(mapping, ensure_ascii=False, sort_keys=True), now or datetime.now()])
+
+    def mapping(self, source: str) -> dict[str, str]:
+        with self.cursor() as cur:
+            row = cur.execute("SELECT mapping FROM column_mappings WHERE source = ?", [source]).fetchone()
+        return json.loads(row[0]) if row else {}
+
+    def known_key_results(self) -> set[str]:
+        with self.cursor() as cur:
+            return {r[0] for r in cur.execute("SELECT kr_id FROM key_results WHERE superseded_by IS NULL").fetchall()}
 
     def undo(self, import_id: int, *, now: datetime | None = None) -> None:
         """Remove what an import wrote and bring back what it had replaced."""

@@ -349,10 +349,10 @@ def _check_sprints(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
 
 
 def _check_items(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
-    present = set(cells.position)
+    present = set(cells.position) | {"commitment_basis"}
     teams = frame[["team"]].drop_duplicates().assign(unit=None)
-    return [Frame("teams", teams, {"team"}),
-            Frame("sprint_items", _as_dates(frame, ["added_on", "done_on"]), present)]
+    items = _as_dates(frame, ["added_on", "done_on"]).assign(commitment_basis="recorded")
+    return [Frame("teams", teams, {"team"}), Frame("sprint_items", items, present)]
 
 
 def _check_okrs(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:

@@ -261,3 +261,31 @@ def test_import_log_records_file_hash_kind_source_and_rows(store):
     assert log.loc[0, "content_hash"] == hashlib.sha256(SPRINTS.encode()).hexdigest()
     assert (log.loc[0, "kind"], log.loc[0, "source"], log.loc[0, "rows"]) == ("sprints", "template", 2)
     assert store.history().loc[0, "imported_at"] is not pd.NaT
+
+
+def test_a_version_1_store_is_migrated_and_keeps_its_rows(tmp_path, monkeypatch):
+    import data.store as store_module
+    from data.schema import MIGRATIONS
+    path = tmp_path / "old.duckdb"
+    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS[:1])
+    old = Store(path)
+    assert old.schema_version() == 1
+    with old.cursor() as cur:  # a row as version 1 wrote it, before items knew their commitment basis
+        cur.execute("INSERT INTO sprint_items (team, sprint, item_key, estimate, done, import_id) "
+                    "VALUES ('Nord', 'S1', 'A-1', 3, true, 1)")
+    old.close()
+    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
+    new = Store(path)
+    assert new.schema_version() == SCHEMA_VERSION == 2
+    items = new.current("sprint_items")
+    assert items[["item_key", "estimate", "commitment_basis"]].values.tolist() == [["A-1", 3.0, "recorded"]]
+    new.close()
+
+
+def test_column_mappings_are_saved_per_source(store):
+    assert store.mapping("jira") == {}
+    store.save_mapping("jira", {"estimate": "Custom field (QA Story Point)", "team": "Project name"})
+    store.save_mapping("jira", {"estimate": "Custom field (Story Points)"})
+    store.save_mapping("azure", {"estimate": "Effort"})
+    assert store.mapping("jira") == {"estimate": "Custom field (Story Points)"}
+    assert store.mapping("azure") == {"estimate": "Effort"}

@@ -69,9 +69,9 @@ ITEMS_DE = (
 )
 ITEMS_ROWS = {
     "sprint_items": [
-        ("Nord", "Sprint 1", "NN-101", "Call Müller GmbH", "activity", 3.0, True, None, False, True, d("2026-03-05"), "KR-1.1"),
-        ("Nord", "Sprint 1", "NN-102", "Visit trade fair", "activity", 2.5, False, d("2026-03-04"), False, False, None, None),
-        ("Nord", "Sprint 1", "NN-103", "Offer Schmidt AG", "deal", 5.0, True, None, True, False, None, None),
+        ("Nord", "Sprint 1", "NN-101", "Call Müller GmbH", "activity", 3.0, True, None, False, True, d("2026-03-05"), "KR-1.1", "recorded"),
+        ("Nord", "Sprint 1", "NN-102", "Visit trade fair", "activity", 2.5, False, d("2026-03-04"), False, False, None, None, "recorded"),
+        ("Nord", "Sprint 1", "NN-103", "Offer Schmidt AG", "deal", 5.0, True, None, True, False, None, None, "recorded"),
     ],
     "teams": [("Nord", None)],
 }
