@@ -70,14 +70,17 @@ def classify_items(items: pd.DataFrame, sprints: pd.DataFrame, unit: str = "poin
 
 def _item_totals(classified: pd.DataFrame, order: pd.DataFrame) -> pd.DataFrame:
     w = classified["weight"]
+    basis = classified["commitment_basis"] if "commitment_basis" in classified else pd.Series("recorded", index=classified.index)
     parts = classified.assign(
+        inferred=basis.eq("inferred"),
         committed=w.where(classified["is_committed"], 0.0),
         added=w.where(~classified["is_committed"], 0.0),
         removed=w.where(classified["is_removed"], 0.0),
         completed=w.where(classified["is_done"], 0.0),
         completed_committed=w.where(classified["is_done"] & classified["is_committed"], 0.0))
-    totals = parts.groupby(["team", "sprint"], sort=False)[
-        ["committed", "added", "removed", "completed", "completed_committed"]].sum()
+    totals = parts.groupby(["team", "sprint"], sort=False).agg(
+        committed=("committed", "sum"), added=("added", "sum"), removed=("removed", "sum"),
+        completed=("completed", "sum"), completed_committed=("completed_committed", "sum"), inferred=("inferred", "any"))
 
     # carried over: not done here and present in the team's next sprint
     following = order[["team", "sprint"]].assign(next_sprint=order.groupby("team", sort=False)["sprint"].shift(-1))
@@ -121,16 +124,25 @@ def sprint_metrics(sprints: pd.DataFrame, items: pd.DataFrame, *, unit: str = "p
         pd.DataFrame(columns=["team", "sprint"])
     item_fields = ["committed", "added", "removed", "completed", "completed_committed", "carried_over"]
     out = order[["team", "sprint", "start_date", "end_date", "sprint_type", "goal", "commitment_basis"]].merge(
-        from_items.reindex(columns=["team", "sprint", *item_fields]).assign(from_items=True),
+        from_items.reindex(columns=["team", "sprint", *item_fields, "inferred"]).assign(from_items=True),
         on=["team", "sprint"], how="left")
     has_items = out.pop("from_items").notna().to_numpy()
-    out["data_level"] = np.where(has_items, "items", "totals")
+    inferred = out.pop("inferred").eq(True).to_numpy()
+    recorded_totals = pd.to_numeric(order["committed"], errors="coerce").notna().to_numpy() & (unit == "points")
+    # Recorded totals beat commitment inferred from an issue export; item rows that say what was
+    # committed (our template) beat totals.
+    use_items = has_items & ~(inferred & recorded_totals)
+    out["data_level"] = np.where(use_items, "items", "totals")
+    out["commitment_basis"] = np.where(use_items & inferred, "inferred",
+                                       np.where(use_items, "recorded", out["commitment_basis"].fillna("recorded")))
     for field in item_fields:
-        if field in ("completed_committed", "carried_over") or unit == "items":
-            recorded = np.nan  # item-dependent (or counted in items): unknown without item rows
+        if field == "carried_over":  # sprint membership: only items know it, recorded totals or not
+            keep, recorded = has_items, np.nan
+        elif field == "completed_committed" or unit == "items":
+            keep, recorded = use_items, np.nan  # item-dependent (or counted in items): unknown from totals
         else:
-            recorded = pd.to_numeric(order[field], errors="coerce").astype(float)
-        out[field] = pd.Series(out[field], dtype=float).where(has_items, recorded)
+            keep, recorded = use_items, pd.to_numeric(order[field], errors="coerce").astype(float)
+        out[field] = pd.Series(out[field], dtype=float).where(keep, recorded)
 
     return _ratios(out, band, window)
 

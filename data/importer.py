@@ -12,6 +12,8 @@ from data.csvfile import read_csv
 from data.errors import ImportFailed, Problem
 from data.settings import setting
 from data.store import ImportResult, Progress, Store, content_hash
+from data.exports import SOURCES as EXPORT_SOURCES
+from data.exports import Inspection, detect_source, inspect, parse_export
 from data.templates import TEMPLATES, ParsedFile, parse_template
 
 SOURCES = ("auto", "template", "jira", "azure", "linear")
@@ -23,62 +25,122 @@ class Upload:
     content: bytes
 
 
-def parse_upload(upload: Upload, *, kind: str | None = None, source: str = "auto", team: str | None = None,
-                 day_first: bool | None = None) -> ParsedFile:
+def read_upload(upload: Upload):
+    return read_csv(upload.name, upload.content, max_bytes=int(setting("DASHBOARD_MAX_UPLOAD_MB") * 2**20),
+                    max_rows=setting("DASHBOARD_MAX_ROWS"))
+
+
+def source_of(raw, source: str) -> str:
+    """The tool that wrote a file: as given, or detected from its header ('template' for ours)."""
     if source not in SOURCES:
-        raise ImportFailed("Unknown source", [Problem(upload.name, None, None,
+        raise ImportFailed("Unknown source", [Problem(raw.file, None, None,
                                                       f"Source '{source}' is unknown; use one of {', '.join(SOURCES)}.")])
-    if source in ("jira", "azure", "linear"):
-        raise ImportFailed("Source not available yet", [Problem(
-            upload.name, None, None,
-            f"Direct {source} imports are not available yet. Use our templates (--source template).")])
-    raw = read_csv(upload.name, upload.content,
-                   max_bytes=int(setting("DASHBOARD_MAX_UPLOAD_MB") * 2**20),
-                   max_rows=setting("DASHBOARD_MAX_ROWS"))
-    return parse_template(raw, kind, team=team, day_first=day_first)
+    return (detect_source(raw.header) or "template") if source == "auto" else source
+
+
+def inspect_upload(upload: Upload, *, source: str = "auto", mapping: dict[str, str] | None = None) -> Inspection:
+    """What a tool export was recognised as: fields found, columns unknown, fields missing."""
+    raw = read_upload(upload)
+    detected = source_of(raw, source)
+    if detected == "template":
+        raise ImportFailed("Not a tool export", [Problem(upload.name, 1, None, "This file is one of our templates; "
+                                                         "its columns need no mapping.")])
+    return inspect(raw, detected, mapping)
 
 
 def parse_uploads(uploads: Sequence[Upload], *, sprints: Sequence[Upload] = (), source: str = "auto",
-                  team: str | None = None, day_first: bool | None = None,
-                  progress: Progress | None = None) -> list[ParsedFile]:
-    """Parse every file; collect the problems of all of them before failing."""
-    parsed: list[ParsedFile] = []
+                  team: str | None = None, day_first: bool | None = None, mappings: dict[str, dict] | None = None,
+                  known_krs: set[str] | None = None, progress: Progress | None = None) -> list[ParsedFile]:
+    """Parse every file; collect the problems of all of them before failing.
+
+    Templates are parsed first, so key results defined in this very call can be linked from exports."""
     problems: list[Problem] = []
     titles: list[str] = []
-    jobs = [(u, None) for u in uploads] + [(u, "sprints") for u in sprints]
+    jobs = [(u, source) for u in uploads] + [(u, "template:sprints") for u in sprints]
     if not jobs:
         raise ImportFailed("No files", [Problem("(none)", None, None, "Choose at least one CSV file to import.")])
-    for number, (upload, kind) in enumerate(jobs):
-        if progress:
-            progress(number / len(jobs) * 0.5, f"Reading {upload.name}")
+
+    def attempt(action):
         try:
-            parsed.append(parse_upload(upload, kind=kind, source=source, team=team, day_first=day_first))
+            return action()
         except ImportFailed as failure:
             titles.append(failure.title)
             problems.extend(failure.problems)
+            return None
+
+    raws = []
+    for number, (upload, wanted) in enumerate(jobs):
+        if progress:
+            progress(number / len(jobs) * 0.5, f"Reading {upload.name}")
+        raw = attempt(lambda: read_upload(upload))
+        detected = "template" if wanted.startswith("template") else attempt(lambda: source_of(raw, wanted)) if raw else None
+        raws.append((raw, detected, "sprints" if wanted == "template:sprints" else None))
+    parsed: dict[int, ParsedFile] = {}
+    for index, (raw, detected, kind) in enumerate(raws):
+        if raw is not None and detected == "template":
+            parsed[index] = attempt(lambda: parse_template(raw, kind, team=team, day_first=day_first))
+    known = set(known_krs or ())
+    known |= {kr for item in parsed.values() if item for frame in item.frames if frame.table == "key_results"
+              for kr in frame.data["kr_id"]}
+    for index, (raw, detected, _) in enumerate(raws):
+        if raw is not None and detected in EXPORT_SOURCES:
+            parsed[index] = attempt(lambda: parse_export(raw, detected, team=team, day_first=day_first,
+                                                         mapping=(mappings or {}).get(detected), known_krs=known))
     if problems:
         title = titles[0] if len(titles) == 1 else f"{len(titles)} files have problems"
         raise ImportFailed(title, problems)
-    return parsed
+    return [parsed[index] for index in sorted(parsed)]
+
+
+def _undated_sprints(store: Store, parsed: Sequence[ParsedFile]) -> list[str]:
+    """Sprints named by exports in this call that neither this call nor the store gives dates."""
+    named, dated = set(), set()
+    for item in parsed:
+        for frame in item.frames:
+            if frame.table == "sprint_items" and item.source in EXPORT_SOURCES:
+                named |= set(zip(frame.data["team"], frame.data["sprint"]))
+            if frame.table == "sprints" and "start_date" in frame.present:
+                dated |= set(zip(frame.data["team"], frame.data["sprint"]))
+    stored = store.current("sprints")
+    dated |= set(zip(stored["team"], stored["sprint"])) - set(
+        zip(stored.loc[stored["start_date"].isna(), "team"], stored.loc[stored["start_date"].isna(), "sprint"]))
+    return sorted(f"{team} / {sprint}" for team, sprint in named - dated)
 
 
 def import_uploads(store: Store, uploads: Sequence[Upload], *, sprints: Sequence[Upload] = (),
                    source: str = "auto", team: str | None = None, day_first: bool | None = None,
+                   mapping: dict[str, str] | None = None, save_mapping: bool = False,
                    dry_run: bool = False, progress: Progress | None = None) -> ImportResult:
-    """Validate and import files in one transaction. Raises ImportFailed; the store is then unchanged."""
+    """Validate and import files in one transaction. Raises ImportFailed; the store is then unchanged.
+
+    ``mapping`` (field → column) applies to the tool exports of this call; without one, the mapping
+    saved for their source is used. ``save_mapping`` keeps the given one for next time."""
+    mappings = {name: store.mapping(name) for name in EXPORT_SOURCES}
+    if mapping is not None:
+        mappings = {name: {**mappings[name], **mapping} for name in EXPORT_SOURCES}
     parsed = parse_uploads(uploads, sprints=sprints, source=source, team=team, day_first=day_first,
-                           progress=progress)
+                           mappings=mappings, known_krs=store.known_key_results(), progress=progress)
     hashes = [content_hash(u.content) for u in [*uploads, *sprints]]
+    undated = _undated_sprints(store, parsed)
 
     def writing(fraction: float, message: str) -> None:
         if progress:
             progress(0.5 + fraction / 2, message)
 
-    result = store.write(parsed, hashes, source=source if source != "auto" else "template",
+    sources = sorted({item.source for item in parsed})
+    result = store.write(parsed, hashes, source=sources[0] if len(sources) == 1 else "mixed",
                          dry_run=dry_run, progress=writing)
+    if save_mapping and mapping and not dry_run:
+        for name in sorted({item.source for item in parsed if item.source in EXPORT_SOURCES}):
+            store.save_mapping(name, mappings[name])
     for item in parsed:
         result.notes.extend(item.notes)
         result.warnings.extend(item.warnings)
+    if undated:
+        result.warnings.append(f"No dates for {len(undated)} sprint(s): {', '.join(undated[:10])}"
+                               + (" …" if len(undated) > 10 else "")
+                               + ". Add a sprints file (--sprints FILE) for dates; until then the sprints are "
+                               "ordered by name and added work cannot be told from committed work by date.")
     return result
 
 

@@ -165,13 +165,6 @@ def _fit(template: Template, header: list[str], assume: frozenset[str] = frozens
     return (len(matched), present_required == len(required), present_required)
 
 
-TOOL_SIGNS = {
-    "jira": ("issue_key", "vorgangsschluessel", "work_item_key", "custom_field_story_points"),
-    "azure": ("iteration_path", "work_item_type"),
-    "linear": ("cycle_number", "cycle_name"),
-}
-
-
 def detect_kind(raw: RawTable, assume: frozenset[str] = frozenset()) -> str:
     """The template whose required columns are all present and which recognises most columns.
 
@@ -181,13 +174,6 @@ def detect_kind(raw: RawTable, assume: frozenset[str] = frozenset()) -> str:
     recognised, complete, _ = _fit(best, raw.header, assume)
     if complete:
         return best.kind
-    normalised = {normalise(h) for h in raw.header}
-    for tool, signs in TOOL_SIGNS.items():
-        if normalised & set(signs):
-            raise ImportFailed("Tool export not supported yet", [Problem(
-                raw.file, 1, None,
-                f"This looks like a {tool.title()} export. Direct {tool.title()} imports are not available yet; "
-                "copy the columns into the sprint_items template (Import page → templates) and upload that.")])
     missing = [c.name for c in best.columns
                if c.required and c.name not in match_columns(best, raw.header).values() and c.name not in assume]
     if recognised == 0:

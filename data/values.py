@@ -7,6 +7,7 @@ Decisions that depend on the whole file (decimal comma, day/month order) are mad
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 TRUE_WORDS = {"yes", "y", "true", "1", "x", "ja", "j", "wahr", "on", "✓"}
@@ -23,7 +24,22 @@ _ISO_SLASH = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$")
 _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 _SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)?$")
 
+# month names as Jira, Azure DevOps and Linear print them in English, German, Spanish, Portuguese, French
+_MONTHS3 = {"jan": 1, "ene": 1, "feb": 2, "fev": 2, "mar": 3, "mrz": 3, "apr": 4, "abr": 4, "avr": 4, "may": 5,
+            "mai": 5, "jun": 6, "jul": 7, "aug": 8, "ago": 8, "aou": 8, "sep": 9, "set": 9, "oct": 10, "okt": 10,
+            "out": 10, "nov": 11, "dec": 12, "dez": 12, "dic": 12}
+_MONTHS4 = {"juin": 6, "juil": 7}
+_NAMED_DAY_FIRST = re.compile(r"^(\d{1,2})[/\-. ]([^\W\d_]{3,})\.?[/\-. ](\d{4}|\d{2})(?:[\sT].*)?$")
+_NAMED_MONTH_FIRST = re.compile(r"^([^\W\d_]{3,})\.?[/\- ](\d{1,2})[/\-, ]+(\d{4}|\d{2})(?:\s.*)?$")
+_JS_DATE = re.compile(r"^[A-Za-z]{3},? ([A-Za-z]{3}) (\d{1,2}) (\d{4})(?: .*)?$")  # Wed Oct 15 2025 09:33:28 GMT+0000
+
 DATE_HINT = "Write dates as 2025-03-31 or 31.03.2025."
+
+
+def month_number(name: str) -> int | None:
+    """'Feb', 'févr.', 'Okt', 'ago', 'März' → month number; None when it is no month name."""
+    plain = unicodedata.normalize("NFKD", name.strip(". ").lower()).encode("ascii", "ignore").decode()
+    return _MONTHS4.get(plain[:4]) or (_MONTHS3.get(plain[:3]) if plain[:3] != "jui" else None)
 
 
 def is_blank(text: str | None) -> bool:
@@ -107,6 +123,9 @@ def parse_date(text: str, day_first: bool | None = None) -> date:
         return _make_date(int(match.group(1)), int(match.group(2)), int(match.group(3)), text)
     if match := _DOTTED.match(raw):
         return _make_date(_year(match.group(3)), int(match.group(2)), int(match.group(1)), text)
+    for pattern, day_group, month_group in ((_NAMED_DAY_FIRST, 1, 2), (_NAMED_MONTH_FIRST, 2, 1), (_JS_DATE, 2, 1)):
+        if (match := pattern.match(raw)) and (month := month_number(match.group(month_group))):
+            return _make_date(_year(match.group(3)), month, int(match.group(day_group)), text)
     if match := _SLASHED.match(raw):
         first, second, year = int(match.group(1)), int(match.group(2)), _year(match.group(3))
         if day_first is None:

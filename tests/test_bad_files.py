@@ -75,8 +75,8 @@ CASES = [
     bad("unnamed_column_with_values", "sprints.csv", "team,sprint,,goal\nNord,Sprint 3,oops,g\n", 1, "#3", "no name"),
     bad("unknown_columns_only", "sales.csv", "customer,revenue,month\nACME,1000,2026-04\n", 1, ANY,
         "none of the columns", "customer, revenue, month", "sprints (team, sprint)"),
-    bad("jira_export_detected", "jira.csv", "Issue key,Summary,Sprint,Custom field (Story Points)\nNN-1,Call,Sprint 1,3\n", 1, ANY,
-        "jira", "not available yet", "template"),
+    bad("jira_export_without_story_points", "jira.csv", "Issue key,Summary,Sprint,Custom field (QA Story Point)\nNN-1,Call,Sprint 1,3\n",
+        1, "estimate", "no story point column", "custom field (qa story point)", "--map estimate="),
     # required columns missing, per template
     bad("sprints_missing_team", "sprints.csv", "sprint,start_date,end_date\nSprint 3,2026-05-01,2026-05-14\n", 1, ANY, "missing", "team"),
     bad("sprints_missing_sprint", "sprints.csv", "team,start_date,end_date,goal\nNord,2026-05-01,2026-05-14,g\n", 1, ANY, "missing", "sprint"),
@@ -181,8 +181,8 @@ CASES = [
         extra=[upload("sprints_changed.csv", SPRINTS_BASE.replace("First calls", "First calls and visits"))]),
     bad("second_file_bad_first_defines_kr", "checkins.csv", CHECKINS + "KR-5,2026-07-13,3,12,\n", 2, "confidence", "'12'",
         extra=[upload("okrs_q3.csv", OKRS + OKR_ROW + ",KR-5,10 deals,increase,0,10,1\n")]),
-    bad("source_jira_not_available", "jira.csv", ITEMS + "Nord,Sprint 1,NN-1,Call,3,yes,no\n", None, None, "jira", "not available yet", "template",
-        source="jira"),
+    bad("source_jira_for_a_template_file", "jira.csv", ITEMS + "Nord,Sprint 1,NN-1,Call,3,yes,no\n", 1, "key", "jira column",
+        "'key'", "--map", source="jira"),
     bad("source_unknown", "export.csv", ITEMS + "Nord,Sprint 1,NN-1,Call,3,yes,no\n", None, None, "'trello'", "unknown", "template", source="trello"),
 ]
 
