@@ -86,10 +86,16 @@ def cmd_import(args) -> int:
                 print(f"{path}: cannot be read ({exc.strerror}).", file=sys.stderr)
                 return 2
     day_first = {"dmy": True, "mdy": False, None: None}[args.date_order]
+    try:
+        mapping = _mapping(args.map)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     store = _store(args)
     try:
         result = import_uploads(store, uploads, sprints=sprints, source=args.source, team=args.team,
-                                day_first=day_first, dry_run=args.dry_run)
+                                day_first=day_first, mapping=mapping, save_mapping=args.save_mapping,
+                                dry_run=args.dry_run)
     except ImportFailed as failure:
         print(f"Import failed: {failure.title}. Nothing was imported.", file=sys.stderr)
         for problem in failure.problems:
@@ -109,8 +115,47 @@ def cmd_import(args) -> int:
     for item in result.files:
         print(f"{verb}: {item.file} as {item.kind}: {item.rows} rows, {item.inserted} new, "
               f"{item.updated} updated, {item.unchanged} unchanged")
-    for line in result.notes + result.warnings:
+    for line in result.notes:
         print(f"note: {line}", file=sys.stderr)
+    for line in result.warnings:
+        print(f"warning: {line}", file=sys.stderr)
+    return 0
+
+
+def _mapping(pairs: list[str] | None) -> dict[str, str] | None:
+    """--map estimate="Custom field (QA Story Point)" --map team="Project name" → a mapping."""
+    if not pairs:
+        return None
+    mapping = {}
+    for pair in pairs:
+        name, sep, column = pair.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"--map {pair}: write FIELD=COLUMN, e.g. --map estimate=\"Custom field (QA Story Point)\".")
+        mapping[name.strip()] = column.strip()
+    return mapping
+
+
+def cmd_inspect(args) -> int:
+    from data.errors import ImportFailed
+    from data.importer import Upload, inspect_upload
+    try:
+        report = inspect_upload(Upload(Path(args.file).name, Path(args.file).read_bytes()), source=args.source,
+                                mapping=_mapping(args.map))
+    except (ImportFailed, ValueError, OSError) as failure:
+        print(str(failure), file=sys.stderr)
+        return 1
+    payload = vars(report)
+    if args.json:
+        _emit(args, payload)
+    else:
+        print(f"{report.file}: {report.source} export")
+        for name, column in report.recognised.items():
+            print(f"  {name:<16} ← {column}")
+        if report.missing:
+            print(f"  missing: {', '.join(report.missing)} (map them with --map FIELD=COLUMN)")
+        if report.duplicates:
+            print("  repeated headers: " + ", ".join(f"{h} ×{n}" for h, n in report.duplicates.items()))
+        print(f"  not used: {', '.join(report.unknown) or '–'}")
     return 0
 
 
@@ -269,6 +314,15 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--sprints", action="append", metavar="FILE", help="a sprints file with the sprint calendar")
     sub.add_argument("--dry-run", action="store_true", help="validate and count, write nothing")
     sub.add_argument("--date-order", choices=["dmy", "mdy"], help="order of slashed dates like 03/04/2026")
+    sub.add_argument("--map", action="append", metavar="FIELD=COLUMN",
+                     help="which column holds a field of a tool export, e.g. estimate=\"Custom field (QA Story Point)\", "
+                          "team=\"Project name\", key_result=Labels; estimate= for no estimates")
+    sub.add_argument("--save-mapping", action="store_true", help="remember --map for this source's next imports")
+
+    sub = command("inspect", cmd_inspect, "show how the columns of a tool export are recognised")
+    sub.add_argument("file", metavar="FILE")
+    sub.add_argument("--source", default="auto", choices=["auto", "jira", "azure", "linear"])
+    sub.add_argument("--map", action="append", metavar="FIELD=COLUMN")
 
     sub = command("sprints", cmd_sprints, "per-sprint metrics")
     sub.add_argument("--team")

@@ -392,7 +392,7 @@ def parse_export(raw: RawTable, source: str, *, team: str | None = None, mapping
     calendar: dict[str, dict] = {}
     issues: dict[str, Issue] = {}
     known = set(known_krs)
-    skipped = {"sub-tasks": 0, "without a sprint": 0}
+    skipped = {"that are sub-tasks": 0, "without a sprint": 0}
     for row, number in zip(raw.rows, raw.row_numbers):
         issue = _ISSUE[source](reader, row, number, calendar)
         if not issue.key:
@@ -406,7 +406,7 @@ def parse_export(raw: RawTable, source: str, *, team: str | None = None, mapping
             reader.add(number, "team", "No team: this row has no Team or Project name. Give the team (--team).")
             continue
         if normalise(issue.item_type or "") in SUBTASKS:
-            skipped["sub-tasks"] += 1  # their parent carries the estimate; counting both would double it
+            skipped["that are sub-tasks"] += 1  # their parent carries the estimate; counting both would double it
             continue
         if not issue.sprints:
             skipped["without a sprint"] += 1
@@ -464,7 +464,7 @@ def parse_export(raw: RawTable, source: str, *, team: str | None = None, mapping
     notes.append(f"{raw.file}: {source.title()} export, {len(issues)} issues in {len(sprint_rows)} sprint(s); "
                  + (f"estimates from '{estimate_from}'" if estimate_from else "no estimates (count items)")
                  + ".")
-    warnings = [f"{raw.file}: {count} {what} left out." for what, count in skipped.items() if count]
+    warnings = [f"{raw.file}: left out {count} issue(s) {what}." for what, count in skipped.items() if count]
     if source == "jira" and len(raw.rows) == JIRA_CAP:
         warnings.append(f"{raw.file}: exactly {JIRA_CAP:,} issues, Jira's export limit: the export is probably cut "
                         "off. Export the rest (e.g. by created date) and upload the files together.")
