@@ -1,5 +1,5 @@
-"""Streamlit glue shared by the home page and every page: the store, cached loaders, the team
-picker, safe text. Kept outside ``pages/`` because every file there becomes a page."""
+"""Streamlit glue shared by every page: the store, cached loaders, the sidebar (language, teams),
+tables with CSV download, charts, safe text. Kept outside ``pages/`` with the pages' logic thin."""
 from __future__ import annotations
 
 import os
@@ -11,10 +11,16 @@ import streamlit as st
 
 from analytics.okr_metrics import key_result_status, objective_scores
 from analytics.sprint_metrics import sprint_metrics
+from data.export import to_csv_bytes
 from data.settings import setting
 from data.store import Store
+from i18n import LANGUAGES, t
 
+# The choices live under these keys; the sidebar widgets are drawn from them on every page and
+# write back when changed, so the choice survives page switches whatever Streamlit does with
+# the state of widgets between pages.
 TEAM_KEY = "teams"
+LANG_KEY = "lang"
 
 
 def db_path() -> str:
@@ -36,19 +42,35 @@ def clear_caches() -> None:
     st.cache_data.clear()
 
 
+def lang() -> str:
+    return st.session_state.get(LANG_KEY, "en")
+
+
+def tr(key: str, **values) -> str:
+    return t(key, lang(), **values)
+
+
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
-def md_escape(text: str) -> str:
+def md_escape(text) -> str:
     """User text in a place Streamlit renders as Markdown (labels, headers) shown literally."""
     return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+def band() -> tuple[float, float]:
+    return setting("DASHBOARD_BAND_LOW"), setting("DASHBOARD_BAND_HIGH")
 
 
 @st.cache_data(show_spinner=False)
 def sprint_table(_store: Store, version: tuple, teams: tuple[str, ...], unit: str = "points") -> pd.DataFrame:
     return sprint_metrics(_store.current("sprints", list(teams)), _store.current("sprint_items", list(teams)),
-                          unit=unit, band=(setting("DASHBOARD_BAND_LOW"), setting("DASHBOARD_BAND_HIGH")),
-                          window=setting("DASHBOARD_VELOCITY_WINDOW"))
+                          unit=unit, band=band(), window=setting("DASHBOARD_VELOCITY_WINDOW"))
+
+
+@st.cache_data(show_spinner=False)
+def table_of(_store: Store, version: tuple, name: str, teams: tuple[str, ...]) -> pd.DataFrame:
+    return _store.current(name, list(teams))
 
 
 @st.cache_data(show_spinner=False)
@@ -60,15 +82,65 @@ def okr_tables(_store: Store, version: tuple, teams: tuple[str, ...], as_of: dat
     return krs, objective_scores(krs, _store.current("objectives", list(teams)))
 
 
-@st.cache_data(show_spinner=False)
-def retro_actions(_store: Store, version: tuple, teams: tuple[str, ...]) -> pd.DataFrame:
-    return _store.current("retro_actions", list(teams))
+def units(db: Store, version: tuple) -> dict[str, str]:
+    frame = table_of(db, version, "teams", tuple(db.teams()))
+    return {row.team: row.unit for row in frame.itertuples() if isinstance(row.unit, str) and row.unit}
 
 
-def team_picker(db: Store) -> tuple[str, ...]:
-    """Sidebar choice of one, several or all teams; kept in the session across pages."""
+def unit_label(team_units: dict[str, str], teams: tuple[str, ...], unit_mode: str = "points") -> str:
+    if unit_mode == "items":
+        return tr("unit_items")
+    chosen = {team_units.get(team) for team in teams} - {None}
+    return chosen.pop() if len(chosen) == 1 else tr("unit_points")
+
+
+def _keep(choice_key: str, widget_key: str) -> None:
+    st.session_state[choice_key] = st.session_state[widget_key]
+
+
+def sidebar(db: Store) -> None:
+    """Language switch and team picker; both kept in the session across pages."""
+    st.session_state[f"{LANG_KEY}_widget"] = lang()
+    st.sidebar.radio(t("language", lang()), list(LANGUAGES), format_func=LANGUAGES.get, key=f"{LANG_KEY}_widget",
+                     horizontal=True, on_change=_keep, args=(LANG_KEY, f"{LANG_KEY}_widget"))
     teams = db.teams()
-    chosen = [t for t in st.session_state.get(TEAM_KEY, teams) if t in teams] or teams
-    st.session_state[TEAM_KEY] = chosen
-    picked = st.sidebar.multiselect("Teams", teams, key=TEAM_KEY, help="One, several or all teams.")
-    return tuple(picked or teams)
+    if not teams:
+        return
+    st.session_state[TEAM_KEY] = [team for team in st.session_state.get(TEAM_KEY, teams) if team in teams]
+    st.session_state[f"{TEAM_KEY}_widget"] = st.session_state[TEAM_KEY]
+    st.sidebar.multiselect(tr("teams"), teams, key=f"{TEAM_KEY}_widget", help=tr("teams_help"),
+                           on_change=_keep, args=(TEAM_KEY, f"{TEAM_KEY}_widget"))
+
+
+def chosen_teams(db: Store) -> tuple[str, ...]:
+    """The teams picked in the sidebar (all when none is picked)."""
+    return tuple(st.session_state.get(TEAM_KEY) or db.teams())
+
+
+def empty_state() -> None:
+    """The first thing a page shows without data: the demo or the Import page."""
+    from data.demo import load_demo
+    st.info(tr("no_data"))
+    if st.button(tr("load_demo"), key="load_demo", type="primary"):
+        with st.spinner(tr("loading_demo")):
+            load_demo(store(), date.today())
+        clear_caches()
+        st.rerun()
+    st.page_link("pages/import.py", label=tr("go_import"), icon=":material/upload_file:")
+    st.stop()
+
+
+def table(frame: pd.DataFrame, key: str, file_name: str, **options) -> None:
+    """A table and its CSV download (formula-like cells neutralised, German CSV in German)."""
+    st.dataframe(frame, hide_index=True, **options)
+    st.download_button(tr("download_csv"), to_csv_bytes(frame, german=lang() == "de"), file_name=f"{file_name}.csv",
+                       mime="text/csv", key=f"{key}_csv")
+
+
+def chart(figure, key: str) -> None:
+    st.plotly_chart(figure, key=key, config={"displaylogo": False})
+
+
+def caption(text: str) -> None:
+    """Explanations built from user data (team names, sprint types) shown as plain text."""
+    st.text(text)

@@ -7,38 +7,49 @@ from datetime import date
 import pandas as pd
 
 ATTENTION_FIELDS = ["team", "what", "detail"]
+_TEXT = {
+    "en": {"streak": "Say/do out of band {run} sprints running", "at_risk": "Key result at risk: {kr}",
+           "progress": "{text} — progress {progress:.0%}, expected {expected:.0%}", "stale": "Key result stale: {kr}",
+           "no_checkin": "no check-in yet", "last": "last check-in {day}", "open": "Open retro actions: {n}"},
+    "de": {"streak": "Say/Do {run} Sprints in Folge außerhalb des Bands", "at_risk": "Key Result gefährdet: {kr}",
+           "progress": "{text} — Fortschritt {progress:.0%}, erwartet {expected:.0%}", "stale": "Key Result ohne aktuellen Check-in: {kr}",
+           "no_checkin": "noch kein Check-in", "last": "letzter Check-in {day}", "open": "Offene Retro-Maßnahmen: {n}"},
+}
 
 
-def out_of_band_streak(sprints: pd.DataFrame, run: int = 3) -> pd.DataFrame:
+def out_of_band_streak(sprints: pd.DataFrame, run: int = 3, lang: str = "en") -> pd.DataFrame:
     """Teams whose last ``run`` sprints with a say/do ratio were all outside the band."""
     rows = []
     for team, group in sprints.groupby("team", sort=False):
         known = group[group["in_band"].notna()].tail(run)
         if len(known) == run and not known["in_band"].astype(bool).any():
             ratios = ", ".join(f"{v:.0%}" for v in known["say_do_ratio"])
-            rows.append({"team": team, "what": f"Say/do out of band {run} sprints running",
+            rows.append({"team": team, "what": _TEXT[lang]["streak"].format(run=run),
                          "detail": f"{', '.join(known['sprint'])}: {ratios}"})
     return pd.DataFrame(rows, columns=ATTENTION_FIELDS)
 
 
 def needs_attention(sprints: pd.DataFrame, kr_status: pd.DataFrame, actions: pd.DataFrame, *,
-                    as_of: date) -> pd.DataFrame:
+                    as_of: date, lang: str = "en") -> pd.DataFrame:
     """One row per thing to look at, most urgent kind first."""
+    text = _TEXT[lang]
     rows = []
     if not kr_status.empty:
         running = kr_status[(kr_status["cycle_start"] <= pd.Timestamp(as_of)) & (kr_status["cycle_end"] >= pd.Timestamp(as_of))]
         for kr in running.itertuples(index=False):
             if kr.status == "at_risk":
-                rows.append({"team": kr.team, "what": f"Key result at risk: {kr.kr_id}",
-                             "detail": f"{kr.key_result} — progress {kr.progress:.0%}, expected {kr.expected_progress:.0%}"})
+                rows.append({"team": kr.team, "what": text["at_risk"].format(kr=kr.kr_id),
+                             "detail": text["progress"].format(text=kr.key_result, progress=kr.progress,
+                                                               expected=kr.expected_progress)})
             if kr.stale:
-                since = "no check-in yet" if pd.isna(kr.last_checkin) else f"last check-in {kr.last_checkin:%Y-%m-%d}"
-                rows.append({"team": kr.team, "what": f"Key result stale: {kr.kr_id}", "detail": f"{kr.key_result} — {since}"})
+                since = text["no_checkin"] if pd.isna(kr.last_checkin) else text["last"].format(
+                    day=f"{kr.last_checkin:%d.%m.%Y}" if lang == "de" else f"{kr.last_checkin:%Y-%m-%d}")
+                rows.append({"team": kr.team, "what": text["stale"].format(kr=kr.kr_id), "detail": f"{kr.key_result} — {since}"})
     attention = pd.DataFrame(rows, columns=ATTENTION_FIELDS)
-    streaks = out_of_band_streak(sprints) if not sprints.empty else pd.DataFrame(columns=ATTENTION_FIELDS)
+    streaks = out_of_band_streak(sprints, lang=lang) if not sprints.empty else pd.DataFrame(columns=ATTENTION_FIELDS)
     open_actions = actions[actions["status"] == "open"] if not actions.empty else actions
     action_rows = pd.DataFrame(
-        [{"team": team, "what": f"Open retro actions: {len(group)}", "detail": "; ".join(group["action"])}
+        [{"team": team, "what": text["open"].format(n=len(group)), "detail": "; ".join(group["action"])}
          for team, group in open_actions.groupby("team", sort=False)] if not open_actions.empty else [],
         columns=ATTENTION_FIELDS)
     return pd.concat([attention, streaks, action_rows], ignore_index=True)

@@ -17,6 +17,7 @@ from data.exports import Inspection, detect_source, inspect, parse_export
 from data.templates import TEMPLATES, ParsedFile, parse_template
 
 SOURCES = ("auto", "template", "jira", "azure", "linear")
+PREVIEW_ROWS = 10
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,9 @@ def import_uploads(store: Store, uploads: Sequence[Upload], *, sprints: Sequence
     for item in parsed:
         result.notes.extend(item.notes)
         result.warnings.extend(item.warnings)
+        main = next((f for f in item.frames if f.table == {"okrs": "key_results"}.get(item.kind, item.kind)),
+                    item.frames[-1])
+        result.previews[item.file] = main.data.drop(columns=["source_row"], errors="ignore").head(PREVIEW_ROWS)
     if undated:
         result.warnings.append(f"No dates for {len(undated)} sprint(s): {', '.join(undated[:10])}"
                                + (" …" if len(undated) > 10 else "")

@@ -49,6 +49,7 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
+    previews: dict[str, pd.DataFrame] = field(default_factory=dict)  # file → its first rows as stored
 
     def as_dict(self) -> dict:
         return {"import_id": self.import_id, "dry_run": self.dry_run,
@@ -182,7 +183,8 @@ class Store:
         try:
             with self._transaction() as cur:
                 self._check_references(cur, parsed)
-                import_id = cur.execute("SELECT nextval('import_ids')").fetchone()[0]
+                # a dry run is rolled back: it borrows id 0 instead of using up a number of the sequence
+                import_id = 0 if dry_run else cur.execute("SELECT nextval('import_ids')").fetchone()[0]
                 cur.execute("INSERT INTO imports VALUES (?, ?, ?, NULL)", [import_id, now or datetime.now(), source])
                 for number, item in enumerate(parsed, start=1):
                     if progress:

@@ -220,6 +220,7 @@ class _Cells:
         self.team = team
         self.template = template
         self.problems: list[Problem] = []
+        self.failed: set[tuple[int, str]] = set()  # cells already reported: no follow-on problems for them
         mapping = match_columns(template, raw.header)
         self.position = {name: pos for pos, name in mapping.items()}
         self.header_of = {name: raw.header[pos] for pos, name in mapping.items()}
@@ -231,6 +232,7 @@ class _Cells:
         self.day_first = day_first if day_first is not None else values.decide_day_first(date_cells)
 
     def add(self, row: int, column: str, message: str, value: str | None = None) -> None:
+        self.failed.add((row, column))
         if len(self.problems) < 50:
             self.problems.append(Problem(self.raw.file, row, self.header_of.get(column, column), message, value))
 
@@ -321,6 +323,8 @@ def _missing(value) -> bool:
 
 def _check_sprints(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
     for row in frame.itertuples(index=False):
+        if {(row.source_row, "start_date"), (row.source_row, "end_date")} & cells.failed:
+            continue  # the unreadable date is reported already
         if _missing(row.start_date) != _missing(row.end_date):
             missing = "end_date" if _missing(row.end_date) else "start_date"
             cells.add(row.source_row, missing, "Give both start_date and end_date, or neither.")
@@ -367,7 +371,7 @@ def _check_okrs(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
             target = 1.0 if target is None else target
         else:
             for name, value in (("start_value", start), ("target_value", target)):
-                if value is None:
+                if value is None and (number, name) not in cells.failed:
                     cells.add(number, name, f"'{name}' is required for a {kr_type or 'numeric'} key result.")
             if start is not None and target is not None:
                 if kr_type is None:

@@ -1,4 +1,5 @@
-"""The home page in Streamlit's AppTest, on an empty store and on the demo store."""
+"""Every page in Streamlit's AppTest, on an empty store and on the demo store, and the behaviours
+that matter: the team choice across pages, upload, a refused upload, undo, the language switch."""
 from __future__ import annotations
 
 from datetime import date
@@ -10,7 +11,11 @@ from analytics.sprint_metrics import sprint_metrics
 from data.demo import load_demo
 from data.importer import import_uploads
 from data.store import Store
-from tests.support import upload
+from tests.support import snapshot, upload
+
+PAGES = ["pages/home.py", "pages/import.py", "pages/sprint_review.py", "pages/retrospective.py", "pages/okrs.py",
+         "pages/teams.py"]
+SPRINTS = "team,sprint,start_date,end_date,committed,completed\nNord,S1,2026-01-05,2026-01-16,20,18\n"
 
 
 @pytest.fixture
@@ -20,14 +25,45 @@ def db_path(tmp_path, monkeypatch):
     return path
 
 
-def home() -> AppTest:
-    return AppTest.from_file("../dashboard.py", default_timeout=60)
+@pytest.fixture
+def demo(db_path):
+    store = Store(db_path)
+    load_demo(store, date.today())
+    store.close()
+    return db_path
+
+
+def open_page(page: str = "pages/home.py") -> AppTest:
+    at = AppTest.from_file("../dashboard.py", default_timeout=90).run()
+    if page != "pages/home.py":
+        at.switch_page(page).run()
+    return at
+
+
+def texts(at: AppTest) -> list[str]:
+    return [t.value for t in at.text]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_an_empty_store(db_path, page):
+    at = open_page(page)
+    assert not at.exception
+    if page == "pages/import.py":
+        assert at.file_uploader(key="uploads") is not None
+    else:
+        assert "No data yet" in at.info[0].value
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_the_demo_store(demo, page):
+    at = open_page(page)
+    assert not at.exception
+    assert not at.error
+    assert at.title[0].value
 
 
 def test_empty_store_offers_the_demo_and_loads_it(db_path):
-    at = home().run()
-    assert not at.exception
-    assert "No data yet" in at.info[0].value
+    at = open_page()
     at.button(key="load_demo").click().run()
     assert not at.exception
     assert len(at.metric) > 0
@@ -36,33 +72,85 @@ def test_empty_store_offers_the_demo_and_loads_it(db_path):
     store.close()
 
 
-def test_demo_store_shows_latest_sprint_of_each_team(db_path):
-    store = Store(db_path)
-    load_demo(store, date.today())
+def test_home_shows_the_latest_sprint_of_each_team(demo):
+    store = Store(demo)
     metrics = sprint_metrics(store.current("sprints"), store.current("sprint_items"))
     store.close()
-    at = home().run()
-    assert not at.exception
-    headings = [t.value for t in at.text]
+    at = open_page()
     latest = metrics.groupby("team").tail(1)
-    assert headings == [f"{row.team} · {row.sprint}" for row in latest.itertuples()]
-    committed = [m.value for m in at.metric if m.label == "Committed"]
-    assert committed == [f"{v:g}" for v in latest["committed"]]
+    assert texts(at) == [f"{row.team} · {row.sprint}" for row in latest.itertuples()]
+    assert [m.value for m in at.metric if m.label == "Committed"] == [f"{v:g}" for v in latest["committed"]]
     attention = at.dataframe[0].value
     assert attention["what"].str.contains("Key result stale").any()
 
 
-def test_team_picker_narrows_the_page_and_is_kept_in_the_session(db_path):
+def test_the_team_choice_narrows_every_page_and_survives_switching(demo):
+    at = open_page()
+    at.multiselect(key="teams_widget").set_value(["Pipeline Süd"]).run()
+    assert [t.split(" · ")[0] for t in texts(at)] == ["Pipeline Süd"]
+    at.switch_page("pages/retrospective.py").run()
+    assert at.selectbox(key="retro_team").options == ["Pipeline Süd"]
+    at.switch_page("pages/sprint_review.py").run()
+    assert {option.split(" · ")[0] for option in at.selectbox(key="review_sprint").options} == {"Pipeline Süd"}
+
+
+def test_upload_validate_and_import_through_the_import_page(db_path):
+    at = open_page("pages/import.py")
+    at.file_uploader(key="uploads").set_value([("sprints.csv", SPRINTS.encode(), "text/csv")]).run()
+    assert not at.exception and not at.error
+    detected = at.dataframe[0].value
+    assert detected[["file", "kind", "rows", "inserted"]].values.tolist() == [["sprints.csv", "sprints", 1, 1]]
     store = Store(db_path)
-    load_demo(store, date.today())
+    assert not store.has_data()  # validated, not yet imported
     store.close()
-    at = home().run()
-    at.multiselect(key="teams").set_value(["Pipeline Süd"]).run()
+    at.button(key="do_import").click().run()
+    assert "Imported (import 1)" in at.success[0].value
+    store = Store(db_path)
+    assert store.current("sprints")[["team", "sprint", "completed"]].values.tolist() == [["Nord", "S1", 18.0]]
+    store.close()
+
+
+def test_a_refused_upload_shows_its_problems_and_changes_nothing(demo):
+    store = Store(demo)
+    before = snapshot(store)
+    store.close()
+    at = open_page("pages/import.py")
+    bad = "team,sprint,start_date,end_date\nNord,S9,2026-02-09,2026-02-31\n"
+    at.file_uploader(key="uploads").set_value([("bad.csv", bad.encode(), "text/csv")]).run()
     assert not at.exception
-    assert [t.value.split(" · ")[0] for t in at.text] == ["Pipeline Süd"]
-    assert at.session_state["teams"] == ["Pipeline Süd"]
-    at.run()  # a rerun (as after switching pages) keeps the choice
-    assert [t.value.split(" · ")[0] for t in at.text] == ["Pipeline Süd"]
+    assert "Nothing was imported" in at.error[0].value
+    problems = at.dataframe[0].value
+    assert problems[["file", "row", "column", "value"]].values.tolist() == [["bad.csv", 2, "end_date", "2026-02-31"]]
+    store = Store(demo)
+    assert snapshot(store) == before
+    store.close()
+
+
+def test_undo_needs_confirmation_and_restores_the_store(db_path):
+    store = Store(db_path)
+    import_uploads(store, [upload("sprints.csv", SPRINTS)])
+    store.close()
+    at = open_page("pages/import.py")
+    assert at.button(key="do_undo").disabled  # nothing happens without the confirmation
+    at.checkbox(key="undo_sure").check().run()
+    at.button(key="do_undo").click().run()
+    assert not at.exception
+    store = Store(db_path)
+    assert not store.has_data()
+    assert store.history()["undone_at"].notna().all()
+    store.close()
+
+
+def test_the_language_switch_turns_labels_and_numbers_german(demo):
+    at = open_page()
+    at.sidebar.radio(key="lang_widget").set_value("de").run()
+    assert at.title[0].value == "Sprint- & OKR-Review"
+    labels = {m.label for m in at.metric}
+    assert {"Zugesagt", "Erledigt", "Say/Do", "Genauigkeit"} <= labels
+    assert all(m.value.endswith(" %") for m in at.metric if m.label == "Genauigkeit")
+    at.switch_page("pages/retrospective.py").run()
+    assert at.title[0].value == "Retrospektive"
+    assert any("Zusagegenauigkeit" in text for text in texts(at))
 
 
 def test_user_text_is_shown_as_text_not_markdown(db_path):
@@ -70,7 +158,7 @@ def test_user_text_is_shown_as_text_not_markdown(db_path):
     import_uploads(store, [upload("s.csv", "team,sprint,committed,completed\n"
                                            "**Team** <b>x</b>,[Sprint](http://x),5,4\n")])
     store.close()
-    at = home().run()
+    at = open_page()
     assert not at.exception
-    assert at.text[0].value == "**Team** <b>x</b> · [Sprint](http://x)"
+    assert texts(at)[0] == "**Team** <b>x</b> · [Sprint](http://x)"
     assert all("<b>" not in m.value for m in at.markdown)

@@ -1,0 +1,243 @@
+"""Plotly figures for the pages: DataFrame in, titled and labelled ``go.Figure`` out.
+
+One colour-blind-safe palette (Okabe–Ito) for the whole app and fixed status colours, the same
+on every page; large fonts for projectors; every title names its metric and its subtitle gives
+the one-line definition; hover shows exact values; an empty frame gives a figure that says so.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from analytics.formatting import percent
+
+PALETTE = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
+           "sky": "#56B4E9", "purple": "#CC79A7", "yellow": "#F0E442", "black": "#000000", "grey": "#7F7F7F"}
+STATUS_COLOURS = {"achieved": PALETTE["green"], "on_track": PALETTE["blue"], "behind": PALETTE["orange"],
+                  "at_risk": PALETTE["vermillion"], "not_started": PALETTE["grey"]}
+FONT = dict(size=16, color="#1f1f1f")
+
+LABELS = {
+    "en": {"committed": "Committed at start", "completed": "Completed", "avg": "Rolling average ({n} sprints)",
+           "velocity": "Velocity", "velocity_def": "Completed work per sprint (items not removed), against what was committed at start",
+           "sprint": "Sprint", "empty": "No data for this chart yet", "say_do": "Say/do ratio",
+           "accuracy": "Commitment accuracy", "accuracy_def": "Say/do = completed ÷ committed; accuracy = 1 − |completed − committed| ÷ committed; band shaded",
+           "band": "Predictability band", "trend": "Accuracy trend", "share": "Share of commitment",
+           "scope": "Scope change", "scope_def": "Scope change = (added − removed) ÷ committed; carried over = unfinished work that moved into the next sprint",
+           "carried": "Carried over", "type_title": "Accuracy by sprint type", "type_def": "Mean commitment accuracy and say/do per sprint type",
+           "kr_def": "Check-ins against the expected pace, the target and the forecast to the cycle's end",
+           "checkins": "Check-ins", "expected": "Expected pace", "target": "Target", "forecast": "Forecast",
+           "value": "Value", "date": "Date", "confidence": "Confidence (0–10)", "confidence_title": "Confidence history",
+           "confidence_def": "How sure the team is to reach the target, as given at each check-in",
+           "multiples": "Velocity per team", "multiples_def": "Each team on its own scale and unit: trends, not a ranking",
+           "burnup": "Within-sprint burn-up", "burnup_def": "Work done by day against the sprint's scope",
+           "done": "Done (cumulative)", "scope_line": "Scope", "day": "Day"},
+    "de": {"committed": "Zugesagt zum Start", "completed": "Erledigt", "avg": "Gleitender Durchschnitt ({n} Sprints)",
+           "velocity": "Velocity", "velocity_def": "Erledigte Arbeit je Sprint (ohne Entferntes) gegenüber der Zusage zum Start",
+           "sprint": "Sprint", "empty": "Für diese Grafik gibt es noch keine Daten", "say_do": "Say/Do-Quote",
+           "accuracy": "Zusagegenauigkeit", "accuracy_def": "Say/Do = erledigt ÷ zugesagt; Genauigkeit = 1 − |erledigt − zugesagt| ÷ zugesagt; Band schattiert",
+           "band": "Verlässlichkeitsband", "trend": "Trend der Genauigkeit", "share": "Anteil der Zusage",
+           "scope": "Umfangsänderung", "scope_def": "Umfangsänderung = (hinzugefügt − entfernt) ÷ zugesagt; übertragen = Unerledigtes, das in den nächsten Sprint ging",
+           "carried": "Übertragen", "type_title": "Genauigkeit nach Sprinttyp", "type_def": "Mittlere Zusagegenauigkeit und Say/Do je Sprinttyp",
+           "kr_def": "Check-ins gegenüber dem erwarteten Tempo, dem Ziel und der Prognose zum Zyklusende",
+           "checkins": "Check-ins", "expected": "Erwartetes Tempo", "target": "Ziel", "forecast": "Prognose",
+           "value": "Wert", "date": "Datum", "confidence": "Zuversicht (0–10)", "confidence_title": "Verlauf der Zuversicht",
+           "confidence_def": "Wie sicher das Team ist, das Ziel zu erreichen, je Check-in",
+           "multiples": "Velocity je Team", "multiples_def": "Jedes Team auf eigener Skala und in eigener Einheit: Trends, kein Ranking",
+           "burnup": "Burn-up im Sprint", "burnup_def": "Erledigte Arbeit je Tag gegenüber dem Sprintumfang",
+           "done": "Erledigt (kumuliert)", "scope_line": "Umfang", "day": "Tag"},
+}
+
+
+def _layout(fig: go.Figure, title: str, subtitle: str, *, height: int = 460) -> go.Figure:
+    fig.update_layout(
+        title=dict(text=title, subtitle=dict(text=subtitle, font=dict(size=14, color="#333333")), font=dict(size=22)),
+        font=FONT, height=height, template="plotly_white", hovermode="x unified",
+        legend=dict(orientation="h", yanchor="bottom", y=-0.3, x=0), margin=dict(t=90, b=90, l=70, r=30))
+    return fig
+
+
+def empty_figure(title: str, lang: str = "en") -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=LABELS[lang]["empty"], showarrow=False, font=dict(size=18, color=PALETTE["grey"]),
+                       xref="paper", yref="paper", x=0.5, y=0.5)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, title, "", height=300)
+
+
+def velocity_chart(metrics: pd.DataFrame, unit: str, lang: str = "en", window: int = 3) -> go.Figure:
+    """Committed vs completed bars per sprint and the rolling average of completed."""
+    text = LABELS[lang]
+    if metrics.empty:
+        return empty_figure(text["velocity"], lang)
+    x = metrics["sprint"].astype(str)
+    fig = go.Figure([
+        go.Bar(x=x, y=metrics["committed"], name=text["committed"], marker_color=PALETTE["sky"],
+               hovertemplate="%{y:.4~g} " + unit),
+        go.Bar(x=x, y=metrics["completed"], name=text["completed"], marker_color=PALETTE["blue"],
+               hovertemplate="%{y:.4~g} " + unit),
+        go.Scatter(x=x, y=metrics["velocity_avg"], name=text["avg"].format(n=window), mode="lines+markers",
+                   line=dict(color=PALETTE["orange"], width=3), hovertemplate="%{y:.4~g} " + unit),
+    ])
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(title_text=text["sprint"], type="category")
+    fig.update_yaxes(title_text=unit, rangemode="tozero")
+    return _layout(fig, text["velocity"], text["velocity_def"])
+
+
+def trend_line(values: pd.Series) -> np.ndarray | None:
+    """Least-squares line through the known values, by position (as METRICS.md's accuracy trend)."""
+    known = values.astype(float).notna().to_numpy()
+    if known.sum() < 2:
+        return None
+    x = np.arange(len(values), dtype=float)
+    slope, intercept = np.polyfit(x[known], values.astype(float).to_numpy()[known], 1)
+    return slope * x + intercept
+
+
+def accuracy_chart(metrics: pd.DataFrame, band: tuple[float, float], lang: str = "en") -> go.Figure:
+    """Say/do and commitment accuracy per sprint, the predictability band shaded, the accuracy trend."""
+    text = LABELS[lang]
+    if metrics.empty:
+        return empty_figure(text["accuracy"], lang)
+    x = metrics["sprint"].astype(str)
+    fig = go.Figure([
+        go.Scatter(x=x, y=metrics["say_do_ratio"], name=text["say_do"], mode="lines+markers",
+                   line=dict(color=PALETTE["blue"], width=3), hovertemplate="%{y:.0%}"),
+        go.Scatter(x=x, y=metrics["commitment_accuracy"], name=text["accuracy"], mode="lines+markers",
+                   line=dict(color=PALETTE["green"], width=3), hovertemplate="%{y:.0%}"),
+    ])
+    trend = trend_line(metrics["commitment_accuracy"])
+    if trend is not None:
+        fig.add_trace(go.Scatter(x=x, y=trend, name=text["trend"], mode="lines",
+                                 line=dict(color=PALETTE["black"], dash="dash", width=2), hovertemplate="%{y:.0%}"))
+    fig.add_hrect(y0=band[0], y1=band[1], fillcolor=PALETTE["green"], opacity=0.12, line_width=0,
+                  annotation_text=f"{text['band']} {percent(band[0], lang)}–{percent(band[1], lang)}",
+                  annotation_position="top left")
+    fig.update_xaxes(title_text=text["sprint"], type="category")
+    fig.update_yaxes(title_text=text["share"], tickformat=".0%", rangemode="tozero")
+    return _layout(fig, text["accuracy"], text["accuracy_def"])
+
+
+def scope_chart(metrics: pd.DataFrame, unit: str, lang: str = "en") -> go.Figure:
+    text = LABELS[lang]
+    if metrics.empty:
+        return empty_figure(text["scope"], lang)
+    x = metrics["sprint"].astype(str)
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_trace(go.Bar(x=x, y=metrics["scope_change"], name=text["scope"], marker_color=PALETTE["purple"],
+                         hovertemplate="%{y:+.0%}"), secondary_y=False)
+    fig.add_trace(go.Scatter(x=x, y=metrics["carried_over"], name=f"{text['carried']} ({unit})", mode="lines+markers",
+                             line=dict(color=PALETTE["vermillion"], width=3), hovertemplate="%{y:.4~g} " + unit),
+                  secondary_y=True)
+    fig.update_xaxes(title_text=text["sprint"], type="category")
+    fig.update_yaxes(title_text=text["scope"], tickformat="+.0%", secondary_y=False)
+    fig.update_yaxes(title_text=f"{text['carried']} ({unit})", rangemode="tozero", secondary_y=True)
+    return _layout(fig, text["scope"], text["scope_def"])
+
+
+def sprint_type_chart(by_type: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """by_type: sprint_type, commitment_accuracy, say_do_ratio, sprints."""
+    text = LABELS[lang]
+    if by_type.empty:
+        return empty_figure(text["type_title"], lang)
+    fig = go.Figure([
+        go.Bar(x=by_type["sprint_type"], y=by_type["commitment_accuracy"], name=text["accuracy"],
+               marker_color=PALETTE["green"], customdata=by_type["sprints"],
+               hovertemplate="%{y:.0%} (%{customdata} sprints)"),
+        go.Bar(x=by_type["sprint_type"], y=by_type["say_do_ratio"], name=text["say_do"], marker_color=PALETTE["blue"],
+               hovertemplate="%{y:.0%}"),
+    ])
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text=text["share"], tickformat=".0%", rangemode="tozero")
+    return _layout(fig, text["type_title"], text["type_def"], height=400)
+
+
+def kr_trend_chart(kr: pd.Series, checkins: pd.DataFrame, plan: pd.DataFrame | None, lang: str = "en") -> go.Figure:
+    """One key result: check-ins, expected pace (linear or along the plan), target, forecast to cycle end."""
+    text = LABELS[lang]
+    unit = kr.get("unit") if isinstance(kr.get("unit"), str) else ""
+    title = f"{kr['kr_id']}"
+    t0, t1 = pd.Timestamp(kr["cycle_start"]), pd.Timestamp(kr["cycle_end"])
+    start, target = float(kr["start_value"]), float(kr["target_value"])
+    fig = go.Figure()
+    if plan is not None and not plan.empty and kr["kr_type"] in ("increase", "decrease"):
+        points = plan.sort_values("date")
+        px = [t0, *pd.to_datetime(points["date"]), t1]
+        py = [start, *points["planned_value"].astype(float), target]
+    else:
+        px, py = [t0, t1], [start, target] if kr["kr_type"] in ("increase", "decrease") else [target, target]
+    fig.add_trace(go.Scatter(x=px, y=py, name=text["expected"], mode="lines",
+                             line=dict(color=PALETTE["grey"], dash="dot", width=2), hovertemplate="%{y:.4~g} " + unit))
+    fig.add_hline(y=target, line=dict(color=PALETTE["green"], width=2), annotation_text=text["target"],
+                  annotation_position="top left")
+    if not checkins.empty:
+        colour = STATUS_COLOURS.get(kr["status"], PALETTE["blue"])
+        fig.add_trace(go.Scatter(x=pd.to_datetime(checkins["date"]), y=checkins["value"], name=text["checkins"],
+                                 mode="lines+markers", line=dict(color=colour, width=3), marker=dict(size=9),
+                                 hovertemplate="%{y:.4~g} " + unit))
+        if not pd.isna(kr["forecast_value"]):
+            last = checkins.sort_values("date").iloc[-1]
+            fig.add_trace(go.Scatter(x=[pd.Timestamp(last["date"]), t1], y=[last["value"], kr["forecast_value"]],
+                                     name=text["forecast"], mode="lines", line=dict(color=colour, dash="dash", width=2),
+                                     hovertemplate="%{y:.4~g} " + unit))
+    fig.update_xaxes(title_text=text["date"], range=[t0 - pd.Timedelta(days=2), t1 + pd.Timedelta(days=2)])
+    fig.update_yaxes(title_text=f"{text['value']} ({unit})" if unit else text["value"])
+    return _layout(fig, title, text["kr_def"], height=380)
+
+
+def confidence_chart(checkins: pd.DataFrame, lang: str = "en") -> go.Figure:
+    text = LABELS[lang]
+    known = checkins.dropna(subset=["confidence"]) if not checkins.empty else checkins
+    if known.empty:
+        return empty_figure(text["confidence_title"], lang)
+    fig = go.Figure(go.Scatter(x=pd.to_datetime(known["date"]), y=known["confidence"], mode="lines+markers",
+                               line=dict(color=PALETTE["purple"], width=3), name=text["confidence"],
+                               hovertemplate="%{y}"))
+    fig.update_yaxes(title_text=text["confidence"], range=[0, 10.5])
+    fig.update_xaxes(title_text=text["date"])
+    return _layout(fig, text["confidence_title"], text["confidence_def"], height=300)
+
+
+def velocity_small_multiples(metrics: pd.DataFrame, units: dict[str, str], lang: str = "en") -> go.Figure:
+    """One panel per team, each with its own y scale and unit."""
+    text = LABELS[lang]
+    teams = list(dict.fromkeys(metrics["team"])) if not metrics.empty else []
+    if not teams:
+        return empty_figure(text["multiples"], lang)
+    fig = make_subplots(rows=len(teams), cols=1, subplot_titles=[str(t) for t in teams], shared_xaxes=False,
+                        vertical_spacing=min(0.12, 0.6 / len(teams)))
+    for row, team in enumerate(teams, start=1):
+        part = metrics[metrics["team"] == team]
+        unit = units.get(team) or "points"
+        fig.add_trace(go.Bar(x=part["sprint"].astype(str), y=part["completed"], marker_color=PALETTE["blue"],
+                             name=str(team), showlegend=False, hovertemplate="%{y:.4~g} " + unit), row=row, col=1)
+        fig.add_trace(go.Scatter(x=part["sprint"].astype(str), y=part["velocity_avg"], mode="lines",
+                                 line=dict(color=PALETTE["orange"], width=3), showlegend=False,
+                                 hovertemplate="%{y:.4~g} " + unit), row=row, col=1)
+        fig.update_yaxes(title_text=unit, rangemode="tozero", row=row, col=1)
+        fig.update_xaxes(type="category", row=row, col=1)
+    return _layout(fig, text["multiples"], text["multiples_def"], height=260 * len(teams) + 120)
+
+
+def burnup_chart(items: pd.DataFrame, start, end, unit: str, lang: str = "en") -> go.Figure:
+    """items: the sprint's classified items (weight, is_done, done_on, is_removed)."""
+    text = LABELS[lang]
+    done = items[items["is_done"] & items["done_on"].notna()] if not items.empty else items
+    if done.empty or pd.isna(start) or pd.isna(end):
+        return empty_figure(text["burnup"], lang)
+    days = pd.date_range(pd.Timestamp(start), pd.Timestamp(end), freq="D")
+    done_by_day = [float(done.loc[pd.to_datetime(done["done_on"]) <= day, "weight"].sum()) for day in days]
+    scope = float(items.loc[~items["is_removed"], "weight"].sum())
+    fig = go.Figure([
+        go.Scatter(x=days, y=done_by_day, name=text["done"], mode="lines+markers", line=dict(color=PALETTE["blue"], width=3),
+                   hovertemplate="%{y:.4~g} " + unit),
+        go.Scatter(x=[days[0], days[-1]], y=[scope, scope], name=text["scope_line"], mode="lines",
+                   line=dict(color=PALETTE["grey"], dash="dot", width=2), hovertemplate="%{y:.4~g} " + unit),
+    ])
+    fig.update_xaxes(title_text=text["day"])
+    fig.update_yaxes(title_text=unit, rangemode="tozero")
+    return _layout(fig, text["burnup"], text["burnup_def"], height=360)

@@ -1,0 +1,54 @@
+"""Home: the latest sprint and the running OKR cycle of the chosen teams, and what needs attention."""
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+import ui
+from analytics.attention import needs_attention
+from analytics.formatting import number, percent
+
+st.title(ui.tr("app_title"))
+db = ui.store()
+if not db.has_data():
+    ui.empty_state()
+
+language = ui.lang()
+teams = ui.chosen_teams(db)
+version = db.data_version()
+today = date.today()
+sprints = ui.sprint_table(db, version, teams)
+krs, _ = ui.okr_tables(db, version, teams, today)
+actions = ui.table_of(db, version, "retro_actions", teams)
+
+st.subheader(ui.tr("latest_sprint"))
+st.caption(ui.tr("latest_caption"))
+for team, pair in sprints.groupby("team", sort=False):
+    current = pair.iloc[-1]
+    previous = pair.iloc[-2] if len(pair) > 1 else None
+    st.text(f"{team} · {current['sprint']}")
+    cols = st.columns(4)
+    cols[0].metric(ui.tr("committed"), number(current["committed"], language))
+    delta = None if previous is None else current["completed"] - previous["completed"]
+    cols[1].metric(ui.tr("completed"), number(current["completed"], language),
+                   delta=None if delta is None or delta != delta else number(delta, language))
+    cols[2].metric(ui.tr("say_do_ratio"), percent(current["say_do_ratio"], language))
+    cols[3].metric(ui.tr("commitment_accuracy"), percent(current["commitment_accuracy"], language))
+
+st.subheader(ui.tr("okr_cycle"))
+running = krs[(krs["cycle_start"] <= str(today)) & (krs["cycle_end"] >= str(today))] if not krs.empty else krs
+if running.empty:
+    st.info(ui.tr("no_cycle"))
+else:
+    counts = running["status"].value_counts()
+    cols = st.columns(5)
+    for col, status in zip(cols, ("achieved", "on_track", "behind", "at_risk", "not_started")):
+        col.metric(ui.tr(status), int(counts.get(status, 0)))
+
+st.subheader(ui.tr("attention"))
+items = needs_attention(sprints, krs, actions, as_of=today, lang=language)
+if items.empty:
+    st.success(ui.tr("nothing_attention"))
+else:
+    ui.table(items, "attention", "needs_attention")

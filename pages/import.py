@@ -1,0 +1,115 @@
+"""Import: upload, see what was recognised, map columns, validate, import in one step; history with undo."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from data.errors import ImportFailed, UndoRefused
+from data.exports import REQUIRED
+from data.importer import Upload, import_uploads, inspect_upload, read_upload, source_of
+from data.templates import TEMPLATES, template_csv
+
+AUTO, NOT_IN_FILE = "auto", "none"
+
+st.title(ui.tr("page_import"))
+st.caption(ui.tr("import_intro"))
+db = ui.store()
+language = ui.lang()
+
+with st.expander(ui.tr("templates")):
+    st.caption(ui.tr("templates_help"))
+    columns = st.columns(2)
+    for kind in TEMPLATES:
+        for column, code in zip(columns, ("en", "de")):
+            name = f"{kind}.csv" if code == "en" else f"{kind}_de.csv"
+            column.download_button(name, template_csv(kind, code), file_name=name, mime="text/csv",
+                                   key=f"template_{kind}_{code}")
+
+options = st.columns(2)
+team = options[0].text_input(ui.tr("team_for_files"), key="import_team").strip() or None
+order = options[1].selectbox(ui.tr("date_order"), ["auto", "dmy", "mdy"], key="import_date_order",
+                             format_func=lambda o: {"auto": ui.tr("date_order_auto"), "dmy": "31/12/2026",
+                                                    "mdy": "12/31/2026"}[o])
+day_first = {"auto": None, "dmy": True, "mdy": False}[order]
+files = st.file_uploader(ui.tr("files"), type=["csv", "txt", "tsv"], accept_multiple_files=True, key="uploads")
+uploads = [Upload(f.name, f.getvalue()) for f in files or []]
+
+mapping: dict[str, str] = {}
+for upload in uploads:
+    try:
+        source = source_of(read_upload(upload), "auto")
+    except ImportFailed:
+        continue  # the validation below reports it with file, row and column
+    if source == "template":
+        continue
+    report = inspect_upload(upload, source=source, mapping=db.mapping(source))
+    with st.expander(f"{ui.tr('mapping')}: {upload.name} ({source})", expanded=bool(report.missing)):
+        st.caption(ui.tr("mapping_help"))
+        headers = [h for h in report.unknown] + [c for v in report.recognised.values() for c in v.split(", ")]
+        for name in [*REQUIRED[source], "estimate", "team", "key_result"]:
+            found = report.recognised.get(name)
+            choice = st.selectbox(f"{name} ← {found or '?'}", [AUTO, NOT_IN_FILE, *sorted(set(headers))],
+                                  key=f"map_{upload.name}_{name}",
+                                  format_func=lambda h: {AUTO: found or "–", NOT_IN_FILE: ui.tr("not_in_file")}.get(h, h))
+            if choice == NOT_IN_FILE:
+                mapping[name] = ""
+            elif choice != AUTO:
+                mapping[name] = choice
+save = st.checkbox(ui.tr("save_mapping"), key="save_mapping") if mapping else False
+
+if uploads:
+    try:
+        check = import_uploads(db, uploads, team=team, day_first=day_first, mapping=mapping or None, dry_run=True)
+    except ImportFailed as failure:
+        st.error(ui.tr("import_failed"))
+        st.text(failure.title)
+        problems = pd.DataFrame([p.as_dict() for p in failure.problems],
+                                columns=["file", "row", "column", "value", "message"])
+        st.subheader(ui.tr("problems"))
+        ui.table(problems, "problems", "import_problems")
+        check = None
+    if check is not None:
+        st.subheader(ui.tr("detected"))
+        ui.table(pd.DataFrame([vars(f) for f in check.files]), "detected", "import_check")
+        for line in check.notes:
+            st.text(line)
+        for line in check.warnings:
+            st.warning(ui.md_escape(line))
+        st.subheader(ui.tr("preview"))
+        for name, preview in check.previews.items():
+            st.text(name)
+            st.dataframe(preview, hide_index=True, key=f"preview_{name}")
+        if st.button(ui.tr("import_button"), type="primary", key="do_import"):
+            bar = st.progress(0.0, text=ui.tr("importing"))
+            try:
+                result = import_uploads(db, uploads, team=team, day_first=day_first, mapping=mapping or None,
+                                        save_mapping=save, progress=lambda f, m: bar.progress(min(1.0, f), text=m))
+            except ImportFailed as failure:  # the store changed between check and import
+                st.error(ui.tr("import_failed"))
+                st.text(str(failure))
+            else:
+                ui.clear_caches()
+                st.success(ui.tr("import_done", id=result.import_id, rows=sum(f.inserted for f in result.files),
+                                 updated=sum(f.updated for f in result.files),
+                                 unchanged=sum(f.unchanged for f in result.files)))
+
+st.subheader(ui.tr("history"))
+history = db.history()
+if history.empty:
+    st.caption("–")
+else:
+    ui.table(history, "history", "import_history")
+    open_imports = history.loc[history["undone_at"].isna(), "import_id"].tolist()
+    if open_imports:
+        chosen = st.selectbox(ui.tr("undo"), open_imports, key="undo_id")
+        sure = st.checkbox(ui.tr("undo_confirm", id=chosen), key="undo_sure")
+        if st.button(ui.tr("undo"), key="do_undo", disabled=not sure):
+            try:
+                db.undo(int(chosen))
+            except UndoRefused as refusal:
+                st.error(ui.md_escape(str(refusal)))
+            else:
+                ui.clear_caches()
+                st.success(ui.tr("undone", id=chosen))
+                st.rerun()
