@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8501
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test chromium benchmark real-data clean
+.PHONY: run test chromium benchmark real-data screenshots clean
 
 $(VENV)/.runtime: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test: $(VENV)/.test chromium
 # Real sprint figures of five public Jira ecosystems, when ../shared/data/real is present.
 real-data: $(VENV)/.runtime
 	$(PY) scripts/real_data_check.py
+
+# Screenshots of every page on the demo data, for the README (headless Debian chromium).
+screenshots: $(VENV)/.test chromium
+	$(PY) scripts/screenshots.py docs/screenshots
 
 benchmark: $(VENV)/.runtime
 	$(PY) scripts/benchmark.py

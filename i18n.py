@@ -109,7 +109,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "sprint_kr": ("Sprint work and key results", "Sprintarbeit und Key Results"),
     "as_of": ("As of", "Stand"),
     "confidence": ("Confidence", "Zuversicht"),
-    "last_checkin_age": ("Last check-in {days} days ago", "Letzter Check-in vor {days} Tagen"),
+    "last_checkin": ("Last check-in", "Letzter Check-in"),
+    "days_ago": ("{days} days ago", "vor {days} Tagen"),
+    "forecast_end": ("Forecast at cycle end", "Prognose zum Zyklusende"),
+    "progress_help": ("Progress (v − start) ÷ (target − start); expected by now: {expected}",
+                      "Fortschritt (v − Start) ÷ (Ziel − Start); erwartet zu diesem Zeitpunkt: {expected}"),
     "no_checkin": ("No check-in yet", "Noch kein Check-in"),
     # teams
     "teams_caption": ("Teams side by side on comparable measures. Velocity is in each team's own unit and never ranked.",

@@ -41,11 +41,11 @@ for kr in krs.itertuples(index=False):
         st.text(f"{kr.team} · {kr.kr_id} · {kr.key_result}")
         cols = st.columns(4)
         cols[0].metric(ui.tr(kr.status), percent(kr.progress, language),
-                       help=f"expected {percent(kr.expected_progress, language)}")
-        cols[1].metric(ui.tr("committed") if False else "→", number(kr.forecast_value, language))
+                       help=ui.tr("progress_help", expected=percent(kr.expected_progress, language)))
+        cols[1].metric(ui.tr("forecast_end"), number(kr.forecast_value, language))
         cols[2].metric(ui.tr("confidence"), number(kr.confidence, language))
-        cols[3].metric("⏱", ui.tr("no_checkin") if pd.isna(kr.last_checkin)
-                       else ui.tr("last_checkin_age", days=int(kr.days_since_checkin)))
+        cols[3].metric(ui.tr("last_checkin"), ui.tr("no_checkin") if pd.isna(kr.last_checkin)
+                       else ui.tr("days_ago", days=int(kr.days_since_checkin)))
         history = checkins[(checkins["kr_id"] == kr.kr_id) & (checkins["date"] <= pd.Timestamp(as_of))]
         left, right = st.columns([2, 1])
         with left:

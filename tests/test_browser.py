@@ -25,12 +25,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def server(tmp_path):
-    """The dashboard on a free localhost port, on a store that `make run` would have prepared."""
-    env = {**os.environ, "DASHBOARD_DB": str(tmp_path / "browser.duckdb")}
-    subprocess.run([sys.executable, "-m", "analytics", "demo", "--if-empty"], cwd=ROOT, env=env, check=True,
-                   capture_output=True, timeout=120)
+JIRA_EXPORT = (
+    "\ufeffSummary,Issue key,Issue id,Issue Type,Status,Project name,Resolution,Created,Resolved,Sprint,Sprint,"
+    "Custom field (Story Points),Status Category\r\n"
+    "Erstgespräch Müller,VS-1,10001,Story,Done,Vertrieb Süd,Done,02/Mar/26 9:00 AM,05/Mar/26 4:10 PM,VS Sprint 1,,3.0,Done\r\n"
+    "Angebot Schneider,VS-2,10002,Story,Done,Vertrieb Süd,Done,02/Mar/26 9:05 AM,18/Mar/26 11:00 AM,VS Sprint 1,VS Sprint 2,5.0,Done\r\n"
+    "Messe-Leads,VS-3,10003,Story,To Do,Vertrieb Süd,,03/Mar/26 10:00 AM,,VS Sprint 2,,2.0,To Do\r\n"
+)
+
+
+def start_server(env: dict) -> tuple[subprocess.Popen, str]:
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1",
@@ -46,7 +50,10 @@ def server(tmp_path):
     else:
         process.kill()
         pytest.fail("the dashboard did not start within 60 s: " + process.stdout.read().decode(errors="replace"))
-    yield f"http://127.0.0.1:{port}"
+    return process, f"http://127.0.0.1:{port}"
+
+
+def stop(process: subprocess.Popen) -> None:
     process.terminate()
     try:
         process.wait(timeout=10)
@@ -54,17 +61,59 @@ def server(tmp_path):
         process.kill()
 
 
-def test_home_page_in_chromium_shows_the_demo_teams(server, tmp_path):
+@pytest.fixture
+def server(tmp_path):
+    """The dashboard on a free localhost port, on a store that `make run` would have prepared."""
+    env = {**os.environ, "DASHBOARD_DB": str(tmp_path / "browser.duckdb")}
+    subprocess.run([sys.executable, "-m", "analytics", "demo", "--if-empty"], cwd=ROOT, env=env, check=True,
+                   capture_output=True, timeout=120)
+    process, url = start_server(env)
+    yield url
+    stop(process)
+
+
+@pytest.fixture
+def empty_server(tmp_path):
+    process, url = start_server({**os.environ, "DASHBOARD_DB": str(tmp_path / "empty.duckdb")})
+    yield url
+    stop(process)
+
+
+@pytest.fixture
+def chromium():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(server, wait_until="domcontentloaded")
-            expect(page.get_by_role("heading", name="Sprint & OKR review")).to_be_visible(timeout=60_000)
-            for team in ("Key Account Automotive", "Neukunden Nord", "Pipeline Süd"):
-                expect(page.get_by_text(f"{team} · ", exact=False).first).to_be_visible(timeout=30_000)
-            expect(page.get_by_text("Needs attention")).to_be_visible()
-            page.screenshot(path=str(tmp_path / "home.png"), full_page=True)
-        finally:
-            browser.close()
+        yield browser
+        browser.close()
+
+
+def test_home_page_in_chromium_shows_the_demo_teams(server, chromium, tmp_path):
+    page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(server, wait_until="domcontentloaded")
+    expect(page.get_by_role("heading", name="Sprint & OKR review")).to_be_visible(timeout=60_000)
+    for team in ("Key Account Automotive", "Neukunden Nord", "Pipeline Süd"):
+        expect(page.get_by_text(f"{team} · ", exact=False).first).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Needs attention")).to_be_visible()
+    page.screenshot(path=str(tmp_path / "home.png"))
     assert (tmp_path / "home.png").stat().st_size > 10_000
+
+
+def test_upload_a_jira_export_and_find_its_sprints_in_the_velocity_chart(empty_server, chromium, tmp_path):
+    export = tmp_path / "jira.csv"
+    export.write_bytes(JIRA_EXPORT.encode("utf-8"))
+    page = chromium.new_page(viewport={"width": 1400, "height": 2400})
+    page.goto(f"{empty_server}/import", wait_until="domcontentloaded")
+    page.locator("input[type='file']").set_input_files(str(export))
+    expect(page.get_by_text("Preview: the first rows as they will be stored")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("Jira export, 3 issues in 2 sprint(s)", exact=False)).to_be_visible()
+    page.get_by_test_id("stButton").get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_text("Imported (import 1)", exact=False)).to_be_visible(timeout=60_000)
+
+    page.goto(f"{empty_server}/sprint_review", wait_until="domcontentloaded")
+    chart = page.locator(".js-plotly-plot").first
+    expect(chart).to_be_visible(timeout=60_000)
+    expect(chart.locator(".gtitle")).to_have_text("Velocity")
+    ticks = chart.locator(".xtick text")
+    expect(ticks).to_have_text(["VS Sprint 1", "VS Sprint 2"])
+    expect(page.get_by_text("Commitment of this sprint is inferred", exact=False)).to_be_visible()
+    page.screenshot(path=str(tmp_path / "review.png"))
