@@ -47,6 +47,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "commitment_accuracy": ("Accuracy", "Genauigkeit"),
     "velocity_avg": ("Rolling average", "Gleitender Durchschnitt"),
     "scope_change": ("Scope change", "Umfangsänderung"),
+    # one-line definitions (METRICS.md), shown as help next to each figure
+    "def_committed": ("Sum of estimates of items in the sprint at its start.", "Summe der Schätzungen der Einträge, die zum Sprintstart im Sprint waren."),
+    "def_added": ("Sum of estimates of items added after the start.", "Summe der Schätzungen der nach dem Start hinzugefügten Einträge."),
+    "def_removed": ("Sum of estimates of items removed before the end.", "Summe der Schätzungen der vor dem Ende entfernten Einträge."),
+    "def_completed": ("Sum of estimates of items done in the sprint (not removed): the velocity.", "Summe der Schätzungen der im Sprint erledigten Einträge (ohne entfernte): die Velocity."),
+    "def_not_completed": ("Committed + added − removed − completed, never below 0.", "Zugesagt + hinzugefügt − entfernt − erledigt, nie unter 0."),
+    "def_say_do_ratio": ("Completed ÷ committed at start; above 100 % when added work was done too.", "Erledigt ÷ zum Start zugesagt; über 100 %, wenn auch Hinzugefügtes erledigt wurde."),
+    "def_commitment_accuracy": ("1 − |completed − committed| ÷ committed: over- and under-delivery both lower it.", "1 − |erledigt − zugesagt| ÷ zugesagt: Über- wie Unterlieferung senken sie."),
     # statuses
     "achieved": ("Achieved", "Erreicht"),
     "on_track": ("On track", "Im Plan"),

@@ -51,6 +51,12 @@ LABELS = {
 }
 
 
+def plain(values):
+    """User text for plotly, which renders a few HTML-like tags in titles and labels: shown literally."""
+    escape = lambda text: str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")  # noqa: E731
+    return escape(values) if isinstance(values, str) else [escape(v) for v in values]
+
+
 def _layout(fig: go.Figure, title: str, subtitle: str, *, height: int = 460) -> go.Figure:
     fig.update_layout(
         title=dict(text=title, subtitle=dict(text=subtitle, font=dict(size=14, color="#333333")), font=dict(size=22)),
@@ -70,10 +76,11 @@ def empty_figure(title: str, lang: str = "en") -> go.Figure:
 
 def velocity_chart(metrics: pd.DataFrame, unit: str, lang: str = "en", window: int = 3) -> go.Figure:
     """Committed vs completed bars per sprint and the rolling average of completed."""
+    unit = plain(unit)
     text = LABELS[lang]
     if metrics.empty:
         return empty_figure(text["velocity"], lang)
-    x = metrics["sprint"].astype(str)
+    x = plain(metrics["sprint"])
     fig = go.Figure([
         go.Bar(x=x, y=metrics["committed"], name=text["committed"], marker_color=PALETTE["sky"],
                hovertemplate="%{y:.4~g} " + unit),
@@ -103,7 +110,7 @@ def accuracy_chart(metrics: pd.DataFrame, band: tuple[float, float], lang: str =
     text = LABELS[lang]
     if metrics.empty:
         return empty_figure(text["accuracy"], lang)
-    x = metrics["sprint"].astype(str)
+    x = plain(metrics["sprint"])
     fig = go.Figure([
         go.Scatter(x=x, y=metrics["say_do_ratio"], name=text["say_do"], mode="lines+markers",
                    line=dict(color=PALETTE["blue"], width=3), hovertemplate="%{y:.0%}"),
@@ -123,10 +130,11 @@ def accuracy_chart(metrics: pd.DataFrame, band: tuple[float, float], lang: str =
 
 
 def scope_chart(metrics: pd.DataFrame, unit: str, lang: str = "en") -> go.Figure:
+    unit = plain(unit)
     text = LABELS[lang]
     if metrics.empty:
         return empty_figure(text["scope"], lang)
-    x = metrics["sprint"].astype(str)
+    x = plain(metrics["sprint"])
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_trace(go.Bar(x=x, y=metrics["scope_change"], name=text["scope"], marker_color=PALETTE["purple"],
                          hovertemplate="%{y:+.0%}"), secondary_y=False)
@@ -145,10 +153,10 @@ def sprint_type_chart(by_type: pd.DataFrame, lang: str = "en") -> go.Figure:
     if by_type.empty:
         return empty_figure(text["type_title"], lang)
     fig = go.Figure([
-        go.Bar(x=by_type["sprint_type"], y=by_type["commitment_accuracy"], name=text["accuracy"],
+        go.Bar(x=plain(by_type["sprint_type"]), y=by_type["commitment_accuracy"], name=text["accuracy"],
                marker_color=PALETTE["green"], customdata=by_type["sprints"],
                hovertemplate="%{y:.0%} (%{customdata} sprints)"),
-        go.Bar(x=by_type["sprint_type"], y=by_type["say_do_ratio"], name=text["say_do"], marker_color=PALETTE["blue"],
+        go.Bar(x=plain(by_type["sprint_type"]), y=by_type["say_do_ratio"], name=text["say_do"], marker_color=PALETTE["blue"],
                hovertemplate="%{y:.0%}"),
     ])
     fig.update_layout(barmode="group")
@@ -159,8 +167,8 @@ def sprint_type_chart(by_type: pd.DataFrame, lang: str = "en") -> go.Figure:
 def kr_trend_chart(kr: pd.Series, checkins: pd.DataFrame, plan: pd.DataFrame | None, lang: str = "en") -> go.Figure:
     """One key result: check-ins, expected pace (linear or along the plan), target, forecast to cycle end."""
     text = LABELS[lang]
-    unit = kr.get("unit") if isinstance(kr.get("unit"), str) else ""
-    title = f"{kr['kr_id']}"
+    unit = plain(kr.get("unit")) if isinstance(kr.get("unit"), str) else ""
+    title = plain(kr["kr_id"])
     t0, t1 = pd.Timestamp(kr["cycle_start"]), pd.Timestamp(kr["cycle_end"])
     start, target = float(kr["start_value"]), float(kr["target_value"])
     fig = go.Figure()
@@ -208,14 +216,14 @@ def velocity_small_multiples(metrics: pd.DataFrame, units: dict[str, str], lang:
     teams = list(dict.fromkeys(metrics["team"])) if not metrics.empty else []
     if not teams:
         return empty_figure(text["multiples"], lang)
-    fig = make_subplots(rows=len(teams), cols=1, subplot_titles=[str(t) for t in teams], shared_xaxes=False,
+    fig = make_subplots(rows=len(teams), cols=1, subplot_titles=plain(teams), shared_xaxes=False,
                         vertical_spacing=min(0.12, 0.6 / len(teams)))
     for row, team in enumerate(teams, start=1):
         part = metrics[metrics["team"] == team]
-        unit = units.get(team) or "points"
-        fig.add_trace(go.Bar(x=part["sprint"].astype(str), y=part["completed"], marker_color=PALETTE["blue"],
-                             name=str(team), showlegend=False, hovertemplate="%{y:.4~g} " + unit), row=row, col=1)
-        fig.add_trace(go.Scatter(x=part["sprint"].astype(str), y=part["velocity_avg"], mode="lines",
+        unit = plain(units.get(team) or "points")
+        fig.add_trace(go.Bar(x=plain(part["sprint"]), y=part["completed"], marker_color=PALETTE["blue"],
+                             name=plain(team), showlegend=False, hovertemplate="%{y:.4~g} " + unit), row=row, col=1)
+        fig.add_trace(go.Scatter(x=plain(part["sprint"]), y=part["velocity_avg"], mode="lines",
                                  line=dict(color=PALETTE["orange"], width=3), showlegend=False,
                                  hovertemplate="%{y:.4~g} " + unit), row=row, col=1)
         fig.update_yaxes(title_text=unit, rangemode="tozero", row=row, col=1)
@@ -225,6 +233,7 @@ def velocity_small_multiples(metrics: pd.DataFrame, units: dict[str, str], lang:
 
 def burnup_chart(items: pd.DataFrame, start, end, unit: str, lang: str = "en") -> go.Figure:
     """items: the sprint's classified items (weight, is_done, done_on, is_removed)."""
+    unit = plain(unit)
     text = LABELS[lang]
     done = items[items["is_done"] & items["done_on"].notna()] if not items.empty else items
     if done.empty or pd.isna(start) or pd.isna(end):

@@ -59,9 +59,10 @@ def band_sentence(metrics: pd.DataFrame, lang: str = "en", last: int = 8) -> str
 def velocity_sentence(summary: pd.Series, unit: str, lang: str = "en") -> str:
     text = _TEXT[lang]
     cv = summary["velocity_cv"]
-    verdict = text["stable"] if cv <= 0.25 else text["variable"] if cv <= 0.5 else text["erratic"]
-    if cv is None or (isinstance(cv, float) and math.isnan(cv)):
-        verdict = "–"
+    if cv is None or math.isnan(float(cv)):
+        verdict = "–"  # one sprint: no spread yet
+    else:
+        verdict = text["stable"] if cv <= 0.25 else text["variable"] if cv <= 0.5 else text["erratic"]
     return text["velocity"].format(mean=number(summary["velocity_mean"], lang), unit=unit, n=int(summary["sprints"]),
                                    cv=percent(cv, lang), verdict=verdict)
 

@@ -29,12 +29,14 @@ for team, pair in sprints.groupby("team", sort=False):
     previous = pair.iloc[-2] if len(pair) > 1 else None
     st.text(f"{team} · {current['sprint']}")
     cols = st.columns(4)
-    cols[0].metric(ui.tr("committed"), number(current["committed"], language))
+    cols[0].metric(ui.tr("committed"), number(current["committed"], language), help=ui.tr("def_committed"))
     delta = None if previous is None else current["completed"] - previous["completed"]
     cols[1].metric(ui.tr("completed"), number(current["completed"], language),
-                   delta=None if delta is None or delta != delta else number(delta, language))
-    cols[2].metric(ui.tr("say_do_ratio"), percent(current["say_do_ratio"], language))
-    cols[3].metric(ui.tr("commitment_accuracy"), percent(current["commitment_accuracy"], language))
+                   delta=None if delta is None or delta != delta else number(delta, language),
+                   help=ui.tr("def_completed"))
+    cols[2].metric(ui.tr("say_do_ratio"), percent(current["say_do_ratio"], language), help=ui.tr("def_say_do_ratio"))
+    cols[3].metric(ui.tr("commitment_accuracy"), percent(current["commitment_accuracy"], language),
+                   help=ui.tr("def_commitment_accuracy"))
 
 st.subheader(ui.tr("okr_cycle"))
 running = krs[(krs["cycle_start"] <= str(today)) & (krs["cycle_end"] >= str(today))] if not krs.empty else krs

@@ -37,9 +37,9 @@ if row["start_date"] != row["start_date"] or row["start_date"] is None:
     st.warning(ui.tr("no_dates"))
 cols = st.columns(7)
 for col, field in zip(cols[:5], ("committed", "added", "removed", "completed", "not_completed")):
-    col.metric(f"{ui.tr(field)} ({unit})", number(row[field], language))
-cols[5].metric(ui.tr("say_do_ratio"), percent(row["say_do_ratio"], language))
-cols[6].metric(ui.tr("commitment_accuracy"), percent(row["commitment_accuracy"], language))
+    col.metric(f"{ui.tr(field)} ({unit})", number(row[field], language), help=ui.tr(f"def_{field}"))
+for col, field in ((cols[5], "say_do_ratio"), (cols[6], "commitment_accuracy")):
+    col.metric(ui.tr(field), percent(row[field], language), help=ui.tr(f"def_{field}"))
 if isinstance(row["goal"], str) and row["goal"]:
     st.caption(ui.tr("goal"))
     st.text(row["goal"])

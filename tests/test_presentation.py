@@ -1,0 +1,125 @@
+"""Charts, sentences, retro views and number formats: the pure presentation layer, by hand."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics import charts, narrative
+from analytics.formatting import day, number, percent
+from analytics.retro import by_sprint_type, follow_through
+
+
+def metrics(accuracy, say_do=None, completed=None, types=None) -> pd.DataFrame:
+    n = len(accuracy)
+    return pd.DataFrame({
+        "team": "T", "sprint": [f"S{i}" for i in range(1, n + 1)], "sprint_type": types or ["acq"] * n,
+        "committed": [10.0] * n, "completed": completed or [10.0] * n, "velocity_avg": completed or [10.0] * n,
+        "commitment_accuracy": accuracy, "say_do_ratio": say_do or accuracy,
+        "in_band": pd.array([0.8 <= a <= 1.0 if a == a else pd.NA for a in accuracy], dtype="boolean"),
+        "scope_change": [0.1] * n, "carried_over": [2.0] * n, "velocity_per_day": [1.0] * n})
+
+
+# --- formatting -------------------------------------------------------------------------------
+def test_numbers_percentages_and_dates_per_language():
+    assert number(1234.5) == "1,234.5" and number(1234.5, "de") == "1.234,5"
+    assert number(12.0) == "12" and number(float("nan")) == "–"
+    assert percent(0.853) == "85%" and percent(0.853, "de") == "85 %"
+    assert day("2026-03-31") == "2026-03-31" and day("2026-03-31", "de") == "31.03.2026"
+
+
+# --- charts -----------------------------------------------------------------------------------
+def test_velocity_chart_plots_the_metrics_it_is_given():
+    frame = metrics([0.9, 1.0, 0.8], completed=[9.0, 10.0, 8.0])
+    fig = charts.velocity_chart(frame, "points")
+    committed, completed, average = fig.data
+    assert list(committed.y) == [10.0, 10.0, 10.0] and list(completed.y) == [9.0, 10.0, 8.0]
+    assert list(completed.x) == ["S1", "S2", "S3"]
+    assert fig.layout.title.text == "Velocity" and "committed at start" in fig.layout.title.subtitle.text
+    assert fig.layout.yaxis.title.text == "points"
+
+
+def test_every_chart_has_an_empty_state():
+    empty = pd.DataFrame(columns=metrics([1.0]).columns)
+    for fig in (charts.velocity_chart(empty, "points"), charts.accuracy_chart(empty, (0.8, 1.0)),
+                charts.scope_chart(empty, "points"), charts.sprint_type_chart(pd.DataFrame()),
+                charts.velocity_small_multiples(empty, {})):
+        assert fig.layout.annotations[0].text == "No data for this chart yet"
+    assert charts.velocity_chart(empty, "points", "de").layout.annotations[0].text.startswith("Für diese Grafik")
+
+
+def test_accuracy_chart_shades_the_band_and_draws_the_least_squares_trend():
+    fig = charts.accuracy_chart(metrics([0.5, 0.7, 0.9]), (0.8, 1.0))
+    band = fig.layout.shapes[0]
+    assert (band.y0, band.y1) == (0.8, 1.0)
+    trend = fig.data[2]
+    assert np.allclose(trend.y, [0.5, 0.7, 0.9])  # slope 0.2 per sprint through exact points
+    assert charts.trend_line(pd.Series([0.5, np.nan, 0.9])).tolist() == pytest.approx([0.5, 0.7, 0.9])
+    assert charts.trend_line(pd.Series([0.5, np.nan])) is None
+
+
+def test_status_colours_are_fixed_and_colour_the_key_result_line():
+    kr = pd.Series({"kr_id": "KR-1", "unit": "h", "cycle_start": pd.Timestamp("2026-01-01"),
+                    "cycle_end": pd.Timestamp("2026-03-31"), "start_value": 9.0, "target_value": 4.0,
+                    "kr_type": "decrease", "status": "at_risk", "forecast_value": 7.0})
+    checkins = pd.DataFrame({"date": pd.to_datetime(["2026-01-09", "2026-01-16"]), "value": [9.0, 8.5],
+                             "confidence": [6.0, 5.0]})
+    fig = charts.kr_trend_chart(kr, checkins, None)
+    expected, check_ins, forecast = fig.data
+    assert list(expected.y) == [9.0, 4.0]  # expected pace from start to target
+    assert check_ins.line.color == charts.STATUS_COLOURS["at_risk"] == "#D55E00"
+    assert list(forecast.y) == [8.5, 7.0]
+    assert fig.layout.shapes[0].y0 == 4.0  # the target line
+
+
+def test_user_text_in_charts_is_not_markup():
+    frame = metrics([0.9])
+    frame["sprint"] = ["<b>S1</b>"]
+    fig = charts.velocity_chart(frame, "<i>EUR</i>")
+    assert list(fig.data[0].x) == ["&lt;b&gt;S1&lt;/b&gt;"]
+    assert fig.layout.yaxis.title.text == "&lt;i&gt;EUR&lt;/i&gt;"
+
+
+# --- retro views ------------------------------------------------------------------------------
+def test_by_sprint_type_means():
+    frame = metrics([0.6, 1.0, 0.8], types=["blitz", "acq", "acq"])
+    table = by_sprint_type(frame).set_index("sprint_type")
+    assert table.loc["acq", "sprints"] == 2 and table.loc["acq", "commitment_accuracy"] == pytest.approx(0.9)
+    assert table.loc["blitz", "in_band_share"] == 0.0 and table.loc["acq", "in_band_share"] == 1.0
+    assert by_sprint_type(pd.DataFrame()).empty
+
+
+def test_follow_through_rate():
+    actions = pd.DataFrame({"status": ["done", "done", "open", "dropped"]})
+    assert follow_through(actions) == {"actions": 4, "done": 2, "open": 1, "dropped": 1, "rate": 0.5}
+    assert math.isnan(follow_through(pd.DataFrame())["rate"])
+
+
+# --- sentences --------------------------------------------------------------------------------
+def test_accuracy_sentence_states_the_trend_with_the_halves():
+    rising = metrics([0.6, 0.7, 0.8, 0.9])  # halves 0.65 and 0.85, slope +0.1
+    assert narrative.accuracy_sentence(rising) == "Commitment accuracy rose from 65% to 85% over the last 4 sprints."
+    assert narrative.accuracy_sentence(rising, "de") == \
+        "Die Zusagegenauigkeit stieg in den letzten 4 Sprints von 65 % auf 85 %."
+    falling = metrics([0.9, 0.8])
+    assert narrative.accuracy_sentence(falling).startswith("Commitment accuracy fell from 90% to 80%")
+    assert narrative.accuracy_sentence(metrics([0.9])) == "Too few sprints with a commitment to see a trend yet."
+
+
+def test_other_sentences():
+    frame = metrics([0.9, 0.7, 1.0], types=["acq", "blitz", "acq"])
+    assert narrative.band_sentence(frame) == "2 of the last 3 sprints landed in the predictability band."
+    assert narrative.scope_sentence(frame, "points") == \
+        "On average scope changed by 10% after the start; 6 points carried over in the last 3 sprints."
+    types = by_sprint_type(frame)
+    assert narrative.sprint_type_sentence(types) == \
+        "Accuracy is highest in acq sprints (95%) and lowest in blitz sprints (70%)."
+    assert narrative.actions_sentence({"actions": 4, "done": 3, "open": 1, "dropped": 0, "rate": 0.75}) == \
+        "3 of 4 retro actions were done (75%); 1 still open."
+    summary = pd.Series({"velocity_mean": 20.0, "velocity_cv": 0.2, "sprints": 5})
+    assert narrative.velocity_sentence(summary, "points") == ("Velocity averaged 20 points per sprint over 5 sprints; "
+                                                              "it varies by 20% around that (coefficient of variation), fairly stable.")
+    single = pd.Series({"velocity_mean": 8.0, "velocity_cv": float("nan"), "sprints": 1})
+    assert narrative.velocity_sentence(single, "points").endswith("(coefficient of variation), –.")
