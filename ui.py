@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -115,6 +116,27 @@ def sidebar(db: Store) -> None:
 def chosen_teams(db: Store) -> tuple[str, ...]:
     """The teams picked in the sidebar (all when none is picked)."""
     return tuple(st.session_state.get(TEAM_KEY) or db.teams())
+
+
+@dataclass(frozen=True)
+class Page:
+    """What every page starts from: the store, the language, the data version, the chosen teams."""
+
+    db: Store
+    lang: str
+    version: tuple
+    teams: tuple[str, ...]
+
+
+def page(title_key: str, caption_key: str | None = None) -> Page:
+    """Title (and caption) of a page; the empty state instead of the page when there is no data."""
+    st.title(tr(title_key))
+    if caption_key:
+        st.caption(tr(caption_key))
+    db = store()
+    if not db.has_data():
+        empty_state()
+    return Page(db, lang(), db.data_version(), chosen_teams(db))
 
 
 def empty_state() -> None:

@@ -43,7 +43,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "created": ("created", "erstellt", "creada", "creado", "criado", "creation", "cree"),
         "resolved": ("resolved", "erledigt", "resuelta", "resolvido", "resolue", "resolu"),
         "sprint": ("sprint",),
-        "team": ("team", f"custom_field_team"),
+        "team": ("team", "custom_field_team"),
         "project": ("project_name", "projektname", "nombre_del_proyecto", "nome_do_projeto", "nom_du_projet"),
         "labels": ("labels", "stichwoerter", "etiquetas", "etiquettes"),
         "epic": ("custom_field_epic_link", "parent_key", "chave_pai", "uebergeordneter_schluessel"),

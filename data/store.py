@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from data.errors import ImportFailed, Problem, UndoRefused
-from data.schema import MIGRATIONS, SCHEMA_VERSION, TABLES, Table
+from data.schema import MIGRATIONS, TABLES
 from data.templates import Frame, ParsedFile
 
 Progress = Callable[[float, str], None]

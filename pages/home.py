@@ -9,14 +9,8 @@ import ui
 from analytics.attention import needs_attention
 from analytics.formatting import number, percent
 
-st.title(ui.tr("app_title"))
-db = ui.store()
-if not db.has_data():
-    ui.empty_state()
-
-language = ui.lang()
-teams = ui.chosen_teams(db)
-version = db.data_version()
+view = ui.page("app_title")
+db, language, version, teams = view.db, view.lang, view.version, view.teams
 today = date.today()
 sprints = ui.sprint_table(db, version, teams)
 krs, _ = ui.okr_tables(db, version, teams, today)

@@ -11,13 +11,8 @@ from analytics import charts
 from analytics.formatting import number, percent
 from analytics.sprint_kr import sprint_key_results
 
-st.title(ui.tr("page_okrs"))
-db = ui.store()
-if not db.has_data():
-    ui.empty_state()
-language = ui.lang()
-version = db.data_version()
-teams = ui.chosen_teams(db)
+view = ui.page("page_okrs")
+db, language, version, teams = view.db, view.lang, view.version, view.teams
 as_of = st.date_input(ui.tr("as_of"), value=date.today(), key="okr_as_of")
 krs, objectives = ui.okr_tables(db, version, teams, as_of)
 if krs.empty:

@@ -8,13 +8,8 @@ from analytics import charts, narrative
 from analytics.retro import by_sprint_type, follow_through
 from analytics.sprint_metrics import team_summary
 
-st.title(ui.tr("page_retro"))
-db = ui.store()
-if not db.has_data():
-    ui.empty_state()
-language = ui.lang()
-version = db.data_version()
-teams = ui.chosen_teams(db)
+view = ui.page("page_retro")
+db, language, version, teams = view.db, view.lang, view.version, view.teams
 metrics = ui.sprint_table(db, version, teams)
 if metrics.empty:
     ui.empty_state()

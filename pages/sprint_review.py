@@ -11,13 +11,8 @@ from analytics.sprint_kr import sprint_key_results
 from analytics.sprint_metrics import classify_items
 from data.settings import setting
 
-st.title(ui.tr("page_review"))
-db = ui.store()
-if not db.has_data():
-    ui.empty_state()
-language = ui.lang()
-version = db.data_version()
-teams = ui.chosen_teams(db)
+view = ui.page("page_review")
+db, language, version, teams = view.db, view.lang, view.version, view.teams
 unit_mode = "items" if st.toggle(ui.tr("count_items"), key="review_items") else "points"
 metrics = ui.sprint_table(db, version, teams, unit_mode)
 if metrics.empty:

@@ -4,19 +4,13 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-import streamlit as st
 
 import ui
 from analytics import charts
 from analytics.sprint_metrics import team_summary
 
-st.title(ui.tr("page_teams"))
-st.caption(ui.tr("teams_caption"))
-db = ui.store()
-if not db.has_data():
-    ui.empty_state()
-version = db.data_version()
-teams = ui.chosen_teams(db)
+view = ui.page("page_teams", "teams_caption")
+db, version, teams = view.db, view.version, view.teams
 metrics = ui.sprint_table(db, version, teams)
 krs, objectives = ui.okr_tables(db, version, teams, date.today())
 
@@ -28,4 +22,4 @@ health = running.pivot_table(index="team", columns="status", values="kr_id", agg
     if not running.empty else pd.DataFrame()
 side_by_side = summary.merge(health.reset_index(), on="team", how="outer") if not health.empty else summary
 ui.table(side_by_side.sort_values("team") if not side_by_side.empty else side_by_side, "teams", "teams")
-ui.chart(charts.velocity_small_multiples(metrics, ui.units(db, version), ui.lang()), "multiples")
+ui.chart(charts.velocity_small_multiples(metrics, ui.units(db, version), view.lang), "multiples")

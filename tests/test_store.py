@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import date
+
 
 import pandas as pd
 import pytest
