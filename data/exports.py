@@ -240,6 +240,7 @@ class Issue:
     cancelled: bool = False
     team: str | None = None
     key_result: str | None = None
+    calendar: dict[str, dict] = field(default_factory=dict)  # sprint name → dates/goal this row tells
 
 
 class _Reader:
@@ -309,13 +310,13 @@ def _key_result(reader: _Reader, row: list[str], known: set[str], mapped: bool) 
     return None
 
 
-def _jira_issue(reader: _Reader, row: list[str], number: int, sprints: dict[str, dict]) -> Issue:
+def _jira_issue(reader: _Reader, row: list[str], number: int) -> Issue:
     issue = Issue(reader.text(row, "key"), number, reader.text(row, "title"), reader.text(row, "item_type"))
     for cell in reader.cells(row, "sprint"):
         details = parse_sprint_cell(cell)
         name = (details or {}).get("name") or cell
         if details:
-            sprints.setdefault(name, {}).update(details)
+            issue.calendar[name] = details
         issue.sprints.append(name)
     category = normalise(reader.text(row, "status_category") or "")
     status = normalise(reader.text(row, "status") or "")
@@ -326,7 +327,7 @@ def _jira_issue(reader: _Reader, row: list[str], number: int, sprints: dict[str,
     return issue
 
 
-def _azure_issue(reader: _Reader, row: list[str], number: int, sprints: dict[str, dict]) -> Issue:
+def _azure_issue(reader: _Reader, row: list[str], number: int) -> Issue:
     issue = Issue(reader.text(row, "key"), number, reader.text(row, "title"), reader.text(row, "item_type"))
     path = [part for part in re.split(r"[\\/]", reader.text(row, "iteration") or "") if part]
     if len(path) > 1:  # a bare project root means: not in a sprint
@@ -339,16 +340,14 @@ def _azure_issue(reader: _Reader, row: list[str], number: int, sprints: dict[str
     return issue
 
 
-def _linear_issue(reader: _Reader, row: list[str], number: int, sprints: dict[str, dict]) -> Issue:
+def _linear_issue(reader: _Reader, row: list[str], number: int) -> Issue:
     issue = Issue(reader.text(row, "key"), number, reader.text(row, "title"), reader.text(row, "item_type"))
     cycle = reader.text(row, "cycle_name") or (f"Cycle {reader.text(row, 'cycle_number')}"
                                                if reader.text(row, "cycle_number") else None)
     start, end = reader.date(row, number, "cycle_start"), reader.date(row, number, "cycle_end")
     if cycle:
         issue.sprints.append(cycle)
-        calendar = sprints.setdefault(cycle, {})
-        calendar.setdefault("start", start)
-        calendar.setdefault("end", end)
+        issue.calendar[cycle] = {"start": start, "end": end}
     issue.resolved = reader.date(row, number, "resolved")
     canceled = reader.date(row, number, "canceled")
     issue.cancelled = canceled is not None
@@ -389,12 +388,12 @@ def parse_export(raw: RawTable, source: str, *, team: str | None = None, mapping
         raise ImportFailed(f"{raw.file}: columns missing", problems)
 
     reader = _Reader(raw, source, columns, day_first)
-    calendar: dict[str, dict] = {}
+    calendar: dict[tuple[str, str], dict] = {}
     issues: dict[str, Issue] = {}
     known = set(known_krs)
     skipped = {"that are sub-tasks": 0, "without a sprint": 0}
     for row, number in zip(raw.rows, raw.row_numbers):
-        issue = _ISSUE[source](reader, row, number, calendar)
+        issue = _ISSUE[source](reader, row, number)
         if not issue.key:
             reader.add(number, "key", "The issue key is empty.")
             continue
@@ -412,6 +411,9 @@ def parse_export(raw: RawTable, source: str, *, team: str | None = None, mapping
             skipped["without a sprint"] += 1
             continue
         issues[issue.key] = issue  # the same key twice (overlapping exports): the later row wins
+        for name, details in issue.calendar.items():  # cycles of different teams may share a name
+            known_details = calendar.setdefault((issue.team, name), {})
+            known_details.update({k: v for k, v in details.items() if v is not None and k not in known_details})
     if reader.problems:
         raise ImportFailed(f"{raw.file}: {len(reader.problems)} problem(s)", reader.problems)
     if not issues:
@@ -435,15 +437,15 @@ def parse_export(raw: RawTable, source: str, *, team: str | None = None, mapping
                 "removed": final and issue.cancelled, "done": final and issue.delivered,
                 "done_on": issue.resolved if final and issue.delivered else None,
                 "key_result": issue.key_result, "commitment_basis": "inferred"})
-            sprint_rows.setdefault((issue.team, sprint), sprint)
+            sprint_rows.setdefault((issue.team, sprint), None)
     items = pd.DataFrame(item_rows)
     for column in ("added_on", "done_on"):
         items[column] = pd.to_datetime(items[column]).astype("datetime64[us]")
     items["committed_at_start"] = items["committed_at_start"].astype("boolean")
 
     dated, undated = [], []
-    for (team_name, sprint), name in sprint_rows.items():
-        start, end, goal = _sprint_dates(source, calendar.get(name, {}))
+    for (team_name, sprint) in sprint_rows:
+        start, end, goal = _sprint_dates(source, calendar.get((team_name, sprint), {}))
         (dated if start and end else undated).append(
             {"team": team_name, "sprint": sprint, "start_date": start, "end_date": end, "goal": goal})
     frames = [Frame("teams", pd.DataFrame({"team": sorted({i.team for i in issues.values()})}).assign(unit=None),
