@@ -66,6 +66,29 @@ def sniff_delimiter(text: str) -> str:
     return max(DELIMITERS, key=lambda d: counts[d])
 
 
+def _records(name: str, text: str, delimiter: str, max_rows: int, *, strict: bool) -> list[list[str]]:
+    records: list[list[str]] = []
+    for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict):
+        records.append(record)
+        if len(records) > max_rows + 1:
+            raise ImportFailed("Too many rows", [Problem(
+                name, None, None,
+                f"The file has more than {max_rows:,} data rows (setting DASHBOARD_MAX_ROWS). "
+                "Split it into smaller files and upload them together.")])
+    return records
+
+
+def _failing_row(text: str, delimiter: str) -> int:
+    """The spreadsheet row (header = 1) of the record a strict reading stops at."""
+    count = 0
+    try:
+        for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+            count += 1
+    except csv.Error:
+        pass
+    return count + 1
+
+
 def read_csv(name: str, content: bytes, *, max_bytes: int, max_rows: int) -> RawTable:
     """Split an upload into header and rows or raise ImportFailed naming file, row and column."""
     if len(content) > max_bytes:
@@ -83,24 +106,18 @@ def read_csv(name: str, content: bytes, *, max_bytes: int, max_rows: int) -> Raw
 
     text, encoding, notes = decode(name, content)
     delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    records: list[list[str]] = []
     try:
-        for record in reader:
-            records.append(record)
-            if len(records) > max_rows + 1:
-                raise ImportFailed("Too many rows", [Problem(
-                    name, None, None,
-                    f"The file has more than {max_rows:,} data rows (setting DASHBOARD_MAX_ROWS). "
-                    "Split it into smaller files and upload them together.")])
+        records = _records(name, text, delimiter, max_rows, strict=True)
     except csv.Error as exc:
         if "end of data" in str(exc):
-            message = ("A quoted value that starts in this row is never closed: a missing closing quote (\") "
-                       "swallows the rest of the file. Close the quote or remove it.")
-        else:
-            message = (f"This row cannot be read ({exc}): a quote (\") inside a value must be doubled (\"\"), "
-                       "or the whole value put in quotes.")
-        raise ImportFailed("Unreadable CSV", [Problem(name, len(records) + 1, None, message)]) from None
+            row = _failing_row(text, delimiter)
+            raise ImportFailed("Unreadable CSV", [Problem(
+                name, row, None, "A quoted value that starts in this row is never closed: a missing closing quote "
+                "(\") swallows the rest of the file. Close the quote or remove it.")]) from None
+        # text right after a closing quote ("Let's Go Crazy" (08/29)): read it as Excel does, and say so
+        records = _records(name, text, delimiter, max_rows, strict=False)
+        notes = notes + [f"{name}: a quoted value is followed by more text in row {_failing_row(text, delimiter)}; "
+                         "it was read as spreadsheet programs read it (quotes dropped). Check the preview."]
 
     if not records:
         raise ImportFailed("Empty file", [Problem(name, None, None, "The file is empty.")])

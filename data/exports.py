@@ -106,7 +106,7 @@ _SPRINT_SPLIT = re.compile(r",(?=(?:%s)=)" % "|".join(_SPRINT_KEYS))
 def detect_source(header: list[str]) -> str | None:
     """Which tool wrote this header row, or None for anything else (our templates)."""
     names = {normalise(h) for h in header}
-    if names & set(ALIASES["jira"]["key"][:3]) or (names & {"issue_id", "vorgangs_id"} and "sprint" in names):
+    if names & set(ALIASES["jira"]["key"][:3]) or (names & set(ALIASES["jira"]["key"]) and "sprint" in names):
         return "jira"
     if "iteration_path" in names or "iterationspfad" in names:
         return "azure"
@@ -299,14 +299,14 @@ class _Reader:
 
 
 def _key_result(reader: _Reader, row: list[str], known: set[str], mapped: bool) -> str | None:
+    """The first value of the chosen column(s) that is a known KR id (stored, or defined in this
+    import); without a mapping, labels and epic links are looked at the same way."""
     names = ("key_result",) if mapped else ("labels", "epic")
-    candidates = [part.strip() for name in names for cell in reader.cells(row, name)
-                  for part in re.split(r"[,;]", cell) if part.strip()]
-    for candidate in candidates:
-        if candidate in known:
-            return candidate
-    if mapped and len(candidates) == 1:
-        return candidates[0]  # a dedicated column: its value is the KR id, known yet or not
+    for name in names:
+        for cell in reader.cells(row, name):
+            for part in re.split(r"[,;]", cell):
+                if part.strip() in known:
+                    return part.strip()
     return None
 
 

@@ -90,7 +90,23 @@ def parse_uploads(uploads: Sequence[Upload], *, sprints: Sequence[Upload] = (), 
     if problems:
         title = titles[0] if len(titles) == 1 else f"{len(titles)} files have problems"
         raise ImportFailed(title, problems)
-    return [parsed[index] for index in sorted(parsed)]
+    ordered = [parsed[index] for index in sorted(parsed)]
+    _keep_latest_issue_rows(ordered)
+    return ordered
+
+
+def _keep_latest_issue_rows(parsed: list[ParsedFile]) -> None:
+    """Overlapping exports in one call (Jira stops at 1,000 issues): each issue is taken from the
+    last file that has it, so an older copy never overwrites a newer one, even for a moment."""
+    seen: set[tuple[str, str]] = set()
+    for item in reversed(parsed):
+        if item.source not in EXPORT_SOURCES:
+            continue
+        for frame in item.frames:
+            if frame.table == "sprint_items":
+                keys = list(zip(frame.data["team"], frame.data["item_key"]))
+                frame.data = frame.data[[key not in seen for key in keys]].reset_index(drop=True)
+                seen |= set(keys)
 
 
 def _undated_sprints(store: Store, parsed: Sequence[ParsedFile]) -> list[str]:

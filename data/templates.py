@@ -176,7 +176,7 @@ def detect_kind(raw: RawTable, assume: frozenset[str] = frozenset()) -> str:
         return best.kind
     missing = [c.name for c in best.columns
                if c.required and c.name not in match_columns(best, raw.header).values() and c.name not in assume]
-    if recognised == 0:
+    if recognised == 0 or _fit(best, raw.header, assume)[2] == 0:  # nothing that identifies a template
         message = ("None of the columns is known. Expected one of our templates: "
                    + "; ".join(f"{t.kind} ({', '.join(c.name for c in t.columns if c.required)})"
                                for t in TEMPLATES.values())
