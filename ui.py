@@ -154,7 +154,10 @@ def empty_state() -> None:
 
 def table(frame: pd.DataFrame, key: str, file_name: str, **options) -> None:
     """A table and its CSV download (formula-like cells neutralised, German CSV in German)."""
-    st.dataframe(frame, hide_index=True, **options)
+    date_format = "DD.MM.YYYY" if lang() == "de" else "YYYY-MM-DD"
+    dates = {column: st.column_config.DateColumn(format=date_format) for column in frame.columns
+             if pd.api.types.is_datetime64_any_dtype(frame[column])}
+    st.dataframe(frame, hide_index=True, column_config=options.pop("column_config", None) or dates, **options)
     st.download_button(tr("download_csv"), to_csv_bytes(frame, german=lang() == "de"), file_name=f"{file_name}.csv",
                        mime="text/csv", key=f"{key}_csv")
 
