@@ -41,6 +41,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
                             "categorie_d_etat", "categorie_de_statut"),
         "resolution": ("resolution", "loesung", "resolucion", "resolucao"),
         "created": ("created", "erstellt", "creada", "creado", "criado", "creation", "cree"),
+        "updated": ("updated", "aktualisiert", "actualizada", "actualizado", "atualizado_a", "atualizado", "mis_a_jour"),
         "resolved": ("resolved", "erledigt", "resuelta", "resolvido", "resolue", "resolu"),
         "sprint": ("sprint",),
         "team": ("team", "custom_field_team"),
@@ -54,6 +55,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "item_type": ("work_item_type", "arbeitselementtyp"),
         "status": ("state", "zustand"),
         "created": ("created_date", "erstellungsdatum"),
+        "updated": ("changed_date", "aenderungsdatum"),
         "resolved": ("closed_date", "abschlussdatum"),
         "iteration": ("iteration_path", "iterationspfad"),
         "team": ("team",),
@@ -69,6 +71,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "cycle_start": ("cycle_start",),
         "cycle_end": ("cycle_end",),
         "created": ("created",),
+        "updated": ("updated",),
         "resolved": ("completed",),
         "canceled": ("canceled", "cancelled"),
         "labels": ("labels",),
@@ -81,7 +84,7 @@ ESTIMATE_DEFAULTS = {
     "linear": ("estimate",),
 }
 REQUIRED = {"jira": ("key", "sprint"), "azure": ("key", "iteration"), "linear": ("key",)}
-FIELDS = ("key", "title", "item_type", "status", "status_category", "resolution", "created", "resolved", "sprint",
+FIELDS = ("key", "title", "item_type", "status", "status_category", "resolution", "created", "updated", "resolved", "sprint",
           "team", "project", "labels", "epic", "iteration", "cycle_number", "cycle_name", "cycle_start", "cycle_end",
           "canceled", "estimate", "key_result")
 
@@ -235,6 +238,7 @@ class Issue:
     estimate: float | None = None
     sprints: list[str] = field(default_factory=list)
     created: object = None
+    updated: object = None
     resolved: object = None
     delivered: bool = False
     cancelled: bool = False
@@ -249,7 +253,7 @@ class _Reader:
     def __init__(self, raw: RawTable, source: str, columns: Columns, day_first: bool | None):
         self.raw, self.source, self.columns = raw, source, columns
         self.problems: list[Problem] = []
-        dates = [row[p] for name in ("created", "resolved", "cycle_start", "cycle_end", "canceled")
+        dates = [row[p] for name in ("created", "updated", "resolved", "cycle_start", "cycle_end", "canceled")
                  for p in columns.positions.get(name, []) for row in raw.rows]
         self.day_first = day_first if day_first is not None else values.decide_day_first(dates)
         numbers = [row[p] for p in columns.positions.get("estimate", []) for row in raw.rows]
@@ -270,8 +274,10 @@ class _Reader:
         return found[0] if found else None
 
     def add(self, number: int, name: str, message: str, value: str | None = None) -> None:
+        self._problem(number, self.columns.labels.get(name, name).split(", ")[0], message, value)
+
+    def _problem(self, number: int, column: str, message: str, value: str | None) -> None:
         if len(self.problems) < 50:
-            column = self.columns.labels.get(name, name).split(", ")[0]
             self.problems.append(Problem(self.raw.file, number, column, message, value))
 
     def date(self, row: list[str], number: int, name: str):
@@ -285,14 +291,18 @@ class _Reader:
             return None
 
     def number(self, row: list[str], number: int, name: str) -> float | None:
-        for text in self.cells(row, name):  # the first filled of the estimate columns, in preference order
+        for position in self.columns.positions.get(name, []):  # the first filled, in preference order
+            text = row[position].strip().lstrip("'")
+            if not text:
+                continue
+            column = _label(self.raw.header, position)
             try:
                 value = values.parse_number(text, self.decimal)
             except ValueError as exc:
-                self.add(number, name, str(exc), text)
+                self._problem(number, column, str(exc), text)
                 return None
             if value < 0:
-                self.add(number, name, f"'{text}' is negative; an estimate cannot be.", text)
+                self._problem(number, column, f"'{text}' is negative; an estimate cannot be.", text)
                 return None
             return value
         return None
@@ -398,17 +408,18 @@ def parse_export(raw: RawTable, source: str, *, team: str | None = None, mapping
             reader.add(number, "key", "The issue key is empty.")
             continue
         issue.created = reader.date(row, number, "created")
+        issue.updated = reader.date(row, number, "updated")
         issue.estimate = reader.number(row, number, "estimate")
         issue.key_result = _key_result(reader, row, known, bool(columns.positions.get("key_result")))
-        issue.team = team or reader.text(row, "team") or reader.text(row, "project") or issue.team
-        if issue.team is None:
-            reader.add(number, "team", "No team: this row has no Team or Project name. Give the team (--team).")
-            continue
         if normalise(issue.item_type or "") in SUBTASKS:
             skipped["that are sub-tasks"] += 1  # their parent carries the estimate; counting both would double it
             continue
         if not issue.sprints:
             skipped["without a sprint"] += 1
+            continue
+        issue.team = team or reader.text(row, "team") or reader.text(row, "project") or issue.team
+        if issue.team is None:
+            reader.add(number, "team", "No team: this row has no Team or Project name. Give the team (--team).")
             continue
         issues[issue.key] = issue  # the same key twice (overlapping exports): the later row wins
         for name, details in issue.calendar.items():  # cycles of different teams may share a name
@@ -436,10 +447,11 @@ def parse_export(raw: RawTable, source: str, *, team: str | None = None, mapping
                 "added_on": issue.created if position == 0 else None,
                 "removed": final and issue.cancelled, "done": final and issue.delivered,
                 "done_on": issue.resolved if final and issue.delivered else None,
-                "key_result": issue.key_result, "commitment_basis": "inferred"})
+                "key_result": issue.key_result, "commitment_basis": "inferred",
+                "source_updated": issue.updated})  # not stored: picks the newest of overlapping exports
             sprint_rows.setdefault((issue.team, sprint), None)
     items = pd.DataFrame(item_rows)
-    for column in ("added_on", "done_on"):
+    for column in ("added_on", "done_on", "source_updated"):
         items[column] = pd.to_datetime(items[column]).astype("datetime64[us]")
     items["committed_at_start"] = items["committed_at_start"].astype("boolean")
 
@@ -459,7 +471,8 @@ def parse_export(raw: RawTable, source: str, *, team: str | None = None, mapping
     if undated:
         frames.append(Frame("sprints", pd.DataFrame(undated), {"team", "sprint"}))
     linked = items["key_result"].notna().any()  # without any link found, stored links are kept
-    frames.append(Frame("sprint_items", items, set(items.columns) - (set() if linked else {"key_result"})))
+    frames.append(Frame("sprint_items", items, set(items.columns) - {"source_updated"}
+                        - (set() if linked else {"key_result"})))
 
     notes = list(raw.notes)
     estimate_from = columns.labels.get("estimate")

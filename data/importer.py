@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import pandas as pd
+
 from data.csvfile import read_csv
 from data.errors import ImportFailed, Problem
 from data.settings import setting
@@ -97,16 +99,21 @@ def parse_uploads(uploads: Sequence[Upload], *, sprints: Sequence[Upload] = (), 
 
 def _keep_latest_issue_rows(parsed: list[ParsedFile]) -> None:
     """Overlapping exports in one call (Jira stops at 1,000 issues): each issue is taken from the
-    last file that has it, so an older copy never overwrites a newer one, even for a moment."""
-    seen: set[tuple[str, str]] = set()
-    for item in reversed(parsed):
-        if item.source not in EXPORT_SOURCES:
-            continue
+    file where it was updated last (its Updated date; on a tie, or without one, the later file),
+    so an older copy never overwrites a newer one, even for a moment."""
+    best: dict[tuple[str, str], tuple] = {}
+    for order, item in enumerate(parsed):
         for frame in item.frames:
-            if frame.table == "sprint_items":
-                keys = list(zip(frame.data["team"], frame.data["item_key"]))
-                frame.data = frame.data[[key not in seen for key in keys]].reset_index(drop=True)
-                seen |= set(keys)
+            if item.source in EXPORT_SOURCES and frame.table == "sprint_items":
+                for team, key, updated in zip(frame.data["team"], frame.data["item_key"], frame.data["source_updated"]):
+                    rank = (pd.Timestamp(updated) if not pd.isna(updated) else pd.Timestamp.min, order)
+                    if rank > best.get((team, key), (pd.Timestamp.min, -1)):
+                        best[(team, key)] = rank
+    for order, item in enumerate(parsed):
+        for frame in item.frames:
+            if item.source in EXPORT_SOURCES and frame.table == "sprint_items":
+                keep = [best[(team, key)][1] == order for team, key in zip(frame.data["team"], frame.data["item_key"])]
+                frame.data = frame.data[keep].reset_index(drop=True)
 
 
 def _undated_sprints(store: Store, parsed: Sequence[ParsedFile]) -> list[str]:

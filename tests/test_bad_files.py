@@ -184,6 +184,45 @@ CASES = [
     bad("source_jira_for_a_template_file", "jira.csv", ITEMS + "Nord,Sprint 1,NN-1,Call,3,yes,no\n", 1, "key", "jira column",
         "'key'", "--map", source="jira"),
     bad("source_unknown", "export.csv", ITEMS + "Nord,Sprint 1,NN-1,Call,3,yes,no\n", None, None, "'trello'", "unknown", "template", source="trello"),
+    # tool exports (Jira, Azure DevOps): structure, estimates, dates, sprints
+    bad("jira_ragged_row_comma_in_sprint_name", "jira.csv",
+        "Issue key,Summary,Issue Type,Status,Created,Sprint,Custom field (Story Points),Project name\n"
+        "NN-1,Call,Story,Done,25/Feb/26 10:17 PM,Nord Sprint 1,3.0,Nord\n"
+        "NN-2,Visit,Story,Done,26/Feb/26 9:00 AM,Nord Sprint 2, Messe,5.0,Nord\n", 3, None, "9 cells", "header has 8", "double quotes"),
+    bad("azure_dates_ambiguous_order", "azure.csv",
+        '"ID","Work Item Type","Title","State","Iteration Path","Story Points","Created Date","Closed Date"\n'
+        '"501","User Story","Call","Active","Nord\\Sprint 1","3","3/4/2026 6:55:03 PM",""\n'
+        '"502","User Story","Visit","Closed","Nord\\Sprint 1","2","4/3/2026 9:10:00 AM","4/10/2026 5:00:00 PM"\n',
+        2, "Created Date", "'3/4/2026 6:55:03 PM'", "ambiguous", "--date-order"),
+    bad("azure_export_without_estimate_column", "azure.csv",
+        '"ID","Work Item Type","Title","State","Iteration Path","Original Estimate"\n'
+        '"501","User Story","Call","Active","Nord\\Sprint 1","4"\n', 1, "estimate", "no story point column", "original estimate",
+        "--map estimate="),
+    bad("jira_story_points_negative", "jira.csv",
+        "Issue key,Summary,Issue Type,Status,Created,Sprint,Custom field (Story Points),Project name\n"
+        "NN-1,Call,Story,Done,25/Feb/26 10:17 PM,Nord Sprint 1,3.0,Nord\n"
+        "NN-2,Visit,Story,Done,26/Feb/26 9:00 AM,Nord Sprint 1,-3,Nord\n", 3, "Custom field (Story Points)", "'-3'", "negative"),
+    bad("jira_story_points_not_a_number", "jira.csv",
+        "Issue key,Summary,Issue Type,Status,Created,Sprint,Custom field (Story Points),Project name\n"
+        "NN-1,Call,Story,Done,25/Feb/26 10:17 PM,Nord Sprint 1,3.0,Nord\n"
+        "NN-2,Visit,Story,Done,26/Feb/26 9:00 AM,Nord Sprint 1,L,Nord\n", 3, "Custom field (Story Points)", "'L'", "not a number"),
+    bad("jira_story_point_estimate_bad_names_its_own_column", "jira.csv",
+        "Issue key,Summary,Sprint,Custom field (Story Points),Custom field (Story point estimate),Project name\n"
+        "NN-1,Call,Nord Sprint 1,,3.0,Nord\nNN-2,Visit,Nord Sprint 1,,five,Nord\n",
+        3, "Custom field (Story point estimate)", "'five'", "not a number"),
+    bad("jira_created_not_a_date", "jira.csv",
+        "Issue key,Summary,Issue Type,Status,Created,Sprint,Custom field (Story Points),Project name\n"
+        "NN-1,Call,Story,Done,25/Feb 10:17 PM,Nord Sprint 1,3.0,Nord\n", 2, "Created", "'25/Feb 10:17 PM'", "not a date"),
+    bad("jira_no_issue_in_a_sprint", "jira.csv",
+        "Issue key,Summary,Issue Type,Status,Created,Sprint,Custom field (Story Points),Project name\n"
+        "NN-1,Call,Story,To Do,25/Feb/26 10:17 PM,,3.0,Nord\nNN-2,Visit,Story,To Do,25/Feb/26 10:20 PM,,2.0,Nord\n",
+        None, "sprint", "no issue", "in a sprint"),
+    bad("jira_sprint_column_missing", "jira.csv",
+        "Issue key,Summary,Issue Type,Status,Created,Custom field (Story Points),Project name\n"
+        "NN-1,Call,Story,Done,25/Feb/26 10:17 PM,3.0,Nord\n", 1, "sprint", "sprint", "not found", "--map sprint="),
+    bad("jira_key_column_missing_when_named_as_jira", "jira.csv",
+        "Summary,Sprint,Custom field (Story Points),Project name\nCall,Nord Sprint 1,3.0,Nord\n", 1, "key", "not found", "--map key=",
+        source="jira"),
 ]
 
 
