@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-from datetime import date
-
 import pandas as pd
 
 
@@ -38,6 +36,3 @@ def day(value, lang: str = "en") -> str:
     stamp = pd.Timestamp(value)
     return stamp.strftime("%d.%m.%Y") if lang == "de" else stamp.strftime("%Y-%m-%d")
 
-
-def today_label(value: date, lang: str = "en") -> str:
-    return day(value, lang)

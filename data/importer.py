@@ -16,7 +16,7 @@ from data.settings import setting
 from data.store import ImportResult, Progress, Store, content_hash
 from data.exports import SOURCES as EXPORT_SOURCES
 from data.exports import Inspection, detect_source, inspect, parse_export
-from data.templates import TEMPLATES, ParsedFile, parse_template
+from data.templates import ParsedFile, parse_template
 
 SOURCES = ("auto", "template", "jira", "azure", "linear")
 PREVIEW_ROWS = 10
@@ -170,6 +170,3 @@ def import_uploads(store: Store, uploads: Sequence[Upload], *, sprints: Sequence
                                "ordered by name and added work cannot be told from committed work by date.")
     return result
 
-
-def template_kinds() -> list[str]:
-    return list(TEMPLATES)
