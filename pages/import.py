@@ -8,6 +8,7 @@ import ui
 from data.errors import ImportFailed, UndoRefused
 from data.exports import REQUIRED
 from data.importer import Upload, import_uploads, inspect_upload, read_upload, source_of
+from data.settings import setting
 from data.templates import TEMPLATES, template_csv
 
 AUTO, NOT_IN_FILE = "auto", "none"
@@ -32,7 +33,8 @@ order = options[1].selectbox(ui.tr("date_order"), ["auto", "dmy", "mdy"], key="i
                              format_func=lambda o: {"auto": ui.tr("date_order_auto"), "dmy": "31/12/2026",
                                                     "mdy": "12/31/2026"}[o])
 day_first = {"auto": None, "dmy": True, "mdy": False}[order]
-files = st.file_uploader(ui.tr("files"), type=["csv", "txt", "tsv"], accept_multiple_files=True, key="uploads")
+files = st.file_uploader(ui.tr("files"), type=["csv", "txt", "tsv"], accept_multiple_files=True, key="uploads",
+                         max_upload_size=max(1, round(setting("DASHBOARD_MAX_UPLOAD_MB"))))
 uploads = [Upload(f.name, f.getvalue()) for f in files or []]
 
 mapping: dict[str, str] = {}
