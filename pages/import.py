@@ -9,6 +9,7 @@ from data.errors import ImportFailed, UndoRefused
 from data.exports import REQUIRED
 from data.importer import Upload, import_uploads, inspect_upload, read_upload, source_of
 from data.settings import setting
+from data.store import content_hash
 from data.templates import TEMPLATES, template_csv
 
 AUTO, NOT_IN_FILE = "auto", "none"
@@ -60,17 +61,31 @@ for upload in uploads:
                 mapping[name] = choice
 save = st.checkbox(ui.tr("save_mapping"), key="save_mapping") if mapping else False
 
+def dry_run() -> tuple:
+    """Validation of the uploads, repeated only when the files, the options or the store change:
+    every click on this page reruns it, and a large file takes seconds to check."""
+    key = (tuple(content_hash(u.content) for u in uploads), team, day_first, tuple(sorted(mapping.items())),
+           db.data_version())
+    cached = st.session_state.get("import_check")
+    if cached is None or cached[0] != key:
+        try:
+            outcome = (import_uploads(db, uploads, team=team, day_first=day_first, mapping=mapping or None,
+                                      dry_run=True), None)
+        except ImportFailed as failure:
+            outcome = (None, failure)
+        st.session_state["import_check"] = cached = (key, outcome)
+    return cached[1]
+
+
 if uploads:
-    try:
-        check = import_uploads(db, uploads, team=team, day_first=day_first, mapping=mapping or None, dry_run=True)
-    except ImportFailed as failure:
+    check, failure = dry_run()
+    if failure is not None:
         st.error(ui.tr("import_failed"))
         st.text(failure.title)
         problems = pd.DataFrame([p.as_dict() for p in failure.problems],
                                 columns=["file", "row", "column", "value", "message"])
         st.subheader(ui.tr("problems"))
         ui.table(problems, "problems", "import_problems")
-        check = None
     if check is not None:
         st.subheader(ui.tr("detected"))
         ui.table(pd.DataFrame([vars(f) for f in check.files]), "detected", "import_check")
