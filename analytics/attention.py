@@ -6,6 +6,8 @@ from datetime import date
 
 import pandas as pd
 
+from analytics.okr_metrics import running
+
 ATTENTION_FIELDS = ["team", "what", "detail"]
 _TEXT = {
     "en": {"streak": "Say/do out of band {run} sprints running", "at_risk": "Key result at risk: {kr}",
@@ -35,8 +37,7 @@ def needs_attention(sprints: pd.DataFrame, kr_status: pd.DataFrame, actions: pd.
     text = _TEXT[lang]
     rows = []
     if not kr_status.empty:
-        running = kr_status[(kr_status["cycle_start"] <= pd.Timestamp(as_of)) & (kr_status["cycle_end"] >= pd.Timestamp(as_of))]
-        for kr in running.itertuples(index=False):
+        for kr in running(kr_status, as_of).itertuples(index=False):
             if kr.status == "at_risk":
                 rows.append({"team": kr.team, "what": text["at_risk"].format(kr=kr.kr_id),
                              "detail": text["progress"].format(text=kr.key_result, progress=kr.progress,

@@ -141,6 +141,14 @@ def key_result_status(key_results: pd.DataFrame, cycles: pd.DataFrame, checkins:
     return pd.DataFrame(rows, columns=KR_FIELDS)
 
 
+def running(kr_status: pd.DataFrame, as_of) -> pd.DataFrame:
+    """The key results whose cycle runs on ``as_of``."""
+    if kr_status.empty:
+        return kr_status
+    day = pd.Timestamp(as_of)
+    return kr_status[(kr_status["cycle_start"] <= day) & (kr_status["cycle_end"] >= day)]
+
+
 def grade_band(grade: float, okr_type: str) -> str:
     """red / yellow / green. Aspirational: < 0.4 red, 0.4–0.6 yellow, ≥ 0.7 green.
     Committed objectives are expected to reach 1.0: green only then, yellow from 0.7, else red."""

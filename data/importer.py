@@ -13,7 +13,7 @@ import pandas as pd
 from data.csvfile import read_csv
 from data.errors import ImportFailed, Problem
 from data.settings import setting
-from data.store import ImportResult, Progress, Store, content_hash
+from data.store import ImportResult, Progress, Store, content_hash, main_table
 from data.exports import SOURCES as EXPORT_SOURCES
 from data.exports import Inspection, detect_source, inspect, parse_export
 from data.templates import ParsedFile, parse_template
@@ -160,8 +160,7 @@ def import_uploads(store: Store, uploads: Sequence[Upload], *, sprints: Sequence
     for item in parsed:
         result.notes.extend(item.notes)
         result.warnings.extend(item.warnings)
-        main = next((f for f in item.frames if f.table == {"okrs": "key_results"}.get(item.kind, item.kind)),
-                    item.frames[-1])
+        main = next(f for f in item.frames if f.table == main_table(item))
         result.previews[item.file] = main.data.drop(columns=["source_row"], errors="ignore").head(PREVIEW_ROWS)
     if undated:
         result.warnings.append(f"No dates for {len(undated)} sprint(s): {', '.join(undated[:10])}"

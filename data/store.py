@@ -190,7 +190,7 @@ class Store:
                     if progress:
                         progress((number - 1) / len(parsed), f"Writing {item.file} ({item.rows:,} rows)")
                     counts = FileResult(item.file, item.kind, item.source, item.rows)
-                    main = _main_table(item)
+                    main = main_table(item)
                     for frame in item.frames:
                         inserted, updated, unchanged = self._upsert(cur, frame, import_id)
                         if frame.table == main:  # teams, cycles … ride along; count the file's own rows
@@ -301,7 +301,7 @@ class Store:
 
 
 
-def _main_table(item: ParsedFile) -> str:
+def main_table(item: ParsedFile) -> str:
     """The table a file's rows land in (an okrs row is a key result; cycles and objectives ride along)."""
     wanted = {"okrs": "key_results"}.get(item.kind, item.kind)
     tables = [frame.table for frame in item.frames]

@@ -8,6 +8,7 @@ import streamlit as st
 import ui
 from analytics.attention import needs_attention
 from analytics.formatting import number, percent
+from analytics.okr_metrics import running
 
 view = ui.page("app_title")
 db, language, version, teams = view.db, view.lang, view.version, view.teams
@@ -33,11 +34,11 @@ for team, pair in sprints.groupby("team", sort=False):
                    help=ui.tr("def_commitment_accuracy"))
 
 st.subheader(ui.tr("okr_cycle"))
-running = krs[(krs["cycle_start"] <= str(today)) & (krs["cycle_end"] >= str(today))] if not krs.empty else krs
-if running.empty:
+current = running(krs, today)
+if current.empty:
     st.info(ui.tr("no_cycle"))
 else:
-    counts = running["status"].value_counts()
+    counts = current["status"].value_counts()
     cols = st.columns(5)
     for col, status in zip(cols, ("achieved", "on_track", "behind", "at_risk", "not_started")):
         col.metric(ui.tr(status), int(counts.get(status, 0)))

@@ -6,8 +6,8 @@ import streamlit as st
 
 import ui
 from data.errors import ImportFailed, UndoRefused
-from data.exports import REQUIRED
-from data.importer import Upload, import_uploads, inspect_upload, read_upload, source_of
+from data.exports import REQUIRED, inspect
+from data.importer import Upload, import_uploads, read_upload, source_of
 from data.settings import setting
 from data.store import content_hash
 from data.templates import TEMPLATES, template_csv
@@ -41,12 +41,13 @@ uploads = [Upload(f.name, f.getvalue()) for f in files or []]
 mapping: dict[str, str] = {}
 for upload in uploads:
     try:
-        source = source_of(read_upload(upload), "auto")
+        raw = read_upload(upload)
     except ImportFailed:
         continue  # the validation below reports it with file, row and column
+    source = source_of(raw, "auto")
     if source == "template":
         continue
-    report = inspect_upload(upload, source=source, mapping=db.mapping(source))
+    report = inspect(raw, source, db.mapping(source))
     with st.expander(f"{ui.tr('mapping')}: {upload.name} ({source})", expanded=bool(report.missing)):
         st.caption(ui.tr("mapping_help"))
         headers = [h for h in report.unknown] + [c for v in report.recognised.values() for c in v.split(", ")]

@@ -9,6 +9,7 @@ import streamlit as st
 import ui
 from analytics import charts
 from analytics.formatting import number, percent
+from analytics.okr_metrics import running
 from analytics.sprint_kr import sprint_key_results
 
 view = ui.page("page_okrs")
@@ -19,8 +20,8 @@ if krs.empty:
     ui.empty_state()
 cycles = krs[["team", "cycle", "cycle_start"]].drop_duplicates().sort_values("cycle_start")
 labels = list(dict.fromkeys(cycles["cycle"]))
-running = krs.loc[(krs["cycle_start"] <= pd.Timestamp(as_of)) & (krs["cycle_end"] >= pd.Timestamp(as_of)), "cycle"]
-default = labels.index(running.iloc[0]) if not running.empty else len(labels) - 1
+current = running(krs, as_of)["cycle"]
+default = labels.index(current.iloc[0]) if not current.empty else len(labels) - 1
 cycle = st.selectbox(ui.tr("cycle"), labels, index=default, key="okr_cycle")
 krs, objectives = krs[krs["cycle"] == cycle], objectives[objectives["cycle"] == cycle]
 

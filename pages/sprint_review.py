@@ -1,6 +1,7 @@
 """Sprint review: one sprint in detail, velocity over all sprints, the forecast for the next one."""
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 import ui
@@ -28,7 +29,7 @@ unit = ui.unit_label(ui.units(db, version), (team,), unit_mode)
 st.text(f"{team} · {sprint} · {day(row['start_date'], language)} – {day(row['end_date'], language)}")
 if row["commitment_basis"] == "inferred":
     st.info(ui.tr("inferred_note"))
-if row["start_date"] != row["start_date"] or row["start_date"] is None:
+if pd.isna(row["start_date"]):
     st.warning(ui.tr("no_dates"))
 cols = st.columns(7)
 for col, field in zip(cols[:5], ("committed", "added", "removed", "completed", "not_completed")):

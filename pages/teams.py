@@ -7,6 +7,7 @@ import pandas as pd
 
 import ui
 from analytics import charts
+from analytics.okr_metrics import running
 from analytics.sprint_metrics import team_summary
 
 view = ui.page("page_teams", "teams_caption")
@@ -16,10 +17,9 @@ krs, objectives = ui.okr_tables(db, version, teams, date.today())
 
 summary = team_summary(metrics)[["team", "sprints", "in_band_share", "commitment_accuracy_mean", "accuracy_slope",
                                  "accuracy_trend", "velocity_cv"]] if not metrics.empty else pd.DataFrame()
-running = krs[(krs["cycle_start"] <= pd.Timestamp(date.today())) & (krs["cycle_end"] >= pd.Timestamp(date.today()))] \
-    if not krs.empty else krs
-health = running.pivot_table(index="team", columns="status", values="kr_id", aggfunc="count", fill_value=0) \
-    if not running.empty else pd.DataFrame()
+current = running(krs, date.today())
+health = current.pivot_table(index="team", columns="status", values="kr_id", aggfunc="count", fill_value=0) \
+    if not current.empty else pd.DataFrame()
 side_by_side = summary.merge(health.reset_index(), on="team", how="outer") if not health.empty else summary
 ui.table(side_by_side.sort_values("team") if not side_by_side.empty else side_by_side, "teams", "teams")
 ui.chart(charts.velocity_small_multiples(metrics, ui.units(db, version), view.lang), "multiples")
