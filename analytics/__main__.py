@@ -295,6 +295,42 @@ def cmd_settings(args) -> int:
     return 0
 
 
+def cmd_backup(args) -> int:
+    from data.backup import write_backup
+    store = _store(args)
+    try:
+        manifest = write_backup(store, args.file)
+    except OSError as exc:
+        print(f"{args.file}: cannot be written ({exc.strerror}).", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+    rows = sum(entry["rows"] for entry in manifest["tables"].values())
+    print(f"Backup written to {args.file}: {len(manifest['tables'])} tables, {rows} rows, "
+          f"schema version {manifest['schema_version']}.")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from data.backup import BackupInvalid, RestoreRefused, restore_bytes
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        print(f"{args.file}: cannot be read ({exc.strerror}).", file=sys.stderr)
+        return 2
+    store = _store(args)
+    try:
+        manifest = restore_bytes(store, data)
+    except (BackupInvalid, RestoreRefused) as problem:
+        print(f"{args.file}: not restored. {problem} The store is unchanged.", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    rows = sum(entry["rows"] for entry in manifest["tables"].values())
+    print(f"Restored {args.file} (written {manifest['created_at']}): {len(manifest['tables'])} tables, {rows} rows.")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m analytics", description="Sprint & OKR review dashboard, headless.")
     commands = main.add_subparsers(dest="command", required=True)
@@ -350,6 +386,11 @@ def parser() -> argparse.ArgumentParser:
     sub = command("undo", cmd_undo, "undo one import", json_flag=False)
     sub.add_argument("import_id", type=int)
     command("settings", cmd_settings, "every setting, its value and what it does")
+    sub = command("backup", cmd_backup, "the whole store (every table, the import history, saved mappings) "
+                  "as one file", json_flag=False)
+    sub.add_argument("file", metavar="FILE")
+    sub = command("restore", cmd_restore, "load a backup into an empty store", json_flag=False)
+    sub.add_argument("file", metavar="FILE")
     return main
 
 

