@@ -5,6 +5,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 
 MIN_HISTORY = 3
 MAX_SPRINTS = 1000  # a backlog that needs more than this is reported as not finishing
@@ -58,3 +59,37 @@ def _sprints_needed(rng: np.random.Generator, sample: np.ndarray, backlog: float
         needed[finished] = sprint
         open_trials = open_trials[done[open_trials] < backlog]
     return needed
+
+
+def next_sprint_forecast(metrics: pd.DataFrame, team: str, *, backlog: float | None = None, last: int = 8,
+                         trials: int = 10_000, seed: int = 42) -> dict:
+    """The next sprint of ``team`` forecast from its closed sprints (METRICS.md, "Forecast").
+
+    The next sprint is the first future sprint in the data, else the running one, else one like the
+    last closed sprint (its type, the median working days of that type). History: the last ``last``
+    closed sprints of that type, or of all types when fewer than three. Velocity per working day is
+    sampled and multiplied by the next sprint's working days; without dates, velocity per sprint.
+    Returns ``forecast()``'s figures plus what was used and why: ``next_sprint``, ``next_type``,
+    ``next_working_days``, ``basis`` (same_type / all_types) and ``per_day`` and ``used`` (sprint names).
+    """
+    rows = metrics[metrics["team"] == team]
+    finished = rows[rows["state"].eq("closed") & rows["completed"].notna()] if "state" in rows else rows
+    upcoming = rows[rows["state"].eq("future")] if "state" in rows else rows.iloc[0:0]
+    running_now = rows[rows["state"].eq("running")] if "state" in rows else rows.iloc[0:0]
+    nxt = upcoming.iloc[0] if len(upcoming) else running_now.iloc[0] if len(running_now) else None
+    kind = nxt["sprint_type"] if nxt is not None else (finished["sprint_type"].iloc[-1] if len(finished) else None)
+    kind = None if kind is None or (isinstance(kind, float) and math.isnan(kind)) else kind
+
+    same = finished[finished["sprint_type"].eq(kind)] if kind is not None else finished.iloc[0:0]
+    basis = "same_type" if len(same.tail(last)) >= MIN_HISTORY else "all_types"
+    history = (same if basis == "same_type" else finished).tail(last)
+    days = float(nxt["working_days"]) if nxt is not None and not pd.isna(nxt["working_days"]) else np.nan
+    if np.isnan(days) and kind is not None and len(same):
+        days = float(same["working_days"].astype(float).median())
+    per_day = bool(history["working_days"].astype(float).gt(0).all()) and len(history) > 0 and not np.isnan(days)
+    sample = (history["velocity_per_day"].astype(float) * days) if per_day else history["completed"].astype(float)
+    result = forecast(sample.tolist(), backlog=backlog, last=last, trials=trials, seed=seed)
+    result.update(team=team, next_sprint=None if nxt is None else nxt["sprint"], next_type=kind,
+                  next_working_days=days if per_day else None, basis=basis, per_day=per_day,
+                  used=history["sprint"].tolist())
+    return result

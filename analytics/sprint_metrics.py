@@ -1,54 +1,68 @@
 """Per-sprint metrics (METRICS.md, "Sprint metrics") and the team summary over a range of sprints."""
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
+from analytics.workdays import sprint_days, working_days
+
 SPRINT_FIELDS = [
-    "team", "sprint", "start_date", "end_date", "sprint_type", "goal", "commitment_basis", "data_level",
+    "team", "sprint", "start_date", "end_date", "sprint_type", "goal", "commitment_basis", "data_level", "state",
     "committed", "added", "removed", "completed", "completed_committed", "not_completed", "carried_over",
-    "say_do_ratio", "commitment_accuracy", "planned_completion", "scope_change", "in_band",
-    "velocity_avg", "sprint_days", "velocity_per_day",
+    "completed_late", "say_do_ratio", "commitment_accuracy", "planned_completion", "scope_change", "in_band",
+    "velocity_avg", "sprint_days", "days_off", "working_days", "velocity_per_day",
 ]
-
-
-def _natural_key(name: str) -> list:
-    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", str(name))]
+STATES = ("closed", "running", "future")
 
 
 def sprint_order(sprints: pd.DataFrame) -> pd.DataFrame:
-    """Sprints of each team in time order: by start date, undated ones last in natural name order."""
-    start = pd.to_datetime(sprints["start_date"]) if len(sprints) else pd.Series(dtype="datetime64[us]")
-    keys = [(team, pd.isna(begin), begin if not pd.isna(begin) else pd.Timestamp.min, _sortable(_natural_key(name)))
-            for team, begin, name in zip(sprints["team"], start, sprints["sprint"])]
-    order = sorted(range(len(sprints)), key=keys.__getitem__)
-    return sprints.iloc[order].reset_index(drop=True)
+    """Sprints of each team in time order: by start (and end) date; sprints without dates after them in
+    the order their files brought them (first import, then row), never by name (METRICS.md)."""
+    if sprints.empty:
+        return sprints.reset_index(drop=True)
+    frame = sprints.reset_index(drop=True)
+    keys = pd.DataFrame({
+        "team": frame["team"].astype(str),
+        "undated": pd.to_datetime(frame["start_date"]).isna(),
+        "start": pd.to_datetime(frame["start_date"]),
+        "end": pd.to_datetime(frame["end_date"]),
+        "first_import": pd.to_numeric(frame.get("first_import"), errors="coerce") if "first_import" in frame else np.nan,
+        "file_order": pd.to_numeric(frame.get("file_order"), errors="coerce") if "file_order" in frame else np.nan,
+        "position": np.arange(len(frame)),
+    })
+    order = keys.sort_values(["team", "undated", "start", "end", "first_import", "file_order", "position"],
+                             na_position="last", kind="stable").index
+    return frame.iloc[order].reset_index(drop=True)
 
 
-def _sortable(parts: list) -> tuple:
-    # numbers before text at each position, so "Sprint 2" < "Sprint 10" and mixed names still compare
-    return tuple((0, p, "") if isinstance(p, int) else (1, 0, p) for p in parts)
+def sprint_states(start: pd.Series, end: pd.Series, as_of) -> pd.Series:
+    """closed / running / future as of a day; a sprint without dates is closed. No day: all closed."""
+    if as_of is None:
+        return pd.Series("closed", index=start.index, dtype=object)
+    day = pd.Timestamp(as_of)
+    start, end = pd.to_datetime(start), pd.to_datetime(end)
+    state = np.where(start.notna() & (start > day), "future",
+                     np.where(start.notna() & (start <= day) & (end.isna() | (end >= day)), "running", "closed"))
+    return pd.Series(state, index=start.index, dtype=object)
 
 
-def working_days(start, end) -> float:
-    """Mon–Fri days from start to end inclusive; NaN when a date is missing."""
-    if pd.isna(start) or pd.isna(end):
-        return np.nan
-    first = np.datetime64(pd.Timestamp(start).date(), "D")
-    last = np.datetime64(pd.Timestamp(end).date(), "D") + 1
-    return float(np.busday_count(first, last)) if last > first else 0.0
+def closed(metrics: pd.DataFrame) -> pd.DataFrame:
+    """Only the finished sprints: the ones every average, trend, forecast and alert is made of."""
+    if "state" not in metrics or metrics.empty:
+        return metrics
+    return metrics[metrics["state"].eq("closed")]
 
 
 def classify_items(items: pd.DataFrame, sprints: pd.DataFrame, unit: str = "points") -> pd.DataFrame:
-    """Each item row with its weight and the flags committed / done / removed resolved.
+    """Each item row with its weight and the flags committed / done / late / removed resolved.
 
     committed_at_start wins when given; otherwise an item added after the sprint's start is added
-    work. done wins when yes; otherwise a done_on on or before the sprint's end counts as done.
+    work. An item is done in the sprint when marked done or done_on falls on or before the sprint's
+    end; one done after the end is *late* (``is_late``) and not done in this sprint, whatever its
+    done flag says (Azure DevOps calls these "completed outside the iteration").
     """
     if items.empty:
-        return items.assign(weight=[], is_committed=[], is_done=[], is_removed=[])
+        return items.assign(weight=[], is_committed=[], is_done=[], is_late=[], is_removed=[])
     dates = sprints[["team", "sprint", "start_date", "end_date"]] if not sprints.empty else \
         pd.DataFrame(columns=["team", "sprint", "start_date", "end_date"])
     frame = items.merge(dates, on=["team", "sprint"], how="left")
@@ -60,12 +74,13 @@ def classify_items(items: pd.DataFrame, sprints: pd.DataFrame, unit: str = "poin
     inferred = ~(added_on.notna() & start.notna() & (added_on > start))
     is_committed = stated.fillna(pd.Series(inferred, index=frame.index)).astype(bool)
     done_flag = frame["done"].astype("boolean").fillna(False).astype(bool)
-    done_by_date = done_on.notna() & (end.isna() | (done_on <= end))
     is_removed = frame["removed"].astype("boolean").fillna(False).astype(bool)
+    finished = (done_flag | done_on.notna()) & ~is_removed
+    is_late = finished & done_on.notna() & end.notna() & (done_on > end)
     weight = pd.Series(1.0, index=frame.index) if unit == "items" else \
         pd.to_numeric(frame["estimate"], errors="coerce").fillna(0.0)
-    return frame.assign(weight=weight, is_committed=is_committed,
-                        is_done=(done_flag | done_by_date) & ~is_removed, is_removed=is_removed)
+    return frame.assign(weight=weight, is_committed=is_committed, is_done=finished & ~is_late,
+                        is_late=is_late, is_removed=is_removed)
 
 
 def _item_totals(classified: pd.DataFrame, order: pd.DataFrame) -> pd.DataFrame:
@@ -77,10 +92,12 @@ def _item_totals(classified: pd.DataFrame, order: pd.DataFrame) -> pd.DataFrame:
         added=w.where(~classified["is_committed"], 0.0),
         removed=w.where(classified["is_removed"], 0.0),
         completed=w.where(classified["is_done"], 0.0),
+        completed_late=w.where(classified["is_late"], 0.0),
         completed_committed=w.where(classified["is_done"] & classified["is_committed"], 0.0))
     totals = parts.groupby(["team", "sprint"], sort=False).agg(
         committed=("committed", "sum"), added=("added", "sum"), removed=("removed", "sum"),
-        completed=("completed", "sum"), completed_committed=("completed_committed", "sum"), inferred=("inferred", "any"))
+        completed=("completed", "sum"), completed_committed=("completed_committed", "sum"),
+        completed_late=("completed_late", "sum"), inferred=("inferred", "any"))
 
     # carried over: not done here and present in the team's next sprint
     following = order[["team", "sprint"]].assign(next_sprint=order.groupby("team", sort=False)["sprint"].shift(-1))
@@ -96,16 +113,20 @@ def _item_totals(classified: pd.DataFrame, order: pd.DataFrame) -> pd.DataFrame:
 
 
 def sprint_metrics(sprints: pd.DataFrame, items: pd.DataFrame, *, unit: str = "points",
-                   band: tuple[float, float] = (0.8, 1.0), window: int = 3) -> pd.DataFrame:
+                   band: tuple[float, float] = (0.8, 1.0), window: int = 3, as_of=None,
+                   regions: dict[str, str] | None = None) -> pd.DataFrame:
     """One row per team and sprint with every METRICS.md sprint field, in sprint order.
 
     Sprints with item rows are computed from the items; the others from their recorded totals
     (then the item-dependent fields are null). ``unit='items'`` counts items instead of estimates.
+    ``as_of`` decides each sprint's state (without it every sprint counts as closed); only closed
+    sprints enter ``velocity_avg``. ``regions`` maps a team to its public-holiday region.
     """
     if unit not in ("points", "items"):
         raise ValueError("unit must be 'points' or 'items'")
     sprint_cols = ["team", "sprint", "start_date", "end_date", "goal", "sprint_type",
-                   "committed", "completed", "added", "removed", "commitment_basis"]
+                   "committed", "completed", "added", "removed", "commitment_basis", "days_off",
+                   "first_import", "file_order"]
     sprints = sprints.reindex(columns=sprint_cols) if not sprints.empty else pd.DataFrame(columns=sprint_cols)
     items = items if not items.empty else pd.DataFrame(columns=["team", "sprint", "item_key", "estimate",
                                                                 "committed_at_start", "added_on", "removed",
@@ -122,8 +143,10 @@ def sprint_metrics(sprints: pd.DataFrame, items: pd.DataFrame, *, unit: str = "p
 
     from_items = _item_totals(classify_items(items, order, unit), order) if not items.empty else \
         pd.DataFrame(columns=["team", "sprint"])
-    item_fields = ["committed", "added", "removed", "completed", "completed_committed", "carried_over"]
-    out = order[["team", "sprint", "start_date", "end_date", "sprint_type", "goal", "commitment_basis"]].merge(
+    item_fields = ["committed", "added", "removed", "completed", "completed_committed", "carried_over",
+                   "completed_late"]
+    out = order[["team", "sprint", "start_date", "end_date", "sprint_type", "goal", "commitment_basis",
+                 "days_off"]].merge(
         from_items.reindex(columns=["team", "sprint", *item_fields, "inferred"]).assign(from_items=True),
         on=["team", "sprint"], how="left")
     has_items = out.pop("from_items").notna().to_numpy()
@@ -136,7 +159,7 @@ def sprint_metrics(sprints: pd.DataFrame, items: pd.DataFrame, *, unit: str = "p
     out["commitment_basis"] = np.where(use_items & inferred, "inferred",
                                        np.where(use_items, "recorded", out["commitment_basis"].fillna("recorded")))
     for field in item_fields:
-        if field == "carried_over":  # sprint membership: only items know it, recorded totals or not
+        if field in ("carried_over", "completed_late"):  # only items know these, recorded totals or not
             keep, recorded = has_items, np.nan
         elif field == "completed_committed" or unit == "items":
             keep, recorded = use_items, np.nan  # item-dependent (or counted in items): unknown from totals
@@ -144,6 +167,11 @@ def sprint_metrics(sprints: pd.DataFrame, items: pd.DataFrame, *, unit: str = "p
             keep, recorded = use_items, pd.to_numeric(order[field], errors="coerce").astype(float)
         out[field] = pd.Series(out[field], dtype=float).where(keep, recorded)
 
+    out["state"] = sprint_states(out["start_date"], out["end_date"], as_of)
+    team_regions = out["team"].map(regions or {})
+    out["sprint_days"] = sprint_days(out["start_date"], out["end_date"])
+    out["days_off"] = pd.to_numeric(out["days_off"], errors="coerce").astype(float)
+    out["working_days"] = working_days(out["start_date"], out["end_date"], team_regions, out["days_off"])
     return _ratios(out, band, window)
 
 
@@ -158,25 +186,30 @@ def _ratios(out: pd.DataFrame, band: tuple[float, float], window: int) -> pd.Dat
     out["scope_change"] = ((a.fillna(0) - r.fillna(0)) / c0).where(has_c0 & (a.notna() | r.notna()))
     say_do = out["say_do_ratio"]
     out["in_band"] = ((say_do >= band[0]) & (say_do <= band[1])).astype("boolean").where(say_do.notna(), pd.NA)
-    out["velocity_avg"] = out.groupby("team", sort=False)["completed"].transform(
-        lambda s: s.astype(float).rolling(window, min_periods=1).mean())
-    out["sprint_days"] = [working_days(s, e) for s, e in zip(out["start_date"], out["end_date"])]
-    days = out["sprint_days"]
+    finished = out["state"].eq("closed")
+    out["velocity_avg"] = out[finished].groupby("team", sort=False)["completed"].transform(
+        lambda s: s.astype(float).rolling(window, min_periods=1).mean()).reindex(out.index)
+    days = out["working_days"]
     out["velocity_per_day"] = (d / days).where(days > 0)
     return out[SPRINT_FIELDS]
 
 
 SUMMARY_FIELDS = [
-    "team", "sprints", "first_sprint", "last_sprint", "velocity_mean", "velocity_median", "velocity_std",
-    "velocity_cv", "commitment_accuracy_mean", "say_do_mean", "in_band_share", "scope_change_mean",
+    "team", "sprints", "first_sprint", "last_sprint", "open_sprints", "velocity_mean", "velocity_median",
+    "velocity_std", "velocity_cv", "velocity_per_day_mean", "velocity_per_day_cv", "comparable", "stability_basis",
+    "stability_cv", "stability", "commitment_accuracy_mean", "say_do_mean", "in_band_share", "scope_change_mean",
     "accuracy_slope", "accuracy_first_half", "accuracy_second_half", "accuracy_trend",
 ]
+STEADY_SLOPE = 0.01      # accuracy changing by less than one point per sprint is "steady" (METRICS.md)
+STABLE_CV, VARIABLE_CV = 0.25, 0.5  # velocity CV up to 0.25 is stable, up to 0.5 variable, above erratic
+LENGTH_SPREAD = 0.2      # sprints whose working days differ by more than 20 % are not comparable per sprint
 
 
 def accuracy_trend(accuracy: pd.Series) -> dict:
     """Least-squares slope per sprint and first-half vs second-half means of commitment accuracy.
 
-    'improving' only when the slope and the halves both say so; 'declining' likewise; else 'unclear'.
+    'improving' / 'declining' only when the slope and the halves agree and the slope is at least
+    0.01 per sprint in size; a smaller slope is 'steady'; slope and halves disagreeing is 'unclear'.
     The halves are the first and last n//2 sprints (the middle one of an odd count sits out).
     """
     values = accuracy.astype(float).reset_index(drop=True)
@@ -189,10 +222,11 @@ def accuracy_trend(accuracy: pd.Series) -> dict:
     slope = float(np.polyfit(position.to_numpy(), values.to_numpy(), 1)[0])
     half = len(values) // 2
     first, second = float(values.iloc[:half].mean()), float(values.iloc[-half:].mean())
-    tolerance = 1e-12
-    if slope > tolerance and second > first + tolerance:
+    if abs(slope) < STEADY_SLOPE:
+        trend = "steady"
+    elif slope > 0 and second > first:
         trend = "improving"
-    elif slope < -tolerance and second < first - tolerance:
+    elif slope < 0 and second < first:
         trend = "declining"
     else:
         trend = "unclear"
@@ -200,20 +234,86 @@ def accuracy_trend(accuracy: pd.Series) -> dict:
             "accuracy_trend": trend}
 
 
-def team_summary(metrics: pd.DataFrame, *, last: int | None = None) -> pd.DataFrame:
-    """One row per team over its sprints (the last ``last`` ones when given), in sprint order."""
+def _cv(values: pd.Series) -> float:
+    """Coefficient of variation with the sample standard deviation; NaN below two values or mean 0."""
+    values = values.astype(float).dropna()
+    if len(values) < 2 or not values.mean():
+        return np.nan
+    return float(values.std(ddof=1) / values.mean())
+
+
+def verdict(cv: float) -> str | None:
+    if cv is None or np.isnan(cv):
+        return None
+    return "stable" if cv <= STABLE_CV else "variable" if cv <= VARIABLE_CV else "erratic"
+
+
+def comparable(metrics: pd.DataFrame) -> bool:
+    """Sprints that may be compared per sprint: one type and working days within 20 % of each other."""
+    types = metrics["sprint_type"].dropna().unique() if "sprint_type" in metrics else []
+    days = metrics["working_days"].astype(float).dropna() if "working_days" in metrics else pd.Series(dtype=float)
+    days = days[days > 0]
+    uneven = len(days) > 1 and days.max() > (1 + LENGTH_SPREAD) * days.min()
+    return len(types) <= 1 and not uneven
+
+
+def stability_by_type(metrics: pd.DataFrame) -> pd.DataFrame:
+    """Per sprint type (closed sprints): count, median working days, velocity and velocity per
+    working day with its coefficient of variation."""
+    columns = ["sprint_type", "sprints", "working_days_median", "velocity_mean", "velocity_per_day_mean",
+               "velocity_per_day_cv", "stability"]
+    finished = closed(metrics)
+    if finished.empty:
+        return pd.DataFrame(columns=columns)
     rows = []
-    for team, group in metrics.groupby("team", sort=False):
+    for kind, group in finished.groupby(finished["sprint_type"].fillna(""), sort=True):
+        per_day = group["velocity_per_day"].astype(float)
+        cv = _cv(per_day)
+        rows.append({"sprint_type": kind or None, "sprints": len(group),
+                     "working_days_median": float(group["working_days"].astype(float).median()),
+                     "velocity_mean": float(group["completed"].astype(float).mean()),
+                     "velocity_per_day_mean": float(per_day.mean()), "velocity_per_day_cv": cv,
+                     "stability": verdict(cv)})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _stability(group: pd.DataFrame) -> dict:
+    """The comparable coefficient of variation: per sprint when the sprints are alike, else the
+    per-working-day CV within each type, pooled with weights n − 1 (METRICS.md)."""
+    per_sprint = _cv(group["completed"])
+    if comparable(group):
+        return {"comparable": True, "stability_basis": "per_sprint", "stability_cv": per_sprint,
+                "stability": verdict(per_sprint)}
+    by_type = stability_by_type(group).dropna(subset=["velocity_per_day_cv"])
+    weights = by_type["sprints"] - 1
+    pooled = float((by_type["velocity_per_day_cv"] * weights).sum() / weights.sum()) if weights.sum() else np.nan
+    return {"comparable": False, "stability_basis": "per_day_by_type", "stability_cv": pooled,
+            "stability": verdict(pooled)}
+
+
+def team_summary(metrics: pd.DataFrame, *, last: int | None = None) -> pd.DataFrame:
+    """One row per team over its closed sprints (the last ``last`` of them when given), in sprint order.
+    Running and future sprints are counted in ``open_sprints`` and enter no figure."""
+    rows = []
+    for team, everything in metrics.groupby("team", sort=False):
+        group = closed(everything)
         group = group.tail(last) if last else group
+        if group.empty:
+            rows.append({"team": team, "sprints": 0, "open_sprints": len(everything)})
+            continue
         velocity = group["completed"].astype(float).dropna()
         mean = float(velocity.mean()) if len(velocity) else np.nan
         std = float(velocity.std(ddof=1)) if len(velocity) > 1 else np.nan
         in_band = group["in_band"].dropna()
+        per_day = group["velocity_per_day"].astype(float) if "velocity_per_day" in group else pd.Series(dtype=float)
         rows.append({
-            "team": team, "sprints": len(group),
+            "team": team, "sprints": len(group), "open_sprints": len(everything) - len(closed(everything)),
             "first_sprint": group["sprint"].iloc[0], "last_sprint": group["sprint"].iloc[-1],
             "velocity_mean": mean, "velocity_median": float(velocity.median()) if len(velocity) else np.nan,
             "velocity_std": std, "velocity_cv": std / mean if mean and not np.isnan(std) else np.nan,
+            "velocity_per_day_mean": float(per_day.mean()) if per_day.notna().any() else np.nan,
+            "velocity_per_day_cv": _cv(per_day),
+            **_stability(group),
             "commitment_accuracy_mean": float(group["commitment_accuracy"].astype(float).mean()),
             "say_do_mean": float(group["say_do_ratio"].astype(float).mean()),
             "in_band_share": float(in_band.astype(bool).mean()) if len(in_band) else np.nan,
@@ -221,3 +321,13 @@ def team_summary(metrics: pd.DataFrame, *, last: int | None = None) -> pd.DataFr
             **accuracy_trend(group["commitment_accuracy"]),
         })
     return pd.DataFrame(rows, columns=SUMMARY_FIELDS)
+
+
+def accuracy_trend_by_type(metrics: pd.DataFrame) -> pd.DataFrame:
+    """The accuracy trend within each sprint type (closed sprints), for teams that mix types."""
+    columns = ["sprint_type", "sprints", "accuracy_slope", "accuracy_first_half", "accuracy_second_half",
+               "accuracy_trend"]
+    finished = closed(metrics)
+    rows = [{"sprint_type": kind or None, "sprints": len(group), **accuracy_trend(group["commitment_accuracy"])}
+            for kind, group in finished.groupby(finished["sprint_type"].fillna(""), sort=True)]
+    return pd.DataFrame(rows, columns=columns)

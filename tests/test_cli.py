@@ -84,8 +84,13 @@ def test_summary_forecast_and_okrs_json(tmp_path, files):
 
     forecast = json.loads(run("forecast", "--team", "Nord", "--backlog", "30", "--seed", "1", "--json", db=db).stdout)
     assert forecast["team"] == "Nord" and forecast["sprints_used"] == 3
-    assert forecast["history"] == [18.0, 12.5, 4.0]
-    assert 4.0 <= forecast["velocity_p95"] <= forecast["velocity_p85"] <= forecast["velocity_p50"] <= 18.0
+    # the next sprint is like the last closed one (acquisition), whose median length is (10 + 5) / 2 = 7.5
+    # working days; only two acquisition sprints, so all three are sampled per working day:
+    # 18 / 10 = 1.8, 12.5 / 10 = 1.25, 4 / 5 = 0.8, each × 7.5
+    assert forecast["basis"] == "all_types" and forecast["next_type"] == "acquisition"
+    assert forecast["next_working_days"] == 7.5 and forecast["used"] == ["S 1", "S 2", "S 3"]
+    assert forecast["history"] == [13.5, 9.375, 6.0]
+    assert 6.0 <= forecast["velocity_p95"] <= forecast["velocity_p85"] <= forecast["velocity_p50"] <= 13.5
     again = json.loads(run("forecast", "--team", "Nord", "--backlog", "30", "--seed", "1", "--json", db=db).stdout)
     assert again == forecast
 

@@ -474,10 +474,19 @@ def test_accuracy_trend_unclear_when_slope_and_halves_disagree():
     assert trend["accuracy_trend"] == "unclear"
 
 
-def test_accuracy_trend_flat_is_unclear():
+def test_accuracy_trend_flat_is_steady():
     trend = accuracy_trend(pd.Series([0.9, 0.9, 0.9, 0.9]))
     assert trend["accuracy_slope"] == pytest.approx(0.0)
-    assert trend["accuracy_trend"] == "unclear"
+    assert trend["accuracy_trend"] == "steady"
+
+
+def test_accuracy_trend_below_one_point_per_sprint_is_steady():
+    # y = .80, .81, .80, .82: y mean .8075; Sxy = (-1.5)(-.0075) + (-.5)(.0025) + (.5)(-.0075) + (1.5)(.0125)
+    # = .025; Sxx = 5: slope .005 per sprint, under the 0.01 of METRICS.md, though both halves rise
+    trend = accuracy_trend(pd.Series([0.80, 0.81, 0.80, 0.82]))
+    assert trend["accuracy_slope"] == pytest.approx(0.005)
+    assert trend["accuracy_second_half"] > trend["accuracy_first_half"]
+    assert trend["accuracy_trend"] == "steady"
 
 
 def test_accuracy_trend_keeps_sprint_positions_around_null_accuracy():

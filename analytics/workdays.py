@@ -1,0 +1,96 @@
+"""Working days of a sprint (METRICS.md, "Sprint state, length and type"): Mon–Fri between start and
+end inclusive, minus the public holidays of the team's region, minus the sprint's days off.
+
+Public holidays come from the ``holidays`` package (maintained per country and subdivision, with
+German names), so a region is an ISO 3166-2 code such as ``DE-BY`` or a country code such as ``AT``.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from functools import lru_cache
+
+import holidays
+import numpy as np
+import pandas as pd
+
+_LANGUAGES = {"en": "en_US", "de": "de"}
+
+
+def parse_region(code) -> tuple[str, str | None] | None:
+    """'DE-BY' → ('DE', 'BY'), 'AT' → ('AT', None); None for blank or unknown codes."""
+    if not isinstance(code, str) or not code.strip():
+        return None
+    country, _, subdivision = code.strip().upper().partition("-")
+    supported = holidays.list_supported_countries()
+    if country not in supported or (subdivision and subdivision not in supported[country]):
+        return None
+    return country, subdivision or None
+
+
+def region_problem(code: str) -> str | None:
+    """Why a region code cannot be used, or None when it can."""
+    if parse_region(code) is not None:
+        return None
+    country = code.strip().upper().partition("-")[0]
+    supported = holidays.list_supported_countries()
+    if country in supported and supported[country]:
+        sample = ", ".join(f"{country}-{s}" for s in supported[country][:6])
+        return f"'{code}' is not a region of {country}; use a code such as {sample}."
+    return f"'{code}' is not a known region; use an ISO 3166-2 code such as DE-BY, AT or CH-ZH."
+
+
+@lru_cache(maxsize=256)
+def _calendar(region: str, year: int, language: str) -> tuple[tuple[date, str], ...]:
+    country, subdivision = parse_region(region)
+    try:
+        found = holidays.country_holidays(country, subdiv=subdivision, years=year, language=language)
+    except (NotImplementedError, ValueError):  # a country without that language keeps its own names
+        found = holidays.country_holidays(country, subdiv=subdivision, years=year)
+    return tuple(sorted(found.items()))
+
+
+def public_holidays(start, end, region, lang: str = "en") -> list[tuple[date, str]]:
+    """The public holidays of ``region`` that fall on a Monday to Friday between start and end."""
+    if pd.isna(start) or pd.isna(end) or parse_region(region) is None:
+        return []
+    first, last = pd.Timestamp(start).date(), pd.Timestamp(end).date()
+    language = _LANGUAGES.get(lang, lang)
+    return [(day, name) for year in range(first.year, last.year + 1)
+            for day, name in _calendar(region.strip().upper(), year, language)
+            if first <= day <= last and day.weekday() < 5]
+
+
+def _weekday_counts(starts: pd.Series, ends: pd.Series, holidays_: Sequence[date] = ()) -> np.ndarray:
+    start = pd.to_datetime(starts).to_numpy(dtype="datetime64[D]")
+    end = pd.to_datetime(ends).to_numpy(dtype="datetime64[D]")
+    known = ~(np.isnat(start) | np.isnat(end))
+    out = np.full(len(start), np.nan)
+    if known.any():
+        first, last = start[known], end[known] + 1
+        counts = np.busday_count(first, np.maximum(last, first), holidays=np.array(holidays_, dtype="datetime64[D]"))
+        out[known] = counts
+    return out
+
+
+def sprint_days(starts: pd.Series, ends: pd.Series) -> np.ndarray:
+    """Mon–Fri from start to end inclusive, per sprint; NaN where a date is missing."""
+    return _weekday_counts(starts, ends)
+
+
+def working_days(starts: pd.Series, ends: pd.Series, regions: pd.Series, days_off: pd.Series) -> np.ndarray:
+    """Mon–Fri minus the region's public holidays minus days off, never below 0; NaN without dates."""
+    starts, ends = starts.reset_index(drop=True), ends.reset_index(drop=True)
+    regions = regions.reset_index(drop=True).where(regions.reset_index(drop=True).notna(), "")
+    counts = np.full(len(starts), np.nan)
+    for region, rows in regions.groupby(regions, sort=False).groups.items():
+        rows = np.asarray(rows)
+        first, last = pd.to_datetime(starts.iloc[rows]), pd.to_datetime(ends.iloc[rows])
+        free: list[date] = []
+        if parse_region(region) is not None and first.notna().any():
+            low, high = first.min().year, last.max().year
+            free = [day for year in range(low, high + 1)
+                    for day, _ in _calendar(region.strip().upper(), year, "en_US")]
+        counts[rows] = _weekday_counts(first, last, free)
+    off = pd.to_numeric(days_off.reset_index(drop=True), errors="coerce").fillna(0.0).to_numpy()
+    return np.where(np.isnan(counts), np.nan, np.maximum(counts - off, 0.0))
