@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 
 from analytics.okr_metrics import running
+from analytics.sprint_metrics import closed
 
 ATTENTION_FIELDS = ["team", "what", "detail"]
 _TEXT = {
@@ -20,9 +21,10 @@ _TEXT = {
 
 
 def out_of_band_streak(sprints: pd.DataFrame, run: int = 3, lang: str = "en") -> pd.DataFrame:
-    """Teams whose last ``run`` sprints with a say/do ratio were all outside the band."""
+    """Teams whose last ``run`` closed sprints with a say/do ratio were all outside the band (a
+    running sprint's figures are provisional and raise no alert)."""
     rows = []
-    for team, group in sprints.groupby("team", sort=False):
+    for team, group in closed(sprints).groupby("team", sort=False):
         known = group[group["in_band"].notna()].tail(run)
         if len(known) == run and not known["in_band"].astype(bool).any():
             ratios = ", ".join(f"{v:.0%}" for v in known["say_do_ratio"])

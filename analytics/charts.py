@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from analytics.formatting import percent
+from analytics.formatting import number, percent
 
 PALETTE = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
            "sky": "#56B4E9", "purple": "#CC79A7", "yellow": "#F0E442", "black": "#000000", "grey": "#7F7F7F"}
@@ -33,7 +33,11 @@ LABELS = {
            "confidence_def": "How sure the team is to reach the target, as given at each check-in",
            "multiples": "Velocity per team", "multiples_def": "Each team on its own scale and unit: trends, not a ranking",
            "burnup": "Within-sprint burn-up", "burnup_def": "Work done by day against the sprint's scope",
-           "done": "Done (cumulative)", "scope_line": "Scope", "day": "Day"},
+           "done": "Done (cumulative)", "scope_line": "Scope", "day": "Day",
+           "open": "Running or planned (provisional)", "per_day": "per working day", "working_days": "working days",
+           "ideal": "Ideal (committed scope by the end)", "spread": "Next sprint: the spread of outcomes",
+           "spread_def": "Each dot: one sprint of the history, scaled to the next sprint's working days; lines: 50 % and 85 % confidence",
+           "history": "History (scaled)", "p50": "50 %: at least", "p85": "85 %: at least", "outcome": "Completed in the next sprint"},
     "de": {"committed": "Zugesagt zum Start", "completed": "Erledigt", "avg": "Gleitender Durchschnitt ({n} Sprints)",
            "velocity": "Velocity", "velocity_def": "Erledigte Arbeit je Sprint (ohne Entferntes) gegenüber der Zusage zum Start",
            "sprint": "Sprint", "empty": "Für diese Grafik gibt es noch keine Daten", "say_do": "Say/Do-Quote",
@@ -47,7 +51,11 @@ LABELS = {
            "confidence_def": "Wie sicher das Team ist, das Ziel zu erreichen, je Check-in",
            "multiples": "Velocity je Team", "multiples_def": "Jedes Team auf eigener Skala und in eigener Einheit: Trends, kein Ranking",
            "burnup": "Burn-up im Sprint", "burnup_def": "Erledigte Arbeit je Tag gegenüber dem Sprintumfang",
-           "done": "Erledigt (kumuliert)", "scope_line": "Umfang", "day": "Tag"},
+           "done": "Erledigt (kumuliert)", "scope_line": "Umfang", "day": "Tag",
+           "open": "Laufend oder geplant (vorläufig)", "per_day": "je Arbeitstag", "working_days": "Arbeitstage",
+           "ideal": "Ideal (zugesagter Umfang bis zum Ende)", "spread": "Nächster Sprint: die Streuung der Ergebnisse",
+           "spread_def": "Jeder Punkt: ein Sprint der Historie, auf die Arbeitstage des nächsten Sprints umgerechnet; Linien: 50 % und 85 % Sicherheit",
+           "history": "Historie (umgerechnet)", "p50": "50 %: mindestens", "p85": "85 %: mindestens", "outcome": "Erledigt im nächsten Sprint"},
 }
 
 
@@ -75,24 +83,56 @@ def empty_figure(title: str, lang: str = "en") -> go.Figure:
 
 
 def velocity_chart(metrics: pd.DataFrame, unit: str, lang: str = "en", window: int = 3) -> go.Figure:
-    """Committed vs completed bars per sprint and the rolling average of completed."""
+    """Committed vs completed bars per sprint and the rolling average of completed (closed sprints).
+    Running and planned sprints are hatched: their figures are provisional. Hover gives velocity per
+    working day beside velocity."""
     unit = plain(unit)
     text = LABELS[lang]
     if metrics.empty:
         return empty_figure(text["velocity"], lang)
     x = plain(metrics["sprint"])
+    provisional = metrics["state"].ne("closed") if "state" in metrics else pd.Series(False, index=metrics.index)
+    hatch = ["/" if flag else "" for flag in provisional]
+    per_day = np.column_stack([metrics["velocity_per_day"].astype(float), metrics["working_days"].astype(float)]) \
+        if "working_days" in metrics else None
     fig = go.Figure([
-        go.Bar(x=x, y=metrics["committed"], name=text["committed"], marker_color=PALETTE["sky"],
+        go.Bar(x=x, y=metrics["committed"], name=text["committed"], marker=dict(color=PALETTE["sky"], pattern_shape=hatch),
                hovertemplate="%{y:.4~g} " + unit),
-        go.Bar(x=x, y=metrics["completed"], name=text["completed"], marker_color=PALETTE["blue"],
-               hovertemplate="%{y:.4~g} " + unit),
+        go.Bar(x=x, y=metrics["completed"], name=text["completed"], customdata=per_day,
+               marker=dict(color=PALETTE["blue"], pattern_shape=hatch),
+               hovertemplate="%{y:.4~g} " + unit + (f" (%{{customdata[0]:.3~g}} {text['per_day']}, "
+                                                    f"%{{customdata[1]:.3~g}} {text['working_days']})"
+                                                    if per_day is not None else "")),
         go.Scatter(x=x, y=metrics["velocity_avg"], name=text["avg"].format(n=window), mode="lines+markers",
                    line=dict(color=PALETTE["orange"], width=3), hovertemplate="%{y:.4~g} " + unit),
     ])
+    if provisional.any():  # a legend entry that explains the hatching
+        fig.add_trace(go.Bar(x=[x[0]], y=[None], name=text["open"], hoverinfo="skip",
+                             marker=dict(color="white", line=dict(color=PALETTE["blue"], width=1), pattern_shape="/")))
     fig.update_layout(barmode="group")
     fig.update_xaxes(title_text=text["sprint"], type="category")
     fig.update_yaxes(title_text=unit, rangemode="tozero")
     return _layout(fig, text["velocity"], text["velocity_def"])
+
+
+def forecast_chart(result: dict, unit: str, lang: str = "en") -> go.Figure:
+    """The forecast's spread: the sampled history as dots, the 50 % and 85 % levels as lines."""
+    unit = plain(unit)
+    text = LABELS[lang]
+    if result.get("velocity_p50") is None:
+        return empty_figure(text["spread"], lang)
+    history = [float(v) for v in result["history"]]
+    fig = go.Figure(go.Scatter(x=history, y=[0] * len(history), mode="markers", name=text["history"],
+                               marker=dict(size=16, color=PALETTE["blue"], symbol="circle-open", line=dict(width=3)),
+                               hovertemplate="%{x:.4~g} " + unit + "<extra></extra>"))
+    for key, dash, colour in (("p85", "solid", PALETTE["vermillion"]), ("p50", "dash", PALETTE["green"])):
+        value = float(result[f"velocity_{key}"])
+        fig.add_trace(go.Scatter(x=[value, value], y=[-1, 1], mode="lines", name=f"{text[key]} {number(value, lang)} {unit}",
+                                 line=dict(color=colour, dash=dash, width=3), hoverinfo="skip"))
+    fig.update_yaxes(visible=False, range=[-1.2, 1.2])
+    fig.update_xaxes(title_text=f"{text['outcome']} ({unit})", rangemode="tozero")
+    fig.update_layout(hovermode="closest")
+    return _layout(fig, text["spread"], text["spread_def"], height=300)
 
 
 def trend_line(values: pd.Series) -> np.ndarray | None:
@@ -232,21 +272,39 @@ def velocity_small_multiples(metrics: pd.DataFrame, units: dict[str, str], lang:
 
 
 def burnup_chart(items: pd.DataFrame, start, end, unit: str, lang: str = "en") -> go.Figure:
-    """items: the sprint's classified items (weight, is_done, done_on, is_removed)."""
+    """Done work against a moving scope within one sprint, and the ideal line.
+
+    items: the sprint's classified items (weight, is_committed, is_done, is_removed, added_on,
+    done_on). The scope starts at what was committed, grows with each item's ``added_on`` and
+    shrinks with removals (at the sprint's end: the export does not say when). Points are drawn only
+    on days where something changed, so the cost follows the data, never the length of the range."""
     unit = plain(unit)
     text = LABELS[lang]
-    done = items[items["is_done"] & items["done_on"].notna()] if not items.empty else items
-    if done.empty or pd.isna(start) or pd.isna(end):
+    if items.empty or pd.isna(start) or pd.isna(end):
         return empty_figure(text["burnup"], lang)
-    days = pd.date_range(pd.Timestamp(start), pd.Timestamp(end), freq="D")
-    done_by_day = [float(done.loc[pd.to_datetime(done["done_on"]) <= day, "weight"].sum()) for day in days]
-    scope = float(items.loc[~items["is_removed"], "weight"].sum())
+    first, last = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
+    weight = items["weight"].astype(float)
+    added_on = pd.to_datetime(items["added_on"]).dt.normalize().clip(lower=first, upper=last)
+    done_on = pd.to_datetime(items["done_on"]).dt.normalize().clip(lower=first)
+    at_start = float(weight[items["is_committed"]].sum())
+    events = pd.concat([
+        pd.DataFrame({"day": added_on[~items["is_committed"]].fillna(first), "scope": weight[~items["is_committed"]], "done": 0.0}),
+        pd.DataFrame({"day": last, "scope": -weight[items["is_removed"]], "done": 0.0}),
+        pd.DataFrame({"day": done_on[items["is_done"]].fillna(last), "scope": 0.0, "done": weight[items["is_done"]]}),
+        pd.DataFrame({"day": [first, last], "scope": [0.0, 0.0], "done": [0.0, 0.0]}),
+    ], ignore_index=True)
+    daily = events.groupby("day", sort=True)[["scope", "done"]].sum().cumsum()
+    daily["scope"] += at_start
     fig = go.Figure([
-        go.Scatter(x=days, y=done_by_day, name=text["done"], mode="lines+markers", line=dict(color=PALETTE["blue"], width=3),
-                   hovertemplate="%{y:.4~g} " + unit),
-        go.Scatter(x=[days[0], days[-1]], y=[scope, scope], name=text["scope_line"], mode="lines",
-                   line=dict(color=PALETTE["grey"], dash="dot", width=2), hovertemplate="%{y:.4~g} " + unit),
+        go.Scatter(x=daily.index, y=daily["done"], name=text["done"], mode="lines+markers", line_shape="hv",
+                   line=dict(color=PALETTE["blue"], width=3), hovertemplate="%{y:.4~g} " + unit),
+        go.Scatter(x=daily.index, y=daily["scope"], name=text["scope_line"], mode="lines", line_shape="hv",
+                   line=dict(color=PALETTE["black"], dash="dot", width=2), hovertemplate="%{y:.4~g} " + unit),
+        go.Scatter(x=[first, last], y=[0.0, at_start], name=text["ideal"], mode="lines",
+                   line=dict(color=PALETTE["grey"], dash="dash", width=2), hovertemplate="%{y:.4~g} " + unit),
     ])
-    fig.update_xaxes(title_text=text["day"])
+    span = (last - first).days
+    fig.update_xaxes(title_text=text["day"], tickformat="%d.%m." if lang == "de" else "%b %d",
+                     dtick=86_400_000 * max(1, span // 14 + 1), range=[first - pd.Timedelta(hours=12), last + pd.Timedelta(hours=12)])
     fig.update_yaxes(title_text=unit, rangemode="tozero")
-    return _layout(fig, text["burnup"], text["burnup_def"], height=360)
+    return _layout(fig, text["burnup"], text["burnup_def"], height=380)

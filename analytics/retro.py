@@ -4,10 +4,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analytics.sprint_metrics import closed
+
 
 def by_sprint_type(metrics: pd.DataFrame) -> pd.DataFrame:
-    """Mean commitment accuracy, say/do and velocity per working day for each sprint type."""
+    """Mean commitment accuracy, say/do and velocity per working day for each sprint type (closed sprints)."""
     columns = ["sprint_type", "sprints", "commitment_accuracy", "say_do_ratio", "velocity_per_day", "in_band_share"]
+    metrics = closed(metrics)
     if metrics.empty:
         return pd.DataFrame(columns=columns)
     frame = metrics.assign(sprint_type=metrics["sprint_type"].fillna("–"),

@@ -1,25 +1,30 @@
 """Home: the latest sprint and the running OKR cycle of the chosen teams, and what needs attention."""
 from __future__ import annotations
 
-from datetime import date
 
 import streamlit as st
 
 import ui
 from analytics.attention import needs_attention
-from analytics.formatting import number, percent
+from analytics.formatting import day, number, percent
 from analytics.okr_metrics import running
+from analytics.sprint_metrics import closed
 
 view = ui.page("app_title")
 db, language, version, teams = view.db, view.lang, view.version, view.teams
-today = date.today()
-sprints = ui.sprint_table(db, version, teams)
+today = view.as_of
+sprints = ui.sprint_table(db, version, teams, as_of=today)
 krs, _ = ui.okr_tables(db, version, teams, today)
 actions = ui.table_of(db, version, "retro_actions", teams)
 
 st.subheader(ui.tr("latest_sprint"))
 st.caption(ui.tr("latest_caption"))
-for team, pair in sprints.groupby("team", sort=False):
+for team, everything in sprints.groupby("team", sort=False):
+    pair = closed(everything)  # the latest finished sprint; a running one is named, not shown as final
+    for sprint in everything[everything["state"] == "running"].itertuples():
+        ui.caption(ui.tr("running_now", sprint=sprint.sprint, end=day(sprint.end_date, language)))
+    if pair.empty:
+        continue
     current = pair.iloc[-1]
     previous = pair.iloc[-2] if len(pair) > 1 else None
     st.text(f"{team} · {current['sprint']}")

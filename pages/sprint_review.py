@@ -1,58 +1,98 @@
-"""Sprint review: one sprint in detail, velocity over all sprints, the forecast for the next one."""
+"""Sprint review: one sprint in detail (figures, the review's item lists, beside the previous sprint
+and the average), velocity over all sprints, the forecast for the next one, the burn-up."""
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
 import ui
-from analytics import charts
-from analytics.forecast import forecast
+from analytics import charts, narrative
 from analytics.formatting import day, number, percent
+from analytics.review import LISTS, item_lists, sprint_comparison
 from analytics.sprint_kr import sprint_key_results
 from analytics.sprint_metrics import classify_items
+from analytics.workdays import public_holidays
+from data import service
 from data.settings import setting
 
 view = ui.page("page_review")
-db, language, version, teams = view.db, view.lang, view.version, view.teams
+db, language, version, teams, as_of = view.db, view.lang, view.version, view.teams, view.as_of
 unit_mode = "items" if st.toggle(ui.tr("count_items"), key="review_items") else "points"
-metrics = ui.sprint_table(db, version, teams, unit_mode)
+metrics = ui.sprint_table(db, version, teams, unit=unit_mode, as_of=as_of)
 if metrics.empty:
     ui.empty_state()
 
+# the review is about the sprint that just ended: the latest closed one is chosen first
 choices = list(zip(metrics["team"], metrics["sprint"]))
-team, sprint = st.selectbox(ui.tr("sprint"), choices, index=len(choices) - 1, key="review_sprint",
-                            format_func=lambda c: f"{c[0]} · {c[1]}")
+states = dict(zip(choices, metrics["state"]))
+finished = [index for index, choice in enumerate(choices) if states[choice] == "closed"]
+team, sprint = st.selectbox(
+    ui.tr("sprint"), choices, index=finished[-1] if finished else len(choices) - 1, key="review_sprint",
+    format_func=lambda c: f"{c[0]} · {c[1]}" + ("" if states[c] == "closed" else f" ({ui.tr('state_' + states[c])})"))
 team_metrics = metrics[metrics["team"] == team].reset_index(drop=True)
 row = team_metrics[team_metrics["sprint"] == sprint].iloc[0]
 unit = ui.unit_label(ui.units(db, version), (team,), unit_mode)
 
 st.text(f"{team} · {sprint} · {day(row['start_date'], language)} – {day(row['end_date'], language)}")
+if row["state"] == "running":
+    st.warning(ui.tr("provisional_running", end=day(row["end_date"], language)), icon=":material/pending:")
+elif row["state"] == "future":
+    st.warning(ui.tr("provisional_future", start=day(row["start_date"], language)), icon=":material/event:")
 if row["commitment_basis"] == "inferred":
     st.info(ui.tr("inferred_note"))
 if pd.isna(row["start_date"]):
     st.warning(ui.tr("no_dates"))
-cols = st.columns(7)
-for col, field in zip(cols[:5], ("committed", "added", "removed", "completed", "not_completed")):
-    col.metric(f"{ui.tr(field)} ({unit})", number(row[field], language), help=ui.tr(f"def_{field}"))
-for col, field in ((cols[5], "say_do_ratio"), (cols[6], "commitment_accuracy")):
+
+cols = st.columns(6)
+for col, field in zip(cols, ("committed", "added", "removed", "completed", "not_completed", "completed_late")):
+    col.metric(f"{ui.tr(field)} ({ui.md_escape(unit)})", number(row[field], language), help=ui.tr(f"def_{field}"))
+cols = st.columns(6)
+for col, field in ((cols[0], "say_do_ratio"), (cols[1], "commitment_accuracy")):
     col.metric(ui.tr(field), percent(row[field], language), help=ui.tr(f"def_{field}"))
+cols[2].metric(ui.tr("working_days"), number(row["working_days"], language), help=ui.tr("def_working_days"))
+cols[3].metric(f"{ui.tr('velocity_per_day')} ({ui.md_escape(unit)})", number(row["velocity_per_day"], language, 2),
+               help=ui.tr("def_velocity_per_day"))
+region = service.regions(db, [team]).get(team)
+ui.caption(" ".join(narrative.days_sentences(row, region, public_holidays(row["start_date"], row["end_date"], region,
+                                                                          language), language)))
 if isinstance(row["goal"], str) and row["goal"]:
     st.caption(ui.tr("goal"))
     st.text(row["goal"])
 
+st.subheader(ui.tr("compare"))
+st.caption(ui.tr("compare_caption"))
+comparison = sprint_comparison(team_metrics, team, sprint)
+labels = {"this": ui.tr("row_this"), "previous": ui.tr("row_previous")}
+shown = pd.DataFrame({
+    "": [labels.get(r, ui.tr("row_average", n=n)) for r, n in zip(comparison["row"], comparison["sprints"])],
+    ui.tr("sprint"): comparison["sprint"].fillna(""),
+    **{f"{ui.tr(f)} ({unit})": [number(v, language) for v in comparison[f]]
+       for f in ("committed", "added", "removed", "completed", "completed_late")},
+    ui.tr("working_days"): [number(v, language) for v in comparison["working_days"]],
+    ui.tr("velocity_per_day"): [number(v, language, 2) for v in comparison["velocity_per_day"]],
+    ui.tr("say_do_ratio"): [percent(v, language) for v in comparison["say_do_ratio"]],
+    ui.tr("commitment_accuracy"): [percent(v, language) for v in comparison["commitment_accuracy"]],
+})
+st.dataframe(shown, hide_index=True, key="comparison")
+
 sprints = ui.table_of(db, version, "sprints", (team,))
 items = ui.table_of(db, version, "sprint_items", (team,))
-sprint_items = items[items["sprint"] == sprint]
-classified = classify_items(sprint_items, sprints, unit_mode) if not sprint_items.empty else None
 st.subheader(ui.tr("items_behind"))
-if classified is None:
-    st.caption("–")
-else:
-    view = classified[["item_key", "title", "item_type", "weight", "is_committed", "is_removed", "is_done",
-                       "done_on", "key_result"]].rename(columns={"weight": unit, "is_committed": ui.tr("committed"),
-                                                               "is_removed": ui.tr("removed"), "is_done": ui.tr("completed")})
-    ui.table(view, "items", f"items_{sprint}")
+lists = item_lists(items, team_metrics, team, sprint, unit_mode)
+tabs = st.tabs([f"{ui.tr('list_' + name)} ({len(lists[name])})" for name in LISTS])
+for tab, name in zip(tabs, LISTS):
+    with tab:
+        frame = lists[name]
+        if frame.empty:
+            st.caption(ui.tr("list_empty"))
+            continue
+        ui.table(frame.rename(columns={"item_key": ui.tr("col_key"), "title": ui.tr("col_title"),
+                                       "item_type": ui.tr("col_type"), "weight": unit,
+                                       "committed": ui.tr("col_committed"), "added_on": ui.tr("col_added_on"),
+                                       "done_on": ui.tr("col_done_on"), "key_result": ui.tr("col_kr")}),
+                 f"items_{name}", f"{name}_{sprint}")
 
+sprint_items = items[items["sprint"] == sprint]
 st.subheader(ui.tr("by_kr"))
 links = sprint_key_results(sprints[sprints["sprint"] == sprint], sprint_items, ui.table_of(db, version, "key_results", (team,)),
                            ui.table_of(db, version, "checkins", (team,)), unit=unit_mode)
@@ -63,28 +103,28 @@ else:
 
 st.subheader(ui.tr("velocity"))
 if len(team_metrics) > 1:
-    first, last = st.select_slider(ui.tr("range"), options=list(team_metrics["sprint"]),
-                                   value=(team_metrics["sprint"].iloc[0], team_metrics["sprint"].iloc[-1]),
-                                   key="review_range")
-    positions = list(team_metrics["sprint"])
-    shown = team_metrics.iloc[positions.index(first):positions.index(last) + 1]
+    positions = list(range(len(team_metrics)))
+    first, last = st.select_slider(ui.tr("range"), options=positions, value=(0, positions[-1]), key="review_range",
+                                   format_func=lambda p: ui.md_escape(team_metrics["sprint"].iloc[p]))
+    shown_metrics = team_metrics.iloc[first:last + 1]
 else:
-    shown = team_metrics
-ui.chart(charts.velocity_chart(shown, unit, language, setting("DASHBOARD_VELOCITY_WINDOW")), "velocity_chart")
+    shown_metrics = team_metrics
+ui.chart(charts.velocity_chart(shown_metrics, unit, language, setting("DASHBOARD_VELOCITY_WINDOW")), "velocity_chart")
 
 st.subheader(ui.tr("forecast"))
-history = team_metrics["completed"].tolist()
-result = forecast(history, last=setting("DASHBOARD_FORECAST_SPRINTS"), trials=setting("DASHBOARD_FORECAST_TRIALS"),
-                  seed=setting("DASHBOARD_FORECAST_SEED"))
+backlog = st.number_input(ui.tr("backlog_input", unit=unit), min_value=0.0, value=None, step=10.0, key="review_backlog")
+result = service.forecast(team_metrics, team, backlog=backlog)
+lines = narrative.forecast_sentences(result, unit, language)
 if result["velocity_p50"] is None:
-    st.info(result["reason"])
+    st.info(lines[0])
 else:
-    st.caption(ui.tr("forecast_caption", n=result["sprints_used"], trials=number(result["trials"], language)))
-    cols = st.columns(3)
-    for col, confidence in zip(cols, (50, 85, 95)):
-        col.metric(f"P{confidence}", f"≥ {number(result[f'velocity_p{confidence}'], language)} {unit}")
-    st.text(", ".join(number(v, language) for v in result["history"]))
+    st.text(lines[0])
+    ui.caption(lines[1])
+    if backlog is not None:
+        st.text(narrative.backlog_sentence(result, unit, language))
+    ui.chart(charts.forecast_chart(result, unit, language), "forecast_chart")
 
-if classified is not None and classified["done_on"].notna().any():
+if not sprint_items.empty:
     st.subheader(ui.tr("burnup"))
+    classified = classify_items(sprint_items, team_metrics, unit_mode)
     ui.chart(charts.burnup_chart(classified, row["start_date"], row["end_date"], unit, language), "burnup_chart")

@@ -72,22 +72,31 @@ def test_empty_store_offers_the_demo_and_loads_it(db_path):
     store.close()
 
 
-def test_home_shows_the_latest_sprint_of_each_team(demo):
+def test_home_shows_the_latest_closed_sprint_and_keeps_the_running_one_out_of_alerts(demo):
     store = Store(demo)
-    metrics = sprint_metrics(store.current("sprints"), store.current("sprint_items"))
+    metrics = sprint_metrics(store.current("sprints"), store.current("sprint_items"), as_of=date.today())
     store.close()
     at = open_page()
-    latest = metrics.groupby("team").tail(1)
-    assert texts(at) == [f"{row.team} · {row.sprint}" for row in latest.itertuples()]
+    latest = metrics[metrics["state"] == "closed"].groupby("team").tail(1)
+    running = metrics[metrics["state"] == "running"]
+    assert len(running) == 3  # the demo has one sprint running per team …
+    assert [t for t in texts(at) if " · " in t] == [f"{row.team} · {row.sprint}" for row in latest.itertuples()]
+    assert [t.split(" until ")[0] for t in texts(at) if t.startswith("Running now")] == \
+        [f"Running now: {sprint}" for sprint in running["sprint"]]
     assert [m.value for m in at.metric if m.label == "Committed"] == [f"{v:g}" for v in latest["committed"]]
     attention = at.dataframe[0].value
     assert attention["what"].str.contains("Key result stale").any()
+    streak = attention[attention["what"].str.startswith("Say/do out of band")]
+    # … and Pipeline Süd's alert is made of its last three closed sprints, never the running PS Sprint 15
+    assert len(streak) == 1 and streak["team"].tolist() == ["Pipeline Süd"]
+    assert streak["detail"].iloc[0].startswith("PS Blitz 12, PS Sprint 13, PS Sprint 14: ")
+    assert not streak["detail"].str.contains("|".join(running["sprint"])).any()
 
 
 def test_the_team_choice_narrows_every_page_and_survives_switching(demo):
     at = open_page()
     at.multiselect(key="teams_widget").set_value(["Pipeline Süd"]).run()
-    assert [t.split(" · ")[0] for t in texts(at)] == ["Pipeline Süd"]
+    assert [t.split(" · ")[0] for t in texts(at) if " · " in t] == ["Pipeline Süd"]
     at.switch_page("pages/retrospective.py").run()
     assert at.selectbox(key="retro_team").options == ["Pipeline Süd"]
     at.switch_page("pages/sprint_review.py").run()

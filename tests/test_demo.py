@@ -22,7 +22,8 @@ def demo():
 
 @pytest.fixture(scope="module")
 def metrics(demo):
-    return sprint_metrics(demo["sprints"], demo["sprint_items"])
+    regions = dict(zip(demo["teams"]["team"], demo["teams"]["region"]))
+    return sprint_metrics(demo["sprints"], demo["sprint_items"], as_of=TODAY, regions=regions)
 
 
 def test_is_deterministic(demo):
@@ -37,7 +38,23 @@ def test_three_teams_with_twelve_or_more_sprints_of_mixed_types_and_lengths(demo
     assert (counts >= 12).all()
     assert set(metrics["sprint_days"]) == {1.0, 5.0, 10.0}  # a one-day blitz, one week, two weeks
     assert {"Akquise", "Pipeline-Hygiene", "Key Account", "Akquise-Blitz"} <= set(metrics["sprint_type"])
-    assert (metrics.groupby("team")["end_date"].max() < pd.Timestamp(TODAY)).all()  # the latest sprint is finished
+    finished = metrics[metrics["state"] == "closed"]
+    assert (finished.groupby("team")["end_date"].max() < pd.Timestamp(TODAY)).all()
+    # every team has the sprint running this week and the one planned after it
+    assert metrics.groupby("team")["state"].apply(lambda s: list(s.tail(2))).tolist() == [["running", "future"]] * 3
+
+
+def test_working_days_show_a_public_holiday_and_days_off(demo, metrics):
+    assert set(demo["teams"]["region"]) == {"DE-HH", "DE-BY", "DE-BW"}
+    holiday = metrics[(metrics["days_off"] == 0) & (metrics["working_days"] < metrics["sprint_days"])]
+    assert not holiday.empty  # a sprint over a public holiday of its team's region has fewer working days
+    off = metrics[metrics["days_off"] > 0]
+    assert len(off) == 5 and (off["working_days"] <= off["sprint_days"] - off["days_off"]).all()
+
+
+def test_some_work_is_completed_late(metrics):
+    late = metrics[metrics["completed_late"] > 0]
+    assert not late.empty and set(late["sprint_type"]) == {"Akquise-Blitz"}
 
 
 def test_items_have_points_added_removed_and_carry_over(demo, metrics):
@@ -80,6 +97,6 @@ def test_needs_attention_lists_the_stories(demo, metrics):
 def test_loads_as_one_undoable_import(store):
     result = load_demo(store, TODAY)
     assert store.teams() == ["Key Account Automotive", "Neukunden Nord", "Pipeline Süd"]
-    assert len(store.current("sprints")) == 42
+    assert len(store.current("sprints")) == 48  # 14 closed, one running and one planned per team
     store.undo(result.import_id)
     assert not store.has_data()

@@ -118,8 +118,16 @@ def test_other_sentences():
         "Accuracy is highest in acq sprints (95%) and lowest in blitz sprints (70%)."
     assert narrative.actions_sentence({"actions": 4, "done": 3, "open": 1, "dropped": 0, "rate": 0.75}) == \
         "3 of 4 retro actions were done (75%); 1 still open."
-    summary = pd.Series({"velocity_mean": 20.0, "velocity_cv": 0.2, "sprints": 5})
+    summary = pd.Series({"velocity_mean": 20.0, "velocity_cv": 0.2, "sprints": 5, "stability_basis": "per_sprint",
+                         "stability_cv": 0.2, "stability": "stable"})
     assert narrative.velocity_sentence(summary, "points") == ("Velocity averaged 20 points per sprint over 5 sprints; "
                                                               "it varies by 20% around that (coefficient of variation), fairly stable.")
-    single = pd.Series({"velocity_mean": 8.0, "velocity_cv": float("nan"), "sprints": 1})
+    single = pd.Series({"velocity_mean": 8.0, "velocity_cv": float("nan"), "sprints": 1, "stability_basis": "per_sprint",
+                        "stability_cv": float("nan"), "stability": None})
     assert narrative.velocity_sentence(single, "points").endswith("(coefficient of variation), –.")
+    mixed = pd.Series({"velocity_mean": 12.0, "velocity_cv": 0.62, "sprints": 9, "stability_basis": "per_day_by_type",
+                       "stability_cv": 0.12, "stability": "stable"})
+    assert narrative.velocity_sentence(mixed, "points") == (
+        "Velocity averaged 12 points per sprint over 9 closed sprints. The sprints differ in type or length, so "
+        "stability is judged per working day within each type: it varies by 12% (coefficient of variation), "
+        "fairly stable; per sprint it would read 62%.")
