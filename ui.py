@@ -10,8 +10,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from analytics.okr_metrics import key_result_status, objective_scores
+from analytics.okr_overview import OkrOverview, okr_overview
 from analytics.sprint_metrics import sprint_metrics
+from data.entries import okr_frames
 from data.export import to_csv_bytes
 from data.settings import setting
 from data.store import Store
@@ -75,12 +76,16 @@ def table_of(_store: Store, version: tuple, name: str, teams: tuple[str, ...]) -
 
 
 @st.cache_data(show_spinner=False)
+def okr_view(_store: Store, version: tuple, teams: tuple[str, ...], as_of: date) -> OkrOverview:
+    """KRs, objectives, revisions and rewordings of the chosen teams as of a date (okr_overview)."""
+    current, versions, imports = okr_frames(_store, list(teams))
+    return okr_overview(current, versions, imports, as_of=as_of, behind_gap=setting("DASHBOARD_BEHIND_GAP"),
+                        cadence_days=setting("DASHBOARD_CHECKIN_DAYS"))
+
+
 def okr_tables(_store: Store, version: tuple, teams: tuple[str, ...], as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    krs = key_result_status(_store.current("key_results", list(teams)), _store.current("cycles", list(teams)),
-                            _store.current("checkins", list(teams)), _store.current("kr_plans", list(teams)),
-                            as_of=as_of, behind_gap=setting("DASHBOARD_BEHIND_GAP"),
-                            stale_days=setting("DASHBOARD_STALE_DAYS"))
-    return krs, objective_scores(krs, _store.current("objectives", list(teams)))
+    view = okr_view(_store, version, teams, as_of)
+    return view.key_results, view.objectives
 
 
 def units(db: Store, version: tuple) -> dict[str, str]:

@@ -216,7 +216,8 @@ def cmd_forecast(args) -> int:
 
 
 def cmd_okrs(args) -> int:
-    from analytics.okr_metrics import key_result_status, objective_scores
+    from analytics.okr_overview import okr_overview
+    from data.entries import okr_frames
     setting = _settings()
     from data.values import parse_date
     try:
@@ -226,25 +227,51 @@ def cmd_okrs(args) -> int:
         return 2
     store = _store(args)
     try:
-        teams = _teams(args)
-        krs = store.current("key_results", teams)
-        objectives = store.current("objectives", teams)
+        current, versions, imports = okr_frames(store, _teams(args))
         if args.cycle:
-            krs, objectives = krs[krs["cycle"] == args.cycle], objectives[objectives["cycle"] == args.cycle]
-        status = key_result_status(krs, store.current("cycles", teams), store.current("checkins", teams),
-                                   store.current("kr_plans", teams), as_of=as_of,
-                                   behind_gap=setting("DASHBOARD_BEHIND_GAP"),
-                                   stale_days=setting("DASHBOARD_STALE_DAYS"))
-        scores = objective_scores(status, objectives)
+            for name in ("key_results", "objectives"):
+                current[name] = current[name][current[name]["cycle"] == args.cycle]
+        view = okr_overview(current, versions, imports, as_of=as_of, behind_gap=setting("DASHBOARD_BEHIND_GAP"),
+                            cadence_days=setting("DASHBOARD_CHECKIN_DAYS"))
+        status, scores = view.key_results, view.objectives
     finally:
         store.close()
     if args.json:
         _emit(args, {"as_of": as_of.isoformat(), "key_results": records(status), "objectives": records(scores)})
     else:
         _emit(args, None, status[["team", "cycle", "kr_id", "kr_type", "current_value", "target_value", "progress",
-                                  "expected_progress", "status", "forecast_value", "confidence", "stale"]])
+                                  "expected_progress", "status", "forecast_value", "forecast_status",
+                                  "status_vs_original", "revisions", "confidence", "stale"]])
         print()
-        _emit(args, None, scores.drop(columns=["objective", "parent"]))
+        _emit(args, None, scores.drop(columns=["objective", "parent", "lessons"]))
+    return 0
+
+
+def cmd_checkin(args) -> int:
+    from data.entries import record_checkin
+    from data.errors import ImportFailed
+    from data.values import parse_date
+    try:
+        day = parse_date(args.date) if args.date else date.today()
+    except ValueError as exc:
+        print(f"checkin --date: {exc}", file=sys.stderr)
+        return 2
+    store = _store(args)
+    try:  # value and confidence are checked by the checkins template, like a file's cells
+        result = record_checkin(store, args.kr_id, args.value, day=day, confidence=args.confidence,
+                                comment=args.comment)
+    except ImportFailed as failure:
+        print(f"Check-in not recorded: {failure.title}. Nothing was imported.", file=sys.stderr)
+        for problem in failure.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    if args.json:
+        _emit(args, {"ok": True, **result.as_dict()})
+    else:
+        print(f"Check-in recorded for {args.kr_id} on {day.isoformat()} (import {result.import_id}; "
+              f"undo with: python -m analytics undo {result.import_id})")
     return 0
 
 
@@ -379,6 +406,13 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--team")
     sub.add_argument("--cycle", metavar="C")
     sub.add_argument("--as-of", metavar="DATE")
+
+    sub = command("checkin", cmd_checkin, "record one check-in (an import of one row: validated, in history, undoable)")
+    sub.add_argument("kr_id", metavar="KR_ID")
+    sub.add_argument("value", metavar="VALUE")
+    sub.add_argument("--confidence", metavar="N", help="0–10")
+    sub.add_argument("--comment", metavar="TEXT")
+    sub.add_argument("--date", metavar="D", help="day of the check-in (default today)")
 
     sub = command("demo", cmd_demo, "load the demo data set", json_flag=False)
     sub.add_argument("--if-empty", action="store_true", help="only when nothing was ever imported")

@@ -117,6 +117,26 @@ KR_SPECS = {
     ],
 }
 STALE_KR = "PS-KR3"  # stops checking in three weeks before today
+# What each team wrote down at the end of the previous cycle, shown when the next one is planned.
+LESSONS = {
+    "NN-O1": "Messe-Leads innerhalb von 48 Stunden nachfassen: daraus kamen die meisten Discovery-Meetings. "
+             "Kaltakquise per LinkedIn brachte kaum Termine.",
+    "NN-O2": "Antwortzeit sinkt nur mit fester Vertretungsregel; das Playbook früher im Zyklus starten.",
+    "PS-O1": "Pipeline-Review jede Woche am Dienstag hält die Abdeckung stabil.",
+    "PS-O2": "Forecast-Abweichung hängt an wenigen großen Deals: diese einzeln bewerten.",
+    "KA-O1": "Executive-Meetings mit Agenda vorab an die Geschäftsführung: beide Seiten kamen vorbereitet.",
+}
+# Revised during the running cycle by a second version in the demo import (the seed: strategy may
+# change, objectives may not): a lowered target, and one objective reworded against the rule.
+REVISED_TARGETS = {"PS-KR2": (80.0, "Anteil Opportunities mit nächstem Schritt auf 80 %")}
+REWORDED = {"KA-O1": "Wir bauen die strategische Partnerschaft mit der Autowerk AG aus"}
+CONFIDENCE_DROP_KR = "NN-KR2"  # the team's confidence falls by 3 in the last week
+COMMENTS = {
+    "good": ["Gute Woche, mehrere Termine aus der Messe", "Telefonakquise am Vormittag funktioniert am besten",
+             "Empfehlungen von Bestandskunden bringen die besten Termine"],
+    "slow": ["Wenig Bewegung, Engpass bei der Qualifizierung", "Zwei Termine abgesagt, Einkauf im Urlaub",
+             "Angebote kommen zu spät raus, Vorlage fehlt"],
+}
 
 
 def generate(today: date, seed: int = 7) -> dict[str, pd.DataFrame]:
@@ -261,7 +281,8 @@ def _okrs(today: date, cycles, rng):
             for objective_id, objective, okr_type, parent, krs in objectives:
                 oid = f"{objective_id}-{cycle[:2]}"
                 objective_rows.append({"team": team, "cycle": cycle, "objective_id": oid, "objective": objective,
-                                       "okr_type": okr_type, "parent": parent})
+                                       "okr_type": okr_type, "parent": parent,
+                                       "lessons": LESSONS.get(objective_id) if end < today else None})
                 for suffix, text, kr_type, unit, s, g, weight, pace in krs:
                     kr_id = f"{prefix}-{cycle[:2]}-KR{suffix}"
                     kr_rows.append({"kr_id": kr_id, "team": team, "cycle": cycle, "objective_id": oid,
@@ -270,7 +291,8 @@ def _okrs(today: date, cycles, rng):
                     # the previous cycle ends a little better than its pace; the current one runs at it
                     effective = pace if current else min(1.25, pace + 0.2)
                     checkin_rows.extend(_checkins(kr_id, kr_type, float(s), float(g), start, end, today,
-                                                  effective, rng, stale=current and kr_id.endswith("KR3") and prefix == "PS"))
+                                                  effective, rng, stale=current and kr_id.endswith("KR3") and prefix == "PS",
+                                                  drop=current and f"{prefix}-KR{suffix}" == CONFIDENCE_DROP_KR))
                     if kr_type == "increase" and unit == "EUR":
                         # a back-loaded plan: most of the volume is expected with the framework contract
                         for weeks, share in ((4, 0.1), (8, 0.3), (11, 0.8)):
@@ -279,7 +301,7 @@ def _okrs(today: date, cycles, rng):
     return cycle_rows, objective_rows, kr_rows, checkin_rows, plan_rows
 
 
-def _checkins(kr_id, kr_type, s, g, start, end, today, pace, rng, stale: bool) -> list[dict]:
+def _checkins(kr_id, kr_type, s, g, start, end, today, pace, rng, stale: bool, drop: bool = False) -> list[dict]:
     rows = []
     last_day = min(end, today - timedelta(days=1))
     if stale:
@@ -301,8 +323,33 @@ def _checkins(kr_id, kr_type, s, g, start, end, today, pace, rng, stale: bool) -
         else:  # milestone: done in the second half
             value = 1.0 if share > 0.6 else 0.0
         confidence = float(np.clip(round(confidence + (pace - 0.9) * 0.6 + rng.normal(0, 0.6)), 0, 10))
-        comment = None if week % 3 else ("Gute Woche, mehrere Termine aus der Messe" if pace >= 0.9
-                                         else "Wenig Bewegung, Engpass bei der Qualifizierung")
+        comments = COMMENTS["good" if pace >= 0.9 else "slow"]
+        comment = None if week % 2 else comments[(week // 2) % len(comments)]
+        if drop and day + timedelta(weeks=1) > last_day:  # the last check-in of the running cycle
+            confidence = float(max(0.0, rows[-1]["confidence"] - 3)) if rows else confidence
+            comment = "Zwei große Opportunities verloren, Zuversicht gesunken"
         rows.append({"kr_id": kr_id, "date": day, "value": float(value), "confidence": confidence, "comment": comment})
         day += timedelta(weeks=1)
     return rows
+
+
+def revisions(frames: dict[str, pd.DataFrame]) -> list[tuple[str, pd.DataFrame]]:
+    """Second versions of rows of ``generate``'s running cycle: a revised target, a reworded objective.
+
+    Written after the first versions in the same demo import, so the store keeps both (history
+    and revisions are visible) and one undo still removes the whole demo."""
+    cycles = frames["cycles"].sort_values("cycle_start")
+    running = set(cycles.drop_duplicates("team", keep="last")["cycle"])
+    krs = frames["key_results"]
+    krs = krs[krs["cycle"].isin(running)].copy()
+    krs["base"] = [f"{kr.split('-')[0]}-{kr.split('-')[-1]}" for kr in krs["kr_id"]]
+    krs = krs[krs["base"].isin(REVISED_TARGETS)]
+    krs["target_value"] = [REVISED_TARGETS[b][0] for b in krs["base"]]
+    krs["key_result"] = [REVISED_TARGETS[b][1] for b in krs["base"]]
+    objectives = frames["objectives"]
+    objectives = objectives[objectives["cycle"].isin(running)].copy()
+    objectives["base"] = ["-".join(o.split("-")[:2]) for o in objectives["objective_id"]]
+    objectives = objectives[objectives["base"].isin(REWORDED)]
+    objectives["objective"] = [REWORDED[b] for b in objectives["base"]]
+    return [("key_results", krs.drop(columns="base").reset_index(drop=True)),
+            ("objectives", objectives.drop(columns="base").reset_index(drop=True))]

@@ -14,13 +14,16 @@ import pandas as pd
 KR_FIELDS = [
     "kr_id", "team", "cycle", "objective_id", "key_result", "kr_type", "unit", "start_value", "target_value",
     "weight", "cycle_start", "cycle_end", "current_value", "last_checkin", "days_since_checkin", "progress",
-    "expected_progress", "status", "forecast_value", "forecast_progress", "confidence", "stale", "checkins",
+    "expected_progress", "status", "forecast_value", "forecast_progress", "forecast_status", "status_disagrees",
+    "status_vs_original", "original_target", "confidence", "stale", "checkins",
 ]
 OBJECTIVE_FIELDS = [
     "team", "cycle", "objective_id", "objective", "okr_type", "parent", "key_results", "key_results_achieved",
-    "score", "achieved", "grade", "grade_band",
+    "score", "achieved", "grade", "grade_band", "lessons",
 ]
 STATUSES = ("achieved", "on_track", "behind", "at_risk", "not_started")
+FORECAST_STATUSES = ("achieved", "short")
+CONDITIONS = ("stay_above", "stay_below")  # lines to hold, not values to reach
 
 
 def progress(value: float, start: float, target: float, kr_type: str) -> float:
@@ -65,15 +68,37 @@ def expected_progress(as_of, cycle_start, cycle_end, plan: pd.DataFrame | None =
     return float(np.clip(np.interp(_days(t0, as_of), xs, ys), 0, 1))
 
 
-def status(progress_value: float, expected: float, has_checkin: bool, behind_gap: float = 0.25) -> str:
+def status(progress_value: float, expected: float, has_checkin: bool, behind_gap: float = 0.25,
+           kr_type: str = "increase", held_at_end: bool = False) -> str:
+    """achieved / on_track / behind / at_risk / not_started (METRICS.md, "Key result states").
+
+    A stay_above / stay_below KR is a condition: ``on_track`` while it holds, ``at_risk`` when it
+    does not, ``achieved`` only when it held on a check-in at or after the cycle's end."""
     if not has_checkin:
         return "not_started"
+    if kr_type in CONDITIONS:
+        if progress_value >= 1:
+            return "achieved" if held_at_end else "on_track"
+        return "at_risk"
     if progress_value >= 1:
         return "achieved"
     gap = expected - float(np.clip(progress_value, 0, 1))
     if gap <= 0:
         return "on_track"
     return "behind" if gap <= behind_gap else "at_risk"
+
+
+def forecast_status(forecast_progress_value: float) -> str | None:
+    """Where the forecast lands at cycle end: achieved (≥ 1) or short; None without a forecast."""
+    if forecast_progress_value is None or pd.isna(forecast_progress_value):
+        return None
+    return "achieved" if forecast_progress_value >= 1 else "short"
+
+
+def status_disagrees(status_value: str, forecast_status_value: str | None) -> bool:
+    """Status and forecast tell different stories: a ready topic for the weekly."""
+    return bool((status_value in ("behind", "at_risk") and forecast_status_value == "achieved")
+                or (status_value == "on_track" and forecast_status_value == "short"))
 
 
 def forecast_value(checkins: pd.DataFrame, cycle_start, cycle_end, start: float) -> float:
@@ -96,8 +121,14 @@ def forecast_value(checkins: pd.DataFrame, cycle_start, cycle_end, start: float)
 
 def key_result_status(key_results: pd.DataFrame, cycles: pd.DataFrame, checkins: pd.DataFrame,
                       plans: pd.DataFrame | None = None, *, as_of: date, behind_gap: float = 0.25,
-                      stale_days: int = 14) -> pd.DataFrame:
-    """One row per key result with every METRICS.md KR field as of ``as_of``."""
+                      cadence_days: int = 7, originals: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per key result with every METRICS.md KR field as of ``as_of``.
+
+    ``cadence_days`` is the team's check-in rhythm: a running KR is stale when its last check-in
+    (or, without one, the cycle's start) lies more than cadence + 2 days before ``as_of``.
+    ``originals`` (kr_id, start_value, target_value, kr_type: the first version of the cycle, see
+    ``okr_revisions.original_key_results``) gives ``status_vs_original``; without it, or for a KR
+    never revised, that is the status itself."""
     if key_results.empty:
         return pd.DataFrame(columns=KR_FIELDS)
     as_of = pd.Timestamp(as_of)
@@ -107,6 +138,8 @@ def key_result_status(key_results: pd.DataFrame, cycles: pd.DataFrame, checkins:
     by_kr = {kr: group.sort_values("date") for kr, group in checkins.groupby("kr_id")}
     plan_by_kr = {kr: group.assign(date=pd.to_datetime(group["date"]))
                   for kr, group in plans.groupby("kr_id")} if plans is not None and not plans.empty else {}
+    first = {row.kr_id: row for row in originals.itertuples(index=False)} \
+        if originals is not None and not originals.empty else {}
     rows = []
     for kr in frame.itertuples(index=False):
         t0, t1 = pd.Timestamp(kr.cycle_start), pd.Timestamp(kr.cycle_end)
@@ -117,10 +150,26 @@ def key_result_status(key_results: pd.DataFrame, cycles: pd.DataFrame, checkins:
         has_checkin = not history.empty
         current = float(history["value"].iloc[-1]) if has_checkin else start
         last = history["date"].iloc[-1] if has_checkin else pd.NaT
+        held_at_end = bool(has_checkin and last >= t1)
         raw = progress(current, start, target, kr.kr_type)
         expected = expected_progress(as_of, t0, t1, plan_by_kr.get(kr.kr_id), start, target)
+        state = status(raw, expected, has_checkin, behind_gap, kr.kr_type, held_at_end)
         in_cycle = history[(history["date"] >= t0) & (history["date"] <= t1)]
-        fc_value = forecast_value(in_cycle if not in_cycle.empty else history, t0, t1, start) if has_checkin else np.nan
+        numeric = kr.kr_type != "milestone"  # a milestone is done or not: no line to extend
+        fc_value = forecast_value(in_cycle if not in_cycle.empty else history, t0, t1, start) \
+            if has_checkin and numeric else np.nan
+        fc_progress = progress(fc_value, start, target, kr.kr_type) if has_checkin and numeric else np.nan
+        fc_status = forecast_status(fc_progress)
+        original = first.get(kr.kr_id)
+        if original is not None:
+            o_start, o_target, o_type = float(original.start_value), float(original.target_value), original.kr_type
+            o_raw = progress(current, o_start, o_target, o_type) if o_type not in ("increase", "decrease") \
+                or o_target != o_start else np.nan
+            o_expected = expected_progress(as_of, t0, t1, plan_by_kr.get(kr.kr_id), o_start, o_target)
+            against_original = status(o_raw, o_expected, has_checkin, behind_gap, o_type, held_at_end) \
+                if not pd.isna(o_raw) else state
+        else:
+            o_target, against_original = target, state
         confidences = history["confidence"].dropna() if has_checkin else pd.Series(dtype=float)
         running = t0 <= as_of <= t1
         reference = last if has_checkin else t0
@@ -130,12 +179,12 @@ def key_result_status(key_results: pd.DataFrame, cycles: pd.DataFrame, checkins:
             "weight": weight,
             "cycle_start": t0, "cycle_end": t1, "current_value": current, "last_checkin": last,
             "days_since_checkin": float(_days(last, as_of)) if has_checkin else np.nan,
-            "progress": raw, "expected_progress": expected,
-            "status": status(raw, expected, has_checkin, behind_gap),
-            "forecast_value": fc_value,
-            "forecast_progress": progress(fc_value, start, target, kr.kr_type) if has_checkin else np.nan,
+            "progress": raw, "expected_progress": expected, "status": state,
+            "forecast_value": fc_value, "forecast_progress": fc_progress, "forecast_status": fc_status,
+            "status_disagrees": status_disagrees(state, fc_status),
+            "status_vs_original": against_original, "original_target": o_target,
             "confidence": float(confidences.iloc[-1]) if len(confidences) else np.nan,
-            "stale": bool(running and _days(reference, as_of) > stale_days),
+            "stale": bool(running and _days(reference, as_of) > cadence_days + 2),
             "checkins": len(history),
         })
     return pd.DataFrame(rows, columns=KR_FIELDS)
@@ -176,5 +225,6 @@ def objective_scores(kr_status: pd.DataFrame, objectives: pd.DataFrame) -> pd.Da
             "key_results": len(krs), "key_results_achieved": achieved_count,
             "score": score, "achieved": bool(len(krs)) and achieved_count == len(krs),
             "grade": grade, "grade_band": grade_band(grade, objective.okr_type),
+            "lessons": getattr(objective, "lessons", None),
         })
     return pd.DataFrame(rows, columns=OBJECTIVE_FIELDS)

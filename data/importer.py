@@ -131,6 +131,25 @@ def _undated_sprints(store: Store, parsed: Sequence[ParsedFile]) -> list[str]:
     return sorted(f"{team} / {sprint}" for team, sprint in named - dated)
 
 
+def _reworded_objectives(store: Store, parsed: Sequence[ParsedFile]) -> list[str]:
+    """A warning per stored objective whose text this import changes: strategy may change during a
+    cycle, objectives should not (the change is still imported, and kept visible as a revision)."""
+    stored = store.current("objectives")
+    before = {(r.team, r.cycle, r.objective_id): r.objective for r in stored.itertuples(index=False)}
+    warnings = []
+    for item in parsed:
+        for frame in item.frames:
+            if frame.table != "objectives" or "objective" not in frame.present:
+                continue
+            for row in frame.data.itertuples(index=False):
+                old = before.get((row.team, row.cycle, row.objective_id))
+                if isinstance(old, str) and isinstance(row.objective, str) and old != row.objective:
+                    warnings.append(f"{item.file}: objective {row.objective_id} ({row.team}, {row.cycle}) was reworded "
+                                    f"from '{old}' to '{row.objective}'. Objectives should stay fixed during a cycle; "
+                                    "revise key results instead. The OKRs page shows the change.")
+    return warnings
+
+
 def import_uploads(store: Store, uploads: Sequence[Upload], *, sprints: Sequence[Upload] = (),
                    source: str = "auto", team: str | None = None, day_first: bool | None = None,
                    mapping: dict[str, str] | None = None, save_mapping: bool = False,
@@ -146,6 +165,7 @@ def import_uploads(store: Store, uploads: Sequence[Upload], *, sprints: Sequence
                            mappings=mappings, known_krs=store.known_key_results(), progress=progress)
     hashes = [content_hash(u.content) for u in [*uploads, *sprints]]
     undated = _undated_sprints(store, parsed)
+    reworded = _reworded_objectives(store, parsed)
 
     def writing(fraction: float, message: str) -> None:
         if progress:
@@ -162,6 +182,7 @@ def import_uploads(store: Store, uploads: Sequence[Upload], *, sprints: Sequence
         result.warnings.extend(item.warnings)
         main = next(f for f in item.frames if f.table == main_table(item))
         result.previews[item.file] = main.data.drop(columns=["source_row"], errors="ignore").head(PREVIEW_ROWS)
+    result.warnings.extend(reworded)
     if undated:
         result.warnings.append(f"No dates for {len(undated)} sprint(s): {', '.join(undated[:10])}"
                                + (" …" if len(undated) > 10 else "")

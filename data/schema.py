@@ -40,7 +40,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         ("team", "VARCHAR"), ("cycle", "VARCHAR"), ("cycle_start", "DATE"), ("cycle_end", "DATE"))),
     Table("objectives", ("team", "cycle", "objective_id"), (
         ("team", "VARCHAR"), ("cycle", "VARCHAR"), ("objective_id", "VARCHAR"), ("objective", "VARCHAR"),
-        ("okr_type", "VARCHAR"), ("parent", "VARCHAR"))),
+        ("okr_type", "VARCHAR"), ("parent", "VARCHAR"), ("lessons", "VARCHAR"))),
     Table("key_results", ("kr_id",), (
         ("kr_id", "VARCHAR"), ("team", "VARCHAR"), ("cycle", "VARCHAR"), ("objective_id", "VARCHAR"),
         ("key_result", "VARCHAR"), ("kr_type", "VARCHAR"), ("unit", "VARCHAR"), ("start_value", "DOUBLE"),
@@ -153,6 +153,10 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
         # column mappings the user saved per source, reused on the next upload
         """CREATE TABLE IF NOT EXISTS column_mappings (
                source VARCHAR PRIMARY KEY, mapping VARCHAR NOT NULL, saved_at TIMESTAMP NOT NULL)""",
+    ]),
+    (4, [
+        # what a team learnt in a cycle, per objective: shown when the next cycle is planned
+        "ALTER TABLE objectives ADD COLUMN IF NOT EXISTS lessons VARCHAR",
     ]),
 ]
 

@@ -32,7 +32,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DASHBOARD_FORECAST_TRIALS", "10000", "Monte Carlo trials per forecast.", int),
     Setting("DASHBOARD_FORECAST_SEED", "42", "Seed of the forecast's random generator.", int),
     Setting("DASHBOARD_BEHIND_GAP", "0.25", "Largest gap to expected KR progress still called 'behind'.", float),
-    Setting("DASHBOARD_STALE_DAYS", "14", "Days without a check-in after which a running KR is stale.", int),
+    Setting("DASHBOARD_CHECKIN_DAYS", "7", "Check-in cadence in days (the weekly): a running KR is stale when its last "
+            "check-in is more than cadence + 2 days old.", int),
+    Setting("DASHBOARD_COMMITTED_HIT_MIN", "0.8", "Calibration: below this share of committed objectives reaching 1.0 "
+            "the targets are 'too ambitious'.", float),
+    Setting("DASHBOARD_ASPIRATIONAL_HIT_MIN", "0.3", "Calibration: below this share of aspirational objectives "
+            "reaching 0.7 the targets are 'too ambitious'.", float),
+    Setting("DASHBOARD_ASPIRATIONAL_HIT_MAX", "0.8", "Calibration: above this share of aspirational objectives "
+            "reaching 0.7 the targets are 'too easy'.", float),
 )
 
 

@@ -106,6 +106,7 @@ TEMPLATES: dict[str, Template] = {t.kind: t for t in (
         C("target_value", "number", "Zielwert", "Value to reach", "40", aliases=("target", "zielwert", "ziel_wert")),
         C("weight", "number", "Gewicht", "Weight in the objective score (default 1)", "1", aliases=("gewicht",), minimum=0),
         C("parent", "text", "Übergeordnetes Ziel", "Company goal it serves (optional)", "Marktanteil DACH", aliases=("company_goal", "uebergeordnetes_ziel", "unternehmensziel")),
+        C("lessons", "text", "Erkenntnisse", "What the team learnt with this objective, for the next cycle (optional, once per objective)", "", aliases=("lessons_learned", "learnings", "erkenntnisse", "lektionen")),
     )),
     Template("checkins", "One row per key result and check-in date.", ("kr_id", "date"), (
         C("kr_id", "text", "KR-ID", "Key result id", "KR-1.1", True, ("key_result_id", "kr", "key_result")),
@@ -397,12 +398,17 @@ def _check_okrs(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
                            ["cycle_start", "cycle_end"])
     objective_rows = frame.drop_duplicates(["team", "cycle", "objective_id"])[
         ["team", "cycle", "objective_id", "objective", "okr_type", "parent"]]
+    # lessons are per objective: the first row of the objective that has some
+    lessons = frame.dropna(subset=["lessons"]).drop_duplicates(["team", "cycle", "objective_id"])
+    objective_rows = objective_rows.merge(lessons[["team", "cycle", "objective_id", "lessons"]],
+                                          on=["team", "cycle", "objective_id"], how="left")
     kr_rows = frame[["kr_id", "team", "cycle", "objective_id", "key_result", "kr_type", "unit",
                      "start_value", "target_value", "weight"]]
     teams = frame[["team"]].drop_duplicates().assign(unit=None)
     return [Frame("teams", teams, {"team"}),
             Frame("cycles", cycle_rows, {"team", "cycle", "cycle_start", "cycle_end"}),
-            Frame("objectives", objective_rows, {"team", "cycle", "objective_id", "objective", "okr_type"} | (present & {"parent"})),
+            Frame("objectives", objective_rows, {"team", "cycle", "objective_id", "objective", "okr_type"}
+                  | (present & {"parent", "lessons"})),
             Frame("key_results", kr_rows, {"kr_id", "team", "cycle", "objective_id", "key_result", "kr_type",
                                            "start_value", "target_value", "weight"} | (present & {"unit"}))]
 

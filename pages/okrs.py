@@ -1,54 +1,226 @@
-"""OKRs: objectives with score and grade, every key result against its pace, sprint work per KR."""
+"""OKRs: a compact overview of every key result, the weekly view, details, revisions, company
+goals, the cycle close with calibration and lessons, and sprint work per KR."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
 
 import ui
 from analytics import charts
+from analytics.calibration import alignment, calibration, cycle_comparison
+from analytics.formatting import day as format_day
 from analytics.formatting import number, percent
 from analytics.okr_metrics import running
+from analytics.okr_weekly import checkin_timeline, weekly_changes
 from analytics.sprint_kr import sprint_key_results
+from data.entries import record_checkin, record_lessons
+from data.errors import ImportFailed
+from data.settings import setting
 
 view = ui.page("page_okrs")
 db, language, version, teams = view.db, view.lang, view.version, view.teams
 as_of = st.date_input(ui.tr("as_of"), value=date.today(), key="okr_as_of")
-krs, objectives = ui.okr_tables(db, version, teams, as_of)
-if krs.empty:
+okr = ui.okr_view(db, version, teams, as_of)
+all_krs, all_objectives = okr.key_results, okr.objectives
+if all_krs.empty:
     ui.empty_state()
-cycles = krs[["team", "cycle", "cycle_start"]].drop_duplicates().sort_values("cycle_start")
+cycles_table = ui.table_of(db, version, "cycles", teams)
+cycles = all_krs[["team", "cycle", "cycle_start"]].drop_duplicates().sort_values("cycle_start")
 labels = list(dict.fromkeys(cycles["cycle"]))
-current = running(krs, as_of)["cycle"]
+current = running(all_krs, as_of)["cycle"]
 default = labels.index(current.iloc[0]) if not current.empty else len(labels) - 1
 cycle = st.selectbox(ui.tr("cycle"), labels, index=default, key="okr_cycle")
-krs, objectives = krs[krs["cycle"] == cycle], objectives[objectives["cycle"] == cycle]
-
-st.subheader(ui.tr("objectives"))
-ui.table(objectives, "objectives", f"objectives_{cycle}")
-
-st.subheader(ui.tr("key_results"))
+krs = all_krs[all_krs["cycle"] == cycle]
+objectives = all_objectives[all_objectives["cycle"] == cycle]
+closed = bool((krs["cycle_end"] < pd.Timestamp(as_of)).all())
 checkins = ui.table_of(db, version, "checkins", teams)
 plans = ui.table_of(db, version, "kr_plans", teams)
-for kr in krs.itertuples(index=False):
-    row = pd.Series(kr._asdict())
-    with st.container(border=True):
-        st.text(f"{kr.team} · {kr.kr_id} · {kr.key_result}")
-        cols = st.columns(4)
-        cols[0].metric(ui.tr(kr.status), percent(kr.progress, language),
-                       help=ui.tr("progress_help", expected=percent(kr.expected_progress, language)))
-        cols[1].metric(ui.tr("forecast_end"), number(kr.forecast_value, language))
-        cols[2].metric(ui.tr("confidence"), number(kr.confidence, language))
-        cols[3].metric(ui.tr("last_checkin"), ui.tr("no_checkin") if pd.isna(kr.last_checkin)
-                       else ui.tr("days_ago", days=int(kr.days_since_checkin)))
-        history = checkins[(checkins["kr_id"] == kr.kr_id) & (checkins["date"] <= pd.Timestamp(as_of))]
-        left, right = st.columns([2, 1])
-        with left:
-            ui.chart(charts.kr_trend_chart(row, history, plans[plans["kr_id"] == kr.kr_id], language), f"kr_{kr.kr_id}")
-        with right:
-            ui.chart(charts.confidence_chart(history, language), f"confidence_{kr.kr_id}")
+cadence = setting("DASHBOARD_CHECKIN_DAYS")
 
+if message := st.session_state.pop("okr_saved", None):
+    st.success(message)
+
+
+def state(code) -> str:
+    return ui.tr(code) if isinstance(code, str) else "–"
+
+
+def problems(failure: ImportFailed) -> None:
+    st.error(ui.tr("entry_failed"))
+    st.dataframe(pd.DataFrame([p.as_dict() for p in failure.problems]), hide_index=True)
+
+
+def saved(result) -> None:
+    st.session_state["okr_saved"] = ui.tr("entry_saved", id=result.import_id)
+    ui.clear_caches()
+    st.rerun()
+
+
+# --- overview: one row per key result --------------------------------------------------------
+st.subheader(ui.tr("okr_overview"))
+ui.caption(ui.tr("okr_overview_caption"))
+overview = pd.DataFrame({
+    ui.tr("team"): krs["team"], "KR": krs["kr_id"], ui.tr("key_result"): krs["key_result"],
+    "progress": krs["progress"].astype(float), "expected": krs["expected_progress"].astype(float),
+    "status": krs["status"].map(state), ui.tr("forecast_status"): krs["forecast_status"].map(state),
+    "⚠": krs["status_disagrees"].map(lambda flag: "⚠" if flag else ""),
+    ui.tr("confidence"): krs["confidence"], ui.tr("last_checkin"): krs["last_checkin"],
+    "stale": krs["stale"], "revisions": krs["revisions"],
+})
+percent_format = st.column_config.NumberColumn(format="percent")
+date_format = st.column_config.DateColumn(format="DD.MM.YYYY" if language == "de" else "YYYY-MM-DD")
+ui.table(overview, "okr_overview", f"key_results_{cycle}",
+         column_config={"progress": percent_format, "expected": percent_format, ui.tr("last_checkin"): date_format})
+disagreeing = krs[krs["status_disagrees"]]
+if not disagreeing.empty:
+    st.warning(ui.md_escape(ui.tr("disagree_note", krs=", ".join(disagreeing["kr_id"]))))
+
+st.subheader(ui.tr("objectives"))
+if closed:
+    ui.caption(ui.tr("cycle_closed"))
+ui.table(objectives.drop(columns=["lessons"]), "objectives", f"objectives_{cycle}")
+
+weekly_tab, detail_tab, revision_tab, goal_tab, close_tab = st.tabs(
+    [ui.tr("tab_weekly"), ui.tr("tab_details"), ui.tr("tab_revisions"), ui.tr("tab_alignment"), ui.tr("tab_close")])
+
+# --- the weekly ---------------------------------------------------------------------------------
+with weekly_tab:
+    week_before = pd.Timestamp(as_of) - timedelta(days=7)
+    ui.caption(ui.tr("weekly_caption", day=format_day(week_before, language), cadence=cadence, stale=cadence + 2))
+    weekly = weekly_changes(krs, checkins, as_of)
+    ui.table(weekly.drop(columns=["team", "previous_progress"]), "weekly", f"weekly_{cycle}",
+             column_config={"progress_change": percent_format, "previous_date": date_format})
+    dropped = weekly[weekly["confidence_drop"]]
+    if not dropped.empty:
+        st.warning(ui.md_escape(ui.tr("confidence_drop", krs=", ".join(dropped["kr_id"]))))
+    stale = krs[krs["stale"]]
+    if not stale.empty:
+        st.warning(ui.md_escape(ui.tr("stale_list", krs=", ".join(stale["kr_id"]))))
+    open_krs = krs  # a final check-in at or after the cycle end settles a stay_above / stay_below KR
+    if not open_krs.empty:
+        with st.form("checkin_form", clear_on_submit=True):
+            st.markdown(f"**{ui.tr('record_checkin')}**")
+            names = dict(zip(open_krs["kr_id"], open_krs["key_result"]))
+            kr_choice = st.selectbox(ui.tr("key_result"), list(names), key="checkin_kr",
+                                     format_func=lambda kr: f"{kr} · {names[kr]}")
+            left, middle, right = st.columns(3)
+            value = left.number_input(ui.tr("value"), value=None, step=1.0, key="checkin_value")
+            confidence = middle.number_input(ui.tr("confidence"), min_value=0, max_value=10, value=None, step=1,
+                                             key="checkin_confidence")
+            checkin_day = right.date_input(ui.tr("checkin_date"), value=date.today(), key="checkin_date")
+            comment = st.text_area(ui.tr("comment"), key="checkin_comment", max_chars=2000)
+            if st.form_submit_button(ui.tr("save"), key="checkin_submit"):
+                if value is None:
+                    st.error(ui.tr("entry_failed") + " " + ui.tr("value"))
+                else:
+                    try:
+                        result = record_checkin(db, kr_choice, float(value), day=checkin_day, comment=comment,
+                                                confidence=None if confidence is None else float(confidence))
+                    except ImportFailed as failure:
+                        problems(failure)
+                    else:
+                        saved(result)
+
+# --- each key result in detail ------------------------------------------------------------------
+with detail_tab:
+    for kr in krs.itertuples(index=False):
+        row = pd.Series(kr._asdict())
+        flag = " ⚠" if kr.status_disagrees else ""
+        with st.expander(f"{ui.md_escape(kr.kr_id)} · {ui.md_escape(kr.key_result)} — {state(kr.status)}{flag}"):
+            st.text(f"{kr.team} · {kr.kr_id} · {kr.key_result}")
+            cols = st.columns(4)
+            cols[0].metric(state(kr.status), percent(kr.progress, language),
+                           help=ui.tr("progress_help", expected=percent(kr.expected_progress, language)))
+            cols[1].metric(ui.tr("forecast_end"), number(kr.forecast_value, language),
+                           delta=state(kr.forecast_status) if isinstance(kr.forecast_status, str) else None,
+                           delta_color="off")
+            cols[2].metric(ui.tr("confidence"), number(kr.confidence, language))
+            if pd.isna(kr.last_checkin):
+                last = ui.tr("no_checkin")
+            elif closed:
+                last = format_day(kr.last_checkin, language)  # a closed cycle: the day, not "644 days ago"
+            else:
+                last = ui.tr("days_ago", days=int(kr.days_since_checkin))
+            cols[3].metric(ui.tr("last_checkin"), last)
+            if kr.status_disagrees:
+                st.warning(ui.tr("disagree_detail", status=state(kr.status), forecast=state(kr.forecast_status)))
+            if kr.kr_type == "milestone":
+                st.caption(ui.tr("milestone_no_forecast"))
+            elif kr.kr_type in ("stay_above", "stay_below"):
+                st.caption(ui.tr("condition_note"))
+            if kr.revisions:
+                st.text(ui.tr("revised", n=kr.revisions, target=number(kr.original_target, language),
+                              status=state(kr.status_vs_original)))
+            history = checkins[(checkins["kr_id"] == kr.kr_id) & (checkins["date"] <= pd.Timestamp(as_of))]
+            left, right = st.columns([2, 1])
+            with left:
+                ui.chart(charts.kr_trend_chart(row, history, plans[plans["kr_id"] == kr.kr_id], language),
+                         f"kr_{kr.kr_id}")
+            with right:
+                ui.chart(charts.confidence_chart(history, language), f"confidence_{kr.kr_id}")
+            st.text(ui.tr("timeline"))
+            st.dataframe(checkin_timeline(checkins, kr.kr_id, as_of), hide_index=True, key=f"timeline_{kr.kr_id}",
+                         column_config={"date": date_format})
+
+# --- revisions ----------------------------------------------------------------------------------
+with revision_tab:
+    ui.caption(ui.tr("revisions_caption"))
+    revisions = okr.revisions[okr.revisions["kr_id"].isin(krs["kr_id"])]
+    rewordings = okr.rewordings[okr.rewordings["cycle"] == cycle]
+    if revisions.empty and rewordings.empty:
+        st.caption(ui.tr("no_revisions"))
+    if not revisions.empty:
+        against = krs[["kr_id", "target_value", "original_target", "status", "status_vs_original"]]
+        ui.table(revisions.merge(against, on="kr_id").drop(columns=["import_id"]), "revisions", f"revisions_{cycle}")
+    if not rewordings.empty:
+        st.warning(ui.tr("reworded"))
+        ui.table(rewordings.drop(columns=["import_id"]), "rewordings", f"rewordings_{cycle}")
+
+# --- company goals --------------------------------------------------------------------------------
+with goal_tab:
+    ui.caption(ui.tr("alignment_caption"))
+    ui.table(alignment(krs, objectives), "alignment", f"company_goals_{cycle}",
+             column_config={"on_track_share": percent_format})
+
+# --- cycle close, comparison, calibration, lessons ---------------------------------------------
+with close_tab:
+    st.markdown(f"**{ui.tr('comparison')}**")
+    ui.caption(ui.tr("comparison_caption"))
+    comparison = cycle_comparison(all_objectives, cycles_table, cycle)
+    ui.table(comparison.drop(columns=["previous_lessons"]), "comparison", f"comparison_{cycle}")
+    for item in comparison.dropna(subset=["previous_lessons"]).itertuples(index=False):
+        st.text(f"{ui.tr('lessons_previous', cycle=item.previous_cycle)} · {item.previous_objective_id}: "
+                f"{item.previous_lessons}")
+    st.markdown(f"**{ui.tr('calibration')}**")
+    thresholds = {"committed_min": setting("DASHBOARD_COMMITTED_HIT_MIN"),
+                  "aspirational_min": setting("DASHBOARD_ASPIRATIONAL_HIT_MIN"),
+                  "aspirational_max": setting("DASHBOARD_ASPIRATIONAL_HIT_MAX")}
+    ui.caption(ui.tr("calibration_caption", cmin=percent(thresholds["committed_min"], language),
+                     amin=percent(thresholds["aspirational_min"], language),
+                     amax=percent(thresholds["aspirational_max"], language)))
+    calibrated = calibration(all_objectives, cycles_table, as_of, **thresholds)
+    calibrated = calibrated.assign(verdict=calibrated["verdict"].map(state))
+    ui.table(calibrated, "calibration", "calibration",
+             column_config={"committed_hit_rate": percent_format, "aspirational_hit_rate": percent_format})
+    lessons = objectives.dropna(subset=["lessons"])
+    for item in lessons.itertuples(index=False):
+        st.text(f"{ui.tr('lessons')} · {item.objective_id}: {item.lessons}")
+    with st.form("lessons_form", clear_on_submit=True):
+        st.markdown(f"**{ui.tr('record_lessons')}**")
+        keys = {f"{o.team} · {o.objective_id}": (o.team, o.objective_id) for o in objectives.itertuples(index=False)}
+        chosen = st.selectbox(ui.tr("objective"), list(keys), key="lessons_objective")
+        text = st.text_area(ui.tr("lessons"), key="lessons_text", max_chars=2000)
+        if st.form_submit_button(ui.tr("save"), key="lessons_submit") and chosen:
+            try:
+                result = record_lessons(db, keys[chosen][0], cycle, keys[chosen][1], text)
+            except ImportFailed as failure:
+                problems(failure)
+            else:
+                saved(result)
+
+# --- sprint work per key result -----------------------------------------------------------------
 st.subheader(ui.tr("sprint_kr"))
 links = sprint_key_results(ui.table_of(db, version, "sprints", teams), ui.table_of(db, version, "sprint_items", teams),
                            krs, checkins)

@@ -1,12 +1,15 @@
 """Retrospective: predictability, scope change and carry-over, stability, sprint types, retro actions."""
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 import ui
 from analytics import charts, narrative
 from analytics.retro import by_sprint_type, follow_through
 from analytics.sprint_metrics import team_summary
+from data.entries import record_retro_action
+from data.errors import ImportFailed
 
 view = ui.page("page_retro")
 db, language, version, teams = view.db, view.lang, view.version, view.teams
@@ -41,3 +44,26 @@ actions = ui.table_of(db, version, "retro_actions", (team,))
 ui.caption(narrative.actions_sentence(follow_through(actions), language))
 if not actions.empty:
     ui.table(actions, "actions", f"retro_actions_{team}")
+if message := st.session_state.pop("action_saved", None):
+    st.success(message)
+with st.form("action_form", clear_on_submit=True):
+    # the team's improvement for the next sprint, and last sprint's closed: one entry, written like an import
+    st.markdown(f"**{ui.tr('record_action')}**")
+    sprint_names = list(dict.fromkeys(team_metrics["sprint"]))[::-1]  # the latest sprint first
+    action_sprint = st.selectbox(ui.tr("action_sprint"), sprint_names, key="action_sprint")
+    action_text = st.text_input(ui.tr("action_text"), key="action_text", max_chars=500)
+    action_owner = st.text_input(ui.tr("action_owner"), key="action_owner", max_chars=200)
+    still_open = actions[actions["status"] == "open"] if not actions.empty else actions
+    closable = {f"{row.sprint} · {row.action}": (row.sprint, row.action) for row in still_open.itertuples(index=False)}
+    to_close = st.multiselect(ui.tr("close_actions"), list(closable), key="action_close")
+    if st.form_submit_button(ui.tr("save"), key="action_submit"):
+        try:
+            result = record_retro_action(db, team, action_sprint, action_text, owner=action_owner,
+                                         close=[(*closable[label], "done") for label in to_close])
+        except ImportFailed as failure:
+            st.error(ui.tr("entry_failed"))
+            st.dataframe(pd.DataFrame([p.as_dict() for p in failure.problems]), hide_index=True)
+        else:
+            st.session_state["action_saved"] = ui.tr("entry_saved", id=result.import_id)
+            ui.clear_caches()
+            st.rerun()

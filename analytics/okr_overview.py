@@ -1,0 +1,60 @@
+"""The OKR tables as the page and the command line show them, from the store's frames.
+
+One call for both, so the page and ``python -m analytics okrs`` cannot drift apart: KR status
+(with the forecast status, the status against the original target and the revision count) and
+objective scores, plus the revisions and rewordings behind them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analytics.okr_metrics import key_result_status, objective_scores
+from analytics.okr_revisions import kr_revisions, objective_rewordings, original_key_results, with_revision_counts
+
+# The frames an overview is built from: the current rows of these tables …
+CURRENT = ("key_results", "cycles", "checkins", "kr_plans", "objectives")
+# … and every stored version of these, with the imports' dates
+VERSIONED = ("key_results", "kr_plans", "objectives")
+
+
+@dataclass(frozen=True)
+class OkrOverview:
+    key_results: pd.DataFrame   # okr_metrics.KR_FIELDS + revisions
+    objectives: pd.DataFrame    # okr_metrics.OBJECTIVE_FIELDS
+    revisions: pd.DataFrame     # okr_revisions.REVISION_FIELDS
+    rewordings: pd.DataFrame    # okr_revisions.REWORDING_FIELDS
+
+
+def okr_overview(current: dict[str, pd.DataFrame], versions: dict[str, pd.DataFrame] | None = None,
+                 imports: pd.DataFrame | None = None, *, as_of, behind_gap: float = 0.25,
+                 cadence_days: int = 7) -> OkrOverview:
+    """KRs and objectives as of ``as_of``; ``versions`` / ``imports`` add the revision history."""
+    versions = versions or {}
+    imports = imports if imports is not None else pd.DataFrame(columns=["import_id", "imported_at"])
+    krs = current["key_results"]
+    known = set(krs["kr_id"])
+
+    def own(name: str, key: str = "kr_id") -> pd.DataFrame:
+        frame = versions.get(name)
+        if frame is None or frame.empty:
+            return pd.DataFrame(columns=["kr_id", "import_id", "superseded_by"])
+        return frame[frame[key].isin(known)] if key == "kr_id" else frame
+
+    kr_versions, plan_versions = own("key_results"), own("kr_plans")
+    objective_versions = versions.get("objectives")
+    if objective_versions is not None and not objective_versions.empty:
+        keys = set(zip(current["objectives"]["team"], current["objectives"]["cycle"], current["objectives"]["objective_id"]))
+        objective_versions = objective_versions[[key in keys for key in zip(
+            objective_versions["team"], objective_versions["cycle"], objective_versions["objective_id"])]]
+    else:
+        objective_versions = pd.DataFrame(columns=["team", "cycle", "objective_id", "objective", "import_id",
+                                                   "superseded_by"])
+    revisions = kr_revisions(kr_versions, plan_versions, imports)
+    originals = original_key_results(kr_versions, imports, current["cycles"]) if not kr_versions.empty else None
+    status = key_result_status(krs, current["cycles"], current["checkins"], current.get("kr_plans"), as_of=as_of,
+                               behind_gap=behind_gap, cadence_days=cadence_days, originals=originals)
+    status = with_revision_counts(status, revisions)
+    return OkrOverview(status, objective_scores(status, current["objectives"]), revisions,
+                       objective_rewordings(objective_versions, imports))

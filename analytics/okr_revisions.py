@@ -1,0 +1,117 @@
+"""Revisions kept visible (METRICS.md, "Key result states during the cycle", Revisions).
+
+The store keeps every version of a row with the import that wrote it and the one that replaced
+it. From those versions and the imports' dates this module derives what changed when: a key
+result's target, start, type or plan (strategy may change during a cycle) and an objective's
+wording (it should not). Pure: version frames in, frames out.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+REVISION_FIELDS = ["kr_id", "date", "field", "old", "new", "import_id"]
+REWORDING_FIELDS = ["team", "cycle", "objective_id", "date", "old", "new", "import_id"]
+REVISED = ("target_value", "start_value", "kr_type")  # a change of these is a revision of the KR
+
+
+def _ordered(versions: pd.DataFrame) -> pd.DataFrame:
+    """Versions oldest first; within one import the replaced version before its replacement."""
+    if versions.empty:
+        return versions
+    later = versions["superseded_by"].isna().astype(int)
+    return versions.assign(_later=later).sort_values(["import_id", "_later"], kind="stable").drop(columns="_later")
+
+
+def _dates(imports: pd.DataFrame) -> dict:
+    return dict(zip(imports["import_id"], pd.to_datetime(imports["imported_at"]))) if not imports.empty else {}
+
+
+def _text(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "–"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _plan_text(points: pd.DataFrame) -> str:
+    if points.empty:
+        return "–"
+    ordered = points.sort_values("date")
+    return "; ".join(f"{pd.Timestamp(d):%Y-%m-%d}: {_text(float(v))}"
+                     for d, v in zip(ordered["date"], ordered["planned_value"]))
+
+
+def kr_revisions(kr_versions: pd.DataFrame, plan_versions: pd.DataFrame | None, imports: pd.DataFrame) -> pd.DataFrame:
+    """One row per change of a key result's target, start, type or plan: date, old → new."""
+    when = _dates(imports)
+    rows = []
+    if not kr_versions.empty:
+        for kr_id, group in _ordered(kr_versions).groupby("kr_id", sort=True):
+            previous = None
+            for version in group.itertuples(index=False):
+                if previous is not None:
+                    for name in REVISED:
+                        old, new = getattr(previous, name), getattr(version, name)
+                        if _text(old) != _text(new):
+                            rows.append({"kr_id": kr_id, "date": when.get(version.import_id), "field": name,
+                                         "old": _text(old), "new": _text(new), "import_id": version.import_id})
+                previous = version
+    if plan_versions is not None and not plan_versions.empty:
+        first_kr_import = kr_versions.groupby("kr_id")["import_id"].min().to_dict() if not kr_versions.empty else {}
+        for kr_id, group in plan_versions.groupby("kr_id", sort=True):
+            # the plan as each import touching it left it; a version replaced within its own import never counts
+            kept = group[group["superseded_by"].isna() | (group["superseded_by"] != group["import_id"])]
+            steps = sorted(set(kept["import_id"]))
+            before = kept.iloc[0:0]
+            for number, import_id in enumerate(steps):
+                state = kept[(kept["import_id"] <= import_id)
+                             & (kept["superseded_by"].isna() | (kept["superseded_by"] > import_id))]
+                is_revision = number > 0 or import_id > first_kr_import.get(kr_id, import_id)
+                if is_revision and _plan_text(state) != _plan_text(before):
+                    rows.append({"kr_id": kr_id, "date": when.get(import_id), "field": "plan",
+                                 "old": _plan_text(before), "new": _plan_text(state), "import_id": import_id})
+                before = state
+    frame = pd.DataFrame(rows, columns=REVISION_FIELDS)
+    return frame.sort_values(["kr_id", "import_id"], kind="stable").reset_index(drop=True) if not frame.empty else frame
+
+
+def objective_rewordings(objective_versions: pd.DataFrame, imports: pd.DataFrame) -> pd.DataFrame:
+    """One row per change of an objective's text: the seed's rule is that objectives stay fixed."""
+    when = _dates(imports)
+    rows = []
+    if not objective_versions.empty:
+        for key, group in _ordered(objective_versions).groupby(["team", "cycle", "objective_id"], sort=True):
+            texts = group["objective"].tolist()
+            for old, new, import_id in zip(texts, texts[1:], group["import_id"].tolist()[1:]):
+                if _text(old) != _text(new):
+                    rows.append({"team": key[0], "cycle": key[1], "objective_id": key[2],
+                                 "date": when.get(import_id), "old": _text(old), "new": _text(new),
+                                 "import_id": import_id})
+    return pd.DataFrame(rows, columns=REWORDING_FIELDS)
+
+
+def original_key_results(kr_versions: pd.DataFrame, imports: pd.DataFrame, cycles: pd.DataFrame) -> pd.DataFrame:
+    """Each KR as the cycle began: the last version imported on or before the cycle's start (so a
+    target settled in planning is not a revision), else the first version ever stored."""
+    columns = ["kr_id", "start_value", "target_value", "kr_type"]
+    if kr_versions.empty:
+        return pd.DataFrame(columns=columns)
+    when = _dates(imports)
+    starts = {(row.team, row.cycle): pd.Timestamp(row.cycle_start) for row in cycles.itertuples(index=False)}
+    rows = []
+    for kr_id, group in _ordered(kr_versions).groupby("kr_id", sort=True):
+        chosen = group.iloc[0]
+        for version in group.itertuples(index=False):
+            start = starts.get((version.team, version.cycle))
+            imported = when.get(version.import_id)
+            if start is not None and imported is not None and imported.normalize() <= start:
+                chosen = pd.Series(version._asdict())
+        rows.append({name: chosen[name] for name in columns})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def with_revision_counts(kr_status: pd.DataFrame, revisions: pd.DataFrame) -> pd.DataFrame:
+    """The KR table with ``revisions``: how many times its target, start, type or plan changed."""
+    counts = revisions.groupby("kr_id").size() if not revisions.empty else pd.Series(dtype=int)
+    return kr_status.assign(revisions=[int(counts.get(kr, 0)) for kr in kr_status["kr_id"]])

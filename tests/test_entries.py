@@ -1,0 +1,251 @@
+"""Entries made in the app (check-ins, retro actions, lessons) are written like imports: validated,
+in the history with source "app", undoable, updated by a later CSV import of the same key. Plus
+revisions kept visible through a real store, the reworded-objective warning, the CLI's checkin
+command and okrs fields, and the OKRs / Retrospective forms driven through AppTest."""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analytics.okr_overview import okr_overview
+from data.entries import okr_frames, record_checkin, record_lessons, record_retro_action
+from data.errors import ImportFailed
+from data.importer import import_uploads
+from data.store import Store
+from tests.support import snapshot, upload
+from tests.test_cli import run
+
+OKRS = """team,cycle,cycle_start,cycle_end,objective_id,objective,okr_type,kr_id,key_result,kr_type,start_value,target_value,weight,parent
+Nord,Q1,2026-01-01,2026-03-31,O1,Mehr Kunden,committed,KR-1,40 Meetings,increase,0,40,1,Marktanteil
+Nord,Q1,2026-01-01,2026-03-31,O1,Mehr Kunden,committed,KR-2,Antwortzeit,decrease,9,4,1,Marktanteil
+"""
+SPRINTS = "team,sprint,start_date,end_date,committed,completed\nNord,S1,2026-01-05,2026-01-16,20,18\n" \
+          "Nord,S2,2026-01-19,2026-01-30,20,19\n"
+ACTIONS = "team,sprint,action,owner,status\nNord,S1,Angebote am selben Tag,Team,open\n"
+AS_OF = date(2026, 2, 15)  # day 45 of 89 in Q1 2026
+
+
+@pytest.fixture
+def nord(store):
+    import_uploads(store, [upload("okrs.csv", OKRS), upload("sprints.csv", SPRINTS), upload("actions.csv", ACTIONS)])
+    return store
+
+
+def overview(store, as_of=AS_OF):
+    current, versions, imports = okr_frames(store)
+    return okr_overview(current, versions, imports, as_of=as_of)
+
+
+# --- check-ins ----------------------------------------------------------------------------------
+def test_a_checkin_is_an_undoable_app_import(nord):
+    result = record_checkin(nord, "KR-1", 18, day=date(2026, 2, 13), confidence=6, comment="Messe-Leads nachgefasst")
+    assert [(f.kind, f.rows, f.inserted) for f in result.files] == [("checkins", 1, 1)]
+    history = nord.history()
+    assert history.iloc[0]["source"] == "app" and history.iloc[0]["import_id"] == result.import_id
+    stored = nord.current("checkins")
+    assert stored[["kr_id", "value", "confidence", "comment"]].values.tolist() == [
+        ["KR-1", 18.0, 6.0, "Messe-Leads nachgefasst"]]
+    kr = overview(nord).key_results.set_index("kr_id").loc["KR-1"]
+    assert kr["current_value"] == 18.0 and kr["progress"] == pytest.approx(0.45)   # 18 / 40
+    nord.undo(result.import_id)
+    assert nord.current("checkins").empty
+
+
+def test_a_later_csv_import_of_the_same_key_updates_the_entry(nord):
+    record_checkin(nord, "KR-1", 18, day=date(2026, 2, 13), comment="typed in the meeting")
+    result = import_uploads(nord, [upload("checkins.csv", "kr_id,date,value,confidence\nKR-1,13.02.2026,19,7\n")])
+    assert (result.files[0].inserted, result.files[0].updated) == (0, 1)
+    stored = nord.current("checkins")
+    assert stored[["value", "confidence", "comment"]].values.tolist() == [[19.0, 7.0, "typed in the meeting"]]
+
+
+def test_a_bad_checkin_names_file_row_column_and_changes_nothing(nord):
+    before = snapshot(nord)
+    with pytest.raises(ImportFailed) as unknown:
+        record_checkin(nord, "KR-9", 1, day=date(2026, 2, 13))
+    assert [(p.row, p.column) for p in unknown.value.problems] == [(2, "kr_id")]
+    with pytest.raises(ImportFailed) as bad:
+        record_checkin(nord, "KR-1", "viele", day=date(2026, 2, 13), confidence="11")
+    assert sorted(p.column for p in bad.value.problems) == ["confidence", "value"]
+    assert all(p.file == "app/checkin.csv" for p in bad.value.problems)
+    assert snapshot(nord) == before
+
+
+def test_hostile_comment_is_stored_verbatim(nord):
+    text = '=HYPERLINK("x"), **bold** <b>tag</b>\nzweite Zeile; "quoted"'
+    record_checkin(nord, "KR-2", 6.5, day=date(2026, 2, 13), comment=text)
+    assert nord.current("checkins")["comment"].tolist() == [text]
+
+
+# --- retro actions -----------------------------------------------------------------------------
+def test_a_retro_action_and_closing_last_sprints_in_one_import(nord):
+    result = record_retro_action(nord, "Nord", "S2", "Kapazität vor dem Planning prüfen", owner="Scrum Master",
+                                 close=[("S1", "Angebote am selben Tag", "done")])
+    assert [(f.kind, f.inserted, f.updated) for f in result.files] == [("retro_actions", 1, 1)]
+    actions = nord.current("retro_actions").set_index("action")
+    assert actions.loc["Angebote am selben Tag", ["status", "done_sprint", "owner"]].tolist() == ["done", "S2", "Team"]
+    assert actions.loc["Kapazität vor dem Planning prüfen", ["sprint", "status"]].tolist() == ["S2", "open"]
+    assert nord.history().iloc[0]["source"] == "app"
+    nord.undo(result.import_id)
+    assert nord.current("retro_actions")[["action", "status"]].values.tolist() == [["Angebote am selben Tag", "open"]]
+
+
+def test_a_retro_entry_needs_an_action_or_one_to_close(nord):
+    before = snapshot(nord)
+    with pytest.raises(ImportFailed):
+        record_retro_action(nord, "Nord", "S2", "  ")
+    with pytest.raises(ImportFailed):
+        record_retro_action(nord, "Nord", "S2", "", close=[("S1", "nicht da", "done")])
+    assert snapshot(nord) == before
+
+
+# --- lessons ------------------------------------------------------------------------------------
+def test_lessons_in_the_app_and_in_the_okrs_template(nord):
+    result = record_lessons(nord, "Nord", "Q1", "O1", "Messe-Leads binnen 48 h nachfassen")
+    objectives = nord.current("objectives")
+    assert objectives[["objective", "okr_type", "parent", "lessons"]].values.tolist() == [
+        ["Mehr Kunden", "committed", "Marktanteil", "Messe-Leads binnen 48 h nachfassen"]]
+    nord.undo(result.import_id)
+    assert nord.current("objectives")["lessons"].isna().all()
+    with_lessons = OKRS.replace(",parent\n", ",parent,lessons\n", 1).replace("Marktanteil\n", "Marktanteil,\n")
+    with_lessons = with_lessons.replace("KR-2,Antwortzeit,decrease,9,4,1,Marktanteil,", 
+                                        "KR-2,Antwortzeit,decrease,9,4,1,Marktanteil,Vertretung regeln")
+    import_uploads(nord, [upload("okrs.csv", with_lessons)])
+    assert nord.current("objectives")["lessons"].tolist() == ["Vertretung regeln"]
+    import_uploads(nord, [upload("okrs.csv", OKRS.replace("40 Meetings", "40 Termine"))])  # no lessons column
+    assert nord.current("objectives")["lessons"].tolist() == ["Vertretung regeln"]        # kept as stored
+    with pytest.raises(ImportFailed):
+        record_lessons(nord, "Nord", "Q9", "O1", "x")
+
+
+# --- revisions through the store ----------------------------------------------------------------
+def test_a_revised_target_stays_visible_with_the_status_against_the_original(nord):
+    import_uploads(nord, [upload("checkins.csv", "kr_id,date,value\nKR-1,2026-02-13,18\n")])
+    before = overview(nord).key_results.set_index("kr_id").loc["KR-1"]
+    assert before["status"] == "behind"     # 18 / 40 = .45 against 45 / 89 = .506: gap .056
+    assert before["revisions"] == 0
+    result = import_uploads(nord, [upload("okrs.csv", OKRS.replace("40 Meetings,increase,0,40", "30 Meetings,increase,0,30")
+                                                         .replace("Mehr Kunden", "Viel mehr Kunden"))])
+    assert any("reworded" in warning and "Mehr Kunden" in warning for warning in result.warnings)
+    view = overview(nord)
+    kr = view.key_results.set_index("kr_id").loc["KR-1"]
+    assert kr["status"] == "on_track"                 # 18 / 30 = .6 ≥ .506
+    assert kr["status_vs_original"] == "behind" and kr["original_target"] == 40.0
+    assert kr["revisions"] == 1
+    assert view.revisions[["kr_id", "field", "old", "new"]].values.tolist() == [["KR-1", "target_value", "40", "30"]]
+    assert view.rewordings[["objective_id", "old", "new"]].values.tolist() == [["O1", "Mehr Kunden", "Viel mehr Kunden"]]
+
+
+def test_the_demo_shows_a_revision_a_rewording_and_lessons_in_one_undoable_import(store):
+    from data.demo import load_demo
+    today = date(2026, 11, 25)
+    result = load_demo(store, today)
+    view = overview(store, today)
+    assert view.revisions[["kr_id", "field", "old", "new"]].values.tolist() == [["PS-Q4-KR2", "target_value", "90", "80"]]
+    revised = view.key_results.set_index("kr_id").loc["PS-Q4-KR2"]
+    assert revised["status"] != revised["status_vs_original"]
+    assert view.rewordings["objective_id"].tolist() == ["KA-O1-Q4"]
+    previous = view.objectives[view.objectives["cycle"] == "Q3 2026"]
+    assert previous["lessons"].notna().all()
+    assert store.current("checkins")["comment"].notna().sum() > 20
+    shared = view.objectives.groupby("parent")["team"].nunique()
+    assert shared.max() >= 2                               # a company goal served by two teams
+    assert view.key_results["status_disagrees"].any()
+    store.undo(result.import_id)
+    assert not store.has_data()
+
+
+# --- command line -------------------------------------------------------------------------------
+def test_checkin_command_and_okrs_fields(tmp_path):
+    db = tmp_path / "cli.duckdb"
+    okrs = tmp_path / "okrs.csv"
+    okrs.write_text(OKRS, encoding="utf-8")
+    assert run("import", str(okrs), db=db).returncode == 0
+    done = run("checkin", "KR-1", "18", "--confidence", "6", "--comment", "Messe", "--date", "2026-02-13", db=db)
+    assert done.returncode == 0, done.stderr
+    assert "import 2" in done.stdout
+    rows = json.loads(run("okrs", "--as-of", "2026-02-15", "--json", db=db).stdout)["key_results"]
+    kr1 = next(r for r in rows if r["kr_id"] == "KR-1")
+    assert (kr1["current_value"], kr1["last_checkin"], kr1["confidence"]) == (18.0, "2026-02-13", 6.0)
+    assert {"forecast_status", "status_disagrees", "status_vs_original", "revisions"} <= set(kr1)
+    # line (day 0, 0)-(day 43, 18) to day 89: 18 / 43 * 89 = 37.26 < 40
+    assert kr1["forecast_status"] == "short" and kr1["status_vs_original"] == kr1["status"] == "behind"
+    assert kr1["revisions"] == 0
+    bad = run("checkin", "KR-9", "1", db=db)
+    assert bad.returncode == 1 and "kr_id" in bad.stderr and "KR-9" in bad.stderr
+    history = json.loads(run("history", "--json", db=db).stdout)
+    assert [h["source"] for h in history] == ["app", "template"]
+    assert run("undo", "2", db=db).returncode == 0
+    rows = json.loads(run("okrs", "--as-of", "2026-02-15", "--json", db=db).stdout)["key_results"]
+    assert next(r for r in rows if r["kr_id"] == "KR-1")["last_checkin"] is None
+
+
+# --- the pages ----------------------------------------------------------------------------------
+@pytest.fixture
+def app_db(tmp_path, monkeypatch):
+    path = tmp_path / "app.duckdb"
+    monkeypatch.setenv("DASHBOARD_DB", str(path))
+    store = Store(path)
+    import_uploads(store, [upload("okrs.csv", OKRS), upload("sprints.csv", SPRINTS), upload("actions.csv", ACTIONS)])
+    store.close()
+    return path
+
+
+def open_page(page: str) -> AppTest:
+    at = AppTest.from_file("../dashboard.py", default_timeout=90).run()
+    at.switch_page(page).run()
+    return at
+
+
+def timeline_comments(at: AppTest) -> list:
+    return [comment for frame in at.dataframe if "comment" in frame.value.columns for comment in frame.value["comment"]]
+
+
+def test_a_checkin_entered_on_the_okrs_page_shows_everywhere_and_goes_with_undo(app_db, tmp_path):
+    at = open_page("pages/okrs.py")
+    assert not at.exception
+    at.selectbox(key="checkin_kr").set_value("KR-2")
+    at.number_input(key="checkin_value").set_value(6.5)
+    at.number_input(key="checkin_confidence").set_value(4)
+    at.date_input(key="checkin_date").set_value(date.today())
+    at.text_area(key="checkin_comment").set_value("**Engpass** bei <b>Qualifizierung</b>")
+    at.button(key="checkin_submit").click().run()
+    assert not at.exception and not at.error
+    assert "Saved as import 2" in at.success[0].value
+    assert "**Engpass** bei <b>Qualifizierung</b>" in timeline_comments(at)   # the KR's timeline, as text
+    rows = json.loads(run("okrs", "--json", db=app_db).stdout)["key_results"]
+    kr2 = next(r for r in rows if r["kr_id"] == "KR-2")
+    assert (kr2["current_value"], kr2["confidence"], kr2["last_checkin"]) == (6.5, 4.0, date.today().isoformat())
+    store = Store(app_db)
+    history = store.history()
+    assert history.iloc[0][["import_id", "source", "kinds"]].tolist() == [2, "app", "checkins"]
+    store.undo(2)
+    store.close()
+    at = open_page("pages/okrs.py")
+    assert "**Engpass** bei <b>Qualifizierung</b>" not in timeline_comments(at)
+
+
+def test_a_retro_action_entered_on_the_retrospective_page_and_undone(app_db):
+    at = open_page("pages/retrospective.py")
+    assert not at.exception
+    assert at.selectbox(key="action_sprint").value == "S2"          # the latest sprint first
+    at.text_input(key="action_text").set_value("Puffer für Kundenanfragen einplanen")
+    at.multiselect(key="action_close").set_value(["S1 · Angebote am selben Tag"])
+    at.button(key="action_submit").click().run()
+    assert not at.exception and not at.error
+    assert "Saved as import 2" in at.success[0].value
+    shown = next(frame.value for frame in at.dataframe if "action" in frame.value.columns)
+    assert shown.set_index("action").loc["Angebote am selben Tag", "status"] == "done"
+    assert "Puffer für Kundenanfragen einplanen" in shown["action"].tolist()
+    store = Store(app_db)
+    assert store.history().iloc[0][["source", "kinds"]].tolist() == ["app", "retro_actions"]
+    store.undo(2)
+    assert store.current("retro_actions")[["action", "status"]].values.tolist() == [["Angebote am selben Tag", "open"]]
+    store.close()
+    at = open_page("pages/retrospective.py")
+    shown = next(frame.value for frame in at.dataframe if "action" in frame.value.columns)
+    assert shown["action"].tolist() == ["Angebote am selben Tag"]
