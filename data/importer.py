@@ -15,7 +15,7 @@ from data.errors import ImportFailed, Problem
 from data.settings import setting
 from data.store import ImportResult, Progress, Store, content_hash, main_table
 from data.exports import SOURCES as EXPORT_SOURCES
-from data.exports import Inspection, detect_source, inspect, parse_export
+from data.exports import Inspection, detect_source, fit_mapping, inspect, parse_export
 from data.templates import ParsedFile, parse_template
 
 SOURCES = ("auto", "template", "jira", "azure", "linear")
@@ -48,15 +48,21 @@ def inspect_upload(upload: Upload, *, source: str = "auto", mapping: dict[str, s
     if detected == "template":
         raise ImportFailed("Not a tool export", [Problem(upload.name, 1, None, "This file is one of our templates; "
                                                          "its columns need no mapping.")])
+    _, unfit = fit_mapping(raw, mapping)
+    if unfit:  # a mapping given for this very file must fit it (a saved one is only applied where it fits)
+        raise ImportFailed("Column mapping does not fit the file", unfit)
     return inspect(raw, detected, mapping)
 
 
 def parse_uploads(uploads: Sequence[Upload], *, sprints: Sequence[Upload] = (), source: str = "auto",
                   team: str | None = None, day_first: bool | None = None, mappings: dict[str, dict] | None = None,
-                  known_krs: set[str] | None = None, progress: Progress | None = None) -> list[ParsedFile]:
+                  known_krs: set[str] | None = None, progress: Progress | None = None,
+                  saved_mappings: dict[str, dict] | None = None) -> list[ParsedFile]:
     """Parse every file; collect the problems of all of them before failing.
 
-    Templates are parsed first, so key results defined in this very call can be linked from exports."""
+    Templates are parsed first, so key results defined in this very call can be linked from exports.
+    ``mappings`` (per source) were given for these files and must fit them; ``saved_mappings`` are
+    applied where they fit each file, and what does not fit is left out with a note."""
     problems: list[Problem] = []
     titles: list[str] = []
     jobs = [(u, source) for u in uploads] + [(u, "template:sprints") for u in sprints]
@@ -87,8 +93,14 @@ def parse_uploads(uploads: Sequence[Upload], *, sprints: Sequence[Upload] = (), 
               for kr in frame.data["kr_id"]}
     for index, (raw, detected, _) in enumerate(raws):
         if raw is not None and detected in EXPORT_SOURCES:
+            saved, unfit = fit_mapping(raw, (saved_mappings or {}).get(detected))
+            given = (mappings or {}).get(detected)
             parsed[index] = attempt(lambda: parse_export(raw, detected, team=team, day_first=day_first,
-                                                         mapping=(mappings or {}).get(detected), known_krs=known))
+                                                         mapping={**saved, **(given or {})} if saved or given else None,
+                                                         known_krs=known))
+            if parsed[index] is not None and unfit:
+                parsed[index].notes.append(f"{raw.file}: the saved {detected.title()} column mapping does not fit "
+                                           "this file; left out: " + "; ".join(p.message for p in unfit))
     if problems:
         title = titles[0] if len(titles) == 1 else f"{len(titles)} files have problems"
         raise ImportFailed(title, problems)
@@ -117,18 +129,20 @@ def _keep_latest_issue_rows(parsed: list[ParsedFile]) -> None:
 
 
 def _undated_sprints(store: Store, parsed: Sequence[ParsedFile]) -> list[str]:
-    """Sprints named by exports in this call that neither this call nor the store gives dates."""
-    named, dated = set(), set()
+    """Sprints this call names (sprints files, item files, exports) that neither it nor the store dates."""
+    named: dict[tuple, None] = {}
+    dated: set[tuple] = set()
     for item in parsed:
         for frame in item.frames:
-            if frame.table == "sprint_items" and item.source in EXPORT_SOURCES:
-                named |= set(zip(frame.data["team"], frame.data["sprint"]))
+            if frame.table in ("sprints", "sprint_items"):
+                named.update(dict.fromkeys(zip(frame.data["team"], frame.data["sprint"])))
             if frame.table == "sprints" and "start_date" in frame.present:
-                dated |= set(zip(frame.data["team"], frame.data["sprint"]))
+                known = frame.data[pd.to_datetime(frame.data["start_date"]).notna()]
+                dated |= set(zip(known["team"], known["sprint"]))
     stored = store.current("sprints")
-    dated |= set(zip(stored["team"], stored["sprint"])) - set(
-        zip(stored.loc[stored["start_date"].isna(), "team"], stored.loc[stored["start_date"].isna(), "sprint"]))
-    return sorted(f"{team} / {sprint}" for team, sprint in named - dated)
+    stored = stored[stored["start_date"].notna()]
+    dated |= set(zip(stored["team"], stored["sprint"]))
+    return [f"{team} / {sprint}" for team, sprint in named if (team, sprint) not in dated]
 
 
 def _reworded_objectives(store: Store, parsed: Sequence[ParsedFile]) -> list[str]:
@@ -150,6 +164,27 @@ def _reworded_objectives(store: Store, parsed: Sequence[ParsedFile]) -> list[str
     return warnings
 
 
+def _unknown_kr_links(parsed: Sequence[ParsedFile], known: set[str]) -> list[str]:
+    """Notes naming items' links to unknown key results.
+
+    One rule per meaning for key result references (README "Key result references"): a row that
+    *is* data of a key result (a check-in, a plan value) is refused without its key result
+    (``Store.write``); a row that only *links* to one (an item's key_result) is kept, and the link is
+    named in a note, to count once an okrs file defines it. Tool exports link known key results only."""
+    known = set(known) | {kr for item in parsed for frame in item.frames if frame.table == "key_results"
+                          for kr in frame.data["kr_id"]}
+    notes = []
+    for item in parsed:
+        for frame in item.frames:
+            if frame.table == "sprint_items" and "key_result" in frame.present:
+                unknown = sorted({kr for kr in frame.data["key_result"] if isinstance(kr, str) and kr not in known})
+                if unknown:
+                    notes.append(f"{item.file}: items link key result(s) not stored yet: {', '.join(unknown[:10])}"
+                                 + (" …" if len(unknown) > 10 else "")
+                                 + ". The links count once an okrs file defines them.")
+    return notes
+
+
 def import_uploads(store: Store, uploads: Sequence[Upload], *, sprints: Sequence[Upload] = (),
                    source: str = "auto", team: str | None = None, day_first: bool | None = None,
                    mapping: dict[str, str] | None = None, save_mapping: bool = False,
@@ -158,11 +193,12 @@ def import_uploads(store: Store, uploads: Sequence[Upload], *, sprints: Sequence
 
     ``mapping`` (field → column) applies to the tool exports of this call; without one, the mapping
     saved for their source is used. ``save_mapping`` keeps the given one for next time."""
-    mappings = {name: store.mapping(name) for name in EXPORT_SOURCES}
-    if mapping is not None:
-        mappings = {name: {**mappings[name], **mapping} for name in EXPORT_SOURCES}
+    saved = {name: store.mapping(name) for name in EXPORT_SOURCES}
+    given = {name: dict(mapping) for name in EXPORT_SOURCES} if mapping is not None else None
+    known_krs = store.known_key_results()
     parsed = parse_uploads(uploads, sprints=sprints, source=source, team=team, day_first=day_first,
-                           mappings=mappings, known_krs=store.known_key_results(), progress=progress)
+                           mappings=given, saved_mappings=saved, known_krs=known_krs, progress=progress)
+    mappings = {name: {**saved[name], **(mapping or {})} for name in EXPORT_SOURCES}
     hashes = [content_hash(u.content) for u in [*uploads, *sprints]]
     undated = _undated_sprints(store, parsed)
     reworded = _reworded_objectives(store, parsed)
@@ -183,10 +219,12 @@ def import_uploads(store: Store, uploads: Sequence[Upload], *, sprints: Sequence
         main = next(f for f in item.frames if f.table == main_table(item))
         result.previews[item.file] = main.data.drop(columns=["source_row"], errors="ignore").head(PREVIEW_ROWS)
     result.warnings.extend(reworded)
+    result.notes.extend(_unknown_kr_links(parsed, known_krs))
     if undated:
         result.warnings.append(f"No dates for {len(undated)} sprint(s): {', '.join(undated[:10])}"
                                + (" …" if len(undated) > 10 else "")
-                               + ". Add a sprints file (--sprints FILE) for dates; until then the sprints are "
-                               "ordered by name and added work cannot be told from committed work by date.")
+                               + ". They count as closed and keep the order of the file that brought them "
+                               "(never the order of their names); add a sprints file (--sprints FILE) for dates, "
+                               "without which added work cannot be told from committed work by date.")
     return result
 

@@ -171,3 +171,19 @@ def test_items_unit_and_forecast_without_history(tmp_path):
     assert (by_points["committed"], by_points["added"], by_points["completed"]) == (13, 0, 8)
     forecast = json.loads(run("forecast", "--json", db=db).stdout)
     assert forecast["velocity_p50"] is None and "at least 3" in forecast["reason"]
+
+
+def test_as_of_gives_each_sprint_its_state_and_keeps_open_sprints_out_of_the_summary(tmp_path, files):
+    db = tmp_path / "cli.duckdb"
+    assert run("import", str(files["sprints.csv"]), db=db).returncode == 0
+    # 2026-02-04: S 1 and S 2 ended, S 3 (2 – 6 Feb) runs
+    rows = json.loads(run("sprints", "--as-of", "2026-02-04", "--json", db=db).stdout)
+    assert [r["state"] for r in rows] == ["closed", "closed", "running"]
+    assert [r["working_days"] for r in rows] == [10, 10, 5] and [r["completed_late"] for r in rows] == [None] * 3
+    summary = json.loads(run("summary", "--as-of", "2026-02-04", "--json", db=db).stdout)[0]
+    assert (summary["sprints"], summary["open_sprints"]) == (2, 1)
+    assert summary["velocity_mean"] == pytest.approx((18 + 12.5) / 2)
+    forecast = run("forecast", "--as-of", "2026-02-04", "--json", db=db)
+    assert json.loads(forecast.stdout)["reason"].startswith("A forecast needs at least 3")
+    bad = run("sprints", "--as-of", "someday", db=db)
+    assert bad.returncode == 2 and "--as-of" in bad.stderr
