@@ -358,6 +358,49 @@ def cmd_restore(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from data.pdf import RendererMissing, RenderFailed
+    from data.reports import ReportUnavailable, cycle_report, render, sprint_report
+    from data.values import parse_date
+    suffix = Path(args.out).suffix.lower()
+    if suffix not in (".html", ".htm", ".pdf"):
+        print(f"--out {args.out}: the file name must end in .html or .pdf.", file=sys.stderr)
+        return 2
+    if args.sprint and not args.team:
+        print("--sprint needs --team: a sprint name belongs to one team.", file=sys.stderr)
+        return 2
+    try:
+        as_of = parse_date(args.as_of) if args.as_of else date.today()
+    except ValueError as exc:
+        print(f"--as-of: {exc}", file=sys.stderr)
+        return 2
+    store = _store(args)
+    try:
+        if args.sprint:
+            report = sprint_report(store, args.team, args.sprint, as_of=as_of, lang=args.lang)
+        else:
+            report = cycle_report(store, args.team, args.cycle, as_of=as_of, lang=args.lang)
+    except ReportUnavailable as problem:
+        print(str(problem), file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    try:
+        data = render(report, "pdf" if suffix == ".pdf" else "html")
+    except (RendererMissing, RenderFailed) as problem:
+        html_out = Path(args.out).with_suffix(".html")
+        print(f"The PDF cannot be made: {problem} The HTML report works without it: "
+              f"python -m analytics report … --out {html_out.name}", file=sys.stderr)
+        return 4
+    try:
+        Path(args.out).write_bytes(data)
+    except OSError as exc:
+        print(f"{args.out}: cannot be written ({exc.strerror}).", file=sys.stderr)
+        return 2
+    print(f"Report written to {args.out} ({len(data):,} bytes).")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m analytics", description="Sprint & OKR review dashboard, headless.")
     commands = main.add_subparsers(dest="command", required=True)
@@ -420,6 +463,15 @@ def parser() -> argparse.ArgumentParser:
     sub = command("undo", cmd_undo, "undo one import", json_flag=False)
     sub.add_argument("import_id", type=int)
     command("settings", cmd_settings, "every setting, its value and what it does")
+    sub = command("report", cmd_report, "the sprint review report (--sprint) or the OKR cycle report (--cycle) "
+                  "as .html or .pdf", json_flag=False)
+    sub.add_argument("--team", help="the team (required with --sprint; without it the cycle report covers all teams)")
+    which = sub.add_mutually_exclusive_group(required=True)
+    which.add_argument("--sprint", metavar="S")
+    which.add_argument("--cycle", metavar="C")
+    sub.add_argument("--as-of", metavar="DATE", help="figures as of this day (default: today)")
+    sub.add_argument("--out", required=True, metavar="FILE", help="FILE.html (interactive, offline) or FILE.pdf (A4)")
+    sub.add_argument("--lang", default="en", choices=["en", "de"])
     sub = command("backup", cmd_backup, "the whole store (every table, the import history, saved mappings) "
                   "as one file", json_flag=False)
     sub.add_argument("file", metavar="FILE")

@@ -1,4 +1,4 @@
-"""The DuckDB store: one connection, a cursor per call, one transaction per import, history kept.
+"""The DuckDB store: a connection per operation (none held in between), one transaction per import, history kept.
 
 Imports never overwrite: a changed row is marked ``superseded_by`` the import and the new version
 is inserted, so ``undo`` restores exactly the state before an import. All values travel as
@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,8 +19,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from data.errors import ImportFailed, Problem, UndoRefused
+from data.errors import ImportFailed, Problem, StoreBusy, StoreUnavailable, UndoRefused
 from data.schema import MIGRATIONS, TABLES
+from data.settings import setting
 from data.templates import Frame, ParsedFile
 
 Progress = Callable[[float, str], None]
@@ -60,31 +62,83 @@ def content_hash(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-class Store:
-    """The embedded database. Safe to share between Streamlit's threads."""
+# DuckDB shares one database per file among a process's connections; two threads opening the
+# first one at the same moment (or one closing the last while another opens) would each attach it.
+_CONNECTING = threading.Lock()
 
-    def __init__(self, path: str | Path):
+
+class Store:
+    """The embedded database, shared with other processes (the dashboard, a scheduled import).
+
+    DuckDB lets one process at a time open a file for writing, so the store holds no connection
+    between operations: every read and every transaction opens the file, does its work and closes
+    it again (a few milliseconds). When another process has the file, the store waits for it,
+    ``lock_timeout`` seconds for a transaction and ``read_timeout`` for a read, calling
+    ``on_wait(seconds waited)`` about once a second, and then raises ``StoreBusy``.
+    Safe to share between Streamlit's threads (connections of one process share one database).
+    """
+
+    def __init__(self, path: str | Path, *, lock_timeout: float | None = None, read_timeout: float | None = None,
+                 on_wait: Callable[[float], None] | None = None):
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._con = duckdb.connect(self.path)
+        if self.path.strip() == "" or self.path.startswith(":memory:"):
+            raise StoreUnavailable("An in-memory database keeps nothing between commands; give a database file "
+                                   "(--db FILE or DASHBOARD_DB).")
+        folder = Path(self.path).parent
+        if not folder.is_dir():
+            # a mistyped folder would silently start an empty second store: refuse instead
+            raise StoreUnavailable(f"The folder for the database file ({folder.name or folder}) does not exist. "
+                                   "Create it first or fix the path.")
+        if Path(self.path).exists() and not Path(self.path).is_file():
+            raise StoreUnavailable("The database path is not a regular file. Give a DuckDB database file.")
+        self.lock_timeout = setting("DASHBOARD_LOCK_TIMEOUT") if lock_timeout is None else lock_timeout
+        self.read_timeout = self.lock_timeout if read_timeout is None else read_timeout
+        self.on_wait = on_wait
         self._write_lock = threading.Lock()  # DuckDB would abort one of two conflicting writers
         self.migrate()
 
     def close(self) -> None:
-        self._con.close()
+        """Nothing to release: no connection is kept between operations (kept for callers)."""
+
+    def _connect(self, timeout: float) -> duckdb.DuckDBPyConnection:
+        """A connection to the file, waiting while another process holds it."""
+        started = time.monotonic()
+        reported = 0
+        pause = 0.02
+        while True:
+            try:
+                with _CONNECTING:
+                    return duckdb.connect(self.path)
+            except duckdb.IOException as exc:
+                text = str(exc)
+                if "lock" not in text.lower():
+                    raise StoreUnavailable("The database file cannot be opened: it is not a DuckDB database "
+                                           "of this product, or it is damaged.") from None
+            except (duckdb.SerializationException, duckdb.InvalidInputException):
+                raise StoreUnavailable("The database file cannot be opened: it is not a DuckDB database "
+                                       "of this product, or it is damaged.") from None
+            waited = time.monotonic() - started
+            if waited >= timeout:
+                raise StoreBusy(waited)
+            if self.on_wait and int(waited) > reported:
+                reported = int(waited)
+                self.on_wait(waited)
+            time.sleep(min(pause, max(0.0, timeout - waited)))
+            pause = min(pause * 2, 0.25)
 
     @contextmanager
-    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        cur = self._con.cursor()
+    def cursor(self, timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for one read, closed afterwards so the file is free for other processes."""
+        con = self._connect(self.read_timeout if timeout is None else timeout)
         try:
-            yield cur
+            yield con
         finally:
-            cur.close()
+            with _CONNECTING:
+                con.close()
 
     @contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with self._write_lock, self.cursor() as cur:
+        with self._write_lock, self.cursor(self.lock_timeout) as cur:
             cur.begin()
             try:
                 yield cur
@@ -277,28 +331,129 @@ class Store:
         with self.cursor() as cur:
             return {r[0] for r in cur.execute("SELECT kr_id FROM key_results WHERE superseded_by IS NULL").fetchall()}
 
-    def undo(self, import_id: int, *, now: datetime | None = None) -> None:
-        """Remove what an import wrote and bring back what it had replaced."""
-        with self._transaction() as cur:
-            row = cur.execute("SELECT undone_at FROM imports WHERE import_id = ?", [import_id]).fetchone()
-            if row is None:
-                raise UndoRefused(f"There is no import {import_id}.")
-            if row[0] is not None:
-                raise UndoRefused(f"Import {import_id} was already undone on {row[0]:%Y-%m-%d %H:%M}.")
-            later = set()
-            for table in TABLES.values():
-                later |= {r[0] for r in cur.execute(
-                    f"SELECT DISTINCT superseded_by FROM {table.name} WHERE import_id = ? "
-                    "AND superseded_by IS NOT NULL AND superseded_by <> ?", [import_id, import_id]).fetchall()}
-            if later:
-                raise UndoRefused(
-                    f"Import {import_id} cannot be undone alone: later import(s) {', '.join(map(str, sorted(later)))} "
-                    "changed rows it wrote. Undo those first.")
-            for table in TABLES.values():
-                cur.execute(f"DELETE FROM {table.name} WHERE import_id = ?", [import_id])
-                cur.execute(f"UPDATE {table.name} SET superseded_by = NULL WHERE superseded_by = ?", [import_id])
-            cur.execute("UPDATE imports SET undone_at = ? WHERE import_id = ?", [now or datetime.now(), import_id])
+    def undo(self, import_id: int, *, cascade: bool = False, now: datetime | None = None) -> list[int]:
+        """Remove what an import wrote and bring back what it had replaced; the undone imports, newest first.
 
+        An import that later imports depend on (they changed rows it wrote, or hold check-ins or plan
+        values of a key result only it defines) is refused naming them, unless
+        ``cascade``: then they are undone too, newest first, in the same transaction. Either way
+        ``integrity_problems()`` finds nothing new afterwards."""
+        chosen = {import_id}
+        when = now or datetime.now()
+        while True:
+            try:
+                with self._transaction() as cur:
+                    row = cur.execute("SELECT undone_at FROM imports WHERE import_id = ?", [import_id]).fetchone()
+                    if row is None:
+                        raise UndoRefused(f"There is no import {import_id}.")
+                    if row[0] is not None:
+                        raise UndoRefused(f"Import {import_id} was already undone on {row[0]:%Y-%m-%d %H:%M}.")
+                    changed = self._superseding(cur, chosen) - chosen
+                    if changed:
+                        raise _Dependents(changed, "changed rows it wrote")
+                    before = set(self._orphans(cur))
+                    for number in sorted(chosen, reverse=True):
+                        self._undo_one(cur, number, when)
+                    holding = {orphan[2] for orphan in self._orphans(cur) if orphan not in before} - chosen
+                    if holding:
+                        raise _Dependents(holding, "hold rows that need what it wrote (check-ins or plan "
+                                                   "values of its key results)")
+                    return sorted(chosen, reverse=True)
+            except _Dependents as found:
+                if not cascade:
+                    later = ", ".join(map(str, sorted(found.imports)))
+                    raise UndoRefused(
+                        f"Import {import_id} cannot be undone alone: later import(s) {later} {found.why}. "
+                        "Undo those first, or undo them all together (--cascade).", sorted(found.imports)) from None
+                chosen |= found.imports
+
+    @staticmethod
+    def _undo_one(cur: duckdb.DuckDBPyConnection, import_id: int, when: datetime) -> None:
+        # Teams, cycles and objectives are carried by every row that names them (an items file names
+        # its team, an okrs row its cycle dates and objective text). So such a row this import wrote
+        # is also what a later import's rows said: it stays while they need it and becomes the
+        # first such import's, as if this import had never been; a later version of it stays current.
+        for parent in SHARED:
+            key = TABLES[parent].key
+            def same(a: str, b: str) -> str:
+                return " AND ".join(f"{a}.{k} = {b}.{k}" for k in key)
+            users = " UNION ALL ".join(f"SELECT {', '.join(key)}, import_id FROM {child} WHERE superseded_by IS NULL"
+                                       for child, columns, target, _ in REFERENCES if target == parent)
+            heirs = cur.execute(
+                f"SELECT {', '.join(f't.{k}' for k in key)}, min(u.import_id) FROM ({users}) u JOIN {parent} t ON {same('u', 't')} "
+                f"WHERE t.import_id = ? AND t.superseded_by IS NULL AND u.import_id <> ? AND NOT EXISTS "
+                f"(SELECT 1 FROM {parent} w WHERE {same('w', 't')} AND w.superseded_by = ?) GROUP BY ALL",
+                [import_id, import_id, import_id]).fetchall()
+            for *values, heir in heirs:
+                cur.execute(f"UPDATE {parent} SET import_id = ? WHERE {' AND '.join(f'{k} = ?' for k in key)} "
+                            "AND import_id = ? AND superseded_by IS NULL", [heir, *values, import_id])
+            cur.execute(f"UPDATE {parent} w SET superseded_by = a.superseded_by FROM {parent} a "
+                        f"WHERE w.superseded_by = ? AND a.import_id = ? AND {same('a', 'w')} "
+                        "AND a.superseded_by IS NOT NULL", [import_id, import_id])
+        for table in TABLES.values():
+            cur.execute(f"DELETE FROM {table.name} WHERE import_id = ?", [import_id])
+            cur.execute(f"UPDATE {table.name} SET superseded_by = NULL WHERE superseded_by = ?", [import_id])
+        cur.execute("UPDATE imports SET undone_at = ? WHERE import_id = ?", [when, import_id])
+
+    @staticmethod
+    def _superseding(cur: duckdb.DuckDBPyConnection, imports: set[int]) -> set[int]:
+        """The imports that replaced rows written by any of ``imports``."""
+        found: set[int] = set()
+        for table in TABLES.values():
+            if table.name in SHARED:
+                continue  # their versions are spliced, not restored (_undo_one)
+            found |= {r[0] for r in cur.execute(
+                f"SELECT DISTINCT superseded_by FROM {table.name} WHERE list_contains(?, import_id) "
+                "AND superseded_by IS NOT NULL", [sorted(imports)]).fetchall()}
+        return found
+
+    def integrity_problems(self) -> list[str]:
+        """Every current row that names something not stored (REFERENCES): empty when the store is sound."""
+        with self.cursor() as cur:
+            return [f"{table} {', '.join(map(str, key))} (import {number}) names {what} that is not stored."
+                    for table, key, number, what in self._orphans(cur)]
+
+    @staticmethod
+    def _orphans(cur: duckdb.DuckDBPyConnection) -> list[tuple[str, tuple, int, str]]:
+        """(table, row key, import id, what is missing) for every current row breaking a rule."""
+        found = []
+        for child, columns, parent, what in REFERENCES:
+            key = TABLES[child].key
+            match = " AND ".join(f"p.{column} = c.{column}" for column in columns)
+            rows = cur.execute(
+                f"SELECT {', '.join(f'c.{k}' for k in key)}, c.import_id FROM {child} c "
+                f"WHERE c.superseded_by IS NULL AND {' AND '.join(f'c.{column} IS NOT NULL' for column in columns)} "
+                f"AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.superseded_by IS NULL AND {match}) "
+                f"ORDER BY c.import_id").fetchall()
+            found += [(child, tuple(row[:-1]), row[-1], what) for row in rows]
+        return found
+
+
+# The store's referential rules: every current row of the first table names, through these
+# columns, a current row of the second. Imports keep them (a check-in needs its key result, an
+# okrs file brings its cycles and objectives, every file brings its teams); undo keeps them by
+# refusing or cascading. An item's key_result and a sprint's key_results are links, not rules:
+# they may name a key result imported later (README, "Key result references").
+REFERENCES: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
+    ("checkins", ("kr_id",), "key_results", "a key result"),
+    ("kr_plans", ("kr_id",), "key_results", "a key result"),
+    ("key_results", ("team", "cycle", "objective_id"), "objectives", "an objective"),
+    ("objectives", ("team", "cycle"), "cycles", "a cycle"),
+    *((table, ("team",), "teams", "a team")
+      for table in ("sprints", "sprint_items", "retro_actions", "cycles", "objectives", "key_results")),
+)
+
+
+# Tables whose rows every file naming them carries in full (see Store._undo_one).
+SHARED = ("teams", "cycles", "objectives")
+
+
+class _Dependents(Exception):
+    """Raised inside an undo's transaction (rolling it back) when later imports depend on it."""
+
+    def __init__(self, imports: set[int], why: str):
+        super().__init__(why)
+        self.imports, self.why = set(imports), why
 
 
 def main_table(item: ParsedFile) -> str:

@@ -1,0 +1,342 @@
+"""The sprint review report and the OKR cycle report: computed tables in, one HTML document out.
+
+Pure: no store, no clock, no browser. A report is a list of sections of blocks (text, figures,
+tables, key figures); ``render_html`` writes it as one self-contained file — plotly.js inline once,
+charts interactive, no request to any host (a Content-Security-Policy forbids them) — or, given
+the charts as PNG images (rendered elsewhere through Kaleido), as a static page for printing to
+PDF: A4, no chart and no table row cut by a page break. Every word comes from the i18n catalog,
+numbers and dates in the locale's formats; every piece of user text is HTML-escaped.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics import charts
+from analytics.formatting import day, number, percent
+from i18n import t
+
+# A cell's kind decides its format: text as given, number/percent/date in the locale's format.
+TEXT, KEY, NUMBER, PERCENT, DATE, FLAG, STATUS = "text", "key", "number", "percent", "date", "flag", "status"
+
+
+@dataclass
+class Table:
+    frame: pd.DataFrame
+    columns: list[tuple[str, str, str]]  # (column, header, kind)
+    empty: str = "–"
+
+
+@dataclass
+class Figures:
+    """Key figures shown as a row of tiles: (label, value)."""
+    items: list[tuple[str, str]]
+
+
+@dataclass
+class Chart:
+    figure: go.Figure
+    height: int = 420
+
+
+def _chart(figure: go.Figure, lang: str, *, dates: bool = False, height: int = 420) -> Chart:
+    """A chart in the report's locale: German decimal comma and thousands dot, dates as 31.12."""
+    if lang == "de":
+        figure.update_layout(separators=",.")
+        if dates:
+            figure.update_xaxes(tickformat="%d.%m.%Y")
+    return Chart(figure, height)
+
+
+@dataclass
+class Section:
+    title: str
+    blocks: list = field(default_factory=list)  # str (a paragraph), Table, Figures, Chart, or ("h3", text)
+
+
+@dataclass
+class Report:
+    title: str
+    subtitle: str
+    lang: str
+    sections: list[Section]
+
+    def charts(self) -> list[Chart]:
+        return [block for section in self.sections for block in section.blocks if isinstance(block, Chart)]
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+
+
+def _cell(value, kind: str, lang: str) -> str:
+    if kind == NUMBER:
+        return number(value, lang)
+    if kind == PERCENT:
+        return percent(value, lang)
+    if kind == DATE:
+        return day(value, lang)
+    if kind == FLAG:
+        return "–" if _missing(value) else t("rep_yes" if bool(value) else "rep_no", lang)
+    if kind == STATUS:
+        return "–" if _missing(value) else t(str(value), lang) if _known(str(value)) else str(value)
+    return "–" if _missing(value) else str(value)
+
+
+def _known(key: str) -> bool:
+    from i18n import TEXT
+    return key in TEXT
+
+
+# --- the sprint review report ------------------------------------------------------------------
+
+def sprint_review(*, team: str, sprint: str, metrics: pd.DataFrame, lists: dict[str, pd.DataFrame],
+                  comparison: pd.DataFrame, forecast: dict, unit: str, band: tuple[float, float], window: int,
+                  key_results: pd.DataFrame, checkins: pd.DataFrame, plans: pd.DataFrame, links: pd.DataFrame,
+                  actions: pd.DataFrame, as_of, lang: str = "en") -> Report:
+    """``metrics``: the team's sprint rows (sprint_metrics) in order; ``lists``: review.item_lists;
+    ``comparison``: review.sprint_comparison; ``forecast``: next_sprint_forecast's result;
+    ``key_results``: KR status rows of the team's running cycle; ``links``: sprint ↔ KR rows of
+    this sprint; ``actions``: the team's retro actions."""
+    row = metrics[metrics["sprint"] == sprint].iloc[0]
+    subtitle = t("rep_sprint_subtitle", lang, start=day(row["start_date"], lang), end=day(row["end_date"], lang),
+                 as_of=day(as_of, lang))
+    sections = []
+
+    goal = row.get("goal")
+    sections.append(Section(t("goal", lang), [goal if isinstance(goal, str) and goal.strip() else t("rep_no_goal", lang)]))
+
+    tiles = [(f"{t(name, lang)} ({unit})", number(row[name], lang))
+             for name in ("committed", "added", "removed", "completed", "not_completed")]
+    tiles += [(t(name, lang), percent(row[name], lang)) for name in ("say_do_ratio", "commitment_accuracy")]
+    numbers = Section(t("rep_figures", lang), [Figures(tiles)])
+    if not comparison.empty:
+        shown = comparison.assign(label=[_comparison_label(r, lang) for r in comparison.itertuples(index=False)])
+        columns = [("label", "", TEXT)] + [(name, _header(name, unit, lang), kind) for name, kind in (
+            ("committed", NUMBER), ("added", NUMBER), ("removed", NUMBER), ("completed", NUMBER),
+            ("say_do_ratio", PERCENT), ("commitment_accuracy", PERCENT), ("scope_change", PERCENT))
+            if name in shown.columns]
+        numbers.blocks += [("h3", t("rep_comparison", lang)), Table(shown, columns)]
+    sections.append(numbers)
+
+    items = Section(t("rep_items", lang))
+    item_columns = [("item_key", t("rep_key", lang), KEY), ("title", t("rep_title", lang), TEXT),
+                    ("item_type", t("rep_type", lang), TEXT), ("weight", unit, NUMBER),
+                    ("done_on", t("rep_done_on", lang), DATE), ("key_result", t("rep_key_result", lang), TEXT)]
+    for name in ("completed", "not_completed", "removed", "added", "completed_late", "carried_over"):
+        if name not in lists:
+            continue
+        frame = lists[name]
+        total = number(pd.to_numeric(frame["weight"], errors="coerce").sum(), lang) if len(frame) else "0"
+        items.blocks += [("h3", t(f"rep_list_{name}", lang, n=len(frame), total=total, unit=unit)),
+                         Table(frame, [c for c in item_columns if c[0] in frame.columns], t("rep_none", lang))]
+    sections.append(items)
+
+    finished = metrics[metrics["state"].eq("closed")] if "state" in metrics else metrics  # no accuracy yet
+    sections.append(Section(t("rep_velocity", lang), [_chart(charts.velocity_chart(metrics, unit, lang, window), lang)]))
+    sections.append(Section(t("rep_accuracy", lang), [_chart(charts.accuracy_chart(finished, band, lang), lang)]))
+    sections.append(Section(t("forecast", lang), [forecast_sentence(forecast, unit, lang)]))
+
+    okr = Section(t("rep_okr", lang, cycle=key_results["cycle"].iloc[0]) if not key_results.empty else t("okr_cycle", lang))
+    if key_results.empty:
+        okr.blocks.append(t("no_cycle", lang))
+    else:
+        okr.blocks.append(Table(key_results, [
+            ("kr_id", "KR", KEY), ("key_result", t("rep_key_result", lang), TEXT), ("status", "Status", STATUS),
+            ("progress", t("rep_progress", lang), PERCENT), ("expected_progress", t("rep_expected", lang), PERCENT),
+            ("current_value", t("rep_current", lang), NUMBER), ("target_value", t("rep_target", lang), NUMBER),
+            ("confidence", t("confidence", lang), NUMBER)]))
+        for kr in key_results.itertuples(index=False):
+            kr_row = pd.Series(kr._asdict())
+            history = checkins[checkins["kr_id"] == kr.kr_id] if not checkins.empty else checkins
+            plan = plans[plans["kr_id"] == kr.kr_id] if not plans.empty else plans
+            okr.blocks.append(_chart(charts.kr_trend_chart(kr_row, history, plan, lang), lang, dates=True, height=380))
+    okr.blocks.append(("h3", t("sprint_kr", lang)))
+    okr.blocks.append(Table(links, [
+        ("kr_id", "KR", KEY), ("items_linked", t("rep_items_linked", lang), NUMBER),
+        ("items_done", t("rep_items_done", lang), NUMBER), ("completed_linked", f"{t('completed', lang)} ({unit})", NUMBER),
+        ("value_at_start", t("rep_value_start", lang), NUMBER), ("value_at_end", t("rep_value_end", lang), NUMBER),
+        ("kr_movement", t("rep_movement", lang), NUMBER)], t("rep_none", lang)))
+    sections.append(okr)
+
+    due = actions[actions["status"].eq("open")] if not actions.empty else actions
+    sections.append(Section(t("rep_actions", lang), [Table(due, [
+        ("sprint", t("sprint", lang), TEXT), ("action", t("rep_action", lang), TEXT),
+        ("owner", t("rep_owner", lang), TEXT)], t("rep_no_actions", lang))]))
+    return Report(t("rep_sprint_title", lang, team=team, sprint=sprint), subtitle, lang, sections)
+
+
+def _header(name: str, unit: str, lang: str) -> str:
+    label = t(name, lang)
+    return f"{label} ({unit})" if name in ("committed", "added", "removed", "completed") else label
+
+
+def _comparison_label(row, lang: str) -> str:
+    if row.row == "this":
+        return t("rep_this", lang, sprint=row.sprint)
+    if row.row == "previous":
+        return t("rep_previous", lang, sprint=row.sprint)
+    return t("rep_average", lang, n=int(row.sprints))
+
+
+def forecast_sentence(result: dict, unit: str, lang: str = "en") -> str:
+    """The next-sprint forecast in words, in the report's language."""
+    if result.get("velocity_p50") is None:
+        return t("rep_forecast_none", lang, n=result.get("sprints_used", 0))
+    nxt = result.get("next_sprint")
+    used = result.get("used") or []
+    return t("rep_forecast_sentence", lang, p50=number(result["velocity_p50"], lang),
+             p85=number(result["velocity_p85"], lang), p95=number(result["velocity_p95"], lang), unit=unit,
+             next=t("rep_forecast_next", lang, sprint=nxt) if nxt else "", n=result["sprints_used"],
+             used=", ".join(map(str, used)) if used else "–", trials=number(result["trials"], lang, 0))
+
+
+# --- the OKR cycle report ----------------------------------------------------------------------
+
+def okr_cycle(*, team: str | None, cycle: str, key_results: pd.DataFrame, objectives: pd.DataFrame,
+              checkins: pd.DataFrame, plans: pd.DataFrame, weekly: pd.DataFrame, as_of,
+              lang: str = "en") -> Report:
+    """``key_results`` / ``objectives``: status and scores of the cycle as of ``as_of``;
+    ``weekly``: okr_weekly.weekly_changes; ``checkins``: every check-in up to ``as_of``."""
+    team_label = team if team else t("rep_all_teams", lang)
+    dates = key_results[["cycle_start", "cycle_end"]].iloc[0] if not key_results.empty else None
+    subtitle = t("rep_cycle_subtitle", lang, start=day(dates["cycle_start"], lang) if dates is not None else "–",
+                 end=day(dates["cycle_end"], lang) if dates is not None else "–", as_of=day(as_of, lang))
+    sections = [Section(t("objectives", lang), [Table(objectives, [
+        ("team", t("team", lang), TEXT), ("objective_id", "ID", KEY), ("objective", t("rep_objective", lang), TEXT),
+        ("okr_type", t("rep_okr_type", lang), STATUS), ("score", t("rep_score", lang), NUMBER),
+        ("grade", t("rep_grade", lang), NUMBER), ("achieved", t("achieved", lang), FLAG),
+        ("key_results_achieved", t("rep_krs_achieved", lang), NUMBER)], t("rep_none", lang))])]
+
+    last_comment = _last_comments(checkins, as_of)
+    shown = key_results.assign(comment=[last_comment.get(kr) for kr in key_results["kr_id"]]) \
+        if not key_results.empty else key_results.assign(comment=[])
+    forecast_column = "forecast_status" if "forecast_status" in shown.columns else None
+    columns = [("kr_id", "KR", KEY), ("key_result", t("rep_key_result", lang), TEXT), ("status", "Status", STATUS),
+               ("progress", t("rep_progress", lang), PERCENT), ("forecast_value", t("forecast_end", lang), NUMBER)]
+    if forecast_column:
+        columns.append((forecast_column, t("rep_forecast_status", lang), STATUS))
+    columns += [("confidence", t("confidence", lang), NUMBER), ("last_checkin", t("last_checkin", lang), DATE),
+                ("comment", t("rep_comment", lang), TEXT)]
+    krs = Section(t("key_results", lang), [Table(shown, columns, t("rep_none", lang))])
+    for kr in key_results.itertuples(index=False):
+        history = checkins[checkins["kr_id"] == kr.kr_id] if not checkins.empty else checkins
+        plan = plans[plans["kr_id"] == kr.kr_id] if not plans.empty else plans
+        krs.blocks.append(_chart(charts.kr_trend_chart(pd.Series(kr._asdict()), history, plan, lang), lang,
+                                 dates=True, height=380))
+    sections.append(krs)
+
+    sections.append(Section(t("rep_changes", lang, day=day(pd.Timestamp(as_of) - pd.Timedelta(days=7), lang)), [
+        Table(weekly, [("kr_id", "KR", KEY), ("previous_value", t("rep_week_ago", lang), NUMBER),
+                       ("current_value", t("rep_now", lang), NUMBER), ("value_change", t("rep_change", lang), NUMBER),
+                       ("progress_change", t("rep_progress_change", lang), PERCENT),
+                       ("confidence_change", t("rep_confidence_change", lang), NUMBER),
+                       ("new_checkin", t("rep_new_checkin", lang), FLAG)], t("rep_none", lang))]))
+    return Report(t("rep_cycle_title", lang, team=team_label, cycle=cycle), subtitle, lang, sections)
+
+
+def _last_comments(checkins: pd.DataFrame, as_of) -> dict[str, str]:
+    """Per KR the comment of its last check-in on or before ``as_of``."""
+    if checkins.empty or "comment" not in checkins:
+        return {}
+    dated = checkins.assign(date=pd.to_datetime(checkins["date"]))
+    dated = dated[dated["date"] <= pd.Timestamp(as_of)].sort_values("date")
+    last = dated.groupby("kr_id").tail(1)
+    return {row.kr_id: row.comment for row in last.itertuples(index=False) if isinstance(row.comment, str)}
+
+
+# --- HTML --------------------------------------------------------------------------------------
+
+_CSS = """
+@page { size: A4; margin: 14mm 12mm; }
+* { box-sizing: border-box; }
+body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color: #1f1f1f; margin: 24px auto;
+       max-width: 1100px; padding: 0 16px; font-size: 14px; line-height: 1.4; }
+h1 { font-size: 26px; margin: 0 0 4px; } h2 { font-size: 20px; margin: 28px 0 8px; border-bottom: 2px solid #0072B2; }
+h3 { font-size: 16px; margin: 16px 0 6px; break-after: avoid; page-break-after: avoid; }
+.subtitle { color: #444; margin: 0 0 12px; }
+.tiles { display: flex; flex-wrap: wrap; gap: 8px; break-inside: avoid; page-break-inside: avoid; }
+.tile { border: 1px solid #ccc; border-radius: 6px; padding: 6px 10px; min-width: 120px; }
+.tile .label { font-size: 12px; color: #444; } .tile .value { font-size: 20px; font-weight: bold; }
+table { border-collapse: collapse; width: 100%; margin: 4px 0 10px; font-size: 12px; }
+th, td { border: 1px solid #ccc; padding: 3px 6px; text-align: left; vertical-align: top; white-space: pre-wrap; }
+td.num { text-align: right; white-space: nowrap; } td.key { white-space: nowrap; }
+thead { display: table-header-group; } tr, .chart, .tiles, p { break-inside: avoid; page-break-inside: avoid; }
+th { background: #eef4fa; }
+.chart { margin: 6px 0 14px; } .chart img { width: 100%; height: auto; display: block; }
+.empty { color: #555; font-style: italic; }
+@media print { body { margin: 0; max-width: none; padding: 0; font-size: 11px; } h2 { margin-top: 18px; } }
+"""
+
+# Nothing but what is inline: no script, style, image or font from any host, no form target.
+_CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
+        "img-src data: blob:; font-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'")
+
+
+def render_html(report: Report, images: list[bytes] | None = None, plotly_js: str | None = None) -> str:
+    """One HTML document. ``images``: a PNG per chart (in ``report.charts()`` order) for a static,
+    printable page; else the charts are interactive and ``plotly_js`` (the library's source) is
+    inlined once — pass ``plotly.offline.get_plotlyjs()``."""
+    escape = html.escape
+    out = [f'<!DOCTYPE html><html lang="{escape(report.lang)}"><head><meta charset="utf-8">',
+           f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
+           '<meta name="viewport" content="width=device-width, initial-scale=1">',
+           f"<title>{escape(report.title)}</title><style>{_CSS}</style>"]
+    if images is None:
+        if plotly_js is None:
+            from plotly.offline import get_plotlyjs
+            plotly_js = get_plotlyjs()
+        out.append(f"<script>{plotly_js}</script>")
+    out.append(f"</head><body><h1>{escape(report.title)}</h1><p class=\"subtitle\">{escape(report.subtitle)}</p>")
+    number_of_chart = 0
+    for section in report.sections:
+        out.append(f"<section><h2>{escape(section.title)}</h2>")
+        for block in section.blocks:
+            if isinstance(block, str):
+                out.append(f"<p>{escape(block)}</p>")
+            elif isinstance(block, tuple) and block[0] == "h3":
+                out.append(f"<h3>{escape(block[1])}</h3>")
+            elif isinstance(block, Figures):
+                out.append('<div class="tiles">' + "".join(
+                    f'<div class="tile"><div class="label">{escape(label)}</div><div class="value">{escape(value)}</div></div>'
+                    for label, value in block.items) + "</div>")
+            elif isinstance(block, Table):
+                out.append(_table_html(block, report.lang))
+            elif isinstance(block, Chart):
+                if images is not None:
+                    data = base64.b64encode(images[number_of_chart]).decode("ascii")
+                    title = block.figure.layout.title.text or ""
+                    out.append(f'<div class="chart"><img alt="{escape(_strip_tags(title))}" src="data:image/png;base64,{data}"></div>')
+                else:
+                    out.append('<div class="chart">' + block.figure.to_html(
+                        full_html=False, include_plotlyjs=False, include_mathjax=False, default_height=block.height,
+                        config={"displaylogo": False, "responsive": True}) + "</div>")
+                number_of_chart += 1
+        out.append("</section>")
+    out.append("</body></html>")
+    return "\n".join(out)
+
+
+def _strip_tags(text: str) -> str:
+    """Chart titles hold user text escaped for plotly ('&lt;'): back to plain text for alt=."""
+    return html.unescape(text)
+
+
+def _table_html(table: Table, lang: str) -> str:
+    escape = html.escape
+    if table.frame.empty:
+        return f'<p class="empty">{escape(table.empty)}</p>'
+    head = "".join(f"<th>{escape(header)}</th>" for _, header, _ in table.columns)
+    rows = []
+    for record in table.frame.to_dict(orient="records"):
+        cells = []
+        for column, _, kind in table.columns:
+            css = ' class="num"' if kind in (NUMBER, PERCENT) else ' class="key"' if kind == KEY else ""
+            cells.append(f"<td{css}>{escape(_cell(record.get(column), kind, lang))}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"

@@ -1,0 +1,84 @@
+"""PDF from report HTML with Debian's headless Chromium; charts as PNG through Kaleido (which
+drives that same Chromium). Never downloads a browser: without Chromium or Kaleido a clear
+``RendererMissing`` is raised and the HTML report still works."""
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                  "--disable-extensions", "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw"]
+CHART_WIDTH = 1000  # CSS pixels: an A4 page's text width at the print scale, so fonts keep their size
+TIMEOUT = 180
+
+
+class RendererMissing(RuntimeError):
+    """Chromium or Kaleido is not installed here; the message says what to install."""
+
+
+class RenderFailed(RuntimeError):
+    """Chromium ran but gave no PDF."""
+
+
+def chromium() -> str:
+    """The Chromium executable: $DASHBOARD_CHROMIUM when set (and then only it), else chromium on
+    the PATH, else /usr/bin/chromium."""
+    chosen = os.environ.get("DASHBOARD_CHROMIUM")
+    for candidate in ([chosen] if chosen else [shutil.which("chromium"), "/usr/bin/chromium"]):
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    raise RendererMissing("Chromium is not installed (Debian: apt-get install chromium)."
+                          if not chosen else "DASHBOARD_CHROMIUM does not name a Chromium program here.")
+
+
+def chart_images(figures: Sequence, *, width: int = CHART_WIDTH, scale: float = 2.0,
+                 heights: Sequence[int] | None = None) -> list[bytes]:
+    """Each plotly figure as PNG bytes, rendered by Kaleido in one Chromium session."""
+    if not figures:
+        return []
+    browser = chromium()
+    try:
+        import kaleido
+    except ImportError:
+        raise RendererMissing("Kaleido is not installed (pip install -r requirements.txt).") from None
+    heights = list(heights) if heights is not None else [None] * len(figures)
+
+    async def render() -> list[bytes]:
+        out = []
+        async with kaleido.Kaleido(n=1, mathjax=False, path=browser, timeout=TIMEOUT) as session:
+            for figure, height in zip(figures, heights):
+                options = {"format": "png", "width": width, "scale": scale}
+                options["height"] = height or figure.layout.height or 450
+                out.append(await session.calc_fig(figure, opts=options))
+        return out
+
+    try:
+        return asyncio.run(render())
+    except RendererMissing:
+        raise
+    except Exception as exc:  # the browser would not start, a chart timed out …
+        raise RenderFailed(f"The charts could not be rendered ({type(exc).__name__}: {exc}).") from None
+
+
+def html_to_pdf(document: str) -> bytes:
+    """Print an HTML document (no scripts needed, images inline) to PDF; page size from its CSS."""
+    browser = chromium()
+    with tempfile.TemporaryDirectory(prefix="report-") as folder:
+        source, target = Path(folder) / "report.html", Path(folder) / "report.pdf"
+        source.write_text(document, encoding="utf-8")
+        command = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={Path(folder) / 'profile'}",
+                   f"--print-to-pdf={target}", source.as_uri()]
+        try:
+            done = subprocess.run(command, capture_output=True, timeout=TIMEOUT, env={**os.environ, "HOME": folder})
+        except subprocess.TimeoutExpired:
+            raise RenderFailed(f"Chromium did not finish the PDF within {TIMEOUT} s.") from None
+        if not target.is_file() or target.stat().st_size == 0:
+            tail = done.stderr.decode(errors="replace").strip().splitlines()[-3:]
+            raise RenderFailed("Chromium made no PDF (exit %s): %s" % (done.returncode, " ".join(tail)))
+        return target.read_bytes()

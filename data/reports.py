@@ -1,0 +1,106 @@
+"""The reports from the store: gathers the tables, computes what the pages show (the same functions
+and settings as the pages and the command line), and hands them to ``analytics.report``; PDF
+through ``data.pdf``. Shared by ``python -m analytics report`` and the report buttons."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pandas as pd
+
+from analytics import report as build
+from analytics.okr_metrics import running
+from analytics.review import item_lists, sprint_comparison
+from analytics.sprint_kr import sprint_key_results
+from data.pdf import chart_images, html_to_pdf
+from data.service import forecast, sprint_table
+from data.settings import setting
+from data.store import Store
+from i18n import t
+
+Progress = Callable[[float, str], None]
+
+
+class ReportUnavailable(ValueError):
+    """The team, sprint or cycle asked for is not in the store (the message names it)."""
+
+
+def _unit(store: Store, team: str, lang: str) -> str:
+    teams = store.current("teams", [team])
+    units = [u for u in teams["unit"] if isinstance(u, str) and u.strip()] if not teams.empty else []
+    return units[0] if units else t("unit_points", lang)
+
+
+def _okr_status(store: Store, teams: list[str] | None, as_of: date) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """KR status and objective scores as the OKRs page and ``okrs`` command compute them."""
+    from analytics.okr_overview import okr_overview
+    from data.entries import okr_frames
+    current, versions, imports = okr_frames(store, teams)
+    view = okr_overview(current, versions, imports, as_of=as_of, behind_gap=setting("DASHBOARD_BEHIND_GAP"),
+                        cadence_days=setting("DASHBOARD_CHECKIN_DAYS"))
+    return view.key_results, view.objectives, current
+
+
+def sprint_report(store: Store, team: str, sprint: str, *, as_of: date, lang: str = "en") -> build.Report:
+    metrics = sprint_table(store, [team], "points", as_of)
+    metrics = metrics[metrics["team"] == team].reset_index(drop=True)
+    if not (metrics["sprint"] == sprint).any():
+        known = ", ".join(map(str, metrics["sprint"].tail(5))) or "none"
+        raise ReportUnavailable(f"Team '{team}' has no sprint '{sprint}' (its last sprints: {known}).")
+    row = metrics[metrics["sprint"] == sprint].iloc[0]
+    sprints = store.current("sprints", [team])
+    position = {name: number for number, name in enumerate(metrics["sprint"])}
+    sprints = sprints.assign(_order=sprints["sprint"].map(position)).sort_values("_order").drop(columns="_order")
+    items = store.current("sprint_items", [team])
+    unit = _unit(store, team, lang)
+
+    krs, _, current = _okr_status(store, [team], as_of)
+    cycle_krs = running(krs, as_of)
+    if cycle_krs.empty and not krs.empty and not pd.isna(row["end_date"]):
+        cycle_krs = running(krs, row["end_date"])  # the cycle the sprint belonged to
+    checkins = current["checkins"]
+    checkins = checkins[pd.to_datetime(checkins["date"]) <= pd.Timestamp(as_of)] if not checkins.empty else checkins
+    links = sprint_key_results(sprints[sprints["sprint"] == sprint], items[items["sprint"] == sprint],
+                               store.current("key_results", [team]), current["checkins"])
+    return build.sprint_review(
+        team=team, sprint=sprint, metrics=metrics, lists=item_lists(items, sprints, team, sprint, "points"),
+        comparison=sprint_comparison(metrics, team, sprint), forecast=forecast(metrics, team), unit=unit,
+        band=(setting("DASHBOARD_BAND_LOW"), setting("DASHBOARD_BAND_HIGH")),
+        window=setting("DASHBOARD_VELOCITY_WINDOW"), key_results=cycle_krs, checkins=checkins,
+        plans=current["kr_plans"], links=links, actions=store.current("retro_actions", [team]), as_of=as_of, lang=lang)
+
+
+def cycle_report(store: Store, team: str | None, cycle: str, *, as_of: date, lang: str = "en") -> build.Report:
+    from analytics.okr_weekly import weekly_changes
+    teams = [team] if team else None
+    krs, objectives, current = _okr_status(store, teams, as_of)
+    krs, objectives = krs[krs["cycle"] == cycle], objectives[objectives["cycle"] == cycle]
+    if krs.empty:
+        known = ", ".join(dict.fromkeys(current["key_results"]["cycle"])) or "none"
+        raise ReportUnavailable(f"No key results in cycle '{cycle}'" + (f" for team '{team}'" if team else "")
+                                + f" (cycles: {known}).")
+    checkins = current["checkins"]
+    checkins = checkins[pd.to_datetime(checkins["date"]) <= pd.Timestamp(as_of)] if not checkins.empty else checkins
+    return build.okr_cycle(team=team, cycle=cycle, key_results=krs.reset_index(drop=True),
+                           objectives=objectives.reset_index(drop=True), checkins=checkins,
+                           plans=current["kr_plans"], weekly=weekly_changes(krs, checkins, as_of), as_of=as_of,
+                           lang=lang)
+
+
+def render(report: build.Report, fmt: str, *, progress: Progress | None = None) -> bytes:
+    """``html``: self-contained and interactive; ``pdf``: charts through Kaleido, printed by Chromium
+    (raises ``data.pdf.RendererMissing`` when either is not installed)."""
+    if fmt == "html":
+        return build.render_html(report).encode("utf-8")
+    if fmt != "pdf":
+        raise ValueError("format must be html or pdf")
+    found = report.charts()
+    if progress:
+        progress(0.05, f"Rendering {len(found)} charts")
+    images = chart_images([c.figure for c in found], heights=[c.height for c in found])
+    if progress:
+        progress(0.7, "Printing the PDF")
+    data = html_to_pdf(build.render_html(report, images=images))
+    if progress:
+        progress(1.0, "PDF ready")
+    return data

@@ -1,0 +1,211 @@
+"""The sprint review report and the OKR cycle report from the demo data, made by the real command
+line: HTML that opens in headless Chromium with no console error and no request to any host, PDF
+(Kaleido + Chromium) on A4 whose text holds the sprint's figures as `sprints --json` gives them."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from analytics.formatting import day, number, percent
+from analytics.report import render_html, sprint_review
+from data.demo import load_demo
+from data.importer import import_uploads
+from data.reports import sprint_report
+from data.store import Store
+from tests.support import upload
+from tests.test_browser import CHROMIUM, CHROMIUM_FLAGS
+from tests.test_cli import run
+
+AS_OF = "2026-11-25"
+TEAM = "Neukunden Nord"
+LABELS = {"en": ["Committed", "Added", "Removed", "Completed", "Not completed", "Say/do", "Accuracy"],
+          "de": ["Zugesagt", "Hinzugefügt", "Entfernt", "Erledigt", "Nicht erledigt", "Say/Do", "Genauigkeit"]}
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("reports") / "demo.duckdb"
+    store = Store(path)
+    load_demo(store, date(2026, 11, 25))
+    store.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def sprint_row(demo_db) -> dict:
+    """The team's last closed sprint as the CLI computes it."""
+    done = run("sprints", "--json", "--team", TEAM, db=demo_db)
+    assert done.returncode == 0, done.stderr
+    rows = [row for row in json.loads(done.stdout) if row.get("state", "closed") == "closed"]
+    return rows[-1]
+
+
+def pdftotext(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def pdf_pages(path: Path) -> tuple[int, str]:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    size = re.search(r"^Page size:\s+(.*)$", info, re.M).group(1)
+    return pages, size
+
+
+def expected_tiles(row: dict, unit: str, lang: str) -> str:
+    """The key figures as the PDF's text holds them: label, then value, one per line."""
+    values = [number(row[f], lang) for f in ("committed", "added", "removed", "completed", "not_completed")]
+    values += [percent(row[f], lang) for f in ("say_do_ratio", "commitment_accuracy")]
+    labels = [f"{label} ({unit})" for label in LABELS[lang][:5]] + LABELS[lang][5:]
+    return "\n".join(f"{label}\n{value}" for label, value in zip(labels, values))
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_sprint_review_pdf_holds_the_cli_figures_on_a4(demo_db, sprint_row, tmp_path, lang):
+    out = tmp_path / f"review_{lang}.pdf"
+    done = run("report", "--team", TEAM, "--sprint", sprint_row["sprint"], "--as-of", AS_OF, "--lang", lang,
+               "--out", str(out), db=demo_db)
+    assert done.returncode == 0, done.stderr
+    pages, size = pdf_pages(out)
+    assert 3 <= pages <= 10
+    assert "(A4)" in size
+    text = pdftotext(out)
+    # the demo's Neukunden Nord counts activities; its last closed sprint is a full one (hand-checked: 17 / 17)
+    assert expected_tiles(sprint_row, "activities", lang) in text
+    assert sprint_row["completed"] > 0 and sprint_row["committed"] > 0
+    assert f"{TEAM} · {sprint_row['sprint']}" in text
+    assert day(sprint_row["start_date"], lang) in text and day(sprint_row["end_date"], lang) in text
+    assert sprint_row["goal"] in text.replace("\n", " ")
+    heading = {"en": ["Velocity over all sprints", "Next sprint forecast", "Running OKR cycle", "Retro actions due"],
+               "de": ["Velocity über alle Sprints", "Prognose für den nächsten Sprint", "Laufender OKR-Zyklus",
+                      "Fällige Retro-Maßnahmen"]}[lang]
+    assert all(h in text for h in heading)
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_okr_cycle_pdf(demo_db, tmp_path, lang):
+    out = tmp_path / f"cycle_{lang}.pdf"
+    done = run("report", "--team", TEAM, "--cycle", "Q4 2026", "--as-of", AS_OF, "--lang", lang, "--out", str(out),
+               db=demo_db)
+    assert done.returncode == 0, done.stderr
+    pages, size = pdf_pages(out)
+    assert 2 <= pages <= 10 and "(A4)" in size
+    text = pdftotext(out)
+    okrs = json.loads(run("okrs", "--json", "--team", TEAM, "--cycle", "Q4 2026", "--as-of", AS_OF, db=demo_db).stdout)
+    for kr in okrs["key_results"]:
+        assert kr["kr_id"] in text
+    for objective in okrs["objectives"]:
+        assert objective["objective"] in text.replace("\n", " ")
+    assert ("What changed since last week" if lang == "en" else "Was sich seit letzter Woche geändert hat") in text
+
+
+def open_offline(html_file: Path) -> dict:
+    """Open a file in headless Chromium; every request but the file itself is recorded (and blocked)."""
+    seen = {"requests": [], "errors": [], "charts": 0, "svgs": 0}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        try:
+            page = browser.new_page()
+            page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+            page.on("dialog", lambda d: (seen["errors"].append("dialog: " + d.message), d.dismiss()))
+
+            def route(request_route):
+                if request_route.request.url != html_file.as_uri():
+                    seen["requests"].append(request_route.request.url)
+                    request_route.abort()
+                else:
+                    request_route.continue_()
+
+            page.route("**/*", route)
+            page.goto(html_file.as_uri(), wait_until="load")
+            page.wait_for_timeout(500)
+            seen["charts"] = page.locator(".js-plotly-plot").count()
+            seen["svgs"] = page.locator(".js-plotly-plot .main-svg").count()
+            seen["title"] = page.title()
+        finally:
+            browser.close()
+    return seen
+
+
+@pytest.mark.parametrize("kind, lang", [("sprint", "en"), ("sprint", "de"), ("cycle", "en"), ("cycle", "de")])
+def test_html_report_opens_offline_without_errors(demo_db, sprint_row, tmp_path, kind, lang):
+    out = tmp_path / f"{kind}_{lang}.html"
+    which = ["--sprint", sprint_row["sprint"]] if kind == "sprint" else ["--cycle", "Q4 2026"]
+    done = run("report", "--team", TEAM, *which, "--as-of", AS_OF, "--lang", lang, "--out", str(out), db=demo_db)
+    assert done.returncode == 0, done.stderr
+    document = out.read_text(encoding="utf-8")
+    assert document.count("<script>") == 1 + document.count("Plotly.newPlot")  # plotly.js inline once
+    assert "<script src" not in document and 'src="http' not in document
+    seen = open_offline(out)
+    assert seen["requests"] == [] and seen["errors"] == []
+    # every chart drawn: sprint report 2 + one per KR of the running cycle; cycle report one per KR
+    krs = len(json.loads(run("okrs", "--json", "--team", TEAM, "--cycle", "Q4 2026", "--as-of", AS_OF,
+                             db=demo_db).stdout)["key_results"])
+    assert seen["charts"] == (2 + krs if kind == "sprint" else krs)
+    assert seen["svgs"] >= seen["charts"]
+    assert TEAM in seen["title"]
+
+
+HOSTILE = '<script>alert(1)</script><img src="http://evil.example/x.png">'
+
+
+def test_user_text_is_escaped_in_html_and_fetches_nothing(store, tmp_path):
+    quoted = HOSTILE.replace('"', '""')  # CSV quoting of the payload
+    sprints = ("team,sprint,start_date,end_date,goal,sprint_type\n"
+               f'"T {quoted}","S1 <b>x</b>",2026-01-05,2026-01-16,"{quoted}",a\n')
+    items = ("team,sprint,item_key,title,estimate,committed_at_start,done\n"
+             f'"T {quoted}","S1 <b>x</b>",K-1,"{quoted}",3,yes,yes\n')
+    import_uploads(store, [upload("sprints.csv", sprints), upload("sprint_items.csv", items)])
+    report = sprint_report(store, f"T {HOSTILE}", "S1 <b>x</b>", as_of=date(2026, 2, 1))
+    document = render_html(report)
+    assert HOSTILE not in document and "<b>x</b>" not in document
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in document
+    out = tmp_path / "hostile.html"
+    out.write_text(document, encoding="utf-8")
+    seen = open_offline(out)
+    assert seen["requests"] == [] and seen["errors"] == []
+
+
+def test_pdf_without_a_renderer_says_so_and_html_still_works(demo_db, sprint_row, tmp_path):
+    missing = {"DASHBOARD_CHROMIUM": str(tmp_path / "no-chromium")}
+    done = run("report", "--team", TEAM, "--sprint", sprint_row["sprint"], "--as-of", AS_OF,
+               "--out", str(tmp_path / "r.pdf"), db=demo_db, env=missing)
+    assert done.returncode == 4
+    assert "PDF cannot be made" in done.stderr and "r.html" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "r.pdf").exists()
+    done = run("report", "--team", TEAM, "--sprint", sprint_row["sprint"], "--as-of", AS_OF,
+               "--out", str(tmp_path / "r.html"), db=demo_db, env=missing)
+    assert done.returncode == 0 and (tmp_path / "r.html").stat().st_size > 1_000_000  # plotly.js inside
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["--team", TEAM, "--sprint", "No such sprint"], 1, "has no sprint 'No such sprint'"),
+    (["--team", TEAM, "--cycle", "Q9 1999"], 1, "No key results in cycle 'Q9 1999'"),
+    (["--sprint", "NN Sprint 1"], 2, "--sprint needs --team"),
+])
+def test_report_of_something_not_stored_is_a_clear_message(demo_db, tmp_path, args, code, message):
+    done = run("report", *args, "--out", str(tmp_path / "x.html"), db=demo_db)
+    assert done.returncode == code and message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_out_must_be_html_or_pdf(demo_db, tmp_path):
+    done = run("report", "--team", TEAM, "--cycle", "Q4 2026", "--out", str(tmp_path / "x.docx"), db=demo_db)
+    assert done.returncode == 2 and ".html or .pdf" in done.stderr
+
+
+def test_report_text_is_german_with_german_formats(demo_db, sprint_row):
+    store = Store(demo_db)
+    report = sprint_report(store, TEAM, sprint_row["sprint"], as_of=date(2026, 11, 25), lang="de")
+    document = render_html(report, images=[b"png"] * len(report.charts()))
+    assert f"Sprint-Review: {TEAM} · {sprint_row['sprint']}" in document
+    assert day(sprint_row["start_date"], "de") in document  # 16.11.2026, not 2026-11-16
+    assert re.search(r"\d{2}\.\d{2}\.\d{4}", document)
+    assert "Committed" not in document and "Zugesagt" in document
+    assert "<script" not in document  # the printable page needs no script at all
+    assert sprint_review.__module__ == "analytics.report"
