@@ -15,6 +15,8 @@ class Table:
     name: str
     key: tuple[str, ...]
     columns: tuple[tuple[str, str], ...]  # (name, SQL type) of every column but the history ones
+    # columns fixed by the first import of a row: a later import keeps the stored value
+    sticky: tuple[str, ...] = ()
 
     @property
     def names(self) -> list[str]:
@@ -24,13 +26,19 @@ class Table:
     def values(self) -> list[str]:
         return [name for name in self.names if name not in self.key]
 
+    @property
+    def compared(self) -> list[str]:
+        """Value columns whose change makes a new version (sticky ones never change)."""
+        return [name for name in self.values if name not in self.sticky]
+
 
 TABLES: dict[str, Table] = {t.name: t for t in (
-    Table("teams", ("team",), (("team", "VARCHAR"), ("unit", "VARCHAR"))),
+    Table("teams", ("team",), (("team", "VARCHAR"), ("unit", "VARCHAR"), ("region", "VARCHAR"))),
     Table("sprints", ("team", "sprint"), (
         ("team", "VARCHAR"), ("sprint", "VARCHAR"), ("start_date", "DATE"), ("end_date", "DATE"),
         ("goal", "VARCHAR"), ("sprint_type", "VARCHAR"), ("committed", "DOUBLE"), ("completed", "DOUBLE"),
-        ("added", "DOUBLE"), ("removed", "DOUBLE"), ("key_results", "VARCHAR"), ("commitment_basis", "VARCHAR"))),
+        ("added", "DOUBLE"), ("removed", "DOUBLE"), ("key_results", "VARCHAR"), ("commitment_basis", "VARCHAR"),
+        ("days_off", "DOUBLE"), ("file_order", "INTEGER")), sticky=("file_order",)),
     Table("sprint_items", ("team", "sprint", "item_key"), (
         ("team", "VARCHAR"), ("sprint", "VARCHAR"), ("item_key", "VARCHAR"), ("title", "VARCHAR"),
         ("item_type", "VARCHAR"), ("estimate", "DOUBLE"), ("committed_at_start", "BOOLEAN"),
@@ -153,6 +161,14 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
         # column mappings the user saved per source, reused on the next upload
         """CREATE TABLE IF NOT EXISTS column_mappings (
                source VARCHAR PRIMARY KEY, mapping VARCHAR NOT NULL, saved_at TIMESTAMP NOT NULL)""",
+    ]),
+    (3, [
+        # the team's public-holiday region (ISO 3166-2, e.g. DE-BY): working days skip its holidays
+        "ALTER TABLE teams ADD COLUMN IF NOT EXISTS region VARCHAR",
+        # team capacity lost to absences in a sprint, in days
+        "ALTER TABLE sprints ADD COLUMN IF NOT EXISTS days_off DOUBLE",
+        # position of the sprint in the file that first brought it: the order of sprints without dates
+        "ALTER TABLE sprints ADD COLUMN IF NOT EXISTS file_order INTEGER",
     ]),
     (4, [
         # what a team learnt in a cycle, per objective: shown when the next cycle is planned

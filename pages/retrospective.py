@@ -7,18 +7,26 @@ import streamlit as st
 import ui
 from analytics import charts, narrative
 from analytics.retro import by_sprint_type, follow_through
-from analytics.sprint_metrics import team_summary
+from analytics.formatting import day
+from analytics.sprint_metrics import accuracy_trend_by_type, closed, comparable, stability_by_type, team_summary
 from data.entries import record_retro_action
 from data.errors import ImportFailed
 
 view = ui.page("page_retro")
 db, language, version, teams = view.db, view.lang, view.version, view.teams
-metrics = ui.sprint_table(db, version, teams)
+metrics = ui.sprint_table(db, version, teams, as_of=view.as_of)
 if metrics.empty:
     ui.empty_state()
 team = st.selectbox(ui.tr("team"), list(dict.fromkeys(metrics["team"])), key="retro_team")
-team_metrics = metrics[metrics["team"] == team].reset_index(drop=True)
+everything = metrics[metrics["team"] == team].reset_index(drop=True)
+# trends are made of finished sprints only; a running one is named, not counted
+team_metrics = closed(everything).reset_index(drop=True)
 unit = ui.unit_label(ui.units(db, version), (team,))
+for sprint in everything[everything["state"] == "running"].itertuples():
+    ui.caption(ui.tr("running_now", sprint=sprint.sprint, end=day(sprint.end_date, language)))
+if team_metrics.empty:
+    st.info(ui.tr("no_closed_sprints"))
+    st.stop()
 
 st.subheader(ui.tr("predictability"))
 ui.caption(narrative.accuracy_sentence(team_metrics, language) + " " + narrative.band_sentence(team_metrics, language))
@@ -33,11 +41,18 @@ summary = team_summary(team_metrics)
 ui.caption(narrative.velocity_sentence(summary.iloc[0], unit, language))
 ui.table(summary, "summary", f"summary_{team}")
 
+if not comparable(team_metrics):
+    st.caption(ui.tr("stability_by_type"))
+    ui.table(stability_by_type(team_metrics), "stability_types", f"stability_by_type_{team}")
+
 st.subheader(ui.tr("by_type"))
 types = by_sprint_type(team_metrics)
 ui.caption(narrative.sprint_type_sentence(types, language))
 ui.chart(charts.sprint_type_chart(types, language), "type_chart")
 ui.table(types, "types", f"sprint_types_{team}")
+if team_metrics["sprint_type"].nunique() > 1:
+    st.caption(ui.tr("accuracy_by_type"))
+    ui.table(accuracy_trend_by_type(team_metrics), "accuracy_types", f"accuracy_trend_by_type_{team}")
 
 st.subheader(ui.tr("actions"))
 actions = ui.table_of(db, version, "retro_actions", (team,))

@@ -275,9 +275,29 @@ def test_a_version_1_store_is_migrated_and_keeps_its_rows(tmp_path, monkeypatch)
     old.close()
     monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
     new = Store(path)
-    assert new.schema_version() == SCHEMA_VERSION == 2
+    assert new.schema_version() == SCHEMA_VERSION == MIGRATIONS[-1][0]
     items = new.current("sprint_items")
     assert items[["item_key", "estimate", "commitment_basis"]].values.tolist() == [["A-1", 3.0, "recorded"]]
+    new.close()
+
+
+def test_migration_3_adds_region_days_off_and_file_order_and_keeps_rows(tmp_path, monkeypatch):
+    import data.store as store_module
+    from data.schema import MIGRATIONS
+    path = tmp_path / "v2.duckdb"
+    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS[:2])
+    old = Store(path)
+    with old.cursor() as cur:  # a team and a sprint as version 2 wrote them
+        cur.execute("INSERT INTO teams (team, unit, import_id) VALUES ('Nord', 'points', 1)")
+        cur.execute("INSERT INTO sprints (team, sprint, start_date, end_date, import_id) "
+                    "VALUES ('Nord', 'S1', DATE '2026-03-02', DATE '2026-03-13', 1)")
+    old.close()
+    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
+    new = Store(path)
+    assert new.current("teams")[["team", "unit", "region"]].values.tolist() == [["Nord", "points", None]]
+    sprint = new.current("sprints").iloc[0]
+    assert (sprint["sprint"], pd.isna(sprint["days_off"]), pd.isna(sprint["file_order"]), sprint["first_import"]) == \
+        ("S1", True, True, 1)
     new.close()
 
 
