@@ -29,13 +29,22 @@ def db_path() -> str:
     return os.environ.get("DASHBOARD_DB") or setting("DASHBOARD_DB")
 
 
+# How long a page waits for the database while a scheduled import writes to it before it says so
+# (StoreBusy) and tries again on the next rerun; writes from the Import page wait DASHBOARD_LOCK_TIMEOUT.
+READ_TIMEOUT = 5.0
+
+
 @st.cache_resource
 def _open_store(path: str) -> Store:
-    return Store(path)
+    # the Store holds no connection between reads, so caching it keeps no lock on the file:
+    # a command-line import can write while the dashboard runs
+    return Store(path, read_timeout=READ_TIMEOUT)
 
 
 def store() -> Store:
-    """The one store of this server process (a cursor per call inside)."""
+    """The one store of this server process (a connection per read inside, none held between reruns).
+
+    Raises ``StoreBusy`` when another program held the file for longer than ``READ_TIMEOUT``."""
     return _open_store(db_path())
 
 

@@ -18,9 +18,42 @@ import pandas as pd
 
 
 def _store(args):
+    """The store named by --db, DASHBOARD_DB or the default; waits (printing progress on stderr)
+    while another program, e.g. the dashboard, is using the file."""
     from data.settings import setting
     from data.store import Store
-    return Store(args.db or os.environ.get("DASHBOARD_DB") or setting("DASHBOARD_DB"))
+
+    def waiting(seconds: float) -> None:
+        print(f"waiting for the store: another program is using it … {seconds:.0f} s "
+              f"(gives up after {setting('DASHBOARD_LOCK_TIMEOUT'):g} s, setting DASHBOARD_LOCK_TIMEOUT)",
+              file=sys.stderr, flush=True)
+    return Store(args.db or os.environ.get("DASHBOARD_DB") or setting("DASHBOARD_DB"), on_wait=waiting)
+
+
+_INVISIBLE = dict.fromkeys(
+    [code for code in range(0x20) if code not in (0x09, 0x0A)] + list(range(0x7F, 0xA0))
+    + [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def terminal_safe(text: str) -> str:
+    """Text as the terminal may print it: control characters (escape sequences that move the cursor,
+    recolour, retitle or clear the terminal; carriage returns that overwrite a line) and bidi
+    overrides removed; tab and line feed kept. Every non-JSON line the command line prints
+    passes here (``_Printable``), so every table cell and every message is covered."""
+    return text.translate(_INVISIBLE)
+
+
+class _Printable:
+    """A text stream that passes everything written through ``terminal_safe``."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(terminal_safe(text))
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
 
 
 def _settings():
@@ -80,11 +113,10 @@ def cmd_import(args) -> int:
     uploads, sprints = [], []
     for target, paths in ((uploads, args.files), (sprints, args.sprints or [])):
         for path in paths:
-            try:
-                target.append(Upload(Path(path).name, Path(path).read_bytes()))
-            except OSError as exc:
-                print(f"{path}: cannot be read ({exc.strerror}).", file=sys.stderr)
-                return 2
+            content = _read(path)
+            if isinstance(content, int):
+                return content
+            target.append(Upload(Path(path).name, content))
     day_first = {"dmy": True, "mdy": False, None: None}[args.date_order]
     try:
         mapping = _mapping(args.map)
@@ -135,11 +167,33 @@ def _mapping(pairs: list[str] | None) -> dict[str, str] | None:
     return mapping
 
 
+def _read(path: str) -> bytes | int:
+    """A file's bytes (at most DASHBOARD_MAX_UPLOAD_MB of them are read), or the exit code after
+    saying why not: 2 for a path that is no readable file (/dev/zero, a FIFO, a folder), 1 for a
+    file over the limit (refused like any import)."""
+    from data.csvfile import FileRefused, read_file
+    from data.errors import ImportFailed
+    from data.settings import setting
+    try:
+        return read_file(path, max_bytes=int(setting("DASHBOARD_MAX_UPLOAD_MB") * 2**20))
+    except FileRefused as refusal:
+        print(str(refusal), file=sys.stderr)
+        return 2
+    except ImportFailed as failure:
+        print(f"Import failed: {failure.title}. Nothing was imported.", file=sys.stderr)
+        for problem in failure.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+
+
 def cmd_inspect(args) -> int:
     from data.errors import ImportFailed
     from data.importer import Upload, inspect_upload
+    content = _read(args.file)
+    if isinstance(content, int):
+        return content
     try:
-        report = inspect_upload(Upload(Path(args.file).name, Path(args.file).read_bytes()), source=args.source,
+        report = inspect_upload(Upload(Path(args.file).name, content), source=args.source,
                                 mapping=_mapping(args.map))
     except (ImportFailed, ValueError, OSError) as failure:
         print(str(failure), file=sys.stderr)
@@ -304,13 +358,17 @@ def cmd_undo(args) -> int:
     from data.errors import UndoRefused
     store = _store(args)
     try:
-        store.undo(args.import_id)
+        undone = store.undo(args.import_id, cascade=args.cascade)
     except UndoRefused as refusal:
         print(str(refusal), file=sys.stderr)
         return 1
     finally:
         store.close()
-    print(f"Import {args.import_id} undone; the data is as it was before it.")
+    if len(undone) > 1:
+        print(f"Imports {', '.join(map(str, undone))} undone (newest first, in one step); "
+              f"the data is as it was before import {args.import_id}.")
+    else:
+        print(f"Import {args.import_id} undone; the data is as it was before it.")
     return 0
 
 
@@ -436,14 +494,14 @@ def parser() -> argparse.ArgumentParser:
 
     sub = command("summary", cmd_summary, "team summary: velocity statistics, accuracy trend, band share")
     sub.add_argument("--team")
-    sub.add_argument("--last", type=int, metavar="N")
+    sub.add_argument("--last", type=_count(1), metavar="N")
 
     sub = command("forecast", cmd_forecast, "Monte Carlo forecast of the next sprint and of a backlog")
     sub.add_argument("--team")
-    sub.add_argument("--last", type=int, metavar="N")
-    sub.add_argument("--backlog", type=float, metavar="X")
-    sub.add_argument("--trials", type=int, metavar="N")
-    sub.add_argument("--seed", type=int, metavar="S")
+    sub.add_argument("--last", type=_count(1), metavar="N")
+    sub.add_argument("--backlog", type=_count(0, float), metavar="X")
+    sub.add_argument("--trials", type=_count(1, maximum=1_000_000), metavar="N")
+    sub.add_argument("--seed", type=_count(0), metavar="S")
 
     sub = command("okrs", cmd_okrs, "key results and objectives as of a date")
     sub.add_argument("--team")
@@ -462,6 +520,8 @@ def parser() -> argparse.ArgumentParser:
     command("history", cmd_history, "the import history")
     sub = command("undo", cmd_undo, "undo one import", json_flag=False)
     sub.add_argument("import_id", type=int)
+    sub.add_argument("--cascade", action="store_true",
+                     help="also undo the later imports that depend on this one (newest first, in one step)")
     command("settings", cmd_settings, "every setting, its value and what it does")
     sub = command("report", cmd_report, "the sprint review report (--sprint) or the OKR cycle report (--cycle) "
                   "as .html or .pdf", json_flag=False)
@@ -480,19 +540,60 @@ def parser() -> argparse.ArgumentParser:
     return main
 
 
+def _count(minimum: float, kind=int, maximum: float | None = None):
+    """An argparse type: a number of ``kind`` from ``minimum`` to ``maximum`` (else a usage error, exit 2)."""
+    def convert(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a {'whole ' if kind is int else ''}number") from None
+        if not math.isfinite(value) or value < minimum:
+            raise argparse.ArgumentTypeError(f"'{text}' must be {minimum:g} or more")
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(f"'{text}' must be {maximum:,g} or less")
+        return value
+    return convert
+
+
+# Exit codes (README "Command line", CLI.md): one meaning each, for scripts and schedulers.
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_STORE, EXIT_BUG = 0, 1, 2, 3, 4
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    from data.errors import SettingInvalid, StoreBusy, StoreUnavailable
+    from data.settings import check_all
+    args = parser().parse_args(argv)  # bad arguments: argparse's message and exit 2
+    if getattr(args, "db", None) is not None and (args.db.strip() == "" or args.db.startswith(":memory:")):
+        print("--db :memory: keeps nothing between commands; give a database file.", file=sys.stderr)
+        return EXIT_USAGE
+    streams = sys.stdout, sys.stderr
+    if not getattr(args, "json", False):
+        sys.stdout = _Printable(sys.stdout)
+    sys.stderr = _Printable(sys.stderr)
     try:
+        if args.handler is not cmd_settings and (problems := check_all()):
+            for problem in problems:
+                print(problem, file=sys.stderr)
+            return EXIT_USAGE
         return args.handler(args)
     except BrokenPipeError:  # output piped into head & co.
         sys.stderr.close()
-        return 0
-    except Exception as exc:  # the store is locked by another process, a disk error …
-        name = type(exc).__name__
-        if "IOException" in name or "lock" in str(exc).lower():
-            print(f"The database cannot be opened: {exc}. Is the dashboard running with the same file?", file=sys.stderr)
-            return 3
-        raise
+        return EXIT_OK
+    except SettingInvalid as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    except StoreBusy as busy:  # another program held the file for longer than DASHBOARD_LOCK_TIMEOUT
+        print(f"{busy.title}: {busy.message} Nothing was changed.", file=sys.stderr)
+        return EXIT_STORE
+    except StoreUnavailable as unavailable:
+        print(f"{unavailable.title}: {unavailable.message}", file=sys.stderr)
+        return EXIT_STORE
+    except Exception as exc:  # a bug: one line, no traceback (imports are all-or-nothing, so nothing half-written)
+        print(f"Unexpected error ({type(exc).__name__}): {str(exc)[:300]}. Please report it; any import "
+              "was rolled back.", file=sys.stderr)
+        return EXIT_BUG
+    finally:
+        sys.stdout, sys.stderr = streams
 
 
 if __name__ == "__main__":

@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import stat
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from data.errors import ImportFailed, Problem
 
 DELIMITERS = (",", ";", "\t")
+# Python's csv module stops at cells over 131,072 characters with an error that names no row;
+# we read any cell (the file size limit bounds them) and refuse long ones ourselves, located.
+MAX_CELL_CHARS = 131_072
+csv.field_size_limit(2**31 - 1)
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 _BINARY_SIGNATURES = (
@@ -34,10 +41,52 @@ class RawTable:
     notes: list[str] = field(default_factory=list)
 
 
+def read_file(path: str | Path, *, max_bytes: int) -> bytes:
+    """The bytes of a file named on the command line, reading at most ``max_bytes + 1`` of them.
+
+    A device (``/dev/zero``), a FIFO or a folder is refused before reading, since reading it would
+    never end or block; a file over the limit is refused after ``max_bytes + 1`` bytes, never read
+    whole. Raises ``ImportFailed`` for content that is too large, ``FileRefused`` for a path that
+    is no readable regular file."""
+    name = Path(path).name or str(path)
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise FileRefused(f"{name}: cannot be read ({exc.strerror or 'no such file'}).") from None
+    if not stat.S_ISREG(info.st_mode):
+        what = "a folder" if stat.S_ISDIR(info.st_mode) else "a device, pipe or socket"
+        raise FileRefused(f"{name}: is {what}, not a file. Give a CSV file.")
+    try:
+        with open(path, "rb") as handle:
+            content = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise FileRefused(f"{name}: cannot be read ({exc.strerror}).") from None
+    if len(content) > max_bytes:
+        raise ImportFailed("File too large", [_too_large(name, max(info.st_size, len(content)), max_bytes)])
+    return content
+
+
+class FileRefused(Exception):
+    """A path that is not a readable regular file (a usage error on the command line)."""
+
+
+def _too_large(name: str, size: int, max_bytes: int) -> Problem:
+    return Problem(name, None, None,
+                   f"The file is {size / 2**20:.1f} MiB; the limit is "
+                   f"{max_bytes / 2**20:g} MiB (setting DASHBOARD_MAX_UPLOAD_MB). Split the export into smaller files "
+                   "and upload them together.")
+
+
 def decode(name: str, content: bytes) -> tuple[str, str, list[str]]:
     """Text, encoding name and notes for the user (a fallback encoding is always announced)."""
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return content.decode("utf-16"), "utf-16", []
+        try:
+            return content.decode("utf-16"), "utf-16", []
+        except UnicodeDecodeError as exc:
+            line = content[:exc.start].decode("utf-16", errors="replace").count("\n") + 1
+            raise ImportFailed("Unreadable text", [Problem(
+                name, line, None, f"The file starts as UTF-16 text but is not valid UTF-16 on line {line} "
+                f"(byte {exc.start:,}). Export it again, preferably as 'CSV UTF-8'.")]) from None
     try:
         return content.decode("utf-8-sig"), "utf-8", []
     except UnicodeDecodeError as exc:
@@ -92,10 +141,7 @@ def _failing_row(text: str, delimiter: str) -> int:
 def read_csv(name: str, content: bytes, *, max_bytes: int, max_rows: int) -> RawTable:
     """Split an upload into header and rows or raise ImportFailed naming file, row and column."""
     if len(content) > max_bytes:
-        raise ImportFailed("File too large", [Problem(
-            name, None, None,
-            f"The file is {len(content) / 2**20:.1f} MiB; the limit is {max_bytes / 2**20:g} MiB "
-            "(setting DASHBOARD_MAX_UPLOAD_MB). Split the export into smaller files and upload them together.")])
+        raise ImportFailed("File too large", [_too_large(name, len(content), max_bytes)])
     if not content.strip(b" \t\r\n\xef\xbb\xbf"):
         raise ImportFailed("Empty file", [Problem(name, None, None, "The file is empty. Export again with at least a header row and one data row.")])
     for signature, what in _BINARY_SIGNATURES:
@@ -105,6 +151,11 @@ def read_csv(name: str, content: bytes, *, max_bytes: int, max_rows: int) -> Raw
         raise ImportFailed("Not a CSV file", [Problem(name, None, None, "This is not a CSV file: it contains binary data. Upload a CSV export.")])
 
     text, encoding, notes = decode(name, content)
+    if "\x00" in text:  # anywhere, not only where the binary check above looked
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ImportFailed("Not a CSV file", [Problem(
+            name, line, None, f"Line {line} contains a NUL character (binary data), which no CSV export has. "
+            "Export the file again as CSV.")])
     delimiter = sniff_delimiter(text)
     try:
         records = _records(name, text, delimiter, max_rows, strict=True)
@@ -115,7 +166,12 @@ def read_csv(name: str, content: bytes, *, max_bytes: int, max_rows: int) -> Raw
                 name, row, None, "A quoted value that starts in this row is never closed: a missing closing quote "
                 "(\") swallows the rest of the file. Close the quote or remove it.")]) from None
         # text right after a closing quote ("Let's Go Crazy" (08/29)): read it as Excel does, and say so
-        records = _records(name, text, delimiter, max_rows, strict=False)
+        try:
+            records = _records(name, text, delimiter, max_rows, strict=False)
+        except csv.Error as again:
+            raise ImportFailed("Unreadable CSV", [Problem(
+                name, _failing_row(text, delimiter), None,
+                f"This row cannot be read as CSV ({again}). Check its quotes and separators.")]) from None
         notes = notes + [f"{name}: a quoted value is followed by more text in row {_failing_row(text, delimiter)}; "
                          "it was read as spreadsheet programs read it (quotes dropped). Check the preview."]
 
@@ -123,6 +179,14 @@ def read_csv(name: str, content: bytes, *, max_bytes: int, max_rows: int) -> Raw
         raise ImportFailed("Empty file", [Problem(name, None, None, "The file is empty.")])
     header = [cell.strip().lstrip("\ufeff") for cell in records[0]]
     problems: list[Problem] = []
+    for index, record in enumerate(records if len(text) > MAX_CELL_CHARS else (), start=1):
+        for position, cell in enumerate(record):
+            if len(cell) > MAX_CELL_CHARS and len(problems) < 50:
+                column = header[position][:60] if position < len(header) and index > 1 else f"#{position + 1}"
+                problems.append(Problem(name, index, column, f"This cell has {len(cell):,} characters; the most a "
+                                        f"cell may have is {MAX_CELL_CHARS:,}. Shorten it or leave the column out."))
+    if problems:
+        raise ImportFailed("Cells too long", problems)
     rows: list[list[str]] = []
     row_numbers: list[int] = []
     width = len(header)

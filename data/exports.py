@@ -203,9 +203,30 @@ class Inspection:
     missing: list[str]
     duplicates: dict[str, int]
     numeric_columns: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # entries of the mapping that do not fit this file
+
+
+def fit_mapping(raw: RawTable, mapping: dict[str, str] | None) -> tuple[dict[str, str], list[Problem]]:
+    """The entries of a mapping that fit this file, and a problem for each one that does not (a
+    field that cannot be mapped, a column the file lacks). A *saved* mapping is applied through
+    this, so a mapping saved for one export never blocks a later file with other columns."""
+    fitting, problems = {}, []
+    for name, reference in (mapping or {}).items():
+        if name not in FIELDS:
+            problems.append(Problem(raw.file, 1, reference, f"'{name}' is not a field that can be mapped; "
+                                                            f"use one of {', '.join(FIELDS)}."))
+        elif reference != "" and not _resolve(raw.header, reference):
+            problems.append(Problem(raw.file, 1, reference, f"The column '{reference}' chosen for {name} is not "
+                                                            f"in this file. Columns: {', '.join(raw.header[:40])}."))
+        else:
+            fitting[name] = reference
+    return fitting, problems
 
 
 def inspect(raw: RawTable, source: str, mapping: dict[str, str] | None = None) -> Inspection:
+    """What the file's columns were recognised as. Never refuses because of the mapping: entries
+    that do not fit (a saved mapping of another export) are left out and listed in ``ignored``."""
+    mapping, unfit = fit_mapping(raw, mapping)
     columns = match_columns(raw, source, mapping)
     missing = [name for name in (*REQUIRED[source], "estimate") if not columns.positions.get(name)
                and not (name == "estimate" and (mapping or {}).get("estimate") == "")]
@@ -214,7 +235,8 @@ def inspect(raw: RawTable, source: str, mapping: dict[str, str] | None = None) -
         cells = [row[position].strip().lstrip("'") for row in raw.rows[:200] if row[position].strip()]
         if cells and all(_is_number(c) for c in cells):
             numeric.append(_label(raw.header, position))
-    return Inspection(raw.file, source, columns.labels, columns.unknown, missing, columns.duplicates, numeric)
+    return Inspection(raw.file, source, columns.labels, columns.unknown, missing, columns.duplicates, numeric,
+                      [problem.message for problem in unfit])
 
 
 def _is_number(text: str) -> bool:
@@ -326,7 +348,7 @@ def _jira_issue(reader: _Reader, row: list[str], number: int) -> Issue:
         details = parse_sprint_cell(cell)
         name = (details or {}).get("name") or cell
         if details:
-            issue.calendar[name] = details
+            issue.calendar[name] = _jira_sprint_dates(reader, number, name, details)
         issue.sprints.append(name)
     category = normalise(reader.text(row, "status_category") or "")
     status = normalise(reader.text(row, "status") or "")
@@ -335,6 +357,21 @@ def _jira_issue(reader: _Reader, row: list[str], number: int) -> Issue:
     issue.cancelled = done and normalise(reader.text(row, "resolution") or "") in NOT_DELIVERED
     issue.delivered = done and not issue.cancelled
     return issue
+
+
+def _jira_sprint_dates(reader: "_Reader", number: int, name: str, details: dict) -> dict:
+    """A Jira sprint object's dates as dates (``startDate=2018-04-19T10:45:31.067-04:00``), checked
+    where they are read, so a garbled one is reported with its row like any other date."""
+    out = {"goal": details.get("goal")}
+    for field_name, key in (("startDate", "start"), ("endDate", "end"), ("completeDate", "complete")):
+        text = details.get(field_name)
+        if not text:
+            continue
+        try:
+            out[key] = values.parse_date(text)
+        except ValueError as exc:
+            reader.add(number, "sprint", f"Sprint '{name}': {field_name} {exc}", text)
+    return out
 
 
 def _azure_issue(reader: _Reader, row: list[str], number: int) -> Issue:
@@ -372,9 +409,7 @@ _ISSUE = {"jira": _jira_issue, "azure": _azure_issue, "linear": _linear_issue}
 def _sprint_dates(source: str, details: dict) -> tuple[object, object, str | None]:
     if source == "linear":
         return details.get("start"), details.get("end"), None
-    start, end = details.get("startDate"), details.get("completeDate") or details.get("endDate")
-    as_date = lambda text: values.parse_date(text[:10]) if text else None  # noqa: E731 – ISO with offset
-    return as_date(start), as_date(end), details.get("goal")
+    return details.get("start"), details.get("complete") or details.get("end"), details.get("goal")
 
 
 def parse_export(raw: RawTable, source: str, *, team: str | None = None, mapping: dict[str, str] | None = None,
@@ -402,11 +437,28 @@ def parse_export(raw: RawTable, source: str, *, team: str | None = None, mapping
     issues: dict[str, Issue] = {}
     known = set(known_krs)
     skipped = {"that are sub-tasks": 0, "without a sprint": 0}
+    first_row: dict[str, int] = {}
+    bad_periods: set[str] = set()
     for row, number in zip(raw.rows, raw.row_numbers):
         issue = _ISSUE[source](reader, row, number)
         if not issue.key:
             reader.add(number, "key", "The issue key is empty.")
             continue
+        if issue.key in first_row:
+            # A tool lists an issue once per export, so one key twice in ONE file means rows were pasted
+            # together or edited, and which row is right cannot be told: a problem naming both rows (as
+            # for our templates). Overlapping *different* files are normal (Jira stops at 1,000 issues):
+            # there the newest state wins (importer._keep_latest_issue_rows).
+            reader.add(number, "key", f"Duplicate: issue {issue.key} is already in row {first_row[issue.key]} of "
+                                      "this file. Keep one row per issue.", issue.key)
+            continue
+        first_row[issue.key] = number
+        for name, details in issue.calendar.items():
+            start, end, _ = _sprint_dates(source, details)
+            problem = values.period_problem(start, end, "cycle" if source == "linear" else "sprint")
+            if problem and name not in bad_periods:
+                bad_periods.add(name)
+                reader.add(number, "cycle_end" if source == "linear" else "sprint", f"'{name}': {problem[1]}")
         issue.created = reader.date(row, number, "created")
         issue.updated = reader.date(row, number, "updated")
         issue.estimate = reader.number(row, number, "estimate")
@@ -421,7 +473,7 @@ def parse_export(raw: RawTable, source: str, *, team: str | None = None, mapping
         if issue.team is None:
             reader.add(number, "team", "No team: this row has no Team or Project name. Give the team (--team).")
             continue
-        issues[issue.key] = issue  # the same key twice (overlapping exports): the later row wins
+        issues[issue.key] = issue
         for name, details in issue.calendar.items():  # cycles of different teams may share a name
             known_details = calendar.setdefault((issue.team, name), {})
             known_details.update({k: v for k, v in details.items() if v is not None and k not in known_details})

@@ -5,9 +5,12 @@ Each setting is read from the environment variable of the same name. The README 
 """
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from data.errors import SettingInvalid
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,38 +21,106 @@ class Setting:
     default: str
     help: str
     kind: type = str
+    minimum: float | None = None  # inclusive bounds a value must keep; checked on every read
+    maximum: float | None = None
 
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("DASHBOARD_DB", str(PROJECT_ROOT / "data" / "dashboard.duckdb"),
             "DuckDB file the dashboard and the command line use (`--db` wins)."),
-    Setting("DASHBOARD_MAX_UPLOAD_MB", "50", "Largest CSV file accepted by an import, in MiB.", float),
-    Setting("DASHBOARD_MAX_ROWS", "200000", "Most data rows accepted in one file.", int),
-    Setting("DASHBOARD_BAND_LOW", "0.8", "Lower edge of the predictability band (say/do ratio).", float),
-    Setting("DASHBOARD_BAND_HIGH", "1.0", "Upper edge of the predictability band (say/do ratio).", float),
-    Setting("DASHBOARD_VELOCITY_WINDOW", "3", "Sprints in the rolling velocity average.", int),
-    Setting("DASHBOARD_FORECAST_SPRINTS", "8", "Sprints of history the Monte Carlo forecast samples.", int),
-    Setting("DASHBOARD_FORECAST_TRIALS", "10000", "Monte Carlo trials per forecast.", int),
-    Setting("DASHBOARD_FORECAST_SEED", "42", "Seed of the forecast's random generator.", int),
-    Setting("DASHBOARD_BEHIND_GAP", "0.25", "Largest gap to expected KR progress still called 'behind'.", float),
+    Setting("DASHBOARD_MAX_UPLOAD_MB", "50", "Largest CSV file accepted by an import, in MiB.", float, 0.001, 4096),
+    Setting("DASHBOARD_MAX_ROWS", "200000", "Most data rows accepted in one file.", int, 1),
+    Setting("DASHBOARD_BAND_LOW", "0.8", "Lower edge of the predictability band (say/do ratio).", float, 0, 10),
+    Setting("DASHBOARD_BAND_HIGH", "1.0", "Upper edge of the predictability band (say/do ratio).", float, 0, 10),
+    Setting("DASHBOARD_VELOCITY_WINDOW", "3", "Sprints in the rolling velocity average.", int, 1, 1000),
+    Setting("DASHBOARD_FORECAST_SPRINTS", "8", "Sprints of history the Monte Carlo forecast samples.", int, 1, 1000),
+    Setting("DASHBOARD_FORECAST_TRIALS", "10000", "Monte Carlo trials per forecast.", int, 1, 1_000_000),
+    Setting("DASHBOARD_FORECAST_SEED", "42", "Seed of the forecast's random generator.", int, 0, 2**63 - 1),
+    Setting("DASHBOARD_BEHIND_GAP", "0.25", "Largest gap to expected KR progress still called 'behind'.", float, 0, 1),
     Setting("DASHBOARD_CHECKIN_DAYS", "7", "Check-in cadence in days (the weekly): a running KR is stale when its last "
-            "check-in is more than cadence + 2 days old.", int),
+            "check-in is more than cadence + 2 days old.", int, 1, 366),
     Setting("DASHBOARD_COMMITTED_HIT_MIN", "0.8", "Calibration: below this share of committed objectives reaching 1.0 "
-            "the targets are 'too ambitious'.", float),
+            "the targets are 'too ambitious'.", float, 0, 1),
     Setting("DASHBOARD_ASPIRATIONAL_HIT_MIN", "0.3", "Calibration: below this share of aspirational objectives "
-            "reaching 0.7 the targets are 'too ambitious'.", float),
+            "reaching 0.7 the targets are 'too ambitious'.", float, 0, 1),
     Setting("DASHBOARD_ASPIRATIONAL_HIT_MAX", "0.8", "Calibration: above this share of aspirational objectives "
-            "reaching 0.7 the targets are 'too easy'.", float),
+            "reaching 0.7 the targets are 'too easy'.", float, 0, 1),
+    Setting("DASHBOARD_MIN_YEAR", "1990", "Earliest year a date in an imported file may have.", int, 1900, 2200),
+    Setting("DASHBOARD_MAX_YEAR", "2100", "Latest year a date in an imported file may have.", int, 1900, 2200),
+    Setting("DASHBOARD_MAX_SPRINT_DAYS", "366", "Longest sprint (or Linear cycle) accepted at import, in days.",
+            int, 1, 3660),
+    Setting("DASHBOARD_LOCK_TIMEOUT", "30", "Seconds a writer waits for the database while another program "
+            "uses it (the dashboard waits at most 5 s per read, then says so and retries).", float, 0, 86400),
 )
 
 
+_KIND_WORDS = {int: "a whole number", float: "a number", str: "a text"}
+
+
 def setting(name: str):
-    """The value of one setting, typed, from the environment or its default."""
+    """The value of one setting, typed and checked, from the environment or its default.
+
+    Raises ``SettingInvalid`` (a ``ValueError``) naming the setting, its value and what it takes."""
     for item in SETTINGS:
         if item.name == name:
             raw = os.environ.get(name, "").strip() or item.default
-            try:
-                return item.kind(raw)
-            except ValueError as exc:
-                raise ValueError(f"Setting {name}={raw!r} is not a valid {item.kind.__name__}") from exc
+            value = _typed(item, raw)
+            if name in ("DASHBOARD_BAND_LOW", "DASHBOARD_BAND_HIGH"):
+                low = _typed(_SETTING["DASHBOARD_BAND_LOW"],
+                             os.environ.get("DASHBOARD_BAND_LOW", "").strip() or _SETTING["DASHBOARD_BAND_LOW"].default)
+                high = _typed(_SETTING["DASHBOARD_BAND_HIGH"],
+                              os.environ.get("DASHBOARD_BAND_HIGH", "").strip() or _SETTING["DASHBOARD_BAND_HIGH"].default)
+                if low > high:
+                    raise SettingInvalid(f"Setting DASHBOARD_BAND_LOW ({low:g}) is above DASHBOARD_BAND_HIGH ({high:g}); "
+                                         "the lower edge of the band must not exceed the upper one.")
+            if name in ("DASHBOARD_MIN_YEAR", "DASHBOARD_MAX_YEAR"):
+                low, high = (_typed(_SETTING[n], os.environ.get(n, "").strip() or _SETTING[n].default)
+                             for n in ("DASHBOARD_MIN_YEAR", "DASHBOARD_MAX_YEAR"))
+                if low > high:
+                    raise SettingInvalid(f"Setting DASHBOARD_MIN_YEAR ({low}) is after DASHBOARD_MAX_YEAR ({high}).")
+            return value
     raise KeyError(name)
+
+
+def _typed(item: Setting, raw: str):
+    """``raw`` as the setting's type within its bounds, or SettingInvalid saying what is wrong."""
+    def invalid(problem: str) -> SettingInvalid:
+        bounds = ("" if item.minimum is None else f" from {_plain(item.minimum)}"
+                  ) + ("" if item.maximum is None else f" to {_plain(item.maximum)}")
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
+        return SettingInvalid(f"Setting {item.name}={shown!r} {problem}. Use {_KIND_WORDS[item.kind]}{bounds} "
+                              f"(default {item.default}), or unset it.")
+    if item.kind is str:
+        if "\x00" in raw:
+            raise invalid("contains a NUL character")
+        return raw
+    try:
+        value = item.kind(raw.replace("_", "x"))  # int('1_000') is Python syntax, not a user's number
+    except (ValueError, OverflowError):
+        raise invalid(f"is not {_KIND_WORDS[item.kind]}") from None
+    if not math.isfinite(value):
+        raise invalid("is not a finite number")
+    if item.minimum is not None and value < item.minimum:
+        raise invalid(f"is below {_plain(item.minimum)}")
+    if item.maximum is not None and value > item.maximum:
+        raise invalid(f"is above {_plain(item.maximum)}")
+    return value
+
+
+def _plain(number: float) -> str:
+    return f"{int(number):,}" if float(number).is_integer() else f"{number:g}"
+
+
+def check_all() -> list[str]:
+    """Every invalid setting's message (empty when all are fine): the CLI and the dashboard check at start."""
+    problems = []
+    for item in SETTINGS:
+        try:
+            setting(item.name)
+        except SettingInvalid as exc:
+            if str(exc) not in problems:
+                problems.append(str(exc))
+    return problems
+
+
+_SETTING = {item.name: item for item in SETTINGS}

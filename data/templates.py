@@ -329,9 +329,8 @@ def _check_sprints(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
         if _missing(row.start_date) != _missing(row.end_date):
             missing = "end_date" if _missing(row.end_date) else "start_date"
             cells.add(row.source_row, missing, "Give both start_date and end_date, or neither.")
-        elif not _missing(row.start_date) and row.end_date < row.start_date:
-            cells.add(row.source_row, "end_date", f"The sprint ends ({row.end_date}) before it starts ({row.start_date}).",
-                      str(row.end_date))
+        elif not _missing(row.start_date) and (problem := values.period_problem(row.start_date, row.end_date)):
+            cells.add(row.source_row, "end_date", problem[1], str(row.end_date))
     sprints = frame.assign(commitment_basis="recorded")
     present = set(cells.position) | {"commitment_basis"}
     teams = frame[["team", "unit"]].drop_duplicates("team", keep="last")
@@ -444,8 +443,19 @@ def parse_template(raw: RawTable, kind: str | None = None, *, team: str | None =
     for group in template.any_of:
         if not any(name in cells.position for name in group):
             cells.add(1, group[0], f"One of the columns {' or '.join(group)} is needed.")
-    if cells.problems and missing:
-        raise ImportFailed(f"{raw.file}: columns missing", cells.problems)
+    repeated = False
+    for position, header in enumerate(raw.header):  # 'team,team': say so, not "not part of the template"
+        key = normalise(header)
+        twin = next((c.name for c in template.columns if key in (normalise(c.name), normalise(c.german))),
+                    next((c.name for c in template.columns if key and key in _names(c)), None))
+        if twin in cells.position and cells.position[twin] != position:
+            cells.add(1, twin, f"The column '{header}' (column {position + 1}) repeats column "
+                               f"{cells.position[twin] + 1} ('{raw.header[cells.position[twin]]}'), both meaning "
+                               f"{twin}. Keep one of them.", header)
+            repeated = True
+    if cells.problems and (missing or repeated):
+        raise ImportFailed(f"{raw.file}: columns missing" if missing else f"{raw.file}: columns repeated",
+                           cells.problems)
     frame = cells.frame()
     _duplicates(cells, frame, template.key if kind != "okrs" else ("kr_id",))
     frames = _CHECKS[kind](cells, frame)

@@ -6,6 +6,7 @@ Decisions that depend on the whole file (decimal comma, day/month order) are mad
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from datetime import date
@@ -77,7 +78,14 @@ def parse_number(text: str, decimal: str = ".") -> float:
         raw = raw.replace(",", ".")
     else:
         raise ValueError(f"'{text}' is not a number. Write numbers like 3, 1.5 or 1,5.")
-    return float(raw)
+    number = float(raw)
+    if not math.isfinite(number):  # 309 digits overflow to inf, which no chart, sum or JSON can use
+        raise ValueError(f"'{_short(text)}' is too large a number. Write numbers below 10^300.")
+    return number
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:20] + "…" + text[-10:]
 
 
 def _year(part: str) -> int:
@@ -87,9 +95,50 @@ def _year(part: str) -> int:
 
 def _make_date(year: int, month: int, day: int, text: str) -> date:
     try:
-        return date(year, month, day)
+        value = date(year, month, day)
     except ValueError:
         raise ValueError(f"'{text}' is not a real calendar date. {DATE_HINT}") from None
+    _check_time(text)
+    low, high = year_bounds()
+    if not low <= year <= high:
+        # one extreme date would make every day-by-day chart loop over millennia
+        raise ValueError(f"'{text}' is outside {low}–{high} (settings DASHBOARD_MIN_YEAR, DASHBOARD_MAX_YEAR). "
+                         "Check the year.")
+    return value
+
+
+_TIME = re.compile(r"(?<![\d.:])(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?(?:\s*([AaPp])[Mm])?")
+
+
+def _check_time(text: str) -> None:
+    """A time of day after the date must be one: 2026-03-02T99:99:99 is no date."""
+    match = _TIME.search(text.strip()[6:])  # after the shortest date part, so 12:30 in a date is a time
+    if not match:
+        return
+    hour, minute, second = int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
+    if hour > (12 if match.group(4) else 23) or minute > 59 or second > 60:
+        raise ValueError(f"'{text}' has no valid time of day ({match.group(0)}). {DATE_HINT}")
+
+
+def year_bounds() -> tuple[int, int]:
+    """The plausible years of an imported date (settings DASHBOARD_MIN_YEAR, DASHBOARD_MAX_YEAR)."""
+    from data.settings import setting
+    return setting("DASHBOARD_MIN_YEAR"), setting("DASHBOARD_MAX_YEAR")
+
+
+def period_problem(start: date | None, end: date | None, what: str = "sprint") -> tuple[str, str] | None:
+    """(column, message) when a dated period cannot be: it ends before it starts or is longer than
+    DASHBOARD_MAX_SPRINT_DAYS. One rule for sprints and cycles of templates and every tool export."""
+    from data.settings import setting
+    if start is None or end is None:
+        return None
+    if end < start:
+        return "end", f"The {what} ends ({end:%Y-%m-%d}) before it starts ({start:%Y-%m-%d})."
+    longest = setting("DASHBOARD_MAX_SPRINT_DAYS")
+    if what in ("sprint", "cycle") and (end - start).days + 1 > longest:
+        return "end", (f"The {what} lasts {(end - start).days + 1:,} days ({start:%Y-%m-%d} to {end:%Y-%m-%d}); "
+                       f"the longest accepted is {longest} days (setting DASHBOARD_MAX_SPRINT_DAYS). Check the dates.")
+    return None
 
 
 def slash_parts(text: str) -> tuple[int, int] | None:
