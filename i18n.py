@@ -130,6 +130,12 @@ TEXT: dict[str, tuple[str, str]] = {
                              "Fortschritt gegen das heute erwartete Soll; Status heute und wo die Prognose zum Zyklusende "
                              "landet. ⚠ markiert einen Status, dem die Prognose widerspricht: ein Thema fürs Weekly."),
     "short": ("Short", "Verfehlt"),
+    "not_achieved": ("Not achieved", "Nicht erreicht"),
+    "col_progress": ("Progress", "Fortschritt"),
+    "col_expected": ("Expected by now", "Soll heute"),
+    "col_status": ("Status", "Status"),
+    "col_stale": ("Stale", "Veraltet"),
+    "col_revisions": ("Revisions", "Änderungen"),
     "forecast_status": ("Forecast at cycle end", "Prognose zum Zyklusende"),
     "disagrees": ("Status and forecast disagree", "Status und Prognose widersprechen sich"),
     "disagree_note": ("Status and forecast disagree for {krs}: discuss in the weekly.",

@@ -1,5 +1,5 @@
-"""What needs a leader's attention: KRs at risk or stale, say/do out of band three sprints
-running, open retro actions."""
+"""What needs a leader's attention: KRs at risk, stale or whose status the forecast contradicts,
+say/do out of band three sprints running, open retro actions."""
 from __future__ import annotations
 
 from datetime import date
@@ -13,10 +13,18 @@ ATTENTION_FIELDS = ["team", "what", "detail"]
 _TEXT = {
     "en": {"streak": "Say/do out of band {run} sprints running", "at_risk": "Key result at risk: {kr}",
            "progress": "{text} — progress {progress:.0%}, expected {expected:.0%}", "stale": "Key result stale: {kr}",
-           "no_checkin": "no check-in yet", "last": "last check-in {day}", "open": "Open retro actions: {n}"},
+           "no_checkin": "no check-in yet", "last": "last check-in {day}", "open": "Open retro actions: {n}",
+           "disagree": "Status and forecast disagree: {kr}",
+           "disagree_detail": "{text} — {status} now, the forecast says {forecast} at cycle end",
+           "states": {"on_track": "on track", "behind": "behind", "at_risk": "at risk", "achieved": "achieved",
+                      "short": "short of the target"}},
     "de": {"streak": "Say/Do {run} Sprints in Folge außerhalb des Bands", "at_risk": "Key Result gefährdet: {kr}",
            "progress": "{text} — Fortschritt {progress:.0%}, erwartet {expected:.0%}", "stale": "Key Result ohne aktuellen Check-in: {kr}",
-           "no_checkin": "noch kein Check-in", "last": "letzter Check-in {day}", "open": "Offene Retro-Maßnahmen: {n}"},
+           "no_checkin": "noch kein Check-in", "last": "letzter Check-in {day}", "open": "Offene Retro-Maßnahmen: {n}",
+           "disagree": "Status und Prognose widersprechen sich: {kr}",
+           "disagree_detail": "{text} — jetzt {status}, die Prognose sagt zum Zyklusende {forecast}",
+           "states": {"on_track": "im Plan", "behind": "im Verzug", "at_risk": "gefährdet", "achieved": "erreicht",
+                      "short": "Ziel verfehlt"}},
 }
 
 
@@ -44,6 +52,12 @@ def needs_attention(sprints: pd.DataFrame, kr_status: pd.DataFrame, actions: pd.
                 rows.append({"team": kr.team, "what": text["at_risk"].format(kr=kr.kr_id),
                              "detail": text["progress"].format(text=kr.key_result, progress=kr.progress,
                                                                expected=kr.expected_progress)})
+            if getattr(kr, "status_disagrees", False):  # a ready topic for the weekly
+                rows.append({"team": kr.team, "what": text["disagree"].format(kr=kr.kr_id),
+                             "detail": text["disagree_detail"].format(text=kr.key_result,
+                                                                      status=text["states"].get(kr.status, kr.status),
+                                                                      forecast=text["states"].get(kr.forecast_status,
+                                                                                                  kr.forecast_status))})
             if kr.stale:
                 since = text["no_checkin"] if pd.isna(kr.last_checkin) else text["last"].format(
                     day=f"{kr.last_checkin:%d.%m.%Y}" if lang == "de" else f"{kr.last_checkin:%Y-%m-%d}")

@@ -47,6 +47,14 @@ def state(code) -> str:
     return ui.tr(code) if isinstance(code, str) else "–"
 
 
+def final(code) -> str:
+    """A closed cycle has a result, not a pace: achieved or not (never "at risk")."""
+    return ui.tr("achieved") if code == "achieved" else ui.tr("not_achieved")
+
+
+shown_state = final if closed else state
+
+
 def problems(failure: ImportFailed) -> None:
     st.error(ui.tr("entry_failed"))
     st.dataframe(pd.DataFrame([p.as_dict() for p in failure.problems]), hide_index=True)
@@ -63,18 +71,21 @@ st.subheader(ui.tr("okr_overview"))
 ui.caption(ui.tr("okr_overview_caption"))
 overview = pd.DataFrame({
     ui.tr("team"): krs["team"], "KR": krs["kr_id"], ui.tr("key_result"): krs["key_result"],
-    "progress": krs["progress"].astype(float), "expected": krs["expected_progress"].astype(float),
-    "status": krs["status"].map(state), ui.tr("forecast_status"): krs["forecast_status"].map(state),
-    "⚠": krs["status_disagrees"].map(lambda flag: "⚠" if flag else ""),
+    ui.tr("col_progress"): krs["progress"].astype(float), ui.tr("col_expected"): krs["expected_progress"].astype(float),
+    ui.tr("col_status"): krs["status"].map(shown_state), ui.tr("forecast_status"): krs["forecast_status"].map(state),
+    "⚠": krs["status_disagrees"].map(lambda flag: "⚠" if flag and not closed else ""),
     ui.tr("confidence"): krs["confidence"], ui.tr("last_checkin"): krs["last_checkin"],
-    "stale": krs["stale"], "revisions": krs["revisions"],
+    ui.tr("col_stale"): krs["stale"], ui.tr("col_revisions"): krs["revisions"],
 })
 percent_format = st.column_config.NumberColumn(format="percent")
 date_format = st.column_config.DateColumn(format="DD.MM.YYYY" if language == "de" else "YYYY-MM-DD")
+if closed:  # the pace and the forecast are history once the cycle is over
+    overview = overview.drop(columns=[ui.tr("col_expected"), ui.tr("forecast_status"), "⚠", ui.tr("col_stale")])
 ui.table(overview, "okr_overview", f"key_results_{cycle}",
-         column_config={"progress": percent_format, "expected": percent_format, ui.tr("last_checkin"): date_format})
+         column_config={ui.tr("col_progress"): percent_format, ui.tr("col_expected"): percent_format,
+                        ui.tr("last_checkin"): date_format})
 disagreeing = krs[krs["status_disagrees"]]
-if not disagreeing.empty:
+if not disagreeing.empty and not closed:
     st.warning(ui.md_escape(ui.tr("disagree_note", krs=", ".join(disagreeing["kr_id"]))))
 
 st.subheader(ui.tr("objectives"))
@@ -127,11 +138,11 @@ with weekly_tab:
 with detail_tab:
     for kr in krs.itertuples(index=False):
         row = pd.Series(kr._asdict())
-        flag = " ⚠" if kr.status_disagrees else ""
-        with st.expander(f"{ui.md_escape(kr.kr_id)} · {ui.md_escape(kr.key_result)} — {state(kr.status)}{flag}"):
+        flag = " ⚠" if kr.status_disagrees and not closed else ""
+        with st.expander(f"{ui.md_escape(kr.kr_id)} · {ui.md_escape(kr.key_result)} — {shown_state(kr.status)}{flag}"):
             st.text(f"{kr.team} · {kr.kr_id} · {kr.key_result}")
             cols = st.columns(4)
-            cols[0].metric(state(kr.status), percent(kr.progress, language),
+            cols[0].metric(shown_state(kr.status), percent(kr.progress, language),
                            help=ui.tr("progress_help", expected=percent(kr.expected_progress, language)))
             cols[1].metric(ui.tr("forecast_end"), number(kr.forecast_value, language),
                            delta=state(kr.forecast_status) if isinstance(kr.forecast_status, str) else None,
@@ -144,7 +155,7 @@ with detail_tab:
             else:
                 last = ui.tr("days_ago", days=int(kr.days_since_checkin))
             cols[3].metric(ui.tr("last_checkin"), last)
-            if kr.status_disagrees:
+            if kr.status_disagrees and not closed:
                 st.warning(ui.tr("disagree_detail", status=state(kr.status), forecast=state(kr.forecast_status)))
             if kr.kr_type == "milestone":
                 st.caption(ui.tr("milestone_no_forecast"))
@@ -152,7 +163,7 @@ with detail_tab:
                 st.caption(ui.tr("condition_note"))
             if kr.revisions:
                 st.text(ui.tr("revised", n=kr.revisions, target=number(kr.original_target, language),
-                              status=state(kr.status_vs_original)))
+                              status=shown_state(kr.status_vs_original)))
             history = checkins[(checkins["kr_id"] == kr.kr_id) & (checkins["date"] <= pd.Timestamp(as_of))]
             left, right = st.columns([2, 1])
             with left:

@@ -47,3 +47,17 @@ def test_at_risk_stale_and_open_actions_only_for_running_cycles():
 def test_empty_inputs_give_an_empty_table():
     empty = needs_attention(pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), as_of=date(2026, 1, 1))
     assert empty.empty and empty.columns.tolist() == ATTENTION_FIELDS
+
+
+def test_a_status_the_forecast_contradicts_is_a_topic_for_the_weekly():
+    krs = pd.DataFrame({
+        "team": ["A", "A"], "kr_id": ["K1", "K2"], "key_result": ["Meetings", "Pipeline"],
+        "status": ["behind", "on_track"], "forecast_status": ["achieved", "achieved"],
+        "status_disagrees": [True, False], "stale": [False, False], "progress": [0.4, 0.6],
+        "expected_progress": [0.5, 0.5], "last_checkin": pd.to_datetime(["2026-03-20", "2026-03-20"]),
+        "cycle_start": pd.to_datetime(["2026-01-01"] * 2), "cycle_end": pd.to_datetime(["2026-03-31"] * 2)})
+    table = needs_attention(pd.DataFrame(), krs, pd.DataFrame(), as_of=date(2026, 3, 25))
+    assert table["what"].tolist() == ["Status and forecast disagree: K1"]
+    assert table["detail"].tolist() == ["Meetings — behind now, the forecast says achieved at cycle end"]
+    german = needs_attention(pd.DataFrame(), krs, pd.DataFrame(), as_of=date(2026, 3, 25), lang="de")
+    assert german["detail"].tolist() == ["Meetings — jetzt im Verzug, die Prognose sagt zum Zyklusende erreicht"]
