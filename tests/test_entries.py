@@ -201,6 +201,19 @@ def open_page(page: str) -> AppTest:
     return at
 
 
+def undo_on_the_import_page(at: AppTest, source_and_kind: list[str]) -> None:
+    """The entry is the newest import in the page's history; undo it there."""
+    at.switch_page("pages/import.py").run()
+    history = next(frame.value for frame in at.dataframe if "import_id" in frame.value.columns)
+    assert history.iloc[0][["import_id", "source", "kinds"]].tolist() == [2, *source_and_kind]
+    assert at.selectbox(key="undo_id").value == 2
+    at.checkbox(key="undo_sure").check().run()
+    at.button(key="do_undo").click().run()
+    assert not at.exception
+    history = next(frame.value for frame in at.dataframe if "import_id" in frame.value.columns)
+    assert pd.notna(history.set_index("import_id").loc[2, "undone_at"])
+
+
 def timeline_comments(at: AppTest) -> list:
     return [comment for frame in at.dataframe if "comment" in frame.value.columns for comment in frame.value["comment"]]
 
@@ -220,13 +233,11 @@ def test_a_checkin_entered_on_the_okrs_page_shows_everywhere_and_goes_with_undo(
     rows = json.loads(run("okrs", "--json", db=app_db).stdout)["key_results"]
     kr2 = next(r for r in rows if r["kr_id"] == "KR-2")
     assert (kr2["current_value"], kr2["confidence"], kr2["last_checkin"]) == (6.5, 4.0, date.today().isoformat())
-    store = Store(app_db)
-    history = store.history()
-    assert history.iloc[0][["import_id", "source", "kinds"]].tolist() == [2, "app", "checkins"]
-    store.undo(2)
-    store.close()
-    at = open_page("pages/okrs.py")
+    undo_on_the_import_page(at, ["app", "checkins"])
+    at.switch_page("pages/okrs.py").run()
     assert "**Engpass** bei <b>Qualifizierung</b>" not in timeline_comments(at)
+    rows = json.loads(run("okrs", "--json", db=app_db).stdout)["key_results"]
+    assert next(r for r in rows if r["kr_id"] == "KR-2")["last_checkin"] is None
 
 
 def test_a_retro_action_entered_on_the_retrospective_page_and_undone(app_db):
@@ -241,11 +252,10 @@ def test_a_retro_action_entered_on_the_retrospective_page_and_undone(app_db):
     shown = next(frame.value for frame in at.dataframe if "action" in frame.value.columns)
     assert shown.set_index("action").loc["Angebote am selben Tag", "status"] == "done"
     assert "Puffer für Kundenanfragen einplanen" in shown["action"].tolist()
+    undo_on_the_import_page(at, ["app", "retro_actions"])
     store = Store(app_db)
-    assert store.history().iloc[0][["source", "kinds"]].tolist() == ["app", "retro_actions"]
-    store.undo(2)
     assert store.current("retro_actions")[["action", "status"]].values.tolist() == [["Angebote am selben Tag", "open"]]
     store.close()
-    at = open_page("pages/retrospective.py")
+    at.switch_page("pages/retrospective.py").run()
     shown = next(frame.value for frame in at.dataframe if "action" in frame.value.columns)
     assert shown["action"].tolist() == ["Angebote am selben Tag"]
