@@ -1,13 +1,13 @@
 # Two commands on a fresh machine with Python 3.11 and make:
 #   make run   – virtual environment, pinned install, demo data on first start, dashboard on localhost
-#   make test  – the same plus test packages and Debian's chromium, then the whole suite
+#   make test  – the same plus test packages, Debian's chromium and poppler-utils (pdftotext), then the whole suite
 PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test chromium benchmark real-data screenshots clean
+.PHONY: run test chromium poppler benchmark real-data screenshots clean
 
 $(VENV)/.runtime: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,12 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: $(VENV)/.test chromium
+# pdftotext and pdfinfo, with which the report tests read the PDFs they make
+poppler:
+	@command -v pdftotext >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
+
+test: $(VENV)/.test chromium poppler
 	$(PY) -m pytest -q
 
 # Real sprint figures of five public Jira ecosystems, when ../shared/data/real is present.

@@ -14,6 +14,8 @@ from analytics.okr_overview import OkrOverview, okr_overview
 from analytics.sprint_metrics import sprint_metrics
 from data.entries import okr_frames
 from data.export import to_csv_bytes
+import downloads
+from downloads import backup_section, page_xlsx_download, report_download  # noqa: F401 (pages call ui.…)
 from data.settings import setting
 from data.store import Store
 from i18n import LANGUAGES, t
@@ -144,6 +146,7 @@ class Page:
 
 def page(title_key: str, caption_key: str | None = None) -> Page:
     """Title (and caption) of a page; the empty state instead of the page when there is no data."""
+    downloads.start_page(title_key)
     st.title(tr(title_key))
     if caption_key:
         st.caption(tr(caption_key))
@@ -172,12 +175,16 @@ def table(frame: pd.DataFrame, key: str, file_name: str, **options) -> None:
     dates = {column: st.column_config.DateColumn(format=date_format) for column in frame.columns
              if pd.api.types.is_datetime64_any_dtype(frame[column])}
     st.dataframe(frame, hide_index=True, column_config=options.pop("column_config", None) or dates, **options)
-    st.download_button(tr("download_csv"), to_csv_bytes(frame, german=lang() == "de"), file_name=f"{file_name}.csv",
-                       mime="text/csv", key=f"{key}_csv")
+    with st.container(horizontal=True):  # CSV and .xlsx side by side
+        st.download_button(tr("download_csv"), to_csv_bytes(frame, german=lang() == "de"), file_name=f"{file_name}.csv",
+                           mime="text/csv", key=f"{key}_csv")
+        downloads.xlsx_button(frame, key, file_name)
 
 
 def chart(figure, key: str) -> None:
-    st.plotly_chart(figure, key=key, config={"displaylogo": False})
+    # plotly's own "download as PNG" button stays in the mode bar: it works offline
+    st.plotly_chart(figure, key=key, config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2,
+                                                                                              "filename": key}})
 
 
 def caption(text: str) -> None:

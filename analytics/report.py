@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics import charts
+from analytics import charts, narrative
 from analytics.formatting import day, number, percent
 from i18n import t
 
 # A cell's kind decides its format: text as given, number/percent/date in the locale's format.
-TEXT, KEY, NUMBER, PERCENT, DATE, FLAG, STATUS = "text", "key", "number", "percent", "date", "flag", "status"
+TEXT, KEY, NUMBER, PERCENT, DATE, FLAG, STATUS, OKR_TYPE = "text", "key", "number", "percent", "date", "flag", "status", "okr_type"
 
 
 @dataclass
@@ -83,6 +83,8 @@ def _cell(value, kind: str, lang: str) -> str:
         return day(value, lang)
     if kind == FLAG:
         return "–" if _missing(value) else t("rep_yes" if bool(value) else "rep_no", lang)
+    if kind == OKR_TYPE:
+        return "–" if _missing(value) else t(f"rep_okr_{value}", lang) if _known(f"rep_okr_{value}") else str(value)
     if kind == STATUS:
         return "–" if _missing(value) else t(str(value), lang) if _known(str(value)) else str(value)
     return "–" if _missing(value) else str(value)
@@ -139,7 +141,9 @@ def sprint_review(*, team: str, sprint: str, metrics: pd.DataFrame, lists: dict[
 
     finished = metrics[metrics["state"].eq("closed")] if "state" in metrics else metrics  # no accuracy yet
     sections.append(Section(t("rep_velocity", lang), [_chart(charts.velocity_chart(metrics, unit, lang, window), lang)]))
-    sections.append(Section(t("rep_accuracy", lang), [_chart(charts.accuracy_chart(finished, band, lang), lang)]))
+    sections.append(Section(t("rep_accuracy", lang), [_chart(charts.accuracy_chart(finished, band, lang), lang),
+                                                      narrative.accuracy_sentence(finished, lang),
+                                                      narrative.band_sentence(finished, lang)]))
     sections.append(Section(t("forecast", lang), [forecast_sentence(forecast, unit, lang)]))
 
     okr = Section(t("rep_okr", lang, cycle=key_results["cycle"].iloc[0]) if not key_results.empty else t("okr_cycle", lang))
@@ -209,7 +213,7 @@ def okr_cycle(*, team: str | None, cycle: str, key_results: pd.DataFrame, object
                  end=day(dates["cycle_end"], lang) if dates is not None else "–", as_of=day(as_of, lang))
     sections = [Section(t("objectives", lang), [Table(objectives, [
         ("team", t("team", lang), TEXT), ("objective_id", "ID", KEY), ("objective", t("rep_objective", lang), TEXT),
-        ("okr_type", t("rep_okr_type", lang), STATUS), ("score", t("rep_score", lang), NUMBER),
+        ("okr_type", t("rep_okr_type", lang), OKR_TYPE), ("score", t("rep_score", lang), NUMBER),
         ("grade", t("rep_grade", lang), NUMBER), ("achieved", t("achieved", lang), FLAG),
         ("key_results_achieved", t("rep_krs_achieved", lang), NUMBER)], t("rep_none", lang))])]
 

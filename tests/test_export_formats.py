@@ -132,3 +132,39 @@ def test_sheet_name_rules():
     assert sheet_name("'quoted'", taken) == "quoted"
     assert sheet_name("SHEET", taken) == "SHEET (2)"  # Excel compares sheet names case-insensitively
     assert len(sheet_name("y" * 100, taken)) == 31
+
+
+def _page_with_two_tables():
+    import pandas as pd
+    import streamlit as st
+
+    import downloads
+    import ui
+    from analytics import charts
+    st.session_state.setdefault("lang", "de")
+    downloads.start_page("page_review")
+    ui.table(pd.DataFrame({"team": ["=1+1"], "committed": [3.5]}), "items", "items_S 1")
+    ui.table(pd.DataFrame({"sprint": ["S1"], "end_date": pd.to_datetime(["2026-03-05"])}), "sprints", "sprints")
+    ui.chart(charts.empty_figure("x"), "a_chart")
+    ui.page_xlsx_download()
+
+
+def test_pages_offer_xlsx_per_table_and_one_workbook_for_the_page():
+    from streamlit.testing.v1 import AppTest
+
+    import downloads
+    at = AppTest.from_function(_page_with_two_tables, default_timeout=60).run()
+    assert not at.exception
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert labels == ["Als CSV herunterladen", "Als Excel herunterladen"] * 2 + \
+        ["Alle Tabellen dieser Seite als eine Excel-Datei"]
+    tables = at.session_state["_page_tables"]
+    assert list(tables) == ["items_S 1", "sprints"]
+    book = openpyxl.load_workbook(io.BytesIO(downloads.workbook(tables, "de")))
+    assert book.sheetnames == ["items_S 1", "sprints"]
+    assert list(book["items_S 1"].iter_rows(values_only=True)) == [("Team", "Zugesagt"), ("'=1+1", 3.5)]
+    assert list(book["sprints"].iter_rows(values_only=True)) == [("Sprint", "end_date"), ("S1", datetime(2026, 3, 5))]
+    assert book["sprints"]["B2"].number_format == "DD.MM.YYYY"
+    # the chart keeps plotly's offline "download as PNG" button
+    config = at.get("plotly_chart")[0].proto.config
+    assert '"toImageButtonOptions"' in config and "modeBarButtonsToRemove" not in config
