@@ -45,7 +45,12 @@ def xlsx_button(frame: pd.DataFrame, key: str, file_name: str) -> None:
     """An .xlsx download of one table (built when clicked), and the table noted for the page's workbook."""
     import ui
     lang = ui.lang()
-    st.session_state.setdefault(_TABLES, {})[file_name] = frame
+    tables = st.session_state.setdefault(_TABLES, {})
+    name, number = file_name, 1
+    while name in tables:  # two tables under one file name keep a sheet each
+        number += 1
+        name = f"{file_name} ({number})"
+    tables[name] = frame
     st.download_button(ui.tr("download_xlsx"), lambda: workbook({file_name: frame}, lang),
                        file_name=f"{_file_stem(file_name)}.xlsx", key=f"{key}_xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -164,3 +164,34 @@ def test_a_column_added_by_a_later_migration_is_in_the_backup(original):
     manifest = read_manifest(backup_bytes(original))
     assert ["review_note", "VARCHAR"] in manifest["tables"]["sprints"]["columns"]
     assert manifest["tables"]["sprints"]["rows"] == 43  # 42 demo sprints and S 99 (S 100's import was undone)
+
+
+def _backup_page():
+    import ui
+    ui.backup_section()
+
+
+def test_import_page_section_restores_a_backup_into_an_empty_store_only(original, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+    data = backup_bytes(original)
+    target = tmp_path / "dashboard.duckdb"
+    monkeypatch.setenv("DASHBOARD_DB", str(target))
+    at = AppTest.from_function(_backup_page, default_timeout=60).run()
+    assert not at.exception
+    assert [b.proto.label for b in at.get("download_button")] == ["Download backup"]
+    # a file that is no backup: refused, said in words, the store stays empty
+    at.file_uploader(key="backup_upload").set_value([("notes.zip", b"PK\x03\x04 no zip", "application/zip")]).run()
+    at.button(key="backup_restore").click().run()
+    assert not at.exception and at.error[0].value == "Not restored, the store is unchanged:"
+    assert any("not a backup" in t.value for t in at.text)
+    assert Store(target).is_empty()
+    # the real backup: restored, every table equal to the original's
+    at.file_uploader(key="backup_upload").set_value([("backup.zip", data, "application/zip")]).run()
+    at.button(key="backup_restore").click().run()
+    tables = len(read_manifest(data)["tables"])
+    assert not at.exception and at.success[0].value.startswith(f"Restored: {tables} tables")
+    assert everything(Store(target)) == everything(original)
+    # now the store has data: no restore offered any more, the reason given
+    at.run()
+    assert len(at.get("file_uploader")) == 0
+    assert any("restored into an empty store only" in c.value for c in at.caption)

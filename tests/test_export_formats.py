@@ -145,6 +145,7 @@ def _page_with_two_tables():
     downloads.start_page("page_review")
     ui.table(pd.DataFrame({"team": ["=1+1"], "committed": [3.5]}), "items", "items_S 1")
     ui.table(pd.DataFrame({"sprint": ["S1"], "end_date": pd.to_datetime(["2026-03-05"])}), "sprints", "sprints")
+    ui.table(pd.DataFrame({"sprint": ["S2"]}), "sprints_again", "sprints")  # same file name, own sheet
     ui.chart(charts.empty_figure("x"), "a_chart")
     ui.page_xlsx_download()
 
@@ -156,12 +157,13 @@ def test_pages_offer_xlsx_per_table_and_one_workbook_for_the_page():
     at = AppTest.from_function(_page_with_two_tables, default_timeout=60).run()
     assert not at.exception
     labels = [button.proto.label for button in at.get("download_button")]
-    assert labels == ["Als CSV herunterladen", "Als Excel herunterladen"] * 2 + \
+    assert labels == ["Als CSV herunterladen", "Als Excel herunterladen"] * 3 + \
         ["Alle Tabellen dieser Seite als eine Excel-Datei"]
     tables = at.session_state["_page_tables"]
-    assert list(tables) == ["items_S 1", "sprints"]
+    assert list(tables) == ["items_S 1", "sprints", "sprints (2)"]
     book = openpyxl.load_workbook(io.BytesIO(downloads.workbook(tables, "de")))
-    assert book.sheetnames == ["items_S 1", "sprints"]
+    assert book.sheetnames == ["items_S 1", "sprints", "sprints (2)"]
+    assert list(book["sprints (2)"].iter_rows(values_only=True)) == [("Sprint",), ("S2",)]
     assert list(book["items_S 1"].iter_rows(values_only=True)) == [("Team", "Zugesagt"), ("'=1+1", 3.5)]
     assert list(book["sprints"].iter_rows(values_only=True)) == [("Sprint", "end_date"), ("S1", datetime(2026, 3, 5))]
     assert book["sprints"]["B2"].number_format == "DD.MM.YYYY"

@@ -209,3 +209,37 @@ def test_report_text_is_german_with_german_formats(demo_db, sprint_row):
     assert "Committed" not in document and "Zugesagt" in document
     assert "<script" not in document  # the printable page needs no script at all
     assert sprint_review.__module__ == "analytics.report"
+
+
+def _review_report_buttons():
+    from datetime import date
+
+    import streamlit as st
+
+    import ui
+    ui.report_download("sprint", "Neukunden Nord", st.session_state.get("sprint_for_test", "NN Sprint 14"),
+                       date(2026, 11, 25))
+
+
+@pytest.mark.parametrize("fmt, renderer, outcome", [
+    ("html", None, "complete"), ("pdf", None, "complete"), ("pdf", "missing", "error")])
+def test_report_buttons_render_with_progress_then_offer_the_file(demo_db, sprint_row, monkeypatch, tmp_path,
+                                                                   fmt, renderer, outcome):
+    from streamlit.testing.v1 import AppTest
+    monkeypatch.setenv("DASHBOARD_DB", str(demo_db))
+    if renderer == "missing":
+        monkeypatch.setenv("DASHBOARD_CHROMIUM", str(tmp_path / "no-chromium"))
+    at = AppTest.from_function(_review_report_buttons, default_timeout=120)
+    at.session_state["sprint_for_test"] = sprint_row["sprint"]
+    at.run()
+    assert not at.exception and len(at.get("download_button")) == 0  # nothing made before a click
+    at.button(key=f"sprint_report_{fmt}").click().run()
+    assert not at.exception
+    status = at.get("status")[0]
+    buttons = at.get("download_button")
+    if outcome == "complete":
+        assert status.label == "Report ready" and len(status.get("progress")) == 1
+        assert [b.proto.label for b in buttons] == ["Report as HTML" if fmt == "html" else "Report as PDF"]
+    else:
+        assert status.label.startswith("The report could not be made") and buttons == []
+        assert any("DASHBOARD_CHROMIUM" in t.value for t in at.text)
