@@ -1,12 +1,17 @@
 """Entry point: page setup, the shared sidebar (language, teams) and the navigation."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 import ui
 from i18n import t
 
-st.set_page_config(page_title="Sprint & OKR review", page_icon=":material/monitoring:", layout="wide")
+# the icon is a file of the project: a material or emoji icon would be fetched from a font or image
+# server, and the dashboard must not need the internet
+ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
+st.set_page_config(page_title=t("app_title", ui.lang()), page_icon=str(ICON), layout="wide")
 ui.sidebar(ui.store())
 language = ui.lang()
 pages = [

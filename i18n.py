@@ -1,7 +1,16 @@
-"""Every label and message of the dashboard in English and German. Pure data plus a lookup."""
+"""The one catalog of the dashboard's words, keyed by message id, one dictionary per language.
+
+English and German are written side by side below (``TEXT``: id → (English, German)) because
+that is how they are kept in step; ``CATALOGS`` is what the lookup reads. Another language is
+data, not code: a dictionary in ``CATALOGS`` and a record in ``analytics.locales.LOCALES`` (its
+number, date and plural rules); ids it lacks fall back to English. A plural is an id with ``[one]``
+/ ``[other]`` (CLDR's forms of the language) chosen by the value ``n``.
+"""
 from __future__ import annotations
 
-LANGUAGES = {"en": "English", "de": "Deutsch"}
+from babel import Locale
+
+from analytics.locales import LOCALES, locale
 
 TEXT: dict[str, tuple[str, str]] = {
     # navigation and shared
@@ -104,6 +113,53 @@ TEXT: dict[str, tuple[str, str]] = {
                          "Monte-Carlo über die letzten {n} Sprints ({trials} Durchläufe): „mindestens X mit Y % Sicherheit“."),
     "burnup": ("Within-sprint burn-up", "Burn-up im Sprint"),
     "report": ("Review report", "Review-Bericht"),
+    # sprint state, working days, the review's lists (issue 7)
+    "as_of_help": ("The day the pages look from: which sprints are closed, running or planned, and where each key result stands.",
+                   "Der Tag, von dem aus die Seiten schauen: welche Sprints abgeschlossen sind, laufen oder geplant sind, und wo jedes Key Result steht."),
+    "state_closed": ("closed", "abgeschlossen"),
+    "state_running": ("running", "läuft"),
+    "state_future": ("planned", "geplant"),
+    "provisional_running": ("This sprint is running until {end}: its figures are provisional and enter no average, trend, forecast or alert.",
+                            "Dieser Sprint läuft bis {end}: Seine Zahlen sind vorläufig und gehen in keinen Durchschnitt, Trend, keine Prognose und keinen Hinweis ein."),
+    "provisional_future": ("This sprint starts on {start}: planned, nothing of it is done yet, and it enters no average, trend, forecast or alert.",
+                           "Dieser Sprint beginnt am {start}: geplant, noch nichts davon erledigt; er geht in keinen Durchschnitt, Trend, keine Prognose und keinen Hinweis ein."),
+    "completed_late": ("Completed late", "Verspätet erledigt"),
+    "def_completed_late": ("Sum of estimates of items done after the sprint's end: not in Completed.",
+                           "Summe der Schätzungen der nach Sprintende erledigten Einträge: nicht in Erledigt enthalten."),
+    "working_days": ("Working days", "Arbeitstage"),
+    "def_working_days": ("Mon–Fri from start to end, minus the public holidays of the team's region, minus days off.",
+                         "Mo–Fr von Start bis Ende, abzüglich der Feiertage der Region des Teams und der Abwesenheitstage."),
+    "velocity_per_day": ("Per working day", "Je Arbeitstag"),
+    "def_velocity_per_day": ("Completed ÷ working days: compares sprints of different lengths.",
+                             "Erledigt ÷ Arbeitstage: macht Sprints unterschiedlicher Länge vergleichbar."),
+    "compare": ("Beside the previous sprint and the average", "Im Vergleich mit dem vorigen Sprint und dem Durchschnitt"),
+    "compare_caption": ("Average: the team's other closed sprints of the same type (all types when there is no other of its type).",
+                        "Durchschnitt: die übrigen abgeschlossenen Sprints des Teams vom selben Typ (alle Typen, wenn es keinen weiteren dieses Typs gibt)."),
+    "row_this": ("This sprint", "Dieser Sprint"),
+    "row_previous": ("Previous sprint", "Voriger Sprint"),
+    "row_average": ("Average of {n}", "Durchschnitt aus {n}"),
+    "list_completed": ("Completed", "Erledigt"),
+    "list_not_completed": ("Not completed", "Nicht erledigt"),
+    "list_removed": ("Removed", "Entfernt"),
+    "list_added": ("Added after start", "Nach Start hinzugefügt"),
+    "list_completed_late": ("Completed late", "Verspätet erledigt"),
+    "list_carried_over": ("Carried over", "Übertragen"),
+    "col_key": ("Key", "Schlüssel"),
+    "col_title": ("Title", "Titel"),
+    "col_type": ("Type", "Typ"),
+    "col_committed": ("Committed at start", "Zugesagt zum Start"),
+    "col_added_on": ("Added on", "Hinzugefügt am"),
+    "col_done_on": ("Done on", "Erledigt am"),
+    "col_kr": ("Key result", "Key Result"),
+    "list_empty": ("No items in this list.", "Keine Einträge in dieser Liste."),
+    "backlog_input": ("How many sprints for a backlog of … ({unit})", "Wie viele Sprints für einen Backlog von … ({unit})"),
+    "used_sprints": ("Sprints the forecast used", "Von der Prognose genutzte Sprints"),
+    "accuracy_by_type": ("Accuracy trend per sprint type", "Trend der Genauigkeit je Sprinttyp"),
+    "stability_by_type": ("Stability per sprint type (velocity per working day)", "Stabilität je Sprinttyp (Velocity je Arbeitstag)"),
+    "no_closed_sprints": ("No closed sprint yet: trends start with the first finished sprint.",
+                          "Noch kein abgeschlossener Sprint: Trends beginnen mit dem ersten beendeten Sprint."),
+    "running_now": ("Running now: {sprint} until {end} (provisional, not in these figures).",
+                    "Läuft gerade: {sprint} bis {end} (vorläufig, nicht in diesen Zahlen)."),
     # retro
     "predictability": ("Predictability", "Verlässlichkeit"),
     "scope": ("Scope change and carry-over", "Umfangsänderung und Übertrag"),
@@ -288,10 +344,222 @@ TEXT: dict[str, tuple[str, str]] = {
     "rep_new_checkin": ("Checked in this week", "Check-in diese Woche"),
     "rep_yes": ("yes", "ja"),
     "rep_no": ("no", "nein"),
+    # narrative (moved here so every word of the product is in one catalog)
+    'nar_accuracy_up': ('Commitment accuracy rose from {first} to {second} over the last {n} sprints.',
+                       'Die Zusagegenauigkeit stieg in den letzten {n} Sprints von {first} auf {second}.'),
+    'nar_accuracy_down': ('Commitment accuracy fell from {first} to {second} over the last {n} sprints.',
+                         'Die Zusagegenauigkeit sank in den letzten {n} Sprints von {first} auf {second}.'),
+    'nar_accuracy_flat': ('Commitment accuracy shows no clear trend over the last {n} sprints ({first}, then {second}).',
+                         'Die Zusagegenauigkeit zeigt in den letzten {n} Sprints keinen klaren Trend ({first}, dann {second}).'),
+    'nar_accuracy_few': ('Too few sprints with a commitment to see a trend yet.',
+                        'Noch zu wenige Sprints mit Zusage, um einen Trend zu sehen.'),
+    'nar_accuracy_steady': ('Commitment accuracy held steady over the last {n} sprints ({first}, then {second}).',
+                           'Die Zusagegenauigkeit blieb in den letzten {n} Sprints stabil ({first}, dann {second}).'),
+    'nar_velocity': ('Velocity averaged {mean} {unit} per sprint over {n} sprints; it varies by {cv} around that (coefficient of variation), {verdict}.',
+                    'Die Velocity lag im Mittel bei {mean} {unit} je Sprint über {n} Sprints; sie schwankt um {cv} darum (Variationskoeffizient), {verdict}.'),
+    'nar_stable': ('fairly stable',
+                  'recht stabil'),
+    'nar_variable': ('quite variable',
+                    'deutlich schwankend'),
+    'nar_erratic': ('erratic',
+                   'sprunghaft'),
+    'nar_scope': ('On average scope changed by {scope} after the start; {carried} {unit} carried over in the last {n} sprints.',
+                 'Im Mittel änderte sich der Umfang nach dem Start um {scope}; {carried} {unit} wurden in den letzten {n} Sprints übertragen.'),
+    'nar_types': ('Accuracy is highest in {best} sprints ({best_value}) and lowest in {worst} sprints ({worst_value}).',
+                 'Die Genauigkeit ist in {best}-Sprints am höchsten ({best_value}) und in {worst}-Sprints am niedrigsten ({worst_value}).'),
+    'nar_types_one': ('All sprints here are of one type.',
+                     'Alle Sprints hier haben denselben Typ.'),
+    "nar_actions[one]": ("{done} of {total} retro actions were done ({rate}); {n} is still open.",
+                         "{done} von {total} Retro-Maßnahmen wurden umgesetzt ({rate}); {n} ist noch offen."),
+    "nar_actions[other]": ("{done} of {total} retro actions were done ({rate}); {n} are still open.",
+                           "{done} von {total} Retro-Maßnahmen wurden umgesetzt ({rate}); {n} sind noch offen."),
+    'nar_actions_none': ('No retro actions recorded yet.',
+                        'Noch keine Retro-Maßnahmen erfasst.'),
+    'nar_band': ('{inside} of the last {n} sprints landed in the predictability band.',
+                '{inside} der letzten {n} Sprints lagen im Verlässlichkeitsband.'),
+    'nar_velocity_days': ('Velocity averaged {mean} {unit} per sprint over {n} closed sprints. The sprints differ in type or length, so stability is judged per working day within each type: it varies by {cv} (coefficient of variation), {verdict}; per sprint it would read {raw}.',
+                         'Die Velocity lag im Mittel bei {mean} {unit} je Sprint über {n} abgeschlossene Sprints. Die Sprints unterscheiden sich in Typ oder Länge, deshalb wird die Stabilität je Arbeitstag innerhalb jedes Typs bewertet: Sie schwankt um {cv} (Variationskoeffizient), {verdict}; je Sprint gerechnet wären es {raw}.'),
+    'nar_forecast': ('With 85 % confidence the team completes at least {p85} {unit} in {sprint}{days}; in half of the trials at least {p50}.',
+                    'Mit 85 % Sicherheit erledigt das Team in {sprint}{days} mindestens {p85} {unit}; in der Hälfte der Durchläufe mindestens {p50}.'),
+    'nar_forecast_days': (' ({days} working days)',
+                         ' ({days} Arbeitstage)'),
+    'nar_next_unplanned': ('the next sprint',
+                          'dem nächsten Sprint'),
+    'nar_basis_same': ('Forecast from the last {n} closed {kind} sprints, the type of {sprint}: {used}.',
+                      'Prognose aus den letzten {n} abgeschlossenen {kind}-Sprints, dem Typ von {sprint}: {used}.'),
+    'nar_basis_all': ('Fewer than 3 closed {kind} sprints, so the forecast uses the last {n} closed sprints of all types: {used}.',
+                     'Weniger als 3 abgeschlossene {kind}-Sprints, deshalb nutzt die Prognose die letzten {n} abgeschlossenen Sprints aller Typen: {used}.'),
+    'nar_basis_days': (" Each sprint's velocity per working day is scaled to the {days} working days of {sprint}.",
+                      ' Die Velocity je Arbeitstag jedes Sprints wird auf die {days} Arbeitstage von {sprint} umgerechnet.'),
+    'nar_backlog': ('{backlog} {unit} take {p50} sprints in half of the trials, {p85} with 85 % and {p95} with 95 % confidence.',
+                   '{backlog} {unit} brauchen in der Hälfte der Durchläufe {p50} Sprints, mit 85 % Sicherheit {p85} und mit 95 % {p95}.'),
+    'nar_backlog_never': ('At the velocity of the history this backlog is not finished within 1,000 sprints.',
+                         'Bei der bisherigen Velocity wird dieser Backlog nicht innerhalb von 1.000 Sprints fertig.'),
+    'nar_no_forecast': ('A forecast needs at least 3 closed sprints; {team} has {n}.',
+                       'Eine Prognose braucht mindestens 3 abgeschlossene Sprints; {team} hat {n}.'),
+    'nar_days_detail': ('{weekdays} weekdays from {start} to {end}; {working} working days counted.',
+                       '{weekdays} Wochentage vom {start} bis {end}; {working} Arbeitstage gezählt.'),
+    'nar_holidays': ('Not counted, public holidays of {region}: {days}.',
+                    'Nicht gezählt, Feiertage in {region}: {days}.'),
+    'nar_days_off': ('Not counted: {days_off} days of absences (days_off).',
+                    'Nicht gezählt: {days_off} Abwesenheitstage (days_off).'),
+    # attention (moved here so every word of the product is in one catalog)
+    'att_streak': ('Say/do out of band {run} sprints running',
+                  'Say/Do {run} Sprints in Folge außerhalb des Bands'),
+    'att_at_risk': ('Key result at risk: {kr}',
+                   'Key Result gefährdet: {kr}'),
+    'att_progress': ('{text} — progress {progress}, expected {expected}',
+                    '{text} — Fortschritt {progress}, erwartet {expected}'),
+    'att_stale': ('Key result stale: {kr}',
+                 'Key Result ohne aktuellen Check-in: {kr}'),
+    'att_no_checkin': ('no check-in yet',
+                      'noch kein Check-in'),
+    'att_last': ('last check-in {day}',
+                'letzter Check-in {day}'),
+    'att_open': ('Open retro actions: {n}',
+                'Offene Retro-Maßnahmen: {n}'),
+    'att_disagree': ('Status and forecast disagree: {kr}',
+                    'Status und Prognose widersprechen sich: {kr}'),
+    'att_disagree_detail': ('{text} — {status} now, the forecast says {forecast} at cycle end',
+                           '{text} — jetzt {status}, die Prognose sagt zum Zyklusende {forecast}'),
+    "att_state_on_track": ("on track", "im Plan"),
+    "att_state_behind": ("behind", "im Verzug"),
+    "att_state_at_risk": ("at risk", "gefährdet"),
+    "att_state_achieved": ("achieved", "erreicht"),
+    "att_state_short": ("short of the target", "Ziel verfehlt"),
+    # charts (moved here so every word of the product is in one catalog)
+    'chart_committed': ('Committed at start',
+                       'Zugesagt zum Start'),
+    'chart_completed': ('Completed',
+                       'Erledigt'),
+    'chart_avg': ('Rolling average ({n} sprints)',
+                 'Gleitender Durchschnitt ({n} Sprints)'),
+    'chart_velocity': ('Velocity',
+                      'Velocity'),
+    'chart_velocity_def': ('Completed work per sprint (items not removed), against what was committed at start',
+                          'Erledigte Arbeit je Sprint (ohne Entferntes) gegenüber der Zusage zum Start'),
+    'chart_sprint': ('Sprint',
+                    'Sprint'),
+    'chart_empty': ('No data for this chart yet',
+                   'Für diese Grafik gibt es noch keine Daten'),
+    'chart_say_do': ('Say/do ratio',
+                    'Say/Do-Quote'),
+    'chart_accuracy': ('Commitment accuracy',
+                      'Zusagegenauigkeit'),
+    'chart_accuracy_def': ('Say/do = completed ÷ committed; accuracy = 1 − |completed − committed| ÷ committed; band shaded',
+                          'Say/Do = erledigt ÷ zugesagt; Genauigkeit = 1 − |erledigt − zugesagt| ÷ zugesagt; Band schattiert'),
+    'chart_band': ('Predictability band',
+                  'Verlässlichkeitsband'),
+    'chart_trend': ('Accuracy trend',
+                   'Trend der Genauigkeit'),
+    'chart_share': ('Share of commitment',
+                   'Anteil der Zusage'),
+    'chart_scope': ('Scope change',
+                   'Umfangsänderung'),
+    'chart_scope_def': ('Scope change = (added − removed) ÷ committed; carried over = unfinished work that moved into the next sprint',
+                       'Umfangsänderung = (hinzugefügt − entfernt) ÷ zugesagt; übertragen = Unerledigtes, das in den nächsten Sprint ging'),
+    'chart_carried': ('Carried over',
+                     'Übertragen'),
+    'chart_type_title': ('Accuracy by sprint type',
+                        'Genauigkeit nach Sprinttyp'),
+    'chart_type_def': ('Mean commitment accuracy and say/do per sprint type',
+                      'Mittlere Zusagegenauigkeit und Say/Do je Sprinttyp'),
+    'chart_kr_def': ("Check-ins against the expected pace, the target and the forecast to the cycle's end",
+                    'Check-ins gegenüber dem erwarteten Tempo, dem Ziel und der Prognose zum Zyklusende'),
+    'chart_checkins': ('Check-ins',
+                      'Check-ins'),
+    'chart_expected': ('Expected pace',
+                      'Erwartetes Tempo'),
+    'chart_target': ('Target',
+                    'Ziel'),
+    'chart_forecast': ('Forecast',
+                      'Prognose'),
+    'chart_value': ('Value',
+                   'Wert'),
+    'chart_date': ('Date',
+                  'Datum'),
+    'chart_confidence': ('Confidence (0–10)',
+                        'Zuversicht (0–10)'),
+    'chart_confidence_title': ('Confidence history',
+                              'Verlauf der Zuversicht'),
+    'chart_confidence_def': ('How sure the team is to reach the target, as given at each check-in',
+                            'Wie sicher das Team ist, das Ziel zu erreichen, je Check-in'),
+    'chart_multiples': ('Velocity per team',
+                       'Velocity je Team'),
+    'chart_multiples_def': ('Each team on its own scale and unit: trends, not a ranking',
+                           'Jedes Team auf eigener Skala und in eigener Einheit: Trends, kein Ranking'),
+    'chart_burnup': ('Within-sprint burn-up',
+                    'Burn-up im Sprint'),
+    'chart_burnup_def': ("Work done by day against the sprint's scope",
+                        'Erledigte Arbeit je Tag gegenüber dem Sprintumfang'),
+    'chart_done': ('Done (cumulative)',
+                  'Erledigt (kumuliert)'),
+    'chart_scope_line': ('Scope',
+                        'Umfang'),
+    'chart_day': ('Day',
+                 'Tag'),
+    'chart_open': ('Running or planned (provisional)',
+                  'Laufend oder geplant (vorläufig)'),
+    'chart_per_day': ('per working day',
+                     'je Arbeitstag'),
+    'chart_working_days': ('working days',
+                          'Arbeitstage'),
+    'chart_ideal': ('Ideal (committed scope by the end)',
+                   'Ideal (zugesagter Umfang bis zum Ende)'),
+    'chart_spread': ('Next sprint: the spread of outcomes',
+                    'Nächster Sprint: die Streuung der Ergebnisse'),
+    'chart_spread_def': ("Each dot: one sprint of the history, scaled to the next sprint's working days; lines: 50 % and 85 % confidence",
+                        'Jeder Punkt: ein Sprint der Historie, auf die Arbeitstage des nächsten Sprints umgerechnet; Linien: 50 % und 85 % Sicherheit'),
+    'chart_history': ('History (scaled)',
+                     'Historie (umgerechnet)'),
+    'chart_p50': ('50 %: at least',
+                 '50 %: mindestens'),
+    'chart_p85': ('85 %: at least',
+                 '85 %: mindestens'),
+    'chart_outcome': ('Completed in the next sprint',
+                     'Erledigt im nächsten Sprint'),
 }
 
 
+CATALOGS: dict[str, dict[str, str]] = {
+    "en": {key: texts[0] for key, texts in TEXT.items()},
+    "de": {key: texts[1] for key, texts in TEXT.items()},
+}
+
+
+class _Family:
+    """The ids of one family (``prefix``) in one language, looked up like a dictionary: a module
+    that names its texts briefly (``text["velocity"]``) still reads them from this catalog."""
+
+    def __init__(self, prefix: str, lang: str):
+        self.prefix, self.lang = prefix, lang
+
+    def __getitem__(self, key: str) -> str:
+        return t(self.prefix + key, self.lang)
+
+    def get(self, key: str, default=None):
+        return t(self.prefix + key, self.lang) if self.prefix + key in CATALOGS["en"] else default
+
+
+def messages(prefix: str, lang: str) -> _Family:
+    return _Family(prefix, lang)
+
+
+def languages() -> dict[str, str]:
+    """Code → own name of every language that has both a catalog and a locale record."""
+    return {code: LOCALES[code].name for code in CATALOGS if code in LOCALES}
+
+
 def t(key: str, lang: str = "en", **values) -> str:
-    english, german = TEXT[key]
-    text = german if lang == "de" else english
+    """The text of a message id in a language (English where the language lacks it), filled in.
+    With ``n`` among the values, the id's plural form for n is used when the catalog has one."""
+    catalog = CATALOGS.get(lang, CATALOGS["en"])
+    if "n" in values and isinstance(values["n"], (int, float)):
+        form = Locale.parse(locale(lang).cldr).plural_form(values["n"])
+        plural = catalog.get(f"{key}[{form}]") or CATALOGS["en"].get(f"{key}[{form}]")
+        if plural is not None:
+            return plural.format(**values)
+    text = catalog.get(key)
+    if text is None:
+        text = CATALOGS["en"][key]
     return text.format(**values) if values else text

@@ -10,21 +10,23 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from analytics.locales import locale
 from analytics.okr_overview import OkrOverview, okr_overview
-from analytics.sprint_metrics import sprint_metrics
 from data.entries import okr_frames
+from data import service
 from data.export import to_csv_bytes
 import downloads
 from downloads import backup_section, page_xlsx_download, report_download  # noqa: F401 (pages call ui.…)
 from data.settings import setting
 from data.store import Store
-from i18n import LANGUAGES, t
+from i18n import languages, t
 
 # The choices live under these keys; the sidebar widgets are drawn from them on every page and
 # write back when changed, so the choice survives page switches whatever Streamlit does with
 # the state of widgets between pages.
 TEAM_KEY = "teams"
 LANG_KEY = "lang"
+AS_OF_KEY = "as_of"
 
 
 def db_path() -> str:
@@ -56,7 +58,16 @@ def clear_caches() -> None:
 
 
 def lang() -> str:
-    return st.session_state.get(LANG_KEY, "en")
+    """The chosen language: the sidebar's choice, else ``?lang=`` in the address (kept across reloads
+    and bookmarks), else the browser's language, else English."""
+    chosen = st.session_state.get(LANG_KEY)
+    if chosen in languages():
+        return chosen
+    asked = st.query_params.get("lang")
+    if asked in languages():
+        return asked
+    browser = (st.context.locale or "").split("-")[0].lower()
+    return browser if browser in languages() else "en"
 
 
 def tr(key: str, **values) -> str:
@@ -76,9 +87,11 @@ def band() -> tuple[float, float]:
 
 
 @st.cache_data(show_spinner=False)
-def sprint_table(_store: Store, version: tuple, teams: tuple[str, ...], unit: str = "points") -> pd.DataFrame:
-    return sprint_metrics(_store.current("sprints", list(teams)), _store.current("sprint_items", list(teams)),
-                          unit=unit, band=band(), window=setting("DASHBOARD_VELOCITY_WINDOW"))
+def sprint_table(_store: Store, version: tuple, teams: tuple[str, ...], *, unit: str = "points",
+                 as_of: date | None = None) -> pd.DataFrame:
+    """Every sprint of the teams with its state as of the chosen day (keyword arguments only, so
+    one question has one cache entry)."""
+    return service.sprint_table(_store, list(teams), unit, as_of)
 
 
 @st.cache_data(show_spinner=False)
@@ -115,23 +128,47 @@ def _keep(choice_key: str, widget_key: str) -> None:
     st.session_state[choice_key] = st.session_state[widget_key]
 
 
+def _keep_language() -> None:
+    _keep(LANG_KEY, f"{LANG_KEY}_widget")
+    st.query_params["lang"] = st.session_state[LANG_KEY]  # a reload or a bookmark keeps the language
+
+
+def _keep_teams(all_teams: list[str]) -> None:
+    """An explicit choice narrows the pages; choosing every team (or none) means "all teams",
+    which includes teams imported later."""
+    picked = st.session_state[f"{TEAM_KEY}_widget"]
+    st.session_state[TEAM_KEY] = None if not picked or set(picked) >= set(all_teams) else list(picked)
+
+
 def sidebar(db: Store) -> None:
     """Language switch and team picker; both kept in the session across pages."""
     st.session_state[f"{LANG_KEY}_widget"] = lang()
-    st.sidebar.radio(t("language", lang()), list(LANGUAGES), format_func=LANGUAGES.get, key=f"{LANG_KEY}_widget",
-                     horizontal=True, on_change=_keep, args=(LANG_KEY, f"{LANG_KEY}_widget"))
+    st.sidebar.radio(t("language", lang()), list(languages()), format_func=languages().get, key=f"{LANG_KEY}_widget",
+                     horizontal=True, on_change=_keep_language)
+    st.session_state[f"{AS_OF_KEY}_widget"] = as_of()
+    st.sidebar.date_input(tr("as_of"), key=f"{AS_OF_KEY}_widget", help=tr("as_of_help"),
+                          format=locale(lang()).date_input,
+                          on_change=_keep, args=(AS_OF_KEY, f"{AS_OF_KEY}_widget"))
     teams = db.teams()
     if not teams:
         return
-    st.session_state[TEAM_KEY] = [team for team in st.session_state.get(TEAM_KEY, teams) if team in teams]
-    st.session_state[f"{TEAM_KEY}_widget"] = st.session_state[TEAM_KEY]
+    st.session_state[f"{TEAM_KEY}_widget"] = list(chosen_teams(db))
     st.sidebar.multiselect(tr("teams"), teams, key=f"{TEAM_KEY}_widget", help=tr("teams_help"),
-                           on_change=_keep, args=(TEAM_KEY, f"{TEAM_KEY}_widget"))
+                           on_change=_keep_teams, args=(teams,))
+
+
+def as_of() -> date:
+    """The day every page looks from (the sidebar's "As of", default today): which sprints are
+    closed, running or future, and where each key result stands."""
+    return st.session_state.get(AS_OF_KEY) or date.today()
 
 
 def chosen_teams(db: Store) -> tuple[str, ...]:
-    """The teams picked in the sidebar (all when none is picked)."""
-    return tuple(st.session_state.get(TEAM_KEY) or db.teams())
+    """The teams picked in the sidebar; every team, including ones imported a second ago, unless the
+    user narrowed the choice."""
+    teams = db.teams()
+    picked = [team for team in st.session_state.get(TEAM_KEY) or () if team in teams]
+    return tuple(picked or teams)
 
 
 @dataclass(frozen=True)
@@ -142,6 +179,7 @@ class Page:
     lang: str
     version: tuple
     teams: tuple[str, ...]
+    as_of: date
 
 
 def page(title_key: str, caption_key: str | None = None) -> Page:
@@ -153,7 +191,7 @@ def page(title_key: str, caption_key: str | None = None) -> Page:
     db = store()
     if not db.has_data():
         empty_state()
-    return Page(db, lang(), db.data_version(), chosen_teams(db))
+    return Page(db, lang(), db.data_version(), chosen_teams(db), as_of())
 
 
 def empty_state() -> None:
@@ -171,7 +209,7 @@ def empty_state() -> None:
 
 def table(frame: pd.DataFrame, key: str, file_name: str, **options) -> None:
     """A table and its CSV download (formula-like cells neutralised, German CSV in German)."""
-    date_format = "DD.MM.YYYY" if lang() == "de" else "YYYY-MM-DD"
+    date_format = locale(lang()).date_input
     dates = {column: st.column_config.DateColumn(format=date_format) for column in frame.columns
              if pd.api.types.is_datetime64_any_dtype(frame[column])}
     st.dataframe(frame, hide_index=True, column_config=options.pop("column_config", None) or dates, **options)

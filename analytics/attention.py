@@ -6,26 +6,12 @@ from datetime import date
 
 import pandas as pd
 
+from analytics.formatting import day, percent
 from analytics.okr_metrics import running
 from analytics.sprint_metrics import closed
+from i18n import messages
 
 ATTENTION_FIELDS = ["team", "what", "detail"]
-_TEXT = {
-    "en": {"streak": "Say/do out of band {run} sprints running", "at_risk": "Key result at risk: {kr}",
-           "progress": "{text} — progress {progress:.0%}, expected {expected:.0%}", "stale": "Key result stale: {kr}",
-           "no_checkin": "no check-in yet", "last": "last check-in {day}", "open": "Open retro actions: {n}",
-           "disagree": "Status and forecast disagree: {kr}",
-           "disagree_detail": "{text} — {status} now, the forecast says {forecast} at cycle end",
-           "states": {"on_track": "on track", "behind": "behind", "at_risk": "at risk", "achieved": "achieved",
-                      "short": "short of the target"}},
-    "de": {"streak": "Say/Do {run} Sprints in Folge außerhalb des Bands", "at_risk": "Key Result gefährdet: {kr}",
-           "progress": "{text} — Fortschritt {progress:.0%}, erwartet {expected:.0%}", "stale": "Key Result ohne aktuellen Check-in: {kr}",
-           "no_checkin": "noch kein Check-in", "last": "letzter Check-in {day}", "open": "Offene Retro-Maßnahmen: {n}",
-           "disagree": "Status und Prognose widersprechen sich: {kr}",
-           "disagree_detail": "{text} — jetzt {status}, die Prognose sagt zum Zyklusende {forecast}",
-           "states": {"on_track": "im Plan", "behind": "im Verzug", "at_risk": "gefährdet", "achieved": "erreicht",
-                      "short": "Ziel verfehlt"}},
-}
 
 
 def out_of_band_streak(sprints: pd.DataFrame, run: int = 3, lang: str = "en") -> pd.DataFrame:
@@ -35,8 +21,8 @@ def out_of_band_streak(sprints: pd.DataFrame, run: int = 3, lang: str = "en") ->
     for team, group in closed(sprints).groupby("team", sort=False):
         known = group[group["in_band"].notna()].tail(run)
         if len(known) == run and not known["in_band"].astype(bool).any():
-            ratios = ", ".join(f"{v:.0%}" for v in known["say_do_ratio"])
-            rows.append({"team": team, "what": _TEXT[lang]["streak"].format(run=run),
+            ratios = ", ".join(percent(v, lang) for v in known["say_do_ratio"])
+            rows.append({"team": team, "what": messages("att_", lang)["streak"].format(run=run),
                          "detail": f"{', '.join(known['sprint'])}: {ratios}"})
     return pd.DataFrame(rows, columns=ATTENTION_FIELDS)
 
@@ -44,23 +30,23 @@ def out_of_band_streak(sprints: pd.DataFrame, run: int = 3, lang: str = "en") ->
 def needs_attention(sprints: pd.DataFrame, kr_status: pd.DataFrame, actions: pd.DataFrame, *,
                     as_of: date, lang: str = "en") -> pd.DataFrame:
     """One row per thing to look at, most urgent kind first."""
-    text = _TEXT[lang]
+    text = messages("att_", lang)
     rows = []
     if not kr_status.empty:
         for kr in running(kr_status, as_of).itertuples(index=False):
             if kr.status == "at_risk":
                 rows.append({"team": kr.team, "what": text["at_risk"].format(kr=kr.kr_id),
-                             "detail": text["progress"].format(text=kr.key_result, progress=kr.progress,
-                                                               expected=kr.expected_progress)})
+                             "detail": text["progress"].format(text=kr.key_result, progress=percent(kr.progress, lang),
+                                                               expected=percent(kr.expected_progress, lang))})
             if getattr(kr, "status_disagrees", False):  # a ready topic for the weekly
                 rows.append({"team": kr.team, "what": text["disagree"].format(kr=kr.kr_id),
                              "detail": text["disagree_detail"].format(text=kr.key_result,
-                                                                      status=text["states"].get(kr.status, kr.status),
-                                                                      forecast=text["states"].get(kr.forecast_status,
-                                                                                                  kr.forecast_status))})
+                                                                      status=text.get("state_" + kr.status, kr.status),
+                                                                      forecast=text.get("state_" + str(kr.forecast_status),
+                                                                                        kr.forecast_status))})
             if kr.stale:
                 since = text["no_checkin"] if pd.isna(kr.last_checkin) else text["last"].format(
-                    day=f"{kr.last_checkin:%d.%m.%Y}" if lang == "de" else f"{kr.last_checkin:%Y-%m-%d}")
+                    day=day(kr.last_checkin, lang))
                 rows.append({"team": kr.team, "what": text["stale"].format(kr=kr.kr_id), "detail": f"{kr.key_result} — {since}"})
     attention = pd.DataFrame(rows, columns=ATTENTION_FIELDS)
     streaks = out_of_band_streak(sprints, lang=lang) if not sprints.empty else pd.DataFrame(columns=ATTENTION_FIELDS)

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from analytics.formatting import number, percent
+from i18n import messages
 
 PALETTE = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
            "sky": "#56B4E9", "purple": "#CC79A7", "yellow": "#F0E442", "black": "#000000", "grey": "#7F7F7F"}
@@ -19,44 +20,6 @@ STATUS_COLOURS = {"achieved": PALETTE["green"], "on_track": PALETTE["blue"], "be
                   "at_risk": PALETTE["vermillion"], "not_started": PALETTE["grey"]}
 FONT = dict(size=16, color="#1f1f1f")
 
-LABELS = {
-    "en": {"committed": "Committed at start", "completed": "Completed", "avg": "Rolling average ({n} sprints)",
-           "velocity": "Velocity", "velocity_def": "Completed work per sprint (items not removed), against what was committed at start",
-           "sprint": "Sprint", "empty": "No data for this chart yet", "say_do": "Say/do ratio",
-           "accuracy": "Commitment accuracy", "accuracy_def": "Say/do = completed ÷ committed; accuracy = 1 − |completed − committed| ÷ committed; band shaded",
-           "band": "Predictability band", "trend": "Accuracy trend", "share": "Share of commitment",
-           "scope": "Scope change", "scope_def": "Scope change = (added − removed) ÷ committed; carried over = unfinished work that moved into the next sprint",
-           "carried": "Carried over", "type_title": "Accuracy by sprint type", "type_def": "Mean commitment accuracy and say/do per sprint type",
-           "kr_def": "Check-ins against the expected pace, the target and the forecast to the cycle's end",
-           "checkins": "Check-ins", "expected": "Expected pace", "target": "Target", "forecast": "Forecast",
-           "value": "Value", "date": "Date", "confidence": "Confidence (0–10)", "confidence_title": "Confidence history",
-           "confidence_def": "How sure the team is to reach the target, as given at each check-in",
-           "multiples": "Velocity per team", "multiples_def": "Each team on its own scale and unit: trends, not a ranking",
-           "burnup": "Within-sprint burn-up", "burnup_def": "Work done by day against the sprint's scope",
-           "done": "Done (cumulative)", "scope_line": "Scope", "day": "Day",
-           "open": "Running or planned (provisional)", "per_day": "per working day", "working_days": "working days",
-           "ideal": "Ideal (committed scope by the end)", "spread": "Next sprint: the spread of outcomes",
-           "spread_def": "Each dot: one sprint of the history, scaled to the next sprint's working days; lines: 50 % and 85 % confidence",
-           "history": "History (scaled)", "p50": "50 %: at least", "p85": "85 %: at least", "outcome": "Completed in the next sprint"},
-    "de": {"committed": "Zugesagt zum Start", "completed": "Erledigt", "avg": "Gleitender Durchschnitt ({n} Sprints)",
-           "velocity": "Velocity", "velocity_def": "Erledigte Arbeit je Sprint (ohne Entferntes) gegenüber der Zusage zum Start",
-           "sprint": "Sprint", "empty": "Für diese Grafik gibt es noch keine Daten", "say_do": "Say/Do-Quote",
-           "accuracy": "Zusagegenauigkeit", "accuracy_def": "Say/Do = erledigt ÷ zugesagt; Genauigkeit = 1 − |erledigt − zugesagt| ÷ zugesagt; Band schattiert",
-           "band": "Verlässlichkeitsband", "trend": "Trend der Genauigkeit", "share": "Anteil der Zusage",
-           "scope": "Umfangsänderung", "scope_def": "Umfangsänderung = (hinzugefügt − entfernt) ÷ zugesagt; übertragen = Unerledigtes, das in den nächsten Sprint ging",
-           "carried": "Übertragen", "type_title": "Genauigkeit nach Sprinttyp", "type_def": "Mittlere Zusagegenauigkeit und Say/Do je Sprinttyp",
-           "kr_def": "Check-ins gegenüber dem erwarteten Tempo, dem Ziel und der Prognose zum Zyklusende",
-           "checkins": "Check-ins", "expected": "Erwartetes Tempo", "target": "Ziel", "forecast": "Prognose",
-           "value": "Wert", "date": "Datum", "confidence": "Zuversicht (0–10)", "confidence_title": "Verlauf der Zuversicht",
-           "confidence_def": "Wie sicher das Team ist, das Ziel zu erreichen, je Check-in",
-           "multiples": "Velocity je Team", "multiples_def": "Jedes Team auf eigener Skala und in eigener Einheit: Trends, kein Ranking",
-           "burnup": "Burn-up im Sprint", "burnup_def": "Erledigte Arbeit je Tag gegenüber dem Sprintumfang",
-           "done": "Erledigt (kumuliert)", "scope_line": "Umfang", "day": "Tag",
-           "open": "Laufend oder geplant (vorläufig)", "per_day": "je Arbeitstag", "working_days": "Arbeitstage",
-           "ideal": "Ideal (zugesagter Umfang bis zum Ende)", "spread": "Nächster Sprint: die Streuung der Ergebnisse",
-           "spread_def": "Jeder Punkt: ein Sprint der Historie, auf die Arbeitstage des nächsten Sprints umgerechnet; Linien: 50 % und 85 % Sicherheit",
-           "history": "Historie (umgerechnet)", "p50": "50 %: mindestens", "p85": "85 %: mindestens", "outcome": "Erledigt im nächsten Sprint"},
-}
 
 
 def plain(values):
@@ -75,7 +38,7 @@ def _layout(fig: go.Figure, title: str, subtitle: str, *, height: int = 460) -> 
 
 def empty_figure(title: str, lang: str = "en") -> go.Figure:
     fig = go.Figure()
-    fig.add_annotation(text=LABELS[lang]["empty"], showarrow=False, font=dict(size=18, color=PALETTE["grey"]),
+    fig.add_annotation(text=messages("chart_", lang)["empty"], showarrow=False, font=dict(size=18, color=PALETTE["grey"]),
                        xref="paper", yref="paper", x=0.5, y=0.5)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
@@ -87,7 +50,7 @@ def velocity_chart(metrics: pd.DataFrame, unit: str, lang: str = "en", window: i
     Running and planned sprints are hatched: their figures are provisional. Hover gives velocity per
     working day beside velocity."""
     unit = plain(unit)
-    text = LABELS[lang]
+    text = messages("chart_", lang)
     if metrics.empty:
         return empty_figure(text["velocity"], lang)
     x = plain(metrics["sprint"])
@@ -118,7 +81,7 @@ def velocity_chart(metrics: pd.DataFrame, unit: str, lang: str = "en", window: i
 def forecast_chart(result: dict, unit: str, lang: str = "en") -> go.Figure:
     """The forecast's spread: the sampled history as dots, the 50 % and 85 % levels as lines."""
     unit = plain(unit)
-    text = LABELS[lang]
+    text = messages("chart_", lang)
     if result.get("velocity_p50") is None:
         return empty_figure(text["spread"], lang)
     history = [float(v) for v in result["history"]]
@@ -147,7 +110,7 @@ def trend_line(values: pd.Series) -> np.ndarray | None:
 
 def accuracy_chart(metrics: pd.DataFrame, band: tuple[float, float], lang: str = "en") -> go.Figure:
     """Say/do and commitment accuracy per sprint, the predictability band shaded, the accuracy trend."""
-    text = LABELS[lang]
+    text = messages("chart_", lang)
     if metrics.empty:
         return empty_figure(text["accuracy"], lang)
     x = plain(metrics["sprint"])
@@ -171,7 +134,7 @@ def accuracy_chart(metrics: pd.DataFrame, band: tuple[float, float], lang: str =
 
 def scope_chart(metrics: pd.DataFrame, unit: str, lang: str = "en") -> go.Figure:
     unit = plain(unit)
-    text = LABELS[lang]
+    text = messages("chart_", lang)
     if metrics.empty:
         return empty_figure(text["scope"], lang)
     x = plain(metrics["sprint"])
@@ -189,7 +152,7 @@ def scope_chart(metrics: pd.DataFrame, unit: str, lang: str = "en") -> go.Figure
 
 def sprint_type_chart(by_type: pd.DataFrame, lang: str = "en") -> go.Figure:
     """by_type: sprint_type, commitment_accuracy, say_do_ratio, sprints."""
-    text = LABELS[lang]
+    text = messages("chart_", lang)
     if by_type.empty:
         return empty_figure(text["type_title"], lang)
     fig = go.Figure([
@@ -206,7 +169,7 @@ def sprint_type_chart(by_type: pd.DataFrame, lang: str = "en") -> go.Figure:
 
 def kr_trend_chart(kr: pd.Series, checkins: pd.DataFrame, plan: pd.DataFrame | None, lang: str = "en") -> go.Figure:
     """One key result: check-ins, expected pace (linear or along the plan), target, forecast to cycle end."""
-    text = LABELS[lang]
+    text = messages("chart_", lang)
     unit = plain(kr.get("unit")) if isinstance(kr.get("unit"), str) else ""
     title = plain(kr["kr_id"])
     t0, t1 = pd.Timestamp(kr["cycle_start"]), pd.Timestamp(kr["cycle_end"])
@@ -238,7 +201,7 @@ def kr_trend_chart(kr: pd.Series, checkins: pd.DataFrame, plan: pd.DataFrame | N
 
 
 def confidence_chart(checkins: pd.DataFrame, lang: str = "en") -> go.Figure:
-    text = LABELS[lang]
+    text = messages("chart_", lang)
     known = checkins.dropna(subset=["confidence"]) if not checkins.empty else checkins
     if known.empty:
         return empty_figure(text["confidence_title"], lang)
@@ -252,7 +215,7 @@ def confidence_chart(checkins: pd.DataFrame, lang: str = "en") -> go.Figure:
 
 def velocity_small_multiples(metrics: pd.DataFrame, units: dict[str, str], lang: str = "en") -> go.Figure:
     """One panel per team, each with its own y scale and unit."""
-    text = LABELS[lang]
+    text = messages("chart_", lang)
     teams = list(dict.fromkeys(metrics["team"])) if not metrics.empty else []
     if not teams:
         return empty_figure(text["multiples"], lang)
@@ -279,7 +242,7 @@ def burnup_chart(items: pd.DataFrame, start, end, unit: str, lang: str = "en") -
     shrinks with removals (at the sprint's end: the export does not say when). Points are drawn only
     on days where something changed, so the cost follows the data, never the length of the range."""
     unit = plain(unit)
-    text = LABELS[lang]
+    text = messages("chart_", lang)
     if items.empty or pd.isna(start) or pd.isna(end):
         return empty_figure(text["burnup"], lang)
     first, last = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()

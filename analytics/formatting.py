@@ -1,38 +1,57 @@
-"""Numbers, percentages and dates as people read them in English or German (1,234.5 vs 1.234,5;
-2026-03-31 vs 31.03.2026). Pure: no locale settings of the machine are involved."""
+"""Numbers, percentages and dates as people read them in the chosen language (1,234.5 vs 1.234,5;
+85% vs 85 %; 2026-03-31 vs 31.03.2026), through Babel and the language's record in
+``analytics.locales``. Pure: no locale setting of the machine is involved."""
 from __future__ import annotations
 
 import math
+
 import pandas as pd
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+
+from analytics.locales import locale
+
+MISSING = "–"
 
 
 def _missing(value) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
 
 def number(value, lang: str = "en", decimals: int = 1) -> str:
     """12.5 → '12.5' / '12,5'; 1234 → '1,234' / '1.234'; trailing zeros dropped; missing → '–'."""
     if _missing(value):
-        return "–"
-    text = f"{float(value):,.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    if lang == "de":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
+        return MISSING
+    pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+    return format_decimal(float(value), format=pattern, locale=locale(lang).cldr)
 
 
 def percent(value, lang: str = "en", decimals: int = 0) -> str:
-    """0.853 → '85%' / '85 %'."""
+    """0.853 → '85%' / '85 %' (the language's own percent style)."""
     if _missing(value):
-        return "–"
-    text = number(float(value) * 100, lang, decimals)
-    return f"{text} %" if lang == "de" else f"{text}%"
+        return MISSING
+    if not decimals:
+        return format_percent(float(value), locale=locale(lang).cldr)
+    sample = format_percent(0, locale=locale(lang).cldr)  # '0%' or '0 %': keep the language's spacing
+    return sample.replace("0", number(float(value) * 100, lang, decimals), 1)
+
+
+def money(value, unit: str, lang: str = "en") -> str:
+    """1200000, 'EUR' → '1,200,000 EUR' / '1.200.000 EUR'."""
+    return MISSING if _missing(value) else f"{number(value, lang, 0)} {unit}"
+
+
+def compact(value, lang: str = "en") -> str:
+    """1800000 → '1.8M' / '1,8 Mio.' for chart labels."""
+    if _missing(value):
+        return MISSING
+    for size, suffix in locale(lang).compact_suffixes:
+        if abs(value) >= size:
+            return number(value / size, lang, 1) + suffix
+    return number(value, lang)
 
 
 def day(value, lang: str = "en") -> str:
     if _missing(value):
-        return "–"
-    stamp = pd.Timestamp(value)
-    return stamp.strftime("%d.%m.%Y") if lang == "de" else stamp.strftime("%Y-%m-%d")
-
+        return MISSING
+    return format_date(pd.Timestamp(value).date(), format=locale(lang).date_pattern, locale=locale(lang).cldr)

@@ -14,7 +14,7 @@ import holidays
 import numpy as np
 import pandas as pd
 
-_LANGUAGES = {"en": "en_US", "de": "de"}
+from analytics.locales import locale
 
 
 def parse_region(code) -> tuple[str, str | None] | None:
@@ -43,10 +43,11 @@ def region_problem(code: str) -> str | None:
 @lru_cache(maxsize=256)
 def _calendar(region: str, year: int, language: str) -> tuple[tuple[date, str], ...]:
     country, subdivision = parse_region(region)
-    try:
-        found = holidays.country_holidays(country, subdiv=subdivision, years=year, language=language)
-    except (NotImplementedError, ValueError):  # a country without that language keeps its own names
-        found = holidays.country_holidays(country, subdiv=subdivision, years=year)
+    found = holidays.country_holidays(country, subdiv=subdivision, years=year)
+    for name in (language, language.split("_")[0]):  # holidays names languages 'de', 'en_US', …
+        if name in found.supported_languages:
+            found = holidays.country_holidays(country, subdiv=subdivision, years=year, language=name)
+            break
     return tuple(sorted(found.items()))
 
 
@@ -55,7 +56,7 @@ def public_holidays(start, end, region, lang: str = "en") -> list[tuple[date, st
     if pd.isna(start) or pd.isna(end) or parse_region(region) is None:
         return []
     first, last = pd.Timestamp(start).date(), pd.Timestamp(end).date()
-    language = _LANGUAGES.get(lang, lang)
+    language = locale(lang).cldr
     return [(day, name) for year in range(first.year, last.year + 1)
             for day, name in _calendar(region.strip().upper(), year, language)
             if first <= day <= last and day.weekday() < 5]

@@ -156,7 +156,7 @@ def test_the_language_switch_turns_labels_and_numbers_german(demo):
     assert at.title[0].value == "Sprint- & OKR-Review"
     labels = {m.label for m in at.metric}
     assert {"Zugesagt", "Erledigt", "Say/Do", "Genauigkeit"} <= labels
-    assert all(m.value.endswith(" %") for m in at.metric if m.label == "Genauigkeit")
+    assert all(m.value.endswith("\u00a0%") for m in at.metric if m.label == "Genauigkeit")  # 85 %, never 85%
     at.switch_page("pages/retrospective.py").run()
     assert at.title[0].value == "Retrospektive"
     assert any("Zusagegenauigkeit" in text for text in texts(at))

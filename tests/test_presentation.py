@@ -26,7 +26,9 @@ def metrics(accuracy, say_do=None, completed=None, types=None) -> pd.DataFrame:
 def test_numbers_percentages_and_dates_per_language():
     assert number(1234.5) == "1,234.5" and number(1234.5, "de") == "1.234,5"
     assert number(12.0) == "12" and number(float("nan")) == "–"
-    assert percent(0.853) == "85%" and percent(0.853, "de") == "85 %"
+    # German keeps the number and its % sign together with a no-break space (CLDR's de pattern)
+    assert percent(0.853) == "85%" and percent(0.853, "de") == "85\u00a0%"
+    assert percent(0.8534, "de", 1) == "85,3\u00a0%" and number(1_234_567.25, "de") == "1.234.567,2"
     assert day("2026-03-31") == "2026-03-31" and day("2026-03-31", "de") == "31.03.2026"
 
 
@@ -102,7 +104,7 @@ def test_accuracy_sentence_states_the_trend_with_the_halves():
     rising = metrics([0.6, 0.7, 0.8, 0.9])  # halves 0.65 and 0.85, slope +0.1
     assert narrative.accuracy_sentence(rising) == "Commitment accuracy rose from 65% to 85% over the last 4 sprints."
     assert narrative.accuracy_sentence(rising, "de") == \
-        "Die Zusagegenauigkeit stieg in den letzten 4 Sprints von 65 % auf 85 %."
+        "Die Zusagegenauigkeit stieg in den letzten 4 Sprints von 65\u00a0% auf 85\u00a0%."
     falling = metrics([0.9, 0.8])
     assert narrative.accuracy_sentence(falling).startswith("Commitment accuracy fell from 90% to 80%")
     assert narrative.accuracy_sentence(metrics([0.9])) == "Too few sprints with a commitment to see a trend yet."
@@ -117,7 +119,7 @@ def test_other_sentences():
     assert narrative.sprint_type_sentence(types) == \
         "Accuracy is highest in acq sprints (95%) and lowest in blitz sprints (70%)."
     assert narrative.actions_sentence({"actions": 4, "done": 3, "open": 1, "dropped": 0, "rate": 0.75}) == \
-        "3 of 4 retro actions were done (75%); 1 still open."
+        "3 of 4 retro actions were done (75%); 1 is still open."
     summary = pd.Series({"velocity_mean": 20.0, "velocity_cv": 0.2, "sprints": 5, "stability_basis": "per_sprint",
                          "stability_cv": 0.2, "stability": "stable"})
     assert narrative.velocity_sentence(summary, "points") == ("Velocity averaged 20 points per sprint over 5 sprints; "
