@@ -305,11 +305,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "rep_velocity": ("Velocity over all sprints", "Velocity über alle Sprints"),
     "rep_accuracy": ("Commitment accuracy and the predictability band", "Zusagegenauigkeit und Verlässlichkeitsband"),
     "rep_forecast_sentence": ("With 85 % confidence the team completes at least {p85} {unit} in the next sprint{next} "
-                              "(at least {p50} with 50 %, {p95} with 95 % confidence). Monte Carlo over {n} sprints "
+                              "(at least {p50} with 50 %, {p95} with 95 % confidence). Monte Carlo over {basis}{days} "
                               "({used}), {trials} trials.",
                               "Mit 85 % Sicherheit erledigt das Team im nächsten Sprint{next} mindestens {p85} {unit} "
-                              "(mindestens {p50} mit 50 %, {p95} mit 95 % Sicherheit). Monte-Carlo über {n} Sprints "
+                              "(mindestens {p50} mit 50 %, {p95} mit 95 % Sicherheit). Monte-Carlo über {basis}{days} "
                               "({used}), {trials} Durchläufe."),
+    "rep_basis_same": ("the last {n} closed sprints of type {type}", "die letzten {n} abgeschlossenen Sprints vom Typ {type}"),
+    "rep_basis_all": ("the last {n} closed sprints", "die letzten {n} abgeschlossenen Sprints"),
+    "rep_basis_days": (", per working day for its {days} working days", ", je Arbeitstag für seine {days} Arbeitstage"),
     "rep_forecast_next": (" ({sprint})", " ({sprint})"),
     "rep_forecast_none": ("No forecast yet: it needs at least 3 finished sprints; there are {n}.",
                           "Noch keine Prognose: Sie braucht mindestens 3 abgeschlossene Sprints; es gibt {n}."),

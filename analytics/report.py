@@ -194,9 +194,14 @@ def forecast_sentence(result: dict, unit: str, lang: str = "en") -> str:
         return t("rep_forecast_none", lang, n=result.get("sprints_used", 0))
     nxt = result.get("next_sprint")
     used = result.get("used") or []
+    kind = result.get("next_type")
+    basis = t("rep_basis_same", lang, n=result["sprints_used"], type=kind) \
+        if result.get("basis") == "same_type" and kind else t("rep_basis_all", lang, n=result["sprints_used"])
+    days = t("rep_basis_days", lang, days=number(result["next_working_days"], lang)) \
+        if result.get("per_day") and not _missing(result.get("next_working_days")) else ""
     return t("rep_forecast_sentence", lang, p50=number(result["velocity_p50"], lang),
              p85=number(result["velocity_p85"], lang), p95=number(result["velocity_p95"], lang), unit=unit,
-             next=t("rep_forecast_next", lang, sprint=nxt) if nxt else "", n=result["sprints_used"],
+             next=t("rep_forecast_next", lang, sprint=nxt) if nxt else "", basis=basis, days=days,
              used=", ".join(map(str, used)) if used else "–", trials=number(result["trials"], lang, 0))
 
 

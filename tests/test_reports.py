@@ -243,3 +243,20 @@ def test_report_buttons_render_with_progress_then_offer_the_file(demo_db, sprint
     else:
         assert status.label.startswith("The report could not be made") and buttons == []
         assert any("DASHBOARD_CHROMIUM" in t.value for t in at.text)
+
+
+def test_forecast_sentence_in_words_and_locale_formats():
+    from analytics.report import forecast_sentence
+    result = {"velocity_p50": 18.0, "velocity_p85": 16.0, "velocity_p95": 10.5, "sprints_used": 3, "trials": 10_000,
+              "next_sprint": "S 9", "next_type": "Akquise", "basis": "same_type", "per_day": True,
+              "next_working_days": 9.0, "used": ["S 5", "S 6", "S 8"]}
+    assert forecast_sentence(result, "points", "en") == (
+        "With 85 % confidence the team completes at least 16 points in the next sprint (S 9) (at least 18 with 50 %, "
+        "10.5 with 95 % confidence). Monte Carlo over the last 3 closed sprints of type Akquise, per working day for "
+        "its 9 working days (S 5, S 6, S 8), 10,000 trials.")
+    german = forecast_sentence({**result, "basis": "all_types", "per_day": False}, "Punkte", "de")
+    assert german == ("Mit 85 % Sicherheit erledigt das Team im nächsten Sprint (S 9) mindestens 16 Punkte (mindestens "
+                      "18 mit 50 %, 10,5 mit 95 % Sicherheit). Monte-Carlo über die letzten 3 abgeschlossenen Sprints "
+                      "(S 5, S 6, S 8), 10.000 Durchläufe.")
+    assert forecast_sentence({"velocity_p50": None, "sprints_used": 2}, "points", "en") == \
+        "No forecast yet: it needs at least 3 finished sprints; there are 2."
