@@ -92,6 +92,11 @@ st.subheader(ui.tr("objectives"))
 if closed:
     ui.caption(ui.tr("cycle_closed"))
 ui.table(objectives.drop(columns=["lessons"]), "objectives", f"objectives_{cycle}")
+comparison = cycle_comparison(all_objectives, cycles_table, cycle)
+carried = comparison.dropna(subset=["previous_lessons"])
+for item in carried.itertuples(index=False):  # what the last cycle taught, where this one is planned and run
+    st.text(f"{ui.tr('lessons_previous', cycle=item.previous_cycle)} · {item.previous_objective_id}: "
+            f"{item.previous_lessons}")
 
 weekly_tab, detail_tab, revision_tab, goal_tab, close_tab = st.tabs(
     [ui.tr("tab_weekly"), ui.tr("tab_details"), ui.tr("tab_revisions"), ui.tr("tab_alignment"), ui.tr("tab_close")])
@@ -199,11 +204,7 @@ with goal_tab:
 with close_tab:
     st.markdown(f"**{ui.tr('comparison')}**")
     ui.caption(ui.tr("comparison_caption"))
-    comparison = cycle_comparison(all_objectives, cycles_table, cycle)
     ui.table(comparison.drop(columns=["previous_lessons"]), "comparison", f"comparison_{cycle}")
-    for item in comparison.dropna(subset=["previous_lessons"]).itertuples(index=False):
-        st.text(f"{ui.tr('lessons_previous', cycle=item.previous_cycle)} · {item.previous_objective_id}: "
-                f"{item.previous_lessons}")
     st.markdown(f"**{ui.tr('calibration')}**")
     thresholds = {"committed_min": setting("DASHBOARD_COMMITTED_HIT_MIN"),
                   "aspirational_min": setting("DASHBOARD_ASPIRATIONAL_HIT_MIN"),

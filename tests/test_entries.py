@@ -259,3 +259,27 @@ def test_a_retro_action_entered_on_the_retrospective_page_and_undone(app_db):
     at.switch_page("pages/retrospective.py").run()
     shown = next(frame.value for frame in at.dataframe if "action" in frame.value.columns)
     assert shown["action"].tolist() == ["Angebote am selben Tag"]
+
+
+def test_the_okrs_page_flags_disagreement_carries_lessons_and_records_new_ones(tmp_path, monkeypatch):
+    from data.demo import load_demo
+    path = tmp_path / "demo.duckdb"
+    monkeypatch.setenv("DASHBOARD_DB", str(path))
+    store = Store(path)
+    load_demo(store, date.today())
+    store.close()
+    at = open_page("pages/okrs.py")
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "Status and forecast disagree" in warnings and "Confidence fell by 3" in warnings
+    assert "reworded" in warnings                                        # the demo's reworded objective
+    assert any(t.value.startswith("Lessons from ") for t in at.text)     # the closed cycle's lessons, carried
+    objective = at.selectbox(key="lessons_objective").options[0]
+    at.selectbox(key="lessons_objective").set_value(objective)
+    at.text_area(key="lessons_text").set_value("Weniger Kaltakquise, mehr Empfehlungen")
+    at.button(key="lessons_submit").click().run()
+    assert not at.exception and not at.error
+    assert any(t.value.endswith(": Weniger Kaltakquise, mehr Empfehlungen") for t in at.text)
+    store = Store(path)
+    assert store.history().iloc[0][["source", "kinds"]].tolist() == ["app", "okrs"]
+    store.close()
