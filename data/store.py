@@ -444,8 +444,9 @@ REFERENCES: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
 )
 
 
-# Tables whose rows every file naming them carries in full (see Store._undo_one).
-SHARED = ("teams", "cycles", "objectives")
+# Tables whose rows every file naming them carries in full (see Store._undo_one); children before
+# parents, so an objective handed to a later import makes that import an heir of its cycle and team.
+SHARED = ("objectives", "cycles", "teams")
 
 
 class _Dependents(Exception):
