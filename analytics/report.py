@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 
 from analytics import charts, narrative
 from analytics.formatting import day, number, percent
+from analytics.locales import locale
 from i18n import t
 
 # A cell's kind decides its format: text as given, number/percent/date in the locale's format.
@@ -45,11 +46,11 @@ class Chart:
 
 
 def _chart(figure: go.Figure, lang: str, *, dates: bool = False, height: int = 420) -> Chart:
-    """A chart in the report's locale: German decimal comma and thousands dot, dates as 31.12."""
-    if lang == "de":
-        figure.update_layout(separators=",.")
-        if dates:
-            figure.update_xaxes(tickformat="%d.%m.%Y")
+    """A chart in the report's locale: its decimal and thousands marks, its dates (31.12.2026)."""
+    record = locale(lang)
+    figure.update_layout(separators=record.plotly_separators)
+    if dates:
+        figure.update_xaxes(tickformat=record.chart_date)
     return Chart(figure, height)
 
 

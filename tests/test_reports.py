@@ -47,7 +47,9 @@ def sprint_row(demo_db) -> dict:
 
 
 def pdftotext(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    """The PDF's text in content order; no-break spaces (German '85\u00a0%') read as spaces."""
+    text = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return text.replace("\u00a0", " ")
 
 
 def pdf_pages(path: Path) -> tuple[int, str]:
@@ -62,7 +64,7 @@ def expected_tiles(row: dict, unit: str, lang: str) -> str:
     values = [number(row[f], lang) for f in ("committed", "added", "removed", "completed", "not_completed")]
     values += [percent(row[f], lang) for f in ("say_do_ratio", "commitment_accuracy")]
     labels = [f"{label} ({unit})" for label in LABELS[lang][:5]] + LABELS[lang][5:]
-    return "\n".join(f"{label}\n{value}" for label, value in zip(labels, values))
+    return "\n".join(f"{label}\n{value}" for label, value in zip(labels, values)).replace("\u00a0", " ")
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
