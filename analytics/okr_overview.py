@@ -36,11 +36,12 @@ def okr_overview(current: dict[str, pd.DataFrame], versions: dict[str, pd.DataFr
     krs = current["key_results"]
     known = set(krs["kr_id"])
 
-    def own(name: str, key: str = "kr_id") -> pd.DataFrame:
+    def own(name: str) -> pd.DataFrame:
+        """The versions of the key results in ``current`` (the chosen teams and cycle) only."""
         frame = versions.get(name)
         if frame is None or frame.empty:
             return pd.DataFrame(columns=["kr_id", "import_id", "superseded_by"])
-        return frame[frame[key].isin(known)] if key == "kr_id" else frame
+        return frame[frame["kr_id"].isin(known)]
 
     kr_versions, plan_versions = own("key_results"), own("kr_plans")
     objective_versions = versions.get("objectives")
