@@ -99,12 +99,20 @@ def _teams(args) -> list[str] | None:
     return [args.team] if getattr(args, "team", None) else None
 
 
-def sprint_frame(store, teams, unit: str) -> pd.DataFrame:
-    from analytics.sprint_metrics import sprint_metrics
-    setting = _settings()
-    return sprint_metrics(store.current("sprints", teams), store.current("sprint_items", teams), unit=unit,
-                          band=(setting("DASHBOARD_BAND_LOW"), setting("DASHBOARD_BAND_HIGH")),
-                          window=setting("DASHBOARD_VELOCITY_WINDOW"))
+def sprint_frame(store, teams, unit: str, as_of: date | None = None) -> pd.DataFrame:
+    from data.service import sprint_table
+    return sprint_table(store, teams, unit, as_of)
+
+
+def _as_of(args) -> date:
+    """--as-of DATE, else today; raises ValueError with the flag's name."""
+    from data.values import parse_date
+    if not getattr(args, "as_of", None):
+        return date.today()
+    try:
+        return parse_date(args.as_of)
+    except ValueError as exc:
+        raise ValueError(f"--as-of: {exc}") from exc
 
 
 def cmd_import(args) -> int:
@@ -214,9 +222,14 @@ def cmd_inspect(args) -> int:
 
 
 def cmd_sprints(args) -> int:
+    try:
+        as_of = _as_of(args)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     store = _store(args)
     try:
-        frame = sprint_frame(store, _teams(args), args.unit)
+        frame = sprint_frame(store, _teams(args), args.unit, as_of)
     finally:
         store.close()
     _emit(args, records(frame), frame.drop(columns=["goal"]))
@@ -225,9 +238,14 @@ def cmd_sprints(args) -> int:
 
 def cmd_summary(args) -> int:
     from analytics.sprint_metrics import team_summary
+    try:
+        as_of = _as_of(args)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     store = _store(args)
     try:
-        frame = team_summary(sprint_frame(store, _teams(args), "points"), last=args.last)
+        frame = team_summary(sprint_frame(store, _teams(args), "points", as_of), last=args.last)
     finally:
         store.close()
     _emit(args, records(frame), frame)
@@ -235,29 +253,34 @@ def cmd_summary(args) -> int:
 
 
 def cmd_forecast(args) -> int:
-    from analytics.forecast import forecast
-    setting = _settings()
+    from data.service import forecast
+    try:
+        as_of = _as_of(args)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     store = _store(args)
     try:
-        frame = sprint_frame(store, _teams(args), "points")
+        frame = sprint_frame(store, _teams(args), "points", as_of)
     finally:
         store.close()
     teams = sorted(frame["team"].unique())
     if len(teams) > 1 and not args.team:
         print(f"Several teams are stored ({', '.join(teams)}); choose one with --team.", file=sys.stderr)
         return 2
-    history = frame["completed"].tolist()
-    result = forecast(history, backlog=args.backlog, last=args.last or setting("DASHBOARD_FORECAST_SPRINTS"),
-                      trials=args.trials or setting("DASHBOARD_FORECAST_TRIALS"),
-                      seed=args.seed if args.seed is not None else setting("DASHBOARD_FORECAST_SEED"))
-    result = {"team": teams[0] if teams else args.team, **result}
+    team = teams[0] if teams else args.team
+    result = forecast(frame, team, backlog=args.backlog, last=args.last, trials=args.trials, seed=args.seed)
     if args.json:
         _emit(args, {k: _jsonable(v) if not isinstance(v, list) else v for k, v in result.items()})
     elif result["reason"] and result["velocity_p50"] is None:
         print(result["reason"])
     else:
-        print(f"Team {result['team']}: next sprint, from the last {result['sprints_used']} sprints "
-              f"({result['trials']:,} trials, seed {result['seed']}):")
+        basis = {"same_type": f"its last {result['sprints_used']} closed {result['next_type']} sprints",
+                 "all_types": f"its last {result['sprints_used']} closed sprints of all types "
+                              f"(fewer than 3 of type {result['next_type']})"}[result["basis"]]
+        days = f", {result['next_working_days']:g} working days" if result["per_day"] else ""
+        print(f"Team {result['team']}: next sprint {result['next_sprint'] or '(not planned yet)'}{days}, "
+              f"from {basis} ({result['trials']:,} trials, seed {result['seed']}): {', '.join(result['used'])}")
         for confidence in (50, 85, 95):
             print(f"  at least {result[f'velocity_p{confidence}']:g} with {confidence} % confidence")
         if args.backlog is not None and result["sprints_p85"] is not None:
@@ -340,7 +363,7 @@ def cmd_demo(args) -> int:
     finally:
         store.close()
     rows = sum(f.inserted for f in result.files)
-    print(f"Demo data loaded (import {result.import_id}, {rows} rows): three teams, 42 sprints, two OKR cycles.")
+    print(f"Demo data loaded (import {result.import_id}, {rows} rows): three teams, 48 sprints (one running and one planned per team), two OKR cycles.")
     return 0
 
 
@@ -491,10 +514,12 @@ def parser() -> argparse.ArgumentParser:
     sub = command("sprints", cmd_sprints, "per-sprint metrics")
     sub.add_argument("--team")
     sub.add_argument("--unit", default="points", choices=["points", "items"])
+    sub.add_argument("--as-of", metavar="DATE", help="state of each sprint as of this day (default today)")
 
     sub = command("summary", cmd_summary, "team summary: velocity statistics, accuracy trend, band share")
     sub.add_argument("--team")
     sub.add_argument("--last", type=_count(1), metavar="N")
+    sub.add_argument("--as-of", metavar="DATE", help="state of each sprint as of this day (default today)")
 
     sub = command("forecast", cmd_forecast, "Monte Carlo forecast of the next sprint and of a backlog")
     sub.add_argument("--team")
@@ -502,6 +527,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--backlog", type=_count(0, float), metavar="X")
     sub.add_argument("--trials", type=_count(1, maximum=1_000_000), metavar="N")
     sub.add_argument("--seed", type=_count(0), metavar="S")
+    sub.add_argument("--as-of", metavar="DATE", help="state of each sprint as of this day (default today)")
 
     sub = command("okrs", cmd_okrs, "key results and objectives as of a date")
     sub.add_argument("--team")
