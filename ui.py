@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.locales import locale
+from analytics.presentation import present
 from analytics.okr_overview import OkrOverview, okr_overview
 from data.entries import okr_frames
 from data import service
@@ -207,15 +208,15 @@ def empty_state() -> None:
     st.stop()
 
 
-def table(frame: pd.DataFrame, key: str, file_name: str, **options) -> None:
-    """A table and its CSV download (formula-like cells neutralised, German CSV in German)."""
-    date_format = locale(lang()).date_input
-    dates = {column: st.column_config.DateColumn(format=date_format) for column in frame.columns
-             if pd.api.types.is_datetime64_any_dtype(frame[column])}
-    st.dataframe(frame, hide_index=True, column_config=options.pop("column_config", None) or dates, **options)
+def table(frame: pd.DataFrame, key: str, file_name: str, *, unit: str | None = None, **options) -> None:
+    """A table as people read it (labels and formats of analytics.presentation, empty cells empty)
+    and its downloads, which keep the contract's field names and raw values: CSV (formula-like
+    cells neutralised, German CSV in German) and .xlsx."""
+    options.pop("column_config", None)  # values arrive formatted for their meaning: no number formats on top
+    st.dataframe(present(frame, lang(), unit), hide_index=True, **options)
     with st.container(horizontal=True):  # CSV and .xlsx side by side
         st.download_button(tr("download_csv"), to_csv_bytes(frame, german=lang() == "de"), file_name=f"{file_name}.csv",
-                           mime="text/csv", key=f"{key}_csv")
+                           mime="text/csv", key=f"{key}_csv", help=tr("download_help"))
         downloads.xlsx_button(frame, key, file_name)
 
 

@@ -142,7 +142,7 @@ COMMENTS = {
 def generate(today: date, seed: int = 7) -> dict[str, pd.DataFrame]:
     """The demo organisation as frames named like the store's tables."""
     rng = np.random.default_rng(seed)
-    last_end = today - timedelta(days=(today.weekday() - 4) % 7 or 7)  # the last Friday before today
+    last_end = _monday(today) - timedelta(days=3)  # the Friday before this week: the last closed sprint ends
     cycles = _cycles(today)
     teams, sprints, items, retro = [], [], [], []
     kr_by_team_cycle: dict[tuple[str, str], list[str]] = {}
@@ -152,7 +152,7 @@ def generate(today: date, seed: int = 7) -> dict[str, pd.DataFrame]:
                                                for _, _, _, _, krs in objectives for kr in krs]
 
     for plan in _team_plans():
-        teams.append({"team": plan.team, "unit": plan.unit})
+        teams.append({"team": plan.team, "unit": plan.unit, "region": REGIONS[plan.team]})
         calendar = _calendar(plan, last_end)
         counter = 100
         carry: list[dict] = []
@@ -166,7 +166,8 @@ def generate(today: date, seed: int = 7) -> dict[str, pd.DataFrame]:
                 "team": plan.team, "sprint": name, "start_date": start, "end_date": end,
                 "goal": _goal(kind, plan.team, number), "sprint_type": SPRINT_TYPES[kind],
                 "committed": None, "completed": None, "added": None, "removed": None,
-                "key_results": goal_kr, "commitment_basis": "recorded"})
+                "key_results": goal_kr, "commitment_basis": "recorded",
+                "days_off": DAYS_OFF.get((plan.prefix, number), 0.0), "file_order": len(sprints) + 1})
             target = plan.capacity * days * rng.uniform(0.9, 1.1)
             committed = [dict(item, committed_at_start=True, added_on=None) for item in carry] if kind != "blitz" else []
             carry = carry if kind == "blitz" else []  # a one-day blitz starts fresh; open work waits for the next sprint
@@ -200,10 +201,17 @@ def generate(today: date, seed: int = 7) -> dict[str, pd.DataFrame]:
             for row in rows:
                 row["done_on"] = (start + timedelta(days=int(rng.integers(0, max(1, (end - start).days) + 1)))
                                   if row["done"] else None)
+                if kind == "blitz" and row is rows[-1] and row["done"]:
+                    row["done_on"] = end + timedelta(days=3)  # finished the Monday after: completed late
                 items.append({"team": plan.team, "sprint": name, **row, "commitment_basis": "recorded"})
                 if not row["done"] and not row["removed"] and rng.random() < 0.75:
                     carry.append({k: row[k] for k in ("item_key", "title", "item_type", "estimate", "key_result")})
         retro.extend(_retro(plan, [s["sprint"] for s in sprints if s["team"] == plan.team]))
+        upcoming, upcoming_items = _open_sprints(plan, today, len(plan.pattern), counter, carry, kr_by_team_cycle, cycles,
+                                                 np.random.default_rng(seed + len(sprints)))
+        for sprint in upcoming:
+            sprints.append(dict(sprint, file_order=len(sprints) + 1))
+        items.extend(upcoming_items)
 
     cycle_rows, objective_rows, kr_rows, checkin_rows, plan_rows = _okrs(today, cycles, rng)
     return {
@@ -217,6 +225,49 @@ def generate(today: date, seed: int = 7) -> dict[str, pd.DataFrame]:
         "kr_plans": _dates(pd.DataFrame(plan_rows), ["date"]),
         "retro_actions": pd.DataFrame(retro),
     }
+
+
+# Where each team works: its public holidays are not working days (Hamburg, Bavaria, Baden-Württemberg).
+REGIONS = {"Neukunden Nord": "DE-HH", "Pipeline Süd": "DE-BY", "Key Account Automotive": "DE-BW"}
+# Team capacity lost to absences: (team prefix, sprint number) → days.
+DAYS_OFF = {("NN", 5): 2.0, ("NN", 9): 1.0, ("PS", 7): 3.0, ("KA", 4): 2.0, ("KA", 11): 1.0}
+# The sprint running this week and the one planned after it, per team.
+OPEN_KINDS = {"NN": ("pipeline", "acquisition"), "PS": ("pipeline", "acquisition"), "KA": ("key_account", "key_account")}
+
+
+def _open_sprints(plan: TeamPlan, today: date, closed_count: int, counter: int, carry: list[dict],
+                  kr_by_team_cycle: dict, cycles, rng) -> tuple[list[dict], list[dict]]:
+    """A two-week sprint running since this week's Monday (half done as of today) and the sprint
+    planned after it (committed, nothing done yet): figures that are provisional, and shown as such."""
+    running_kind, future_kind = OPEN_KINDS[plan.prefix]
+    start = _monday(today)
+    spans = [(running_kind, start, start + timedelta(days=11))]
+    next_start = np.busday_offset(np.datetime64(spans[0][2], "D"), 1, roll="forward").astype(date)
+    end = np.busday_offset(np.datetime64(next_start, "D"), SPRINT_DAYS[future_kind] - 1).astype(date)
+    spans.append((future_kind, next_start, end))
+    sprints, items = [], []
+    for offset, (kind, begin, finish) in enumerate(spans, start=1):
+        number = closed_count + offset
+        name = f"{plan.prefix} Sprint {number}"
+        cycle = next((c for c, s, e in cycles if s <= begin <= e), None)
+        krs = kr_by_team_cycle.get((plan.team, cycle), []) if cycle else []
+        sprints.append({
+            "team": plan.team, "sprint": name, "start_date": begin, "end_date": finish,
+            "goal": _goal(kind, plan.team, number), "sprint_type": SPRINT_TYPES[kind],
+            "committed": None, "completed": None, "added": None, "removed": None,
+            "key_results": krs[0] if krs else None, "commitment_basis": "recorded", "days_off": 0.0})
+        planned = [dict(item, committed_at_start=True, added_on=None) for item in carry] if offset == 1 else []
+        target = plan.capacity * SPRINT_DAYS[kind]
+        while sum(i["estimate"] for i in planned) < target:
+            counter += 1
+            planned.append(_item(plan, kind, counter, float(rng.choice([1, 2, 3, 5])), rng, krs, True, None))
+        elapsed = max(0, (today - begin).days)
+        for position, item in enumerate(planned):
+            done = offset == 1 and position % 2 == 0 and elapsed > 0
+            done_on = begin + timedelta(days=min(elapsed - 1, position // 2)) if done else None
+            items.append({"team": plan.team, "sprint": name, **item, "removed": False, "done": done,
+                          "done_on": done_on, "commitment_basis": "recorded"})
+    return sprints, items
 
 
 def team_prefix(team: str) -> str:

@@ -412,6 +412,35 @@ def _sprint_dates(source: str, details: dict) -> tuple[object, object, str | Non
     return details.get("start"), details.get("complete") or details.get("end"), details.get("goal")
 
 
+def sprint_sequence(histories: Iterable[list]) -> list:
+    """Sprints in time order as far as the issues tell it: an issue lists the sprints it was in oldest
+    first, so each consecutive pair is an 'earlier than'. Sprints the issues do not order keep the
+    order of their first appearance; contradicting histories fall back to that order too."""
+    first_seen: dict = {}
+    later: dict = {}
+    earlier_count: dict = {}
+    for history in histories:
+        for sprint in history:
+            first_seen.setdefault(sprint, len(first_seen))
+            earlier_count.setdefault(sprint, 0)
+        for before, after in zip(history, history[1:]):
+            if after not in later.setdefault(before, set()):
+                later[before].add(after)
+                earlier_count[after] += 1
+    ready = sorted((s for s, n in earlier_count.items() if n == 0), key=first_seen.get)
+    ordered = []
+    while ready:
+        sprint = ready.pop(0)
+        ordered.append(sprint)
+        for after in sorted(later.get(sprint, ()), key=first_seen.get):
+            earlier_count[after] -= 1
+            if earlier_count[after] == 0:
+                ready.append(after)
+                ready.sort(key=first_seen.get)
+    placed = set(ordered)
+    return ordered + sorted((s for s in first_seen if s not in placed), key=first_seen.get)
+
+
 def parse_export(raw: RawTable, source: str, *, team: str | None = None, mapping: dict[str, str] | None = None,
                  known_krs: Iterable[str] = (), day_first: bool | None = None) -> ParsedFile:
     """An issue export as sprint items (inferred commitment) plus the sprints and teams it names."""
@@ -508,10 +537,14 @@ def parse_export(raw: RawTable, source: str, *, team: str | None = None, mapping
     items["committed_at_start"] = items["committed_at_start"].astype("boolean")
 
     dated, undated = [], []
+    position = {key: number for number, key in enumerate(
+        sprint_sequence([(issue.team, s) for s in dict.fromkeys(issue.sprints)] for issue in issues.values()),
+        start=1)}
     for (team_name, sprint) in sprint_rows:
         start, end, goal = _sprint_dates(source, calendar.get((team_name, sprint), {}))
         (dated if start and end else undated).append(
-            {"team": team_name, "sprint": sprint, "start_date": start, "end_date": end, "goal": goal})
+            {"team": team_name, "sprint": sprint, "start_date": start, "end_date": end, "goal": goal,
+             "file_order": position[(team_name, sprint)]})
     frames = [Frame("teams", pd.DataFrame({"team": sorted({i.team for i in issues.values()})}).assign(unit=None),
                     {"team"})]
     if dated:
@@ -519,9 +552,10 @@ def parse_export(raw: RawTable, source: str, *, team: str | None = None, mapping
         data = pd.DataFrame(dated)
         for column in ("start_date", "end_date"):
             data[column] = pd.to_datetime(data[column]).astype("datetime64[us]")
-        frames.append(Frame("sprints", data, {"team", "sprint", "start_date", "end_date"} | ({"goal"} if with_goal else set())))
+        frames.append(Frame("sprints", data, {"team", "sprint", "start_date", "end_date", "file_order"}
+                            | ({"goal"} if with_goal else set())))
     if undated:
-        frames.append(Frame("sprints", pd.DataFrame(undated), {"team", "sprint"}))
+        frames.append(Frame("sprints", pd.DataFrame(undated), {"team", "sprint", "file_order"}))
     linked = items["key_result"].notna().any()  # without any link found, stored links are kept
     frames.append(Frame("sprint_items", items, set(items.columns) - {"source_updated"}
                         - (set() if linked else {"key_result"})))

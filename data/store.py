@@ -27,10 +27,16 @@ from data.templates import Frame, ParsedFile
 Progress = Callable[[float, str], None]
 
 _ORDER = {
-    "teams": "team", "sprints": "team, start_date NULLS LAST, sprint", "sprint_items": "team, sprint, item_key",
+    "teams": "team", "sprints": "team, start_date NULLS LAST, first_import, file_order, sprint", "sprint_items": "team, sprint, item_key",
     "cycles": "team, cycle_start", "objectives": "team, cycle, objective_id", "key_results": "team, cycle, objective_id, kr_id",
     "checkins": "kr_id, date", "kr_plans": "kr_id, date", "retro_actions": "team, sprint, action",
 }
+
+
+# Read-only columns some tables carry beside their stored ones. A sprint's first import and its
+# position in that file give sprints without dates their order (METRICS.md: never the name's order).
+_EXTRA = {"sprints": ", (SELECT min(v.import_id) FROM sprints v WHERE v.team = t.team AND v.sprint = t.sprint)"
+                     " AS first_import"}
 
 
 @dataclass
@@ -170,7 +176,7 @@ class Store:
         """The current rows of a table, optionally for some teams only."""
         spec = TABLES[table]
         columns = ", ".join(spec.names)
-        sql = f"SELECT {columns} FROM {spec.name} WHERE superseded_by IS NULL"
+        sql = f"SELECT {columns}{_EXTRA.get(table, '')} FROM {spec.name} t WHERE superseded_by IS NULL"
         params: list = []
         if teams is not None:
             if "team" in spec.names:
@@ -272,7 +278,9 @@ class Store:
         try:
             on = " AND ".join(f"cur.{k} = inc.{k}" for k in table.key)
             chosen = ", ".join(
-                f"CAST(inc.{name} AS {sql_type}) AS {name}" if name in frame.present or name in table.key
+                f"coalesce(cur.{name}, CAST(inc.{name} AS {sql_type})) AS {name}" if name in table.sticky
+                and name in frame.present
+                else f"CAST(inc.{name} AS {sql_type}) AS {name}" if name in frame.present or name in table.key
                 else f"cur.{name} AS {name}"  # a column the file did not have keeps its stored value
                 for name, sql_type in table.columns)
             cur.execute(f"CREATE OR REPLACE TEMP TABLE staged AS SELECT {chosen} FROM incoming inc "
@@ -280,7 +288,7 @@ class Store:
         finally:
             cur.unregister("incoming")
         on = " AND ".join(f"t.{k} = s.{k}" for k in table.key)
-        differs = " OR ".join(f"t.{v} IS DISTINCT FROM s.{v}" for v in table.values) or "FALSE"
+        differs = " OR ".join(f"t.{v} IS DISTINCT FROM s.{v}" for v in table.compared) or "FALSE"
         total = len(incoming)
         new = cur.execute(f"SELECT count(*) FROM staged s WHERE NOT EXISTS (SELECT 1 FROM {table.name} t "
                           f"WHERE {on} AND t.superseded_by IS NULL)").fetchone()[0]

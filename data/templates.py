@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from analytics.workdays import region_problem
 from data import values
 from data.csvfile import RawTable
 from data.errors import ImportFailed, Problem
@@ -76,6 +77,10 @@ TEMPLATES: dict[str, Template] = {t.kind: t for t in (
         C("removed", "number", "Entfernt", "Total removed during the sprint (only without item rows)", "", minimum=0),
         C("key_results", "text", "Key Results", "KR ids the sprint goal serves, separated by , or ;", "KR-1.1", aliases=("key_result", "kr_ids", "krs", "schluesselergebnisse")),
         C("unit", "text", "Einheit", "The team's estimation unit: points, activities, EUR …", "points", aliases=("einheit", "estimation_unit")),
+        C("region", "text", "Region", "The team's public-holiday region, ISO 3166-2 (DE-BY, AT, CH-ZH); blank: none", "DE-BY",
+          aliases=("feiertagsregion", "bundesland", "holiday_region", "holidays")),
+        C("days_off", "number", "Abwesenheitstage", "Team capacity lost to absences in this sprint, in days (default 0)", "0",
+          aliases=("abwesenheit", "absences", "urlaubstage", "absence_days"), minimum=0),
     )),
     Template("sprint_items", "One row per item and sprint it was in.", ("team", "sprint", "item_key"), (
         TEAM, SPRINT,
@@ -331,10 +336,16 @@ def _check_sprints(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
             cells.add(row.source_row, missing, "Give both start_date and end_date, or neither.")
         elif not _missing(row.start_date) and (problem := values.period_problem(row.start_date, row.end_date)):
             cells.add(row.source_row, "end_date", problem[1], str(row.end_date))
-    sprints = frame.assign(commitment_basis="recorded")
-    present = set(cells.position) | {"commitment_basis"}
-    teams = frame[["team", "unit"]].drop_duplicates("team", keep="last")
-    return [Frame("teams", teams, {"team"} | ({"unit"} if "unit" in cells.position else set())),
+    if "region" in cells.position:
+        for row in frame.itertuples(index=False):
+            problem = None if _missing(row.region) else region_problem(row.region)
+            if problem:
+                cells.add(row.source_row, "region", problem, row.region)
+    sprints = frame.assign(commitment_basis="recorded", file_order=frame["source_row"])
+    present = set(cells.position) | {"commitment_basis", "file_order"}
+    teams = frame[["team", "unit", "region"]].assign(region=frame["region"].str.upper()) \
+        .drop_duplicates("team", keep="last")
+    return [Frame("teams", teams, {"team"} | (present & {"unit", "region"})),
             Frame("sprints", _as_dates(sprints, ["start_date", "end_date"]), present)]
 
 
@@ -342,7 +353,14 @@ def _check_items(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
     present = set(cells.position) | {"commitment_basis"}
     teams = frame[["team"]].drop_duplicates().assign(unit=None)
     items = _as_dates(frame, ["added_on", "done_on"]).assign(commitment_basis="recorded")
-    return [Frame("teams", teams, {"team"}), Frame("sprint_items", items, present)]
+    return [Frame("teams", teams, {"team"}), sprints_named(frame), Frame("sprint_items", items, present)]
+
+
+def sprints_named(items: pd.DataFrame) -> Frame:
+    """The sprints an items file names, in the order it first names them: a sprint new to the store
+    gets that position (its order while it has no dates); a known sprint keeps all it has."""
+    named = items[["team", "sprint"]].drop_duplicates().reset_index(drop=True)
+    return Frame("sprints", named.assign(file_order=range(1, len(named) + 1)), {"team", "sprint", "file_order"})
 
 
 def _check_okrs(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:

@@ -86,11 +86,8 @@ for tab, name in zip(tabs, LISTS):
         if frame.empty:
             st.caption(ui.tr("list_empty"))
             continue
-        ui.table(frame.rename(columns={"item_key": ui.tr("col_key"), "title": ui.tr("col_title"),
-                                       "item_type": ui.tr("col_type"), "weight": unit,
-                                       "committed": ui.tr("col_committed"), "added_on": ui.tr("col_added_on"),
-                                       "done_on": ui.tr("col_done_on"), "key_result": ui.tr("col_kr")}),
-                 f"items_{name}", f"{name}_{sprint}")
+        ui.table(frame.rename(columns={"weight": "estimate", "committed": "committed_at_start"}),
+                 f"items_{name}", f"{name}_{sprint}", unit=unit)
 
 sprint_items = items[items["sprint"] == sprint]
 st.subheader(ui.tr("by_kr"))
@@ -99,7 +96,7 @@ links = sprint_key_results(sprints[sprints["sprint"] == sprint], sprint_items, u
 if links.empty:
     st.caption("–")
 else:
-    ui.table(links.drop(columns=["team", "start_date", "end_date"]), "links", f"key_results_{sprint}")
+    ui.table(links.drop(columns=["team", "start_date", "end_date"]), "links", f"key_results_{sprint}", unit=unit)
 
 st.subheader(ui.tr("velocity"))
 if len(team_metrics) > 1:

@@ -84,13 +84,14 @@ def test_home_shows_the_latest_closed_sprint_and_keeps_the_running_one_out_of_al
     assert [t.split(" until ")[0] for t in texts(at) if t.startswith("Running now")] == \
         [f"Running now: {sprint}" for sprint in running["sprint"]]
     assert [m.value for m in at.metric if m.label == "Committed"] == [f"{v:g}" for v in latest["committed"]]
-    attention = at.dataframe[0].value
-    assert attention["what"].str.contains("Key result stale").any()
-    streak = attention[attention["what"].str.startswith("Say/do out of band")]
+    attention = at.dataframe[0].value  # shown with human labels: Team / What / Detail
+    assert list(attention.columns) == ["Team", "What", "Detail"]
+    assert attention["What"].str.contains("Key result stale").any()
+    streak = attention[attention["What"].str.startswith("Say/do out of band")]
     # … and Pipeline Süd's alert is made of its last three closed sprints, never the running PS Sprint 15
-    assert len(streak) == 1 and streak["team"].tolist() == ["Pipeline Süd"]
-    assert streak["detail"].iloc[0].startswith("PS Blitz 12, PS Sprint 13, PS Sprint 14: ")
-    assert not streak["detail"].str.contains("|".join(running["sprint"])).any()
+    assert len(streak) == 1 and streak["Team"].tolist() == ["Pipeline Süd"]
+    assert streak["Detail"].iloc[0].startswith("PS Blitz 12, PS Sprint 13, PS Sprint 14: ")
+    assert not streak["Detail"].str.contains("|".join(running["sprint"])).any()
 
 
 def test_the_team_choice_narrows_every_page_and_survives_switching(demo):
@@ -107,8 +108,8 @@ def test_upload_validate_and_import_through_the_import_page(db_path):
     at = open_page("pages/import.py")
     at.file_uploader(key="uploads").set_value([("sprints.csv", SPRINTS.encode(), "text/csv")]).run()
     assert not at.exception and not at.error
-    detected = at.dataframe[0].value
-    assert detected[["file", "kind", "rows", "inserted"]].values.tolist() == [["sprints.csv", "sprints", 1, 1]]
+    detected = at.dataframe[0].value  # labelled and formatted for people
+    assert detected[["File", "Kind", "Rows", "New"]].values.tolist() == [["sprints.csv", "sprints", "1", "1"]]
     store = Store(db_path)
     assert not store.has_data()  # validated, not yet imported
     store.close()
@@ -129,7 +130,7 @@ def test_a_refused_upload_shows_its_problems_and_changes_nothing(demo):
     assert not at.exception
     assert "Nothing was imported" in at.error[0].value
     problems = at.dataframe[0].value
-    assert problems[["file", "row", "column", "value"]].values.tolist() == [["bad.csv", 2, "end_date", "2026-02-31"]]
+    assert problems[["File", "Row", "Column", "Value"]].values.tolist() == [["bad.csv", "2", "end_date", "2026-02-31"]]
     store = Store(demo)
     assert snapshot(store) == before
     store.close()

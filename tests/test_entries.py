@@ -204,14 +204,14 @@ def open_page(page: str) -> AppTest:
 def undo_on_the_import_page(at: AppTest, source_and_kind: list[str]) -> None:
     """The entry is the newest import in the page's history; undo it there."""
     at.switch_page("pages/import.py").run()
-    history = next(frame.value for frame in at.dataframe if "import_id" in frame.value.columns)
-    assert history.iloc[0][["import_id", "source", "kinds"]].tolist() == [2, *source_and_kind]
+    history = next(frame.value for frame in at.dataframe if "Import" in frame.value.columns)  # shown labelled
+    assert history.iloc[0][["Import", "Source", "Kinds"]].tolist() == ["2", *source_and_kind]
     assert at.selectbox(key="undo_id").value == 2
     at.checkbox(key="undo_sure").check().run()
     at.button(key="do_undo").click().run()
     assert not at.exception
-    history = next(frame.value for frame in at.dataframe if "import_id" in frame.value.columns)
-    assert pd.notna(history.set_index("import_id").loc[2, "undone_at"])
+    history = next(frame.value for frame in at.dataframe if "Import" in frame.value.columns)
+    assert history.set_index("Import").loc["2", "Undone"] != ""
 
 
 def timeline_comments(at: AppTest) -> list:
@@ -233,7 +233,7 @@ def test_a_checkin_entered_on_the_okrs_page_shows_everywhere_and_goes_with_undo(
     rows = json.loads(run("okrs", "--json", db=app_db).stdout)["key_results"]
     kr2 = next(r for r in rows if r["kr_id"] == "KR-2")
     assert (kr2["current_value"], kr2["confidence"], kr2["last_checkin"]) == (6.5, 4.0, date.today().isoformat())
-    undo_on_the_import_page(at, ["app", "checkins"])
+    undo_on_the_import_page(at, ["entered in the app", "checkins"])
     at.switch_page("pages/okrs.py").run()
     assert "**Engpass** bei <b>Qualifizierung</b>" not in timeline_comments(at)
     rows = json.loads(run("okrs", "--json", db=app_db).stdout)["key_results"]
@@ -249,16 +249,16 @@ def test_a_retro_action_entered_on_the_retrospective_page_and_undone(app_db):
     at.button(key="action_submit").click().run()
     assert not at.exception and not at.error
     assert "Saved as import 2" in at.success[0].value
-    shown = next(frame.value for frame in at.dataframe if "action" in frame.value.columns)
-    assert shown.set_index("action").loc["Angebote am selben Tag", "status"] == "done"
-    assert "Puffer für Kundenanfragen einplanen" in shown["action"].tolist()
-    undo_on_the_import_page(at, ["app", "retro_actions"])
+    shown = next(frame.value for frame in at.dataframe if "Action" in frame.value.columns)
+    assert shown.set_index("Action").loc["Angebote am selben Tag", "Status"] == "done"
+    assert "Puffer für Kundenanfragen einplanen" in shown["Action"].tolist()
+    undo_on_the_import_page(at, ["entered in the app", "retro_actions"])
     store = Store(app_db)
     assert store.current("retro_actions")[["action", "status"]].values.tolist() == [["Angebote am selben Tag", "open"]]
     store.close()
     at.switch_page("pages/retrospective.py").run()
-    shown = next(frame.value for frame in at.dataframe if "action" in frame.value.columns)
-    assert shown["action"].tolist() == ["Angebote am selben Tag"]
+    shown = next(frame.value for frame in at.dataframe if "Action" in frame.value.columns)
+    assert shown["Action"].tolist() == ["Angebote am selben Tag"]
 
 
 def test_the_okrs_page_flags_disagreement_carries_lessons_and_records_new_ones(tmp_path, monkeypatch):

@@ -1,0 +1,91 @@
+"""Tables as people read them: every known field gets a label in the user's language and its values
+a format for their meaning (percent, points with at most one decimal, days, dates, yes/no, words
+for coded values), missing values an empty cell. Downloads keep the contract's field names and raw
+values (METRICS.md); only what is shown on a page goes through here."""
+from __future__ import annotations
+
+import pandas as pd
+
+from analytics.formatting import _missing, day, number, percent
+from i18n import CATALOGS, t
+
+# field → how its values read. Labels are the catalog ids "f_<field>"; coded values "v_<value>".
+KINDS: dict[str, str] = {
+    **dict.fromkeys(["committed", "added", "removed", "completed", "completed_committed", "not_completed",
+                     "carried_over", "completed_late", "velocity_avg", "velocity_mean", "velocity_median",
+                     "velocity_std", "completed_linked", "estimate"], "amount"),
+    **dict.fromkeys(["say_do_ratio", "commitment_accuracy", "planned_completion", "scope_change", "velocity_cv",
+                     "velocity_per_day_cv", "stability_cv", "commitment_accuracy_mean", "say_do_mean", "in_band_share",
+                     "scope_change_mean", "accuracy_first_half", "accuracy_second_half", "progress",
+                     "expected_progress", "forecast_progress", "on_track_share", "committed_hit_rate",
+                     "aspirational_hit_rate", "progress_change"], "percent"),
+    "accuracy_slope": "percent1",
+    **dict.fromkeys(["velocity_per_day", "velocity_per_day_mean"], "rate"),
+    **dict.fromkeys(["sprint_days", "working_days", "working_days_median", "days_off"], "days"),
+    **dict.fromkeys(["sprints", "open_sprints", "rows", "inserted", "updated", "unchanged", "import_id",
+                     "items_linked", "items_done", "key_results", "key_results_achieved", "teams", "objectives",
+                     "cycles", "committed_objectives", "aspirational_objectives", "on_track", "at_risk", "behind",
+                     "not_started", "achieved"], "count"),
+    **dict.fromkeys(["value", "previous_value", "current_value", "value_change", "value_at_start", "value_at_end",
+                     "kr_movement", "target_value", "original_target", "start_value", "forecast_value",
+                     "planned_value"], "value"),
+    **dict.fromkeys(["confidence", "previous_confidence", "confidence_change"], "confidence"),
+    **dict.fromkeys(["score", "previous_score", "score_change"], "score"),
+    **dict.fromkeys(["grade", "previous_grade"], "grade"),
+    **dict.fromkeys(["start_date", "end_date", "date", "previous_date", "last_checkin", "cycle_start", "cycle_end",
+                     "added_on", "done_on"], "date"),
+    **dict.fromkeys(["imported_at", "undone_at"], "time"),
+    **dict.fromkeys(["comparable", "stale", "confidence_drop", "new_checkin", "in_band", "status_disagrees",
+                     "committed_at_start", "done"], "bool"),
+    **dict.fromkeys(["status", "state", "accuracy_trend", "stability", "stability_basis", "verdict", "linked_by",
+                     "okr_type", "kr_type", "grade_band", "forecast_status", "status_vs_original", "matched_by",
+                     "data_level", "commitment_basis", "source", "kind", "field"], "code"),
+    "row": "count",
+}
+
+
+def label(field, lang: str = "en", unit: str | None = None) -> str:
+    """The column label of a field in a language ('in_band_share' → 'Sprints in band');
+    amounts carry the unit; an unknown name is returned as it is."""
+    if not isinstance(field, str) or f"f_{field}" not in CATALOGS["en"]:
+        return field
+    text = t(f"f_{field}", lang)
+    return f"{text} ({unit})" if unit and KINDS.get(field) == "amount" else text
+
+
+def value_text(value, kind: str, lang: str = "en") -> str:
+    """One value as text for its kind; missing values are an empty cell."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(value_text(v, kind, lang) for v in value)
+    if _missing(value):
+        return ""
+    if kind == "bool" or isinstance(value, bool):
+        return t("v_yes" if bool(value) else "v_no", lang)
+    if kind == "code" or (kind == "count" and isinstance(value, str)):
+        return t(f"v_{value}", lang) if f"v_{value}" in CATALOGS["en"] else str(value)
+    if kind in ("date", "time"):
+        text = day(value, lang)
+        stamp = pd.Timestamp(value)
+        return f"{text} {stamp:%H:%M}" if kind == "time" else text
+    if isinstance(value, str):
+        return value
+    formats = {"amount": lambda v: number(v, lang, 1), "percent": lambda v: percent(v, lang),
+               "percent1": lambda v: percent(v, lang, 1), "rate": lambda v: number(v, lang, 2),
+               "days": lambda v: number(v, lang, 1), "count": lambda v: number(v, lang, 0),
+               "value": lambda v: number(v, lang, 2), "confidence": lambda v: number(v, lang, 0),
+               "score": lambda v: number(v, lang, 2), "grade": lambda v: number(v, lang, 1)}
+    return formats.get(kind, lambda v: number(v, lang, 2) if isinstance(v, float) else str(v))(value)
+
+
+def present(frame: pd.DataFrame, lang: str = "en", unit: str | None = None) -> pd.DataFrame:
+    """The frame as shown: labelled columns, values as text for their meaning, empty cells empty."""
+    shown: dict[str, list[str]] = {}
+    for column in frame.columns:
+        kind = KINDS.get(column, "text")
+        if kind == "text" and pd.api.types.is_datetime64_any_dtype(frame[column]):
+            kind = "date"
+        name = label(column, lang, unit)
+        while name in shown:  # two fields with one label stay two columns
+            name += " "
+        shown[name] = [value_text(v, kind, lang) for v in frame[column]]
+    return pd.DataFrame(shown, index=frame.index)
