@@ -341,6 +341,8 @@ def cmd_checkin(args) -> int:
         print(f"Check-in not recorded: {failure.title}. Nothing was imported.", file=sys.stderr)
         for problem in failure.problems:
             print(f"  {problem}", file=sys.stderr)
+        if args.json:
+            _emit(args, {"ok": False, "title": failure.title, "problems": [p.as_dict() for p in failure.problems]})
         return 1
     finally:
         store.close()

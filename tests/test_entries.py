@@ -283,3 +283,19 @@ def test_the_okrs_page_flags_disagreement_carries_lessons_and_records_new_ones(t
     store = Store(path)
     assert store.history().iloc[0][["source", "kinds"]].tolist() == ["app", "okrs"]
     store.close()
+
+
+def test_checkin_command_json_on_failure_is_one_document(tmp_path):
+    db = tmp_path / "cli.duckdb"
+    okrs = tmp_path / "okrs.csv"
+    okrs.write_text(OKRS, encoding="utf-8")
+    run("import", str(okrs), db=db)
+    failed = run("checkin", "KR-1", "viele", "--confidence", "12", "--json", db=db)
+    assert failed.returncode == 1
+    document = json.loads(failed.stdout)
+    assert document["ok"] is False
+    assert sorted((p["row"], p["column"]) for p in document["problems"]) == [(2, "confidence"), (2, "value")]
+    done = json.loads(run("checkin", "KR-1", "12,5", "--json", db=db).stdout)  # a decimal comma, as typed in Germany
+    assert done["ok"] is True and done["import_id"] == 2
+    rows = json.loads(run("okrs", "--json", db=db).stdout)["key_results"]
+    assert next(r for r in rows if r["kr_id"] == "KR-1")["current_value"] == 12.5
