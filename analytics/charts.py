@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from analytics.formatting import number, percent
+from analytics.locales import locale
 from i18n import messages
 
 PALETTE = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
@@ -28,12 +29,38 @@ def plain(values):
     return escape(values) if isinstance(values, str) else [escape(v) for v in values]
 
 
-def _layout(fig: go.Figure, title: str, subtitle: str, *, height: int = 460) -> go.Figure:
+TICKS = dict(size=14, color="#1f1f1f")  # dark on white: well above 4.5:1 contrast on a projector
+MANY = 24  # more sprints than this: slanted labels, thinned to about this many
+
+
+def _layout(fig: go.Figure, title: str, subtitle: str, *, height: int = 460, lang: str = "en",
+            hovermode: str = "x unified") -> go.Figure:
+    """Title and one-line definition on top, the legend right under them (never over an axis title),
+    the language's decimal and thousands marks, dark ticks."""
     fig.update_layout(
-        title=dict(text=title, subtitle=dict(text=subtitle, font=dict(size=14, color="#333333")), font=dict(size=22)),
-        font=FONT, height=height, template="plotly_white", hovermode="x unified",
-        legend=dict(orientation="h", yanchor="bottom", y=-0.3, x=0), margin=dict(t=90, b=90, l=70, r=30))
+        title=dict(text=title, subtitle=dict(text=subtitle, font=dict(size=14, color="#333333")), font=dict(size=22),
+                   y=0.98, yanchor="top"),
+        font=FONT, height=height, template="plotly_white", hovermode=hovermode, separators=locale(lang).plotly_separators,
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, font=dict(size=14)),
+        margin=dict(t=140, b=70, l=70, r=30))
+    fig.update_xaxes(tickfont=TICKS, title_font=dict(size=15, color="#1f1f1f"), automargin=True)
+    fig.update_yaxes(tickfont=TICKS, title_font=dict(size=15, color="#1f1f1f"), automargin=True)
     return fig
+
+
+def _sprint_axis(fig: go.Figure, count: int, title: str, **where) -> None:
+    """A category axis of sprint names that stays readable from 1 to 200 sprints: all labels up to
+    MANY, then slanted and thinned (hover still names every sprint)."""
+    options = dict(title_text=title, type="category", automargin=True)
+    if count > MANY:
+        options.update(tickangle=-45, nticks=MANY)
+    fig.update_xaxes(**options, **where)
+
+
+def _dates(fig: go.Figure, lang: str, *, day: bool = False) -> None:
+    """Date axes written as the language writes dates (31.12.2026), never with hours for daily data."""
+    record = locale(lang)
+    fig.update_xaxes(tickformat=record.chart_day if day else record.chart_date, hoverformat=record.chart_date)
 
 
 def empty_figure(title: str, lang: str = "en") -> go.Figure:
@@ -42,7 +69,7 @@ def empty_figure(title: str, lang: str = "en") -> go.Figure:
                        xref="paper", yref="paper", x=0.5, y=0.5)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    return _layout(fig, title, "", height=300)
+    return _layout(fig, title, "", height=300, lang=lang)
 
 
 def velocity_chart(metrics: pd.DataFrame, unit: str, lang: str = "en", window: int = 3) -> go.Figure:
@@ -73,9 +100,9 @@ def velocity_chart(metrics: pd.DataFrame, unit: str, lang: str = "en", window: i
         fig.add_trace(go.Bar(x=[x[0]], y=[None], name=text["open"], hoverinfo="skip",
                              marker=dict(color="white", line=dict(color=PALETTE["blue"], width=1), pattern_shape="/")))
     fig.update_layout(barmode="group")
-    fig.update_xaxes(title_text=text["sprint"], type="category")
+    _sprint_axis(fig, len(metrics), text["sprint"])
     fig.update_yaxes(title_text=unit, rangemode="tozero")
-    return _layout(fig, text["velocity"], text["velocity_def"])
+    return _layout(fig, text["velocity"], text["velocity_def"], lang=lang)
 
 
 def forecast_chart(result: dict, unit: str, lang: str = "en") -> go.Figure:
@@ -94,8 +121,7 @@ def forecast_chart(result: dict, unit: str, lang: str = "en") -> go.Figure:
                                  line=dict(color=colour, dash=dash, width=3), hoverinfo="skip"))
     fig.update_yaxes(visible=False, range=[-1.2, 1.2])
     fig.update_xaxes(title_text=f"{text['outcome']} ({unit})", rangemode="tozero")
-    fig.update_layout(hovermode="closest")
-    return _layout(fig, text["spread"], text["spread_def"], height=300)
+    return _layout(fig, text["spread"], text["spread_def"], height=300, lang=lang, hovermode="closest")
 
 
 def trend_line(values: pd.Series) -> np.ndarray | None:
@@ -115,10 +141,13 @@ def accuracy_chart(metrics: pd.DataFrame, band: tuple[float, float], lang: str =
         return empty_figure(text["accuracy"], lang)
     x = plain(metrics["sprint"])
     fig = go.Figure([
+        # told apart by line and marker too, not by colour alone
         go.Scatter(x=x, y=metrics["say_do_ratio"], name=text["say_do"], mode="lines+markers",
-                   line=dict(color=PALETTE["blue"], width=3), hovertemplate="%{y:.0%}"),
+                   line=dict(color=PALETTE["blue"], width=3), marker=dict(symbol="circle", size=9),
+                   hovertemplate="%{y:.0%}"),
         go.Scatter(x=x, y=metrics["commitment_accuracy"], name=text["accuracy"], mode="lines+markers",
-                   line=dict(color=PALETTE["green"], width=3), hovertemplate="%{y:.0%}"),
+                   line=dict(color=PALETTE["green"], width=3, dash="dot"), marker=dict(symbol="square", size=9),
+                   hovertemplate="%{y:.0%}"),
     ])
     trend = trend_line(metrics["commitment_accuracy"])
     if trend is not None:
@@ -127,9 +156,9 @@ def accuracy_chart(metrics: pd.DataFrame, band: tuple[float, float], lang: str =
     fig.add_hrect(y0=band[0], y1=band[1], fillcolor=PALETTE["green"], opacity=0.12, line_width=0,
                   annotation_text=f"{text['band']} {percent(band[0], lang)}–{percent(band[1], lang)}",
                   annotation_position="top left")
-    fig.update_xaxes(title_text=text["sprint"], type="category")
+    _sprint_axis(fig, len(metrics), text["sprint"])
     fig.update_yaxes(title_text=text["share"], tickformat=".0%", rangemode="tozero")
-    return _layout(fig, text["accuracy"], text["accuracy_def"])
+    return _layout(fig, text["accuracy"], text["accuracy_def"], lang=lang)
 
 
 def scope_chart(metrics: pd.DataFrame, unit: str, lang: str = "en") -> go.Figure:
@@ -144,10 +173,19 @@ def scope_chart(metrics: pd.DataFrame, unit: str, lang: str = "en") -> go.Figure
     fig.add_trace(go.Scatter(x=x, y=metrics["carried_over"], name=f"{text['carried']} ({unit})", mode="lines+markers",
                              line=dict(color=PALETTE["vermillion"], width=3), hovertemplate="%{y:.4~g} " + unit),
                   secondary_y=True)
-    fig.update_xaxes(title_text=text["sprint"], type="category")
-    fig.update_yaxes(title_text=text["scope"], tickformat="+.0%", secondary_y=False)
-    fig.update_yaxes(title_text=f"{text['carried']} ({unit})", rangemode="tozero", secondary_y=True)
-    return _layout(fig, text["scope"], text["scope_def"])
+    _sprint_axis(fig, len(metrics), text["sprint"])
+    # both axes put 0 on the same line: the scope change may be negative, carry-over never is
+    change = metrics["scope_change"].astype(float)
+    low, high = min(0.0, float(change.min()) if change.notna().any() else 0.0), \
+        max(0.05, float(change.max()) if change.notna().any() else 0.05)
+    carried_max = max(1.0, float(metrics["carried_over"].astype(float).max()) if metrics["carried_over"].notna().any() else 1.0)
+    pad = 1.1
+    fig.update_yaxes(title_text=text["scope"], tickformat="+.0%", range=[low * pad, high * pad], secondary_y=False,
+                     zeroline=True, zerolinecolor="#1f1f1f")
+    fig.update_yaxes(title_text=f"{text['carried']} ({unit})", range=[carried_max * pad * low / high, carried_max * pad],
+                     showgrid=False, secondary_y=True)
+    fig.data[0].marker.pattern = dict(shape="/")  # the bars differ from the line by more than colour
+    return _layout(fig, text["scope"], text["scope_def"], lang=lang)
 
 
 def sprint_type_chart(by_type: pd.DataFrame, lang: str = "en") -> go.Figure:
@@ -164,7 +202,7 @@ def sprint_type_chart(by_type: pd.DataFrame, lang: str = "en") -> go.Figure:
     ])
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text=text["share"], tickformat=".0%", rangemode="tozero")
-    return _layout(fig, text["type_title"], text["type_def"], height=400)
+    return _layout(fig, text["type_title"], text["type_def"], height=400, lang=lang)
 
 
 def kr_trend_chart(kr: pd.Series, checkins: pd.DataFrame, plan: pd.DataFrame | None, lang: str = "en") -> go.Figure:
@@ -196,8 +234,9 @@ def kr_trend_chart(kr: pd.Series, checkins: pd.DataFrame, plan: pd.DataFrame | N
                                      name=text["forecast"], mode="lines", line=dict(color=colour, dash="dash", width=2),
                                      hovertemplate="%{y:.4~g} " + unit))
     fig.update_xaxes(title_text=text["date"], range=[t0 - pd.Timedelta(days=2), t1 + pd.Timedelta(days=2)])
-    fig.update_yaxes(title_text=f"{text['value']} ({unit})" if unit else text["value"])
-    return _layout(fig, title, text["kr_def"], height=380)
+    _dates(fig, lang)
+    fig.update_yaxes(title_text=f"{text['value']} ({unit})" if unit else text["value"], tickformat=",~r")
+    return _layout(fig, title, text["kr_def"], height=380, lang=lang)
 
 
 def confidence_chart(checkins: pd.DataFrame, lang: str = "en") -> go.Figure:
@@ -210,28 +249,36 @@ def confidence_chart(checkins: pd.DataFrame, lang: str = "en") -> go.Figure:
                                hovertemplate="%{y}"))
     fig.update_yaxes(title_text=text["confidence"], range=[0, 10.5])
     fig.update_xaxes(title_text=text["date"])
-    return _layout(fig, text["confidence_title"], text["confidence_def"], height=300)
+    _dates(fig, lang)
+    return _layout(fig, text["confidence_title"], text["confidence_def"], height=300, lang=lang)
 
 
-def velocity_small_multiples(metrics: pd.DataFrame, units: dict[str, str], lang: str = "en") -> go.Figure:
-    """One panel per team, each with its own y scale and unit."""
+def velocity_small_multiples(metrics: pd.DataFrame, units: dict[str, str], lang: str = "en", columns: int = 2) -> go.Figure:
+    """One panel per team in a grid, each with its own y scale and unit; one legend for all.
+    Meant for a page of teams at a time (the Teams page shows them in pages of a readable size)."""
     text = messages("chart_", lang)
     teams = list(dict.fromkeys(metrics["team"])) if not metrics.empty else []
     if not teams:
         return empty_figure(text["multiples"], lang)
-    fig = make_subplots(rows=len(teams), cols=1, subplot_titles=plain(teams), shared_xaxes=False,
-                        vertical_spacing=min(0.12, 0.6 / len(teams)))
-    for row, team in enumerate(teams, start=1):
+    rows = -(-len(teams) // columns)
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=plain(teams), horizontal_spacing=0.08,
+                        vertical_spacing=min(0.18, 0.9 / rows))
+    for index, team in enumerate(teams):
+        row, col = index // columns + 1, index % columns + 1
         part = metrics[metrics["team"] == team]
         unit = plain(units.get(team) or "points")
+        first = index == 0  # one legend entry per kind of trace, not per team
         fig.add_trace(go.Bar(x=plain(part["sprint"]), y=part["completed"], marker_color=PALETTE["blue"],
-                             name=plain(team), showlegend=False, hovertemplate="%{y:.4~g} " + unit), row=row, col=1)
+                             name=text["completed"], legendgroup="completed", showlegend=first,
+                             hovertemplate="%{y:.4~g} " + unit), row=row, col=col)
         fig.add_trace(go.Scatter(x=plain(part["sprint"]), y=part["velocity_avg"], mode="lines",
-                                 line=dict(color=PALETTE["orange"], width=3), showlegend=False,
-                                 hovertemplate="%{y:.4~g} " + unit), row=row, col=1)
-        fig.update_yaxes(title_text=unit, rangemode="tozero", row=row, col=1)
-        fig.update_xaxes(type="category", row=row, col=1)
-    return _layout(fig, text["multiples"], text["multiples_def"], height=260 * len(teams) + 120)
+                                 line=dict(color=PALETTE["orange"], width=3), name=text["avg"].format(n=3),
+                                 legendgroup="avg", showlegend=first, hovertemplate="%{y:.4~g} " + unit),
+                      row=row, col=col)
+        fig.update_yaxes(title_text=unit, rangemode="tozero", row=row, col=col)
+        fig.update_xaxes(type="category", showticklabels=len(part) <= 12, row=row, col=col)
+    fig.update_annotations(font=dict(size=15, color="#1f1f1f"))
+    return _layout(fig, text["multiples"], text["multiples_def"], height=280 * rows + 160, lang=lang)
 
 
 def burnup_chart(items: pd.DataFrame, start, end, unit: str, lang: str = "en") -> go.Figure:
@@ -267,7 +314,34 @@ def burnup_chart(items: pd.DataFrame, start, end, unit: str, lang: str = "en") -
                    line=dict(color=PALETTE["grey"], dash="dash", width=2), hovertemplate="%{y:.4~g} " + unit),
     ])
     span = (last - first).days
-    fig.update_xaxes(title_text=text["day"], tickformat="%d.%m." if lang == "de" else "%b %d",
-                     dtick=86_400_000 * max(1, span // 14 + 1), range=[first - pd.Timedelta(hours=12), last + pd.Timedelta(hours=12)])
+    fig.update_xaxes(title_text=text["day"], dtick=86_400_000 * max(1, span // 14 + 1),
+                     range=[first - pd.Timedelta(hours=12), last + pd.Timedelta(hours=12)])
+    _dates(fig, lang, day=True)
     fig.update_yaxes(title_text=unit, rangemode="tozero")
-    return _layout(fig, text["burnup"], text["burnup_def"], height=380)
+    return _layout(fig, text["burnup"], text["burnup_def"], height=380, lang=lang)
+
+
+STATUS_PATTERNS = {"achieved": "", "on_track": "/", "behind": ".", "at_risk": "x", "not_started": "-"}
+
+
+def status_bars(comparison: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """Key results of the running cycle per team and status: stacked bars in the fixed status order,
+    each status with its colour, its pattern and its count written on it (never colour alone)."""
+    text = messages("chart_", lang)
+    statuses = [s for s in STATUS_COLOURS if s in comparison]
+    if comparison.empty or not comparison[statuses].to_numpy().sum():
+        return empty_figure(text["status_title"], lang)
+    teams = plain(comparison["team"])
+    fig = go.Figure([
+        go.Bar(y=teams, x=comparison[status], orientation="h", name=messages("v_", lang)[status],
+               marker=dict(color=STATUS_COLOURS[status], pattern_shape=STATUS_PATTERNS[status],
+                           pattern_fgcolor="white" if status != "not_started" else "#1f1f1f"),
+               text=[str(v) if v else "" for v in comparison[status]], textposition="inside",
+               insidetextanchor="middle", textfont=dict(color="white" if status != "not_started" else "#1f1f1f", size=14),
+               hovertemplate="%{y}: %{x} " + messages("v_", lang)[status] + "<extra></extra>")
+        for status in statuses])
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(title_text=text["key_results"], dtick=1 if comparison[statuses].sum(axis=1).max() <= 20 else None)
+    return _layout(fig, text["status_title"], text["status_def"], height=140 + 46 * len(comparison), lang=lang,
+                   hovermode="closest")
