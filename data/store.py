@@ -290,10 +290,12 @@ class Store:
         on = " AND ".join(f"t.{k} = s.{k}" for k in table.key)
         differs = " OR ".join(f"t.{v} IS DISTINCT FROM s.{v}" for v in table.compared) or "FALSE"
         total = len(incoming)
+        # new to the store: no current version, or one written by an earlier file of this same import
+        # (a Jira export names a sprint, the sprints file of the same upload dates it: one new sprint)
         new = cur.execute(f"SELECT count(*) FROM staged s WHERE NOT EXISTS (SELECT 1 FROM {table.name} t "
-                          f"WHERE {on} AND t.superseded_by IS NULL)").fetchone()[0]
+                          f"WHERE {on} AND t.superseded_by IS NULL AND t.import_id <> ?)", [import_id]).fetchone()[0]
         changed = cur.execute(f"SELECT count(*) FROM staged s JOIN {table.name} t ON {on} "
-                              f"AND t.superseded_by IS NULL WHERE {differs}").fetchone()[0]
+                              f"AND t.superseded_by IS NULL AND t.import_id <> ? WHERE {differs}", [import_id]).fetchone()[0]
         cur.execute(f"UPDATE {table.name} t SET superseded_by = ? FROM staged s "
                     f"WHERE {on} AND t.superseded_by IS NULL AND ({differs})", [import_id])
         columns = ", ".join(table.names)

@@ -190,7 +190,10 @@ def test_each_template_imports_in_english_and_german(store, kind, text, expected
     assert result.import_id is not None and not result.dry_run
     for table, rows in expected.items():
         assert stored(store, table) == rows, table
-    assert not result.warnings
+    if kind == "sprint_items":  # item rows alone give their sprint no dates: the import says so, by name
+        assert [w.split(".")[0] for w in result.warnings] == ["No dates for 1 sprint(s): Nord / Sprint 1"]
+    else:
+        assert not result.warnings
 
 
 def test_german_file_is_announced_as_semicolon_separated(store):
