@@ -11,7 +11,6 @@ import pandas as pd
 import streamlit as st
 
 from data.export import to_xlsx_bytes
-from i18n import TEXT
 
 _TABLES = "_page_tables"  # the tables drawn during this run of the page: file name → frame
 _PAGE = "_page_title"
@@ -23,25 +22,26 @@ def start_page(title_key: str) -> None:
     st.session_state[_PAGE] = title_key
 
 
-def human_headers(columns, lang: str) -> dict[str, str]:
-    """Column names that are metric or field names of the catalog, in the user's language."""
-    from i18n import t
-    return {column: t(column, lang) for column in columns if isinstance(column, str) and column in TEXT}
+def human_headers(columns, lang: str, unit: str | None = None) -> dict[str, str]:
+    """The labels the page shows for the table's fields, in the user's language (amounts with the unit)."""
+    from analytics.presentation import label
+    return {column: label(column, lang, unit) for column in columns if isinstance(column, str)}
 
 
-def workbook(tables: dict[str, pd.DataFrame], lang: str) -> bytes:
-    """The tables as one .xlsx, one sheet each, with the catalog's headers in the user's language."""
-    headers: dict[str, str] = {}
-    for frame in tables.values():
-        headers.update(human_headers(frame.columns, lang))
-    return to_xlsx_bytes(tables, headers=headers, german=lang == "de")
+def workbook(tables: dict[str, pd.DataFrame | tuple[pd.DataFrame, str | None]], lang: str) -> bytes:
+    """The tables as one .xlsx, one sheet each, headed as on the page; values typed and raw."""
+    named = {}
+    for name, entry in tables.items():
+        frame, unit = entry if isinstance(entry, tuple) else (entry, None)
+        named[name] = frame.rename(columns=human_headers(frame.columns, lang, unit))
+    return to_xlsx_bytes(named, german=lang == "de")
 
 
 def _file_stem(name: str) -> str:
     return re.sub(r"[^\w.-]+", "_", str(name), flags=re.UNICODE).strip("_") or "table"
 
 
-def xlsx_button(frame: pd.DataFrame, key: str, file_name: str) -> None:
+def xlsx_button(frame: pd.DataFrame, key: str, file_name: str, unit: str | None = None) -> None:
     """An .xlsx download of one table (built when clicked), and the table noted for the page's workbook."""
     import ui
     lang = ui.lang()
@@ -50,8 +50,8 @@ def xlsx_button(frame: pd.DataFrame, key: str, file_name: str) -> None:
     while name in tables:  # two tables under one file name keep a sheet each
         number += 1
         name = f"{file_name} ({number})"
-    tables[name] = frame
-    st.download_button(ui.tr("download_xlsx"), lambda: workbook({file_name: frame}, lang),
+    tables[name] = (frame, unit)
+    st.download_button(ui.tr("download_xlsx"), lambda: workbook({file_name: (frame, unit)}, lang),
                        file_name=f"{_file_stem(file_name)}.xlsx", key=f"{key}_xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

@@ -143,7 +143,7 @@ def _page_with_two_tables():
     from analytics import charts
     st.session_state.setdefault("lang", "de")
     downloads.start_page("page_review")
-    ui.table(pd.DataFrame({"team": ["=1+1"], "committed": [3.5]}), "items", "items_S 1")
+    ui.table(pd.DataFrame({"team": ["=1+1"], "committed": [3.5]}), "items", "items_S 1", unit="Termine")
     ui.table(pd.DataFrame({"sprint": ["S1"], "end_date": pd.to_datetime(["2026-03-05"])}), "sprints", "sprints")
     ui.table(pd.DataFrame({"sprint": ["S2"]}), "sprints_again", "sprints")  # same file name, own sheet
     ui.chart(charts.empty_figure("x"), "a_chart")
@@ -164,8 +164,8 @@ def test_pages_offer_xlsx_per_table_and_one_workbook_for_the_page():
     book = openpyxl.load_workbook(io.BytesIO(downloads.workbook(tables, "de")))
     assert book.sheetnames == ["items_S 1", "sprints", "sprints (2)"]
     assert list(book["sprints (2)"].iter_rows(values_only=True)) == [("Sprint",), ("S2",)]
-    assert list(book["items_S 1"].iter_rows(values_only=True)) == [("Team", "Zugesagt"), ("'=1+1", 3.5)]
-    assert list(book["sprints"].iter_rows(values_only=True)) == [("Sprint", "end_date"), ("S1", datetime(2026, 3, 5))]
+    assert list(book["items_S 1"].iter_rows(values_only=True)) == [("Team", "Zugesagt (Termine)"), ("'=1+1", 3.5)]
+    assert list(book["sprints"].iter_rows(values_only=True)) == [("Sprint", "Ende"), ("S1", datetime(2026, 3, 5))]
     assert book["sprints"]["B2"].number_format == "DD.MM.YYYY"
     # the chart keeps plotly's offline "download as PNG" button
     config = at.get("plotly_chart")[0].proto.config
