@@ -480,8 +480,10 @@ def parse_template(raw: RawTable, kind: str | None = None, *, team: str | None =
     if cells.problems:
         raise ImportFailed(f"{raw.file}: {len(cells.problems)} problem(s)", cells.problems)
     recognised = set(match_columns(template, raw.header))
-    warnings = [f"{raw.file}: column '{header}' is not part of the {kind} template and was ignored."
-                for position, header in enumerate(raw.header) if position not in recognised and header]
+    ignored = [header for position, header in enumerate(raw.header) if position not in recognised and header]
+    # one line for all of them: a spreadsheet with 14 extra columns gets one list, not 14 warnings
+    warnings = [f"{raw.file}: {len(ignored)} column(s) not part of the {kind} template were ignored: "
+                + ", ".join(f"'{header}'" for header in ignored) + "."] if ignored else []
     return ParsedFile(raw.file, kind, "template", len(raw.rows), frames, raw.notes, warnings)
 
 

@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from analytics.presentation import present
 from data.errors import ImportFailed, UndoRefused
 from data.exports import REQUIRED, inspect
 from data.importer import Upload, import_uploads, read_upload, source_of
@@ -39,6 +40,7 @@ files = st.file_uploader(ui.tr("files"), type=["csv", "txt", "tsv"], accept_mult
 uploads = [Upload(f.name, f.getvalue()) for f in files or []]
 
 mapping: dict[str, str] = {}
+exported: set[str] = set()
 for upload in uploads:
     try:
         raw = read_upload(upload)
@@ -47,20 +49,23 @@ for upload in uploads:
     source = source_of(raw, "auto")
     if source == "template":
         continue
+    exported.add(upload.name)
     report = inspect(raw, source, db.mapping(source))
-    with st.expander(f"{ui.tr('mapping')}: {upload.name} ({source})", expanded=bool(report.missing)):
+    with st.expander(f"{ui.tr('mapping')}: {ui.md_escape(upload.name)} ({source})", expanded=bool(report.missing)):
         st.caption(ui.tr("mapping_help"))
         headers = [h for h in report.unknown] + [c for v in report.recognised.values() for c in v.split(", ")]
         for name in [*REQUIRED[source], "estimate", "team", "key_result"]:
             found = report.recognised.get(name)
-            choice = st.selectbox(f"{name} ← {found or '?'}", [AUTO, NOT_IN_FILE, *sorted(set(headers))],
+            choice = st.selectbox(f"{name} ← {ui.md_escape(found or '?')}", [AUTO, NOT_IN_FILE, *sorted(set(headers))],
                                   key=f"map_{upload.name}_{name}",
                                   format_func=lambda h: {AUTO: found or "–", NOT_IN_FILE: ui.tr("not_in_file")}.get(h, h))
             if choice == NOT_IN_FILE:
                 mapping[name] = ""
             elif choice != AUTO:
                 mapping[name] = choice
-save = st.checkbox(ui.tr("save_mapping"), key="save_mapping") if mapping else False
+exports = [u for u in uploads if u.name in exported]
+# offered whenever a tool export is uploaded, not only after a first change of the mapping
+save = st.checkbox(ui.tr("save_mapping"), key="save_mapping", disabled=not mapping) if exports else False
 
 def dry_run() -> tuple:
     """Validation of the uploads, repeated only when the files, the options or the store change:
@@ -90,14 +95,16 @@ if uploads:
     if check is not None:
         st.subheader(ui.tr("detected"))
         ui.table(pd.DataFrame([vars(f) for f in check.files]), "detected", "import_check")
+        ui.caption(ui.tr("counts_help"))
         for line in check.notes:
             st.text(line)
-        for line in check.warnings:
-            st.warning(ui.md_escape(line))
+        if check.warnings:  # one box with every warning, not a box each
+            st.warning(ui.tr("warnings_title", n=len(check.warnings)), icon=":material/warning:")
+            st.text("\n".join(f"• {line}" for line in check.warnings))
         st.subheader(ui.tr("preview"))
         for name, preview in check.previews.items():
             st.text(name)
-            st.dataframe(preview, hide_index=True, key=f"preview_{name}")
+            st.dataframe(present(preview, language), hide_index=True, key=f"preview_{name}")
         if st.button(ui.tr("import_button"), type="primary", key="do_import"):
             bar = st.progress(0.0, text=ui.tr("importing"))
             try:
@@ -120,14 +127,20 @@ else:
     ui.table(history, "history", "import_history")
     open_imports = history.loc[history["undone_at"].isna(), "import_id"].tolist()
     if open_imports:
+        if st.session_state.get("undo_newest") != open_imports[0]:  # a new import: it is the one offered
+            st.session_state["undo_id"] = open_imports[0]
+            st.session_state["undo_newest"] = open_imports[0]
         chosen = st.selectbox(ui.tr("undo"), open_imports, key="undo_id")
+        cascade = st.checkbox(ui.tr("undo_cascade"), key="undo_cascade", help=ui.tr("undo_cascade_help"))
         sure = st.checkbox(ui.tr("undo_confirm", id=chosen), key="undo_sure")
         if st.button(ui.tr("undo"), key="do_undo", disabled=not sure):
             try:
-                db.undo(int(chosen))
+                undone = db.undo(int(chosen), cascade=cascade)
             except UndoRefused as refusal:
                 st.error(ui.md_escape(str(refusal)))
+                if refusal.dependents:
+                    st.info(ui.tr("undo_dependents", ids=", ".join(map(str, refusal.dependents))))
             else:
                 ui.clear_caches()
-                st.success(ui.tr("undone", id=chosen))
+                st.success(ui.tr("undone", id=", ".join(map(str, undone or [chosen]))))
                 st.rerun()
