@@ -135,4 +135,4 @@ def backup_section() -> None:
             return
         ui.clear_caches()
         rows = sum(entry["rows"] for entry in manifest["tables"].values())
-        st.success(ui.tr("backup_restored", tables=len(manifest["tables"]), rows=f"{rows:,}"))
+        st.success(ui.tr_md("backup_restored", tables=len(manifest["tables"]), rows=f"{rows:,}"))

@@ -83,6 +83,12 @@ def md_escape(text) -> str:
     return _MARKDOWN.sub(r"\\\1", str(text))
 
 
+def tr_md(key: str, **values) -> str:
+    """A catalog text for a place Streamlit renders as Markdown, with every filled-in value (a team,
+    a unit, a file name …) escaped: the catalog's own words may format, user text never does."""
+    return tr(key, **{name: md_escape(value) if isinstance(value, str) else value for name, value in values.items()})
+
+
 def band() -> tuple[float, float]:
     return setting("DASHBOARD_BAND_LOW"), setting("DASHBOARD_BAND_HIGH")
 

@@ -26,7 +26,7 @@ with st.expander(ui.tr("templates")):
     for kind in TEMPLATES:
         for column, code in zip(columns, ("en", "de")):
             name = f"{kind}.csv" if code == "en" else f"{kind}_de.csv"
-            column.download_button(name, template_csv(kind, code), file_name=name, mime="text/csv",
+            column.download_button(ui.md_escape(name), template_csv(kind, code), file_name=name, mime="text/csv",
                                    key=f"template_{kind}_{code}")
 
 options = st.columns(2)
@@ -51,12 +51,12 @@ for upload in uploads:
         continue
     exported.add(upload.name)
     report = inspect(raw, source, db.mapping(source))
-    with st.expander(f"{ui.tr('mapping')}: {ui.md_escape(upload.name)} ({source})", expanded=bool(report.missing)):
+    with st.expander(f"{ui.tr('mapping')}: {ui.md_escape(upload.name)} ({ui.md_escape(source)})", expanded=bool(report.missing)):
         st.caption(ui.tr("mapping_help"))
         headers = [h for h in report.unknown] + [c for v in report.recognised.values() for c in v.split(", ")]
         for name in [*REQUIRED[source], "estimate", "team", "key_result"]:
             found = report.recognised.get(name)
-            choice = st.selectbox(f"{name} ← {ui.md_escape(found or '?')}", [AUTO, NOT_IN_FILE, *sorted(set(headers))],
+            choice = st.selectbox(f"{ui.md_escape(name)} ← {ui.md_escape(found or '?')}", [AUTO, NOT_IN_FILE, *sorted(set(headers))],
                                   key=f"map_{upload.name}_{name}",
                                   format_func=lambda h: {AUTO: found or "–", NOT_IN_FILE: ui.tr("not_in_file")}.get(h, h))
             if choice == NOT_IN_FILE:
@@ -99,7 +99,7 @@ if uploads:
         for line in check.notes:
             st.text(line)
         if check.warnings:  # one box with every warning, not a box each
-            st.warning(ui.tr("warnings_title", n=len(check.warnings)), icon=":material/warning:")
+            st.warning(ui.tr_md("warnings_title", n=len(check.warnings)), icon=":material/warning:")
             st.text("\n".join(f"• {line}" for line in check.warnings))
         st.subheader(ui.tr("preview"))
         for name, preview in check.previews.items():
@@ -109,13 +109,13 @@ if uploads:
             bar = st.progress(0.0, text=ui.tr("importing"))
             try:
                 result = import_uploads(db, uploads, team=team, day_first=day_first, mapping=mapping or None,
-                                        save_mapping=save, progress=lambda f, m: bar.progress(min(1.0, f), text=m))
+                                        save_mapping=save, progress=lambda f, m: bar.progress(min(1.0, f), text=ui.md_escape(m)))
             except ImportFailed as failure:  # the store changed between check and import
                 st.error(ui.tr("import_failed"))
                 st.text(str(failure))
             else:
                 ui.clear_caches()
-                st.success(ui.tr("import_done", id=result.import_id, rows=sum(f.inserted for f in result.files),
+                st.success(ui.tr_md("import_done", id=result.import_id, rows=sum(f.inserted for f in result.files),
                                  updated=sum(f.updated for f in result.files),
                                  unchanged=sum(f.unchanged for f in result.files)))
 
@@ -132,15 +132,15 @@ else:
             st.session_state["undo_newest"] = open_imports[0]
         chosen = st.selectbox(ui.tr("undo"), open_imports, key="undo_id")
         cascade = st.checkbox(ui.tr("undo_cascade"), key="undo_cascade", help=ui.tr("undo_cascade_help"))
-        sure = st.checkbox(ui.tr("undo_confirm", id=chosen), key="undo_sure")
+        sure = st.checkbox(ui.tr_md("undo_confirm", id=chosen), key="undo_sure")
         if st.button(ui.tr("undo"), key="do_undo", disabled=not sure):
             try:
                 undone = db.undo(int(chosen), cascade=cascade)
             except UndoRefused as refusal:
                 st.error(ui.md_escape(str(refusal)))
                 if refusal.dependents:
-                    st.info(ui.tr("undo_dependents", ids=", ".join(map(str, refusal.dependents))))
+                    st.info(ui.tr_md("undo_dependents", ids=", ".join(map(str, refusal.dependents))))
             else:
                 ui.clear_caches()
-                st.success(ui.tr("undone", id=", ".join(map(str, undone or [chosen]))))
+                st.success(ui.tr_md("undone", id=", ".join(map(str, undone or [chosen]))))
                 st.rerun()

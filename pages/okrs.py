@@ -39,8 +39,8 @@ checkins = ui.table_of(db, version, "checkins", teams)
 plans = ui.table_of(db, version, "kr_plans", teams)
 cadence = setting("DASHBOARD_CHECKIN_DAYS")
 
-if message := st.session_state.pop("okr_saved", None):
-    st.success(message)
+if saved := st.session_state.pop("okr_saved", None):
+    st.success(ui.tr_md("entry_saved", id=saved))
 
 
 def state(code) -> str:
@@ -61,7 +61,7 @@ def problems(failure: ImportFailed) -> None:
 
 
 def saved(result) -> None:
-    st.session_state["okr_saved"] = ui.tr("entry_saved", id=result.import_id)
+    st.session_state["okr_saved"] = result.import_id
     ui.clear_caches()
     st.rerun()
 
@@ -144,11 +144,11 @@ with detail_tab:
     for kr in krs.itertuples(index=False):
         row = pd.Series(kr._asdict())
         flag = " ⚠" if kr.status_disagrees and not closed else ""
-        with st.expander(f"{ui.md_escape(kr.kr_id)} · {ui.md_escape(kr.key_result)} — {shown_state(kr.status)}{flag}"):
+        with st.expander(f"{ui.md_escape(kr.kr_id)} · {ui.md_escape(kr.key_result)} — {shown_state(kr.status)}{ui.md_escape(flag)}"):
             st.text(f"{kr.team} · {kr.kr_id} · {kr.key_result}")
             cols = st.columns(4)
             cols[0].metric(shown_state(kr.status), percent(kr.progress, language),
-                           help=ui.tr("progress_help", expected=percent(kr.expected_progress, language)))
+                           help=ui.tr_md("progress_help", expected=percent(kr.expected_progress, language)))
             cols[1].metric(ui.tr("forecast_end"), number(kr.forecast_value, language),
                            delta=state(kr.forecast_status) if isinstance(kr.forecast_status, str) else None,
                            delta_color="off")
@@ -159,9 +159,9 @@ with detail_tab:
                 last = format_day(kr.last_checkin, language)  # a closed cycle: the day, not "644 days ago"
             else:
                 last = ui.tr("days_ago", days=int(kr.days_since_checkin))
-            cols[3].metric(ui.tr("last_checkin"), last)
+            cols[3].metric(ui.tr("last_checkin"), ui.md_escape(last))
             if kr.status_disagrees and not closed:
-                st.warning(ui.tr("disagree_detail", status=state(kr.status), forecast=state(kr.forecast_status)))
+                st.warning(ui.tr_md("disagree_detail", status=state(kr.status), forecast=state(kr.forecast_status)))
             if kr.kr_type == "milestone":
                 st.caption(ui.tr("milestone_no_forecast"))
             elif kr.kr_type in ("stay_above", "stay_below"):

@@ -59,8 +59,8 @@ actions = ui.table_of(db, version, "retro_actions", (team,))
 ui.caption(narrative.actions_sentence(follow_through(actions), language))
 if not actions.empty:
     ui.table(actions, "actions", f"retro_actions_{team}")
-if message := st.session_state.pop("action_saved", None):
-    st.success(message)
+if saved := st.session_state.pop("action_saved", None):
+    st.success(ui.tr_md("entry_saved", id=saved))
 with st.form("action_form", clear_on_submit=True):
     # the team's improvement for the next sprint, and last sprint's closed: one entry, written like an import
     st.markdown(f"**{ui.tr('record_action')}**")
@@ -79,6 +79,6 @@ with st.form("action_form", clear_on_submit=True):
             st.error(ui.tr("entry_failed"))
             st.dataframe(pd.DataFrame([p.as_dict() for p in failure.problems]), hide_index=True)
         else:
-            st.session_state["action_saved"] = ui.tr("entry_saved", id=result.import_id)
+            st.session_state["action_saved"] = result.import_id
             ui.clear_caches()
             st.rerun()

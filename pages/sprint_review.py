@@ -35,9 +35,9 @@ unit = ui.unit_label(ui.units(db, version), (team,), unit_mode)
 
 st.text(f"{team} · {sprint} · {day(row['start_date'], language)} – {day(row['end_date'], language)}")
 if row["state"] == "running":
-    st.warning(ui.tr("provisional_running", end=day(row["end_date"], language)), icon=":material/pending:")
+    st.warning(ui.tr_md("provisional_running", end=day(row["end_date"], language)), icon=":material/pending:")
 elif row["state"] == "future":
-    st.warning(ui.tr("provisional_future", start=day(row["start_date"], language)), icon=":material/event:")
+    st.warning(ui.tr_md("provisional_future", start=day(row["start_date"], language)), icon=":material/event:")
 if row["commitment_basis"] == "inferred":
     st.info(ui.tr("inferred_note"))
 if pd.isna(row["start_date"]):
@@ -109,11 +109,11 @@ else:
 ui.chart(charts.velocity_chart(shown_metrics, unit, language, setting("DASHBOARD_VELOCITY_WINDOW")), "velocity_chart")
 
 st.subheader(ui.tr("forecast"))
-backlog = st.number_input(ui.tr("backlog_input", unit=unit), min_value=0.0, value=None, step=10.0, key="review_backlog")
+backlog = st.number_input(ui.tr_md("backlog_input", unit=unit), min_value=0.0, value=None, step=10.0, key="review_backlog")
 result = service.forecast(team_metrics, team, backlog=backlog)
 lines = narrative.forecast_sentences(result, unit, language)
 if result["velocity_p50"] is None:
-    st.info(lines[0])
+    st.info(ui.md_escape(lines[0]))  # names the team
 else:
     st.text(lines[0])
     ui.caption(lines[1])

@@ -1,0 +1,103 @@
+"""User text is shown as text: every Streamlit call that renders a label, value or option as Markdown
+gets only our own words, formatted numbers, or text through ``ui.md_escape`` / ``ui.tr_md``.
+
+This test reads the pages (AST) and lists every such call whose Markdown argument is anything else;
+the list must be empty, so a new call that could render a team name, a sprint, a unit or a file
+name as Markdown cannot slip in (issue 11). Plain-text calls (``st.text``, ``ui.caption``,
+``st.dataframe`` cells, selectbox and multiselect options) are not Markdown and are not listed."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import ui
+
+ROOT = Path(__file__).resolve().parent.parent
+FILES = sorted([*ROOT.glob("pages/*.py"), ROOT / "ui.py", ROOT / "downloads.py", ROOT / "dashboard.py"])
+
+LABELLED = {"selectbox", "multiselect", "radio", "select_slider", "checkbox", "toggle", "button", "download_button",
+            "text_input", "number_input", "date_input", "file_uploader", "expander", "popover", "status", "page_link",
+            "form_submit_button", "link_button", "text_area", "slider", "color_picker", "time_input"}
+BODY = {"markdown", "subheader", "header", "title", "info", "warning", "error", "success", "toast", "write"}
+OPTIONS_AS_MARKDOWN = {"radio", "select_slider"}  # their options (format_func) render Markdown too
+SAFE_CALLS = {"md_escape", "tr_md", "number", "percent", "day", "money", "compact", "len", "str", "int", "languages"}
+
+
+def _safe(node: ast.AST) -> bool:
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.JoinedStr):
+        return all(_safe(v.value) if isinstance(v, ast.FormattedValue) else True for v in node.values)
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return all(_safe(e) for e in node.elts)
+    if isinstance(node, ast.ListComp):
+        return _safe(node.elt)
+    if isinstance(node, ast.BinOp):
+        return _safe(node.left) and _safe(node.right)
+    if isinstance(node, ast.IfExp):
+        return _safe(node.body) and _safe(node.orelse)
+    if isinstance(node, ast.Lambda):
+        return _safe(node.body)
+    if isinstance(node, ast.Attribute) and node.attr == "get":  # languages().get: our language names
+        return True
+    if isinstance(node, ast.Subscript):  # a dict of our own words indexed, e.g. {"auto": ui.tr(…)}[o]
+        return isinstance(node.value, ast.Dict) and all(_safe(v) for v in node.value.values)
+    if isinstance(node, ast.Call):
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        if name in SAFE_CALLS:
+            return True
+        if name in ("tr", "t"):  # catalog words: safe when nothing is filled in (tr_md escapes what is)
+            return not node.keywords
+        if name in ("shown_state", "state"):  # status words of the catalog
+            return True
+    return False
+
+
+def markdown_arguments(call: ast.Call) -> list[ast.AST]:
+    name = call.func.attr
+    keywords = {k.arg: k.value for k in call.keywords}
+    found = []
+    if name == "metric":
+        found += call.args[:3] + [keywords[k] for k in ("label", "value", "delta", "help") if k in keywords]
+    elif name == "tabs":
+        found += call.args[:1]
+    elif name in LABELLED:
+        found += call.args[:1] + [keywords[k] for k in ("label", "help") if k in keywords]
+        if name in OPTIONS_AS_MARKDOWN and "format_func" in keywords:
+            found.append(keywords["format_func"])
+    elif name in BODY:
+        found += call.args[:1] + [keywords[k] for k in ("body", "help") if k in keywords]
+    elif name in ("progress", "spinner"):
+        found += [keywords["text"]] if "text" in keywords else call.args[1:2] if name == "progress" else call.args[:1]
+    return found
+
+
+def unsafe_calls() -> list[str]:
+    out = []
+    for path in FILES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                if any(not _safe(argument) for argument in markdown_arguments(node)):
+                    out.append(f"{path.relative_to(ROOT)}:{node.lineno}: {ast.unparse(node)[:120]}")
+    return out
+
+
+def test_no_markdown_call_gets_unescaped_user_text():
+    assert unsafe_calls() == []
+
+
+def test_the_scan_finds_a_call_that_would_render_user_text(tmp_path, monkeypatch):
+    page = tmp_path / "pages" / "bad.py"
+    page.parent.mkdir()
+    page.write_text("import streamlit as st\nteam = 'x'\nst.subheader(team)\ncols[0].metric(f'{unit}', 1)\n"
+                    "st.select_slider('x', options=[1], format_func=lambda p: names[p])\n")
+    monkeypatch.setattr(__import__("tests.test_markup", fromlist=["x"]), "FILES", [page])
+    monkeypatch.setattr(__import__("tests.test_markup", fromlist=["x"]), "ROOT", tmp_path)
+    assert [line.split(":")[1] for line in unsafe_calls()] == ["3", "4", "5"]
+
+
+def test_md_escape_and_tr_md_leave_every_markdown_payload_literal():
+    for payload in ("**bold**", ":red[x]", "$x^2$", ":smile:", "https://host/x", "![i](http://host/x.png)",
+                    "<b>x</b>", "# head", "- item", "1. item", "`code`", "~~strike~~"):
+        escaped = ui.md_escape(payload)
+        assert all(f"\\{c}" in escaped for c in set(payload) if c in "*:$[]!()<>`#~-_")
