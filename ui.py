@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.locales import locale
-from analytics.presentation import present
+from analytics.presentation import label, present
 from analytics.okr_overview import OkrOverview, okr_overview
 from data.entries import okr_frames
 from data import service
@@ -214,16 +214,33 @@ def empty_state() -> None:
     st.stop()
 
 
-def table(frame: pd.DataFrame, key: str, file_name: str, *, unit: str | None = None, **options) -> None:
+def table(frame: pd.DataFrame, key: str, file_name: str, *, unit: str | None = None, bars: list[str] = (),
+          colours: dict[str, dict[str, str]] | None = None, **options) -> None:
     """A table as people read it (labels and formats of analytics.presentation, empty cells empty)
     and its downloads, which keep the contract's field names and raw values: CSV (formula-like
-    cells neutralised, German CSV in German) and .xlsx."""
+    cells neutralised, German CSV in German) and .xlsx.
+
+    ``bars``: share columns (0–1) drawn as progress bars; ``colours``: column → {code: background},
+    a tint behind the column's word (the word stays: colour is never the only signal)."""
     options.pop("column_config", None)  # values arrive formatted for their meaning: no number formats on top
-    st.dataframe(present(frame, lang(), unit), hide_index=True, **options)
+    shown = present(frame, lang(), unit)
+    config = {}
+    for column in bars:
+        if column in frame:
+            name = label(column, lang(), unit)
+            shown[name] = pd.to_numeric(frame[column], errors="coerce").to_numpy()
+            config[name] = st.column_config.ProgressColumn(name, format="percent", min_value=0.0, max_value=1.0)
+    body = shown
+    for column, tints in (colours or {}).items():
+        if column in frame:
+            background = [f"background-color: {tints[code]}" if code in tints else "" for code in frame[column]]
+            body = (body if not isinstance(body, pd.DataFrame) else body.style).apply(
+                lambda _, css=background: css, subset=[label(column, lang(), unit)], axis=0)
+    st.dataframe(body, hide_index=True, column_config=config or None, **options)
     with st.container(horizontal=True):  # CSV and .xlsx side by side
         st.download_button(tr("download_csv"), to_csv_bytes(frame, german=lang() == "de"), file_name=f"{file_name}.csv",
                            mime="text/csv", key=f"{key}_csv", help=tr("download_help"))
-        downloads.xlsx_button(frame, key, file_name, unit)
+        downloads.xlsx_button(frame, key, file_name)
 
 
 def chart(figure, key: str) -> None:

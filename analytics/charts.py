@@ -20,6 +20,8 @@ PALETTE = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermilli
 STATUS_COLOURS = {"achieved": PALETTE["green"], "on_track": PALETTE["blue"], "behind": PALETTE["orange"],
                   "at_risk": PALETTE["vermillion"], "not_started": PALETTE["grey"]}
 FONT = dict(size=16, color="#1f1f1f")
+# light tints behind the grade's word in tables: colour and text together, dark text stays readable
+GRADE_COLOURS = {"green": "#cdeee0", "yellow": "#fbeec2", "red": "#f6d3c4"}
 
 
 

@@ -13,6 +13,7 @@ from analytics.calibration import alignment, calibration, cycle_comparison
 from analytics.formatting import day as format_day
 from analytics.formatting import number, percent
 from analytics.okr_metrics import running
+from analytics.presentation import present
 from analytics.okr_weekly import checkin_timeline, weekly_changes
 from analytics.sprint_kr import sprint_key_results
 from data.entries import record_checkin, record_lessons
@@ -21,7 +22,7 @@ from data.settings import setting
 
 view = ui.page("page_okrs")
 db, language, version, teams = view.db, view.lang, view.version, view.teams
-as_of = st.date_input(ui.tr("as_of"), value=date.today(), key="okr_as_of")
+as_of = view.as_of  # the sidebar's "As of", the same day on every page
 okr = ui.okr_view(db, version, teams, as_of)
 all_krs, all_objectives = okr.key_results, okr.objectives
 if all_krs.empty:
@@ -69,21 +70,13 @@ def saved(result) -> None:
 # --- overview: one row per key result --------------------------------------------------------
 st.subheader(ui.tr("okr_overview"))
 ui.caption(ui.tr("okr_overview_caption"))
-overview = pd.DataFrame({
-    ui.tr("team"): krs["team"], "KR": krs["kr_id"], ui.tr("key_result"): krs["key_result"],
-    ui.tr("col_progress"): krs["progress"].astype(float), ui.tr("col_expected"): krs["expected_progress"].astype(float),
-    ui.tr("col_status"): krs["status"].map(shown_state), ui.tr("forecast_status"): krs["forecast_status"].map(state),
-    "⚠": krs["status_disagrees"].map(lambda flag: "⚠" if flag and not closed else ""),
-    ui.tr("confidence"): krs["confidence"], ui.tr("last_checkin"): krs["last_checkin"],
-    ui.tr("col_stale"): krs["stale"], ui.tr("col_revisions"): krs["revisions"],
-})
-percent_format = st.column_config.NumberColumn(format="percent")
-date_format = st.column_config.DateColumn(format="DD.MM.YYYY" if language == "de" else "YYYY-MM-DD")
+overview = krs[["team", "kr_id", "key_result", "progress", "expected_progress", "status", "forecast_status",
+                "status_disagrees", "confidence", "last_checkin", "stale", "revisions"]].assign(
+    status=krs["status"].map(shown_state), forecast_status=krs["forecast_status"].map(state),
+    status_disagrees=krs["status_disagrees"].map(lambda flag: "⚠" if flag and not closed else ""))
 if closed:  # the pace and the forecast are history once the cycle is over
-    overview = overview.drop(columns=[ui.tr("col_expected"), ui.tr("forecast_status"), "⚠", ui.tr("col_stale")])
-ui.table(overview, "okr_overview", f"key_results_{cycle}",
-         column_config={ui.tr("col_progress"): percent_format, ui.tr("col_expected"): percent_format,
-                        ui.tr("last_checkin"): date_format})
+    overview = overview.drop(columns=["expected_progress", "forecast_status", "status_disagrees", "stale"])
+ui.table(overview, "okr_overview", f"key_results_{cycle}", bars=["progress", "expected_progress"])
 disagreeing = krs[krs["status_disagrees"]]
 if not disagreeing.empty and not closed:
     st.warning(ui.md_escape(ui.tr("disagree_note", krs=", ".join(disagreeing["kr_id"]))))
@@ -91,7 +84,10 @@ if not disagreeing.empty and not closed:
 st.subheader(ui.tr("objectives"))
 if closed:
     ui.caption(ui.tr("cycle_closed"))
-ui.table(objectives.drop(columns=["lessons"]), "objectives", f"objectives_{cycle}")
+# the score and grade first: they are what a leader looks for, and stay on screen at 1440 px
+ui.table(objectives[["objective_id", "objective", "score", "grade", "grade_band", "achieved", "key_results_achieved",
+                     "key_results", "okr_type", "parent", "team"]], "objectives", f"objectives_{cycle}",
+         colours={"grade_band": charts.GRADE_COLOURS})
 comparison = cycle_comparison(all_objectives, cycles_table, cycle)
 carried = comparison.dropna(subset=["previous_lessons"])
 for item in carried.itertuples(index=False):  # what the last cycle taught, where this one is planned and run
@@ -107,7 +103,7 @@ with weekly_tab:
     ui.caption(ui.tr("weekly_caption", day=format_day(week_before, language), cadence=cadence, stale=cadence + 2))
     weekly = weekly_changes(krs, checkins, as_of)
     ui.table(weekly.drop(columns=["team", "previous_progress"]), "weekly", f"weekly_{cycle}",
-             column_config={"progress_change": percent_format, "previous_date": date_format})
+             )
     dropped = weekly[weekly["confidence_drop"]]
     if not dropped.empty:
         st.warning(ui.md_escape(ui.tr("confidence_drop", krs=", ".join(dropped["kr_id"]))))
@@ -177,8 +173,8 @@ with detail_tab:
             with right:
                 ui.chart(charts.confidence_chart(history, language), f"confidence_{kr.kr_id}")
             st.text(ui.tr("timeline"))
-            st.dataframe(checkin_timeline(checkins, kr.kr_id, as_of), hide_index=True, key=f"timeline_{kr.kr_id}",
-                         column_config={"date": date_format})
+            st.dataframe(present(checkin_timeline(checkins, kr.kr_id, as_of), language), hide_index=True,
+                         key=f"timeline_{kr.kr_id}")
 
 # --- revisions ----------------------------------------------------------------------------------
 with revision_tab:
@@ -197,8 +193,7 @@ with revision_tab:
 # --- company goals --------------------------------------------------------------------------------
 with goal_tab:
     ui.caption(ui.tr("alignment_caption"))
-    ui.table(alignment(krs, objectives), "alignment", f"company_goals_{cycle}",
-             column_config={"on_track_share": percent_format})
+    ui.table(alignment(krs, objectives), "alignment", f"company_goals_{cycle}", bars=["on_track_share"])
 
 # --- cycle close, comparison, calibration, lessons ---------------------------------------------
 with close_tab:
@@ -214,8 +209,7 @@ with close_tab:
                      amax=percent(thresholds["aspirational_max"], language)))
     calibrated = calibration(all_objectives, cycles_table, as_of, **thresholds)
     calibrated = calibrated.assign(verdict=calibrated["verdict"].map(state))
-    ui.table(calibrated, "calibration", "calibration",
-             column_config={"committed_hit_rate": percent_format, "aspirational_hit_rate": percent_format})
+    ui.table(calibrated, "calibration", "calibration")
     lessons = objectives.dropna(subset=["lessons"])
     for item in lessons.itertuples(index=False):
         st.text(f"{ui.tr('lessons')} · {item.objective_id}: {item.lessons}")

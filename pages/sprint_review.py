@@ -45,12 +45,13 @@ if pd.isna(row["start_date"]):
 
 cols = st.columns(6)
 for col, field in zip(cols, ("committed", "added", "removed", "completed", "not_completed", "completed_late")):
-    col.metric(f"{ui.tr(field)} ({ui.md_escape(unit)})", number(row[field], language), help=ui.tr(f"def_{field}"))
+    # the unit goes with the number: a short label is not cut off in six columns
+    col.metric(ui.tr(field), f"{number(row[field], language)} {ui.md_escape(unit)}", help=ui.tr(f"def_{field}"))
 cols = st.columns(6)
 for col, field in ((cols[0], "say_do_ratio"), (cols[1], "commitment_accuracy")):
     col.metric(ui.tr(field), percent(row[field], language), help=ui.tr(f"def_{field}"))
 cols[2].metric(ui.tr("working_days"), number(row["working_days"], language), help=ui.tr("def_working_days"))
-cols[3].metric(f"{ui.tr('velocity_per_day')} ({ui.md_escape(unit)})", number(row["velocity_per_day"], language, 2),
+cols[3].metric(ui.tr("velocity_per_day"), f"{number(row['velocity_per_day'], language, 2)} {ui.md_escape(unit)}",
                help=ui.tr("def_velocity_per_day"))
 region = service.regions(db, [team]).get(team)
 ui.caption(" ".join(narrative.days_sentences(row, region, public_holidays(row["start_date"], row["end_date"], region,

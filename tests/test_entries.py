@@ -215,7 +215,7 @@ def undo_on_the_import_page(at: AppTest, source_and_kind: list[str]) -> None:
 
 
 def timeline_comments(at: AppTest) -> list:
-    return [comment for frame in at.dataframe if "comment" in frame.value.columns for comment in frame.value["comment"]]
+    return [comment for frame in at.dataframe if "Comment" in frame.value.columns for comment in frame.value["Comment"]]
 
 
 def test_a_checkin_entered_on_the_okrs_page_shows_everywhere_and_goes_with_undo(app_db, tmp_path):
