@@ -22,4 +22,5 @@ pages = [
     st.Page("pages/okrs.py", title=t("page_okrs", language), icon=":material/track_changes:"),
     st.Page("pages/teams.py", title=t("page_teams", language), icon=":material/groups:"),
 ]
-st.navigation(pages).run()
+# on top: a phone opens a page without the sidebar covering it (the sidebar keeps language, day, teams)
+st.navigation(pages, position="top").run()

@@ -34,6 +34,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_teams": ("Teams", "Teams"),
     "unit_points": ("points", "Punkte"),
     "unit_items": ("items", "Einträge"),
+    "unit_activities": ("activities", "Aktivitäten"),
     "count_items": ("Count items instead of estimates", "Einträge zählen statt Schätzungen"),
     "inferred_note": ("Commitment of this sprint is inferred from an issue export (no snapshot of the sprint start).",
                       "Die Zusage dieses Sprints ist aus einem Vorgangsexport abgeleitet (kein Stand zum Sprintstart)."),

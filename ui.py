@@ -10,8 +10,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from analytics.formatting import percent
 from analytics.locales import locale
-from analytics.presentation import label, present
+from analytics.presentation import label, present, unit_text
 from analytics.okr_overview import OkrOverview, okr_overview
 from data.entries import okr_frames
 from data import service
@@ -128,7 +129,7 @@ def unit_label(team_units: dict[str, str], teams: tuple[str, ...], unit_mode: st
     if unit_mode == "items":
         return tr("unit_items")
     chosen = {team_units.get(team) for team in teams} - {None}
-    return chosen.pop() if len(chosen) == 1 else tr("unit_points")
+    return unit_text(chosen.pop(), lang()) if len(chosen) == 1 else tr("unit_points")
 
 
 def _keep(choice_key: str, widget_key: str) -> None:
@@ -228,8 +229,10 @@ def table(frame: pd.DataFrame, key: str, file_name: str, *, unit: str | None = N
     for column in bars:
         if column in frame:
             name = label(column, lang(), unit)
-            shown[name] = pd.to_numeric(frame[column], errors="coerce").to_numpy()
-            config[name] = st.column_config.ProgressColumn(name, format="percent", min_value=0.0, max_value=1.0)
+            # in percent points with the language's own percent style (68 % / 68%), not the browser's
+            shown[name] = (pd.to_numeric(frame[column], errors="coerce") * 100).round(0).to_numpy()
+            style = percent(0, lang()).replace("%", "%%").replace("0", "%d", 1)  # '%d%%' / '%d\u00a0%%'
+            config[name] = st.column_config.ProgressColumn(name, format=style, min_value=0.0, max_value=100.0)
     body = shown
     for column, tints in (colours or {}).items():
         if column in frame:

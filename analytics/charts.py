@@ -13,6 +13,7 @@ from plotly.subplots import make_subplots
 
 from analytics.formatting import number, percent
 from analytics.locales import locale
+from analytics.presentation import unit_text
 from i18n import messages
 
 PALETTE = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
@@ -43,7 +44,9 @@ def _layout(fig: go.Figure, title: str, subtitle: str, *, height: int = 460, lan
         title=dict(text=title, subtitle=dict(text=subtitle, font=dict(size=14, color="#333333")), font=dict(size=22),
                    y=0.98, yanchor="top"),
         font=FONT, height=height, template="plotly_white", hovermode=hovermode, separators=locale(lang).plotly_separators,
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, font=dict(size=14)),
+        # under the title and subtitle, measured from the figure's top: never over an axis or a panel title
+        legend=dict(orientation="h", yref="container", yanchor="top", y=1 - 92 / height, x=0, font=dict(size=14),
+                    traceorder="normal"),
         margin=dict(t=140, b=70, l=70, r=30))
     fig.update_xaxes(tickfont=TICKS, title_font=dict(size=15, color="#1f1f1f"), automargin=True)
     fig.update_yaxes(tickfont=TICKS, title_font=dict(size=15, color="#1f1f1f"), automargin=True)
@@ -268,7 +271,7 @@ def velocity_small_multiples(metrics: pd.DataFrame, units: dict[str, str], lang:
     for index, team in enumerate(teams):
         row, col = index // columns + 1, index % columns + 1
         part = metrics[metrics["team"] == team]
-        unit = plain(units.get(team) or "points")
+        unit = plain(unit_text(units.get(team) or "points", lang))
         first = index == 0  # one legend entry per kind of trace, not per team
         fig.add_trace(go.Bar(x=plain(part["sprint"]), y=part["completed"], marker_color=PALETTE["blue"],
                              name=text["completed"], legendgroup="completed", showlegend=first,
@@ -337,7 +340,7 @@ def status_bars(comparison: pd.DataFrame, lang: str = "en") -> go.Figure:
     fig = go.Figure([
         go.Bar(y=teams, x=comparison[status], orientation="h", name=messages("v_", lang)[status],
                marker=dict(color=STATUS_COLOURS[status], pattern_shape=STATUS_PATTERNS[status],
-                           pattern_fgcolor="white" if status != "not_started" else "#1f1f1f"),
+                           pattern_fgcolor="white" if status != "not_started" else "#1f1f1f", pattern_solidity=0.15),
                text=[str(v) if v else "" for v in comparison[status]], textposition="inside",
                insidetextanchor="middle", textfont=dict(color="white" if status != "not_started" else "#1f1f1f", size=14),
                hovertemplate="%{y}: %{x} " + messages("v_", lang)[status] + "<extra></extra>")
@@ -345,5 +348,5 @@ def status_bars(comparison: pd.DataFrame, lang: str = "en") -> go.Figure:
     fig.update_layout(barmode="stack")
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(title_text=text["key_results"], dtick=1 if comparison[statuses].sum(axis=1).max() <= 20 else None)
-    return _layout(fig, text["status_title"], text["status_def"], height=140 + 46 * len(comparison), lang=lang,
+    return _layout(fig, text["status_title"], text["status_def"], height=230 + 56 * len(comparison), lang=lang,
                    hovermode="closest")

@@ -44,6 +44,13 @@ KINDS: dict[str, str] = {
 }
 
 
+def unit_text(unit: str, lang: str = "en") -> str:
+    """A team's unit in the language when it is one of the common words (points, items, activities);
+    any other unit (EUR, deals …) as the team wrote it."""
+    key = f"unit_{str(unit).strip().lower()}"
+    return t(key, lang) if key in CATALOGS["en"] else unit
+
+
 def label(field, lang: str = "en", unit: str | None = None) -> str:
     """The column label of a field in a language ('in_band_share' → 'Sprints in band');
     amounts carry the unit; an unknown name is returned as it is."""

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from analytics.locales import locale
 from analytics import charts
 from analytics.calibration import alignment, calibration, cycle_comparison
 from analytics.formatting import day as format_day
@@ -121,7 +122,8 @@ with weekly_tab:
             value = left.number_input(ui.tr("value"), value=None, step=1.0, key="checkin_value")
             confidence = middle.number_input(ui.tr("confidence"), min_value=0, max_value=10, value=None, step=1,
                                              key="checkin_confidence")
-            checkin_day = right.date_input(ui.tr("checkin_date"), value=date.today(), key="checkin_date")
+            checkin_day = right.date_input(ui.tr("checkin_date"), value=date.today(), key="checkin_date",
+                                            format=locale(language).date_input)
             comment = st.text_area(ui.tr("comment"), key="checkin_comment", max_chars=2000)
             if st.form_submit_button(ui.tr("save"), key="checkin_submit"):
                 if value is None:

@@ -99,8 +99,7 @@ if links.empty:
 else:
     ui.table(links.drop(columns=["team", "start_date", "end_date"]), "links", f"key_results_{sprint}", unit=unit)
 
-st.subheader(ui.tr("velocity"))
-if len(team_metrics) > 1:
+if len(team_metrics) > 1:  # the chart's own title names it: no heading above it
     positions = list(range(len(team_metrics)))
     first, last = st.select_slider(ui.tr("range"), options=positions, value=(0, positions[-1]), key="review_range",
                                    format_func=lambda p: ui.md_escape(team_metrics["sprint"].iloc[p]))
@@ -123,6 +122,5 @@ else:
     ui.chart(charts.forecast_chart(result, unit, language), "forecast_chart")
 
 if not sprint_items.empty:
-    st.subheader(ui.tr("burnup"))
     classified = classify_items(sprint_items, team_metrics, unit_mode)
     ui.chart(charts.burnup_chart(classified, row["start_date"], row["end_date"], unit, language), "burnup_chart")

@@ -3,7 +3,7 @@
     python scripts/screenshots.py [OUT_DIR]      (make screenshots)
 
 Starts `streamlit run dashboard.py` on a free localhost port with a fresh demo store, opens each
-page and saves a full-page PNG.
+page in English and in German (``?lang=de``) and saves a full-page PNG of each.
 """
 from __future__ import annotations
 
@@ -59,12 +59,13 @@ def main(out: Path) -> None:
                 browser = playwright.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
                                                      args=CHROMIUM_FLAGS)
                 page = browser.new_page(viewport={"width": 1440, "height": 2600})  # the app scrolls inside: a tall window shows it all
-                for name, path in PAGES.items():
-                    page.goto(f"{url}/{path}", wait_until="domcontentloaded")
-                    page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=60_000)
-                    page.wait_for_timeout(2500)  # charts finish drawing
-                    page.screenshot(path=str(out / f"{name}.png"), full_page=True)
-                    print(out / f"{name}.png")
+                for lang, suffix in (("en", ""), ("de", "_de")):
+                    for name, path in PAGES.items():
+                        page.goto(f"{url}/{path}?lang={lang}", wait_until="domcontentloaded")
+                        page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=60_000)
+                        page.wait_for_timeout(2500)  # charts finish drawing
+                        page.screenshot(path=str(out / f"{name}{suffix}.png"), full_page=True)
+                        print(out / f"{name}{suffix}.png")
                 browser.close()
         finally:
             process.terminate()
