@@ -244,7 +244,11 @@ class Store:
             with self._transaction() as cur:
                 self._check_references(cur, parsed)
                 # a dry run is rolled back: it borrows id 0 instead of using up a number of the sequence
-                import_id = 0 if dry_run else cur.execute("SELECT nextval('import_ids')").fetchone()[0]
+                # after every import ever made even if the sequence lost a step (the file is reopened for
+                # every operation, and a write cut off before DuckDB's checkpoint is replayed from its log)
+                import_id = 0 if dry_run else cur.execute(
+                    "SELECT greatest(nextval('import_ids'), (SELECT coalesce(max(import_id), 0) + 1 FROM imports))"
+                ).fetchone()[0]
                 cur.execute("INSERT INTO imports VALUES (?, ?, ?, NULL)", [import_id, now or datetime.now(), source])
                 for number, item in enumerate(parsed, start=1):
                     if progress:
