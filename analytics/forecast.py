@@ -1,4 +1,7 @@
-"""Monte Carlo forecast of the next sprint and of the sprints a backlog needs (METRICS.md, "Forecast")."""
+"""Monte Carlo forecast of the next sprint and of the sprints a backlog needs (METRICS.md, "Forecast").
+
+What is sampled and what each result field means: docs/metrics.md ("Forecast").
+"""
 from __future__ import annotations
 
 import math

@@ -3,6 +3,8 @@
 Directions: ``increase`` and ``decrease`` measure the way from start to target, so a decreasing
 KR ("answer within 4 hours", from 9 to 4) progresses as its value falls. ``stay_above`` /
 ``stay_below`` hold a line, ``milestone`` is done or not.
+
+Every key result and objective field with its formula: docs/metrics.md.
 """
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """What the sprint review looks at: the sprint's items in the lists Jira's Sprint Report has, and the
-sprint beside the previous one and the team's average of comparable sprints."""
+sprint beside the previous one and the team's average of comparable sprints (docs/metrics.md,
+"Sprint review")."""
 from __future__ import annotations
 
 import pandas as pd

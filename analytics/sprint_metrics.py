@@ -1,4 +1,7 @@
-"""Per-sprint metrics (METRICS.md, "Sprint metrics") and the team summary over a range of sprints."""
+"""Per-sprint metrics (METRICS.md, "Sprint metrics") and the team summary over a range of sprints.
+
+Every field with its formula: docs/metrics.md ("Sprint fields", "Team summary").
+"""
 from __future__ import annotations
 
 import numpy as np

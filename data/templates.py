@@ -1,6 +1,9 @@
 """Our own CSV templates: their columns in English and German, and how a file becomes canonical
 frames for the store. A template file may come with English or German headers, in any column
-order; unknown columns are reported and ignored."""
+order; unknown columns are reported and ignored.
+
+The columns, value forms and rules are documented in docs/formats.md (its column tables are
+generated from ``TEMPLATES`` by scripts/template_tables.py; tests/test_docs.py keeps them equal)."""
 from __future__ import annotations
 
 import re
