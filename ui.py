@@ -76,12 +76,16 @@ def tr(key: str, **values) -> str:
     return t(key, lang(), **values)
 
 
+_AUTOLINK = re.compile(r"(?i)(?:https?|ftp)(?=\\?:)|www(?=\\?\.)|(?=@)")
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
 def md_escape(text) -> str:
-    """User text in a place Streamlit renders as Markdown (labels, headers) shown literally."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
+    """User text in a place Streamlit renders as Markdown (labels, headers) shown literally: every
+    Markdown character escaped, and addresses broken with an invisible word joiner so that GitHub's
+    autolinking (which ignores escapes) cannot turn http://…, www.… or a@b into links."""
+    escaped = _MARKDOWN.sub(r"\\\1", str(text))
+    return _AUTOLINK.sub(lambda m: m.group(0) + "\u2060", escaped)
 
 
 def tr_md(key: str, **values) -> str:
@@ -216,13 +220,15 @@ def empty_state() -> None:
 
 
 def table(frame: pd.DataFrame, key: str, file_name: str, *, unit: str | None = None, bars: list[str] = (),
-          colours: dict[str, dict[str, str]] | None = None, **options) -> None:
+          colours: dict[str, dict[str, str]] | None = None, widths: dict[str, str | int] | None = None,
+          **options) -> None:
     """A table as people read it (labels and formats of analytics.presentation, empty cells empty)
     and its downloads, which keep the contract's field names and raw values: CSV (formula-like
     cells neutralised, German CSV in German) and .xlsx.
 
     ``bars``: share columns (0–1) drawn as progress bars; ``colours``: column → {code: background},
-    a tint behind the column's word (the word stays: colour is never the only signal)."""
+    a tint behind the column's word (the word stays: colour is never the only signal); ``widths``:
+    column → "small" / "medium" / "large" / pixels, for long texts (the full text shows on hover)."""
     options.pop("column_config", None)  # values arrive formatted for their meaning: no number formats on top
     shown = present(frame, lang(), unit)
     config = {}
@@ -233,6 +239,10 @@ def table(frame: pd.DataFrame, key: str, file_name: str, *, unit: str | None = N
             shown[name] = (pd.to_numeric(frame[column], errors="coerce") * 100).round(0).to_numpy()
             style = percent(0, lang()).replace("%", "%%").replace("0", "%d", 1)  # '%d%%' / '%d\u00a0%%'
             config[name] = st.column_config.ProgressColumn(name, format=style, min_value=0.0, max_value=100.0)
+    for column, width in (widths or {}).items():
+        if column in frame:
+            name = label(column, lang(), unit)
+            config[name] = st.column_config.TextColumn(name, width=width)
     body = shown
     for column, tints in (colours or {}).items():
         if column in frame:

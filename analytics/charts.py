@@ -26,6 +26,12 @@ GRADE_COLOURS = {"green": "#cdeee0", "yellow": "#fbeec2", "red": "#f6d3c4"}
 
 
 
+def short(text, size: int = 24) -> str:
+    """A user's text cut to fit an axis title, a legend entry or a tick (the full text is in the hover)."""
+    text = str(text)
+    return text if len(text) <= size else text[:size - 1] + "…"
+
+
 def plain(values):
     """User text for plotly, which renders a few HTML-like tags in titles and labels: shown literally."""
     escape = lambda text: str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")  # noqa: E731
@@ -37,7 +43,7 @@ MANY = 24  # more sprints than this: slanted labels, thinned to about this many
 
 
 def _layout(fig: go.Figure, title: str, subtitle: str, *, height: int = 460, lang: str = "en",
-            hovermode: str = "x unified") -> go.Figure:
+            hovermode: str = "x unified", top: int = 140) -> go.Figure:
     """Title and one-line definition on top, the legend right under them (never over an axis title),
     the language's decimal and thousands marks, dark ticks."""
     fig.update_layout(
@@ -47,18 +53,22 @@ def _layout(fig: go.Figure, title: str, subtitle: str, *, height: int = 460, lan
         # under the title and subtitle, measured from the figure's top: never over an axis or a panel title
         legend=dict(orientation="h", yref="container", yanchor="top", y=1 - 92 / height, x=0, font=dict(size=14),
                     traceorder="normal"),
-        margin=dict(t=140, b=70, l=70, r=30))
+        margin=dict(t=top, b=70, l=70, r=30))
     fig.update_xaxes(tickfont=TICKS, title_font=dict(size=15, color="#1f1f1f"), automargin=True)
     fig.update_yaxes(tickfont=TICKS, title_font=dict(size=15, color="#1f1f1f"), automargin=True)
     return fig
 
 
-def _sprint_axis(fig: go.Figure, count: int, title: str, **where) -> None:
+def _sprint_axis(fig: go.Figure, names, title: str, **where) -> None:
     """A category axis of sprint names that stays readable from 1 to 200 sprints: all labels up to
-    MANY, then slanted and thinned (hover still names every sprint)."""
+    MANY, then slanted and thinned; long names cut on the axis (hover still names every sprint)."""
+    raw = [str(name) for name in names]
     options = dict(title_text=title, type="category", automargin=True)
-    if count > MANY:
+    if len(raw) > MANY:
         options.update(tickangle=-45, nticks=MANY)
+    if any(len(name) > 24 for name in raw):
+        step = max(1, -(-len(raw) // MANY))
+        options.update(tickmode="array", tickvals=plain(raw[::step]), ticktext=plain([short(n) for n in raw[::step]]))
     fig.update_xaxes(**options, **where)
 
 
@@ -81,7 +91,7 @@ def velocity_chart(metrics: pd.DataFrame, unit: str, lang: str = "en", window: i
     """Committed vs completed bars per sprint and the rolling average of completed (closed sprints).
     Running and planned sprints are hatched: their figures are provisional. Hover gives velocity per
     working day beside velocity."""
-    unit = plain(unit)
+    unit = plain(short(unit))
     text = messages("chart_", lang)
     if metrics.empty:
         return empty_figure(text["velocity"], lang)
@@ -105,14 +115,14 @@ def velocity_chart(metrics: pd.DataFrame, unit: str, lang: str = "en", window: i
         fig.add_trace(go.Bar(x=[x[0]], y=[None], name=text["open"], hoverinfo="skip",
                              marker=dict(color="white", line=dict(color=PALETTE["blue"], width=1), pattern_shape="/")))
     fig.update_layout(barmode="group")
-    _sprint_axis(fig, len(metrics), text["sprint"])
+    _sprint_axis(fig, metrics["sprint"], text["sprint"])
     fig.update_yaxes(title_text=unit, rangemode="tozero")
     return _layout(fig, text["velocity"], text["velocity_def"], lang=lang)
 
 
 def forecast_chart(result: dict, unit: str, lang: str = "en") -> go.Figure:
     """The forecast's spread: the sampled history as dots, the 50 % and 85 % levels as lines."""
-    unit = plain(unit)
+    unit = plain(short(unit))
     text = messages("chart_", lang)
     if result.get("velocity_p50") is None:
         return empty_figure(text["spread"], lang)
@@ -160,14 +170,14 @@ def accuracy_chart(metrics: pd.DataFrame, band: tuple[float, float], lang: str =
                                  line=dict(color=PALETTE["black"], dash="dash", width=2), hovertemplate="%{y:.0%}"))
     fig.add_hrect(y0=band[0], y1=band[1], fillcolor=PALETTE["green"], opacity=0.12, line_width=0,
                   annotation_text=f"{text['band']} {percent(band[0], lang)}–{percent(band[1], lang)}",
-                  annotation_position="top left")
-    _sprint_axis(fig, len(metrics), text["sprint"])
+                  annotation_position="inside top left")
+    _sprint_axis(fig, metrics["sprint"], text["sprint"])
     fig.update_yaxes(title_text=text["share"], tickformat=".0%", rangemode="tozero")
     return _layout(fig, text["accuracy"], text["accuracy_def"], lang=lang)
 
 
 def scope_chart(metrics: pd.DataFrame, unit: str, lang: str = "en") -> go.Figure:
-    unit = plain(unit)
+    unit = plain(short(unit))
     text = messages("chart_", lang)
     if metrics.empty:
         return empty_figure(text["scope"], lang)
@@ -178,7 +188,7 @@ def scope_chart(metrics: pd.DataFrame, unit: str, lang: str = "en") -> go.Figure
     fig.add_trace(go.Scatter(x=x, y=metrics["carried_over"], name=f"{text['carried']} ({unit})", mode="lines+markers",
                              line=dict(color=PALETTE["vermillion"], width=3), hovertemplate="%{y:.4~g} " + unit),
                   secondary_y=True)
-    _sprint_axis(fig, len(metrics), text["sprint"])
+    _sprint_axis(fig, metrics["sprint"], text["sprint"])
     # both axes put 0 on the same line: the scope change may be negative, carry-over never is
     change = metrics["scope_change"].astype(float)
     low, high = min(0.0, float(change.min()) if change.notna().any() else 0.0), \
@@ -266,12 +276,12 @@ def velocity_small_multiples(metrics: pd.DataFrame, units: dict[str, str], lang:
     if not teams:
         return empty_figure(text["multiples"], lang)
     rows = -(-len(teams) // columns)
-    fig = make_subplots(rows=rows, cols=columns, subplot_titles=plain(teams), horizontal_spacing=0.08,
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=plain([short(t, 40) for t in teams]), horizontal_spacing=0.08,
                         vertical_spacing=min(0.18, 0.9 / rows))
     for index, team in enumerate(teams):
         row, col = index // columns + 1, index % columns + 1
         part = metrics[metrics["team"] == team]
-        unit = plain(unit_text(units.get(team) or "points", lang))
+        unit = plain(short(unit_text(units.get(team) or "points", lang)))
         first = index == 0  # one legend entry per kind of trace, not per team
         fig.add_trace(go.Bar(x=plain(part["sprint"]), y=part["completed"], marker_color=PALETTE["blue"],
                              name=text["completed"], legendgroup="completed", showlegend=first,
@@ -281,9 +291,11 @@ def velocity_small_multiples(metrics: pd.DataFrame, units: dict[str, str], lang:
                                  legendgroup="avg", showlegend=first, hovertemplate="%{y:.4~g} " + unit),
                       row=row, col=col)
         fig.update_yaxes(title_text=unit, rangemode="tozero", row=row, col=col)
-        fig.update_xaxes(type="category", showticklabels=len(part) <= 12, row=row, col=col)
+        _sprint_axis(fig, part["sprint"], "", row=row, col=col)
+        fig.update_xaxes(showticklabels=len(part) <= 12, row=row, col=col)
     fig.update_annotations(font=dict(size=15, color="#1f1f1f"))
-    return _layout(fig, text["multiples"], text["multiples_def"], height=280 * rows + 160, lang=lang)
+    # room for the panel titles of the first row under the legend
+    return _layout(fig, text["multiples"], text["multiples_def"], height=280 * rows + 190, lang=lang, top=175)
 
 
 def burnup_chart(items: pd.DataFrame, start, end, unit: str, lang: str = "en") -> go.Figure:
@@ -293,7 +305,7 @@ def burnup_chart(items: pd.DataFrame, start, end, unit: str, lang: str = "en") -
     done_on). The scope starts at what was committed, grows with each item's ``added_on`` and
     shrinks with removals (at the sprint's end: the export does not say when). Points are drawn only
     on days where something changed, so the cost follows the data, never the length of the range."""
-    unit = plain(unit)
+    unit = plain(short(unit))
     text = messages("chart_", lang)
     if items.empty or pd.isna(start) or pd.isna(end):
         return empty_figure(text["burnup"], lang)
@@ -336,7 +348,7 @@ def status_bars(comparison: pd.DataFrame, lang: str = "en") -> go.Figure:
     statuses = [s for s in STATUS_COLOURS if s in comparison]
     if comparison.empty or not comparison[statuses].to_numpy().sum():
         return empty_figure(text["status_title"], lang)
-    teams = plain(comparison["team"])
+    teams = plain([short(team, 30) for team in comparison["team"]])
     fig = go.Figure([
         go.Bar(y=teams, x=comparison[status], orientation="h", name=messages("v_", lang)[status],
                marker=dict(color=STATUS_COLOURS[status], pattern_shape=STATUS_PATTERNS[status],

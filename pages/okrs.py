@@ -86,9 +86,14 @@ st.subheader(ui.tr("objectives"))
 if closed:
     ui.caption(ui.tr("cycle_closed"))
 # the score and grade first: they are what a leader looks for, and stay on screen at 1440 px
-ui.table(objectives[["objective_id", "objective", "score", "grade", "grade_band", "achieved", "key_results_achieved",
-                     "key_results", "okr_type", "parent", "team"]], "objectives", f"objectives_{cycle}",
-         colours={"grade_band": charts.GRADE_COLOURS})
+several = objectives["team"].nunique() > 1
+shown_objectives = objectives.assign(  # the team goes with the objective's words: one column less to scroll to
+    objective=[f"{team} · {text}" if several else text for team, text in zip(objectives["team"], objectives["objective"])],
+    key_results_achieved=[f"{done} / {total}" for done, total in zip(objectives["key_results_achieved"],
+                                                                      objectives["key_results"])])
+ui.table(shown_objectives[["objective_id", "objective", "score", "grade", "grade_band", "achieved",
+                           "key_results_achieved"]], "objectives", f"objectives_{cycle}",
+         colours={"grade_band": charts.GRADE_COLOURS}, widths={"objective": "large"})
 comparison = cycle_comparison(all_objectives, cycles_table, cycle)
 carried = comparison.dropna(subset=["previous_lessons"])
 for item in carried.itertuples(index=False):  # what the last cycle taught, where this one is planned and run

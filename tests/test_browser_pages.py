@@ -1,0 +1,198 @@
+"""Every page in a real browser (Debian's headless Chromium), in English and German, on three stores:
+the demo, an organisation with 200 sprints per team, and a store whose every text field carries
+Markdown, HTML, KaTeX and image payloads (issues 8 and 11).
+
+Each visit fails on: a request to any host but the app's own; a snake_case column header; "None" or
+"nan" in a cell; an English word of a fixed list on a German page; chart labels overlapping (tick
+labels of one axis, the legend over a title); text under 4.5:1 contrast; markup rendered from a
+file (bold, HTML, KaTeX, images, emoji shortcodes, coloured text); a horizontal scrollbar on the
+Objectives table at 1440 px. Keyboard focus must be visible."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.test_browser import CHROMIUM, CHROMIUM_FLAGS, ROOT, start_server, stop
+
+PAGES = ["", "import", "sprint_review", "retrospective", "okrs", "teams"]
+# words that must not appear on a German page (whole words; the demo's own German data has none)
+ENGLISH = ["Committed", "Completed", "Removed", "Added", "Download", "Working days", "Needs attention", "On track",
+           "At risk", "Behind", "Achieved", "Sprint goal", "Accuracy", "Velocity per team", "Rolling average",
+           "running", "planned", "closed", "yes", "points", "activities", "Confidence", "Target", "Expected pace",
+           "Check-ins", "Date", "Value", "Team", "Say/do", "Scope change", "Carried over", "Language", "As of"]
+ENGLISH = [word for word in ENGLISH if word not in ("Team",)]  # 'Team' is German too
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+SNAKE = re.compile(r"^[a-z]+(_[a-z0-9]+)+$")
+PAYLOAD = "**bold** <b>x</b> $x^2$ :smile: :red[red] ![i](http://evil.invalid/x.png) https://evil.invalid/a"
+
+CONTRAST = (Path(__file__).parent / "browser_contrast.js").read_text(encoding="utf-8")
+OVERLAPS = (Path(__file__).parent / "browser_overlaps.js").read_text(encoding="utf-8")
+
+
+def cli(env: dict, *args: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "analytics", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+
+
+def large_store(folder: Path) -> dict:
+    """Three teams of 200 one-week sprints each (of two types), with recorded totals."""
+    rows = ["team,sprint,start_date,end_date,sprint_type,committed,completed,added,removed,unit"]
+    for team, unit in (("Neukunden Nord", "activities"), ("Pipeline Süd", "points"), ("Key Account Automotive", "EUR")):
+        for number in range(200):
+            start = date(2022, 1, 3) + timedelta(weeks=number)
+            rows.append(f"{team},{team[:2]} Sprint {number + 1},{start},{start + timedelta(days=4)},"
+                        f"{'acquisition' if number % 3 else 'pipeline'},{20 + number % 7},{15 + number % 9},"
+                        f"{number % 3},{number % 2},{unit}")
+    path = folder / "large.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    env = {**os.environ, "DASHBOARD_DB": str(folder / "large.duckdb")}
+    cli(env, "import", str(path))
+    return env
+
+
+def hostile_store(folder: Path) -> dict:
+    """Every text field of every kind of file carries the payload."""
+    team, sprint = f"Team {PAYLOAD}", f"Sprint {PAYLOAD}"
+    files = {
+        "sprints.csv": "team,sprint,start_date,end_date,goal,sprint_type,unit\n"
+                       f'"{team}","{sprint}",2026-10-05,2026-10-16,"{PAYLOAD}","{PAYLOAD}","{PAYLOAD}"\n'
+                       f'"{team}","{sprint} 2",2026-10-19,2026-10-30,"{PAYLOAD}","{PAYLOAD}","{PAYLOAD}"\n',
+        "items.csv": "team,sprint,item_key,title,item_type,estimate,committed_at_start,done,done_on,key_result\n"
+                     f'"{team}","{sprint}","K-{PAYLOAD}","{PAYLOAD}","{PAYLOAD}",3,yes,yes,2026-10-08,KR-1\n'
+                     f'"{team}","{sprint} 2","K-2","{PAYLOAD}","{PAYLOAD}",5,yes,no,,KR-1\n',
+        "okrs.csv": "team,cycle,cycle_start,cycle_end,objective_id,objective,kr_id,key_result,unit,start_value,"
+                    "target_value,parent\n"
+                    f'"{team}","Q4 {PAYLOAD}",2026-10-01,2026-12-31,"O-{PAYLOAD}","{PAYLOAD}",KR-1,"{PAYLOAD}",'
+                    f'"{PAYLOAD}",0,40,"{PAYLOAD}"\n',
+        "checkins.csv": f'kr_id,date,value,confidence,comment\nKR-1,2026-10-09,8,7,"{PAYLOAD}"\n'
+                        f'KR-1,2026-10-16,12,4,"{PAYLOAD}"\n',
+        "retro.csv": f'team,sprint,action,owner,status\n"{team}","{sprint}","{PAYLOAD}","{PAYLOAD}",open\n',
+    }
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    env = {**os.environ, "DASHBOARD_DB": str(folder / "hostile.duckdb")}
+    cli(env, "import", *(str(folder / name) for name in files))
+    return env
+
+
+def demo_store(folder: Path) -> dict:
+    env = {**os.environ, "DASHBOARD_DB": str(folder / "demo.duckdb")}
+    cli(env, "demo")
+    return env
+
+
+STORES = {"demo": demo_store, "large": large_store, "hostile": hostile_store}
+
+
+@pytest.fixture(scope="module", params=list(STORES))
+def served(request, tmp_path_factory):
+    env = STORES[request.param](tmp_path_factory.mktemp(request.param))
+    process, url = start_server(env)
+    yield request.param, url
+    stop(process)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+def visit(browser, url: str, path: str, lang: str, hosts: set):
+    page = browser.new_page(viewport={"width": 1440, "height": 1400})
+    page.on("request", lambda request: hosts.add(request.url.split("/")[2]))
+    page.goto(f"{url}/{path}?lang={lang}", wait_until="domcontentloaded")
+    page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=90_000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=90_000)
+    page.wait_for_timeout(1500)  # charts finish drawing
+    return page
+
+
+def grid(page) -> tuple[list[str], list[str]]:
+    headers = page.eval_on_selector_all("[role=columnheader]", "els => els.map(e => e.textContent.trim())")
+    cells = page.eval_on_selector_all("[role=gridcell]", "els => els.map(e => e.textContent.trim())")
+    return headers, cells
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_every_page_reads_right(served, browser, lang):
+    store, url = served
+    hosts: set[str] = set()
+    own = url.split("/")[2]
+    problems = []
+    for path in PAGES:
+        page = visit(browser, url, path, lang, hosts)
+        where = f"{store}/{path or 'home'}/{lang}"
+        assert not page.locator("[data-testid=stException]").count(), where
+        headers, cells = grid(page)
+        problems += [f"{where}: snake_case header {h!r}" for h in headers if SNAKE.match(h)]
+        problems += [f"{where}: cell {c!r}" for c in cells if c in ("None", "nan", "NaN", "NaT", "<NA>")]
+        if lang == "de" and store != "hostile":
+            text = page.locator("[data-testid=stAppViewContainer]").inner_text() + " " + " ".join(headers + cells)
+            problems += [f"{where}: English word {word!r}" for word in ENGLISH
+                         if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text)]
+            ticks = " ".join(page.eval_on_selector_all(".js-plotly-plot .xtick text", "els => els.map(e => e.textContent)"))
+            problems += [f"{where}: English month {m!r} on a chart" for m in MONTHS if re.search(rf"\b{m}\b", ticks)]
+        problems += [f"{where}: {p}" for p in page.evaluate(OVERLAPS)]
+        problems += [f"{where}: contrast {p}" for p in page.evaluate(CONTRAST)]
+        if store == "hostile":
+            rendered = page.evaluate("""() => {
+                const main = document.querySelector('[data-testid=stAppViewContainer]');
+                const found = [];
+                for (const el of main.querySelectorAll('strong, b, em, del, span[style*="color"]'))
+                    if (['bold', 'x', 'red', 'i'].includes(el.textContent.trim())) found.push(el.tagName + ':' + el.textContent);
+                for (const el of main.querySelectorAll('img, .katex, a'))
+                    if (/evil|x\\^2|^x$/.test((el.getAttribute('src') || '') + (el.getAttribute('href') || '') + el.textContent))
+                        found.push(el.tagName + ':' + (el.getAttribute('src') || el.getAttribute('href') || el.textContent));
+                if (main.innerText.includes('😄')) found.push('emoji shortcode rendered');
+                return found; }""")
+            problems += [f"{where}: markup rendered {r}" for r in rendered]
+            shown = page.locator("[data-testid=stAppViewContainer]").inner_text() + " ".join(cells)
+            if "**bold**" not in shown:
+                problems.append(f"{where}: the payload is not shown literally")
+        if path == "okrs" and store == "demo":
+            objectives = page.evaluate("""() => {
+                for (const frame of document.querySelectorAll('[data-testid=stDataFrame]')) {
+                    const heads = Array.from(frame.querySelectorAll('[role=columnheader]')).map(e => e.textContent);
+                    if (heads.some(h => h.startsWith('Objective'))) {
+                        const scroller = frame.querySelector('.dvn-scroller');
+                        return scroller ? [scroller.scrollWidth, scroller.clientWidth] : null; } }
+                return null; }""")
+            assert objectives is not None, where
+            if objectives[0] > objectives[1] + 1:
+                problems.append(f"{where}: the Objectives table scrolls sideways ({objectives[0]} > {objectives[1]} px)")
+        page.close()
+    assert hosts <= {own}, f"requests left the machine: {sorted(hosts - {own})}"
+    assert problems == [], "\n".join(problems)
+
+
+def test_keyboard_focus_is_visible(browser, tmp_path):
+    env = demo_store(tmp_path)
+    process, url = start_server(env)
+    try:
+        page = visit(browser, url, "", "en", set())
+        seen = []
+        for _ in range(6):
+            page.keyboard.press("Tab")
+            seen.append(page.evaluate("""() => { const e = document.activeElement; if (!e || e === document.body) return null;
+                const s = getComputedStyle(e), wrap = e.closest('[data-baseweb]') || e.parentElement;
+                const w = wrap ? getComputedStyle(wrap) : s;
+                const painted = c => c && !/rgba\\(0, 0, 0, 0\\)|transparent/.test(c);
+                // a ring (outline or box-shadow) on the control or its wrapper, or a highlight behind it
+                return [e.outerHTML.slice(0, 60), (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0)
+                        || s.boxShadow !== 'none' || w.boxShadow !== 'none' || painted(s.backgroundColor)]; }"""))
+        focused = [s for s in seen if s]
+        assert focused, "Tab reaches no control"
+        assert all(visible for _, visible in focused), focused
+    finally:
+        stop(process)
