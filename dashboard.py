@@ -1,18 +1,22 @@
 """Entry point: page setup, the shared sidebar (language, teams) and the navigation."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import streamlit as st
 
 import ui
+from data.errors import StoreBusy, StoreUnavailable
+from data.settings import SettingInvalid
 from i18n import t
+
+RETRY_SECONDS = 3
 
 # the icon is a file of the project: a material or emoji icon would be fetched from a font or image
 # server, and the dashboard must not need the internet
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
 st.set_page_config(page_title=t("app_title", ui.lang()), page_icon=str(ICON), layout="wide")
-ui.sidebar(ui.store())
 language = ui.lang()
 pages = [
     st.Page("pages/home.py", title=t("page_home", language), icon=":material/home:", default=True),
@@ -23,4 +27,14 @@ pages = [
     st.Page("pages/teams.py", title=t("page_teams", language), icon=":material/groups:"),
 ]
 # on top: a phone opens a page without the sidebar covering it (the sidebar keeps language, day, teams)
-st.navigation(pages, position="top").run()
+navigation = st.navigation(pages, position="top")
+try:
+    ui.sidebar(ui.store())
+    navigation.run()
+except StoreBusy:
+    # a scheduled import is writing: say so in a sentence and look again in a moment
+    st.warning(f"{t('store_busy_title', language)}. {t('store_busy', language)}", icon=":material/hourglass_top:")
+    time.sleep(RETRY_SECONDS)
+    st.rerun()
+except (StoreUnavailable, SettingInvalid) as problem:
+    st.error(ui.md_escape(getattr(problem, "message", str(problem))), icon=":material/error:")
