@@ -201,13 +201,14 @@ def running(kr_status: pd.DataFrame, as_of) -> pd.DataFrame:
 
 
 def grade_band(grade: float, okr_type: str) -> str:
-    """red / yellow / green. Aspirational: < 0.4 red, 0.4–0.6 yellow, ≥ 0.7 green.
-    Committed objectives are expected to reach 1.0: green only then, yellow from 0.7, else red."""
+    """red / yellow / green (METRICS.md). Aspirational objectives are healthy at 0.6–0.7: < 0.4 red,
+    0.4 up to 0.6 yellow, ≥ 0.6 green. Committed ones are expected to reach 1.0: green only then,
+    yellow from 0.7, else red."""
     if pd.isna(grade):
         return None
     if okr_type == "committed":
         return "green" if grade >= 1.0 else "yellow" if grade >= 0.7 else "red"
-    return "green" if grade >= 0.7 else "yellow" if grade >= 0.4 else "red"
+    return "green" if grade >= 0.6 else "yellow" if grade >= 0.4 else "red"
 
 
 def objective_scores(kr_status: pd.DataFrame, objectives: pd.DataFrame) -> pd.DataFrame:
