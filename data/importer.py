@@ -16,7 +16,8 @@ from data.settings import setting
 from data.store import ImportResult, Progress, Store, content_hash, main_table
 from data.exports import SOURCES as EXPORT_SOURCES
 from data.exports import Inspection, detect_source, fit_mapping, inspect, parse_export
-from data.templates import ParsedFile, parse_template
+from data.templates import TEMPLATES, ParsedFile, fit_score, map_columns, parse_template
+from data.templates import match_columns as match_template_columns
 
 SOURCES = ("auto", "template", "jira", "azure", "linear")
 PREVIEW_ROWS = 10
@@ -54,6 +55,31 @@ def inspect_upload(upload: Upload, *, source: str = "auto", mapping: dict[str, s
     return inspect(raw, detected, mapping)
 
 
+@dataclass(frozen=True)
+class TemplateInspection:
+    """How a file of our kind (not a tool export) is read: the template it fits best, whether every
+    required column is there, which file column each template column comes from."""
+    file: str
+    kind: str
+    complete: bool
+    header: list[str]
+    recognised: dict[str, str]
+    missing: list[str]
+
+
+def inspect_template(upload: Upload, mapping: dict[str, str] | None = None, kind: str | None = None) -> TemplateInspection:
+    """The template a spreadsheet is read as, with a column mapping (template column → file column)
+    applied where it fits; never refuses because of the mapping."""
+    raw, _ = map_columns(read_upload(upload), mapping)
+    ranked = sorted(TEMPLATES.values(), key=lambda t: fit_score(t, raw.header), reverse=True)
+    template = TEMPLATES[kind] if kind in TEMPLATES else ranked[0]
+    matched = match_template_columns(template, raw.header)
+    original = read_upload(upload).header
+    recognised = {name: original[position] for position, name in matched.items()}
+    missing = [c.name for c in template.columns if c.required and c.name not in recognised]
+    return TemplateInspection(upload.name, template.kind, not missing, original, recognised, missing)
+
+
 def parse_uploads(uploads: Sequence[Upload], *, sprints: Sequence[Upload] = (), source: str = "auto",
                   team: str | None = None, day_first: bool | None = None, mappings: dict[str, dict] | None = None,
                   known_krs: set[str] | None = None, progress: Progress | None = None,
@@ -87,7 +113,16 @@ def parse_uploads(uploads: Sequence[Upload], *, sprints: Sequence[Upload] = (), 
     parsed: dict[int, ParsedFile] = {}
     for index, (raw, detected, kind) in enumerate(raws):
         if raw is not None and detected == "template":
-            parsed[index] = attempt(lambda: parse_template(raw, kind, team=team, day_first=day_first))
+            # our templates under other headers: the mapping given now must fit, a saved one is applied where it does
+            saved_raw, saved_unfit = map_columns(raw, (saved_mappings or {}).get("template"))
+            mapped, unfit = map_columns(saved_raw, (mappings or {}).get("template"))
+            if unfit:
+                titles.append("Column mapping does not fit the file")
+                problems.extend(Problem(raw.file, 1, None, f"{u[0].upper()}{u[1:]}.") for u in unfit)
+                continue
+            parsed[index] = attempt(lambda: parse_template(mapped, kind, team=team, day_first=day_first))
+            if parsed[index] is not None and saved_unfit and saved_raw is not raw:
+                parsed[index].notes.append(f"{raw.file}: the saved template column mapping was applied where it fits.")
     known = set(known_krs or ())
     known |= {kr for item in parsed.values() if item for frame in item.frames if frame.table == "key_results"
               for kr in frame.data["kr_id"]}
@@ -188,13 +223,18 @@ def _unknown_kr_links(parsed: Sequence[ParsedFile], known: set[str]) -> list[str
 def import_uploads(store: Store, uploads: Sequence[Upload], *, sprints: Sequence[Upload] = (),
                    source: str = "auto", team: str | None = None, day_first: bool | None = None,
                    mapping: dict[str, str] | None = None, save_mapping: bool = False,
-                   dry_run: bool = False, progress: Progress | None = None) -> ImportResult:
+                   dry_run: bool = False, progress: Progress | None = None,
+                   template_mapping: dict[str, str] | None = None) -> ImportResult:
     """Validate and import files in one transaction. Raises ImportFailed; the store is then unchanged.
 
     ``mapping`` (field → column) applies to the tool exports of this call; without one, the mapping
-    saved for their source is used. ``save_mapping`` keeps the given one for next time."""
-    saved = {name: store.mapping(name) for name in EXPORT_SOURCES}
+    saved for their source is used. ``template_mapping`` (template column → the file's column) reads
+    a spreadsheet with its own headers as one of our templates. ``save_mapping`` keeps the given
+    ones for next time."""
+    saved = {name: store.mapping(name) for name in (*EXPORT_SOURCES, "template")}
     given = {name: dict(mapping) for name in EXPORT_SOURCES} if mapping is not None else None
+    if template_mapping:
+        given = {**(given or {}), "template": dict(template_mapping)}
     known_krs = store.known_key_results()
     parsed = parse_uploads(uploads, sprints=sprints, source=source, team=team, day_first=day_first,
                            mappings=given, saved_mappings=saved, known_krs=known_krs, progress=progress)
@@ -213,6 +253,8 @@ def import_uploads(store: Store, uploads: Sequence[Upload], *, sprints: Sequence
     if save_mapping and mapping and not dry_run:
         for name in sorted({item.source for item in parsed if item.source in EXPORT_SOURCES}):
             store.save_mapping(name, mappings[name])
+    if save_mapping and template_mapping and not dry_run:
+        store.save_mapping("template", {**saved["template"], **template_mapping})
     for item in parsed:
         result.notes.extend(item.notes)
         result.warnings.extend(item.warnings)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -165,7 +165,7 @@ def match_columns(template: Template, header: list[str]) -> dict[int, str]:
     return mapping
 
 
-def _fit(template: Template, header: list[str], assume: frozenset[str] = frozenset()) -> tuple[int, bool, int]:
+def fit_score(template: Template, header: list[str], assume: frozenset[str] = frozenset()) -> tuple[int, bool, int]:
     """(columns recognised, all required present, required present): the file is the template that
     recognises most of it, so an items file missing item_key is not taken for a sprints file."""
     matched = set(match_columns(template, header).values()) | (assume & {c.name for c in template.columns})
@@ -178,14 +178,14 @@ def detect_kind(raw: RawTable, assume: frozenset[str] = frozenset()) -> str:
     """The template whose required columns are all present and which recognises most columns.
 
     ``assume`` names columns supplied from outside the file (the team given with --team)."""
-    ranked = sorted(TEMPLATES.values(), key=lambda t: _fit(t, raw.header, assume), reverse=True)
+    ranked = sorted(TEMPLATES.values(), key=lambda t: fit_score(t, raw.header, assume), reverse=True)
     best = ranked[0]
-    recognised, complete, _ = _fit(best, raw.header, assume)
+    recognised, complete, _ = fit_score(best, raw.header, assume)
     if complete:
         return best.kind
     missing = [c.name for c in best.columns
                if c.required and c.name not in match_columns(best, raw.header).values() and c.name not in assume]
-    if recognised == 0 or _fit(best, raw.header, assume)[2] == 0:  # nothing that identifies a template
+    if recognised == 0 or fit_score(best, raw.header, assume)[2] == 0:  # nothing that identifies a template
         message = ("None of the columns is known. Expected one of our templates: "
                    + "; ".join(f"{t.kind} ({', '.join(c.name for c in t.columns if c.required)})"
                                for t in TEMPLATES.values())
@@ -193,6 +193,29 @@ def detect_kind(raw: RawTable, assume: frozenset[str] = frozenset()) -> str:
         return _fail_missing(raw, message)
     return _fail_missing(raw, f"This looks like a {best.kind} file, but the required column(s) "
                               f"{', '.join(missing)} are missing. Found: {', '.join(raw.header[:12])}.")
+
+
+TEMPLATE_FIELDS = sorted({column.name for template in TEMPLATES.values() for column in template.columns})
+
+
+def map_columns(raw: RawTable, mapping: dict[str, str] | None) -> tuple[RawTable, list[str]]:
+    """A spreadsheet with its own headers read as one of our templates: each ``field → column`` of
+    the mapping renames that column to the field (exact header, else the same normalised name).
+    Returns the renamed table and the entries that do not fit it (a field we do not know, a
+    column the file lacks), so a saved mapping never blocks a file with other columns."""
+    header, unfit = list(raw.header), []
+    for field_name, column in (mapping or {}).items():
+        if field_name not in TEMPLATE_FIELDS:
+            unfit.append(f"'{field_name}' is not a column of our templates ({', '.join(TEMPLATE_FIELDS)})")
+            continue
+        position = next((i for i, cell in enumerate(raw.header) if cell == column), None)
+        if position is None:
+            position = next((i for i, cell in enumerate(raw.header) if normalise(cell) == normalise(column)), None)
+        if position is None:
+            unfit.append(f"the column '{column}' chosen for {field_name} is not in this file")
+        else:
+            header[position] = field_name
+    return (replace(raw, header=header) if header != raw.header else raw), unfit
 
 
 def _fail_missing(raw: RawTable, message: str):

@@ -8,12 +8,18 @@ import ui
 from analytics.presentation import present
 from data.errors import ImportFailed, UndoRefused
 from data.exports import REQUIRED, inspect
-from data.importer import Upload, import_uploads, read_upload, source_of
+from data.importer import Upload, import_uploads, inspect_template, read_upload, source_of
 from data.settings import setting
 from data.store import content_hash
 from data.templates import TEMPLATES, template_csv
 
 AUTO, NOT_IN_FILE = "auto", "none"
+
+
+def auto_label(found: str | None) -> str:
+    """The 'as recognised' choice, worded apart from every column name: a label equal to a column's
+    name would be read back as that column on the next rerun, changing the mapping by itself."""
+    return ui.tr("auto_column", column=found) if found else ui.tr("auto_none")
 
 st.title(ui.tr("page_import"))
 st.caption(ui.tr("import_intro"))
@@ -58,25 +64,55 @@ for upload in uploads:
             found = report.recognised.get(name)
             choice = st.selectbox(f"{ui.md_escape(name)} ← {ui.md_escape(found or '?')}", [AUTO, NOT_IN_FILE, *sorted(set(headers))],
                                   key=f"map_{upload.name}_{name}",
-                                  format_func=lambda h: {AUTO: found or "–", NOT_IN_FILE: ui.tr("not_in_file")}.get(h, h))
+                                  format_func=lambda h, found=found: {AUTO: auto_label(found),
+                                                                      NOT_IN_FILE: ui.tr("not_in_file")}.get(h, h))
             if choice == NOT_IN_FILE:
                 mapping[name] = ""
             elif choice != AUTO:
                 mapping[name] = choice
+# files of our kind under their own headers: the same mapping as for tool exports, to a template
+template_mapping: dict[str, str] = {}
+incomplete = False  # a file of ours whose required columns are not all recognised
+saved_template = db.mapping("template")
+for upload in uploads:
+    if upload.name in exported:
+        continue
+    try:
+        fit = inspect_template(upload, saved_template)
+    except ImportFailed:
+        continue  # unreadable: the validation below says why, with file, row and column
+    incomplete |= not fit.complete
+    chosen_kind = st.session_state.get(f"tmap_{upload.name}_kind", fit.kind)
+    with st.expander(f"{ui.tr('template_mapping')}: {ui.md_escape(upload.name)}", expanded=not fit.complete):
+        st.caption(ui.tr("template_mapping_help"))
+        kind = st.selectbox(ui.tr("template_kind"), list(TEMPLATES), index=list(TEMPLATES).index(chosen_kind),
+                            key=f"tmap_{upload.name}_kind")
+        fit = inspect_template(upload, saved_template, kind)
+        columns = sorted(TEMPLATES[kind].columns, key=lambda c: not c.required)
+        for column in columns:
+            found = fit.recognised.get(column.name)
+            choice = st.selectbox(f"{ui.md_escape(column.name)}{' *' if column.required else ''} ← "
+                                  f"{ui.md_escape(found or '?')}", [AUTO, *fit.header],
+                                  key=f"tmap_{upload.name}_{column.name}",
+                                  format_func=lambda h, found=found: auto_label(found) if h == AUTO else h)
+            if choice != AUTO:
+                template_mapping[column.name] = choice
+
 exports = [u for u in uploads if u.name in exported]
 # offered whenever a tool export is uploaded, not only after a first change of the mapping
-save = st.checkbox(ui.tr("save_mapping"), key="save_mapping", disabled=not mapping) if exports else False
+save = st.checkbox(ui.tr("save_mapping"), key="save_mapping", disabled=not (mapping or template_mapping)) \
+    if exports or template_mapping or incomplete else False
 
 def dry_run() -> tuple:
     """Validation of the uploads, repeated only when the files, the options or the store change:
     every click on this page reruns it, and a large file takes seconds to check."""
     key = (tuple(content_hash(u.content) for u in uploads), team, day_first, tuple(sorted(mapping.items())),
-           db.data_version())
+           tuple(sorted(template_mapping.items())), db.data_version())
     cached = st.session_state.get("import_check")
     if cached is None or cached[0] != key:
         try:
             outcome = (import_uploads(db, uploads, team=team, day_first=day_first, mapping=mapping or None,
-                                      dry_run=True), None)
+                                      template_mapping=template_mapping or None, dry_run=True), None)
         except ImportFailed as failure:
             outcome = (None, failure)
         st.session_state["import_check"] = cached = (key, outcome)
@@ -109,7 +145,7 @@ if uploads:
             bar = st.progress(0.0, text=ui.tr("importing"))
             try:
                 result = import_uploads(db, uploads, team=team, day_first=day_first, mapping=mapping or None,
-                                        save_mapping=save, progress=lambda f, m: bar.progress(min(1.0, f), text=ui.md_escape(m)))
+                                        template_mapping=template_mapping or None, save_mapping=save, progress=lambda f, m: bar.progress(min(1.0, f), text=ui.md_escape(m)))
             except ImportFailed as failure:  # the store changed between check and import
                 st.error(ui.tr("import_failed"))
                 st.text(str(failure))

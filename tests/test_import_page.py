@@ -48,6 +48,10 @@ def test_remember_mapping_is_offered_with_the_first_export(db_path):
     assert not at.exception
     box = at.checkbox(key="save_mapping")
     assert box is not None and box.disabled  # visible at once; usable when a column is mapped
+    # the 'as recognised' choice is worded apart from the columns, so a rerun keeps it (and the check)
+    at.run()
+    assert at.selectbox(key="map_jira.csv_sprint").value == "auto"
+    assert at.selectbox(key="map_jira.csv_sprint").format_func("auto") == "as recognised: Sprint#1, Sprint#2"  # both Sprint columns
 
 
 def test_the_undo_picker_offers_the_newest_import_and_history_has_the_time(db_path):
@@ -83,4 +87,31 @@ def test_an_undo_that_later_imports_depend_on_offers_to_take_them_along(db_path)
     assert not at.exception
     store = Store(db_path)
     assert not store.has_data() and store.history()["undone_at"].notna().all()
+    store.close()
+
+
+OWN_LAYOUT = "Mannschaft;Iteration;Beginn;Schluss;Zusage;Geliefert\nNord;S1;02.03.2026;13.03.2026;20;18\n"
+
+
+def test_a_spreadsheet_with_its_own_headers_is_mapped_to_a_template_and_remembered(db_path):
+    at = import_page()
+    at.file_uploader(key="uploads").set_value([("mine.csv", OWN_LAYOUT.encode(), "text/csv")]).run()
+    assert not at.exception
+    assert "Nothing was imported" in at.error[0].value  # 'team' is not recognised …
+    assert at.selectbox(key="tmap_mine.csv_kind").value == "sprints"  # … but the file looks like sprints
+    at.selectbox(key="tmap_mine.csv_team").set_value("Mannschaft").run()
+    assert "Give both start_date and end_date" in at.dataframe[0].value.to_string()  # 'Schluss' is no known name
+    at.selectbox(key="tmap_mine.csv_end_date").set_value("Schluss").run()
+    assert not at.error
+    at.checkbox(key="save_mapping").check().run()
+    at.button(key="do_import").click().run()
+    assert "Imported (import 1)" in at.success[0].value
+    store = Store(db_path)
+    assert store.current("sprints")[["team", "sprint", "committed", "completed"]].values.tolist() == \
+        [["Nord", "S1", 20.0, 18.0]]
+    assert store.current("sprints")["end_date"].dt.strftime("%Y-%m-%d").tolist() == ["2026-03-13"]
+    assert store.mapping("template") == {"team": "Mannschaft", "end_date": "Schluss"}
+    # the next file of this layout imports without a choice, from the command line too
+    import_uploads(store, [upload("next.csv", OWN_LAYOUT.replace("S1", "S2"))])
+    assert store.current("sprints")["sprint"].tolist() == ["S1", "S2"]
     store.close()
