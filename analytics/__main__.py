@@ -133,8 +133,11 @@ def cmd_import(args) -> int:
         return 2
     store = _store(args)
     try:
+        # --source template: --map names our template's columns in a spreadsheet with its own headers
+        ours = args.source == "template"
         result = import_uploads(store, uploads, sprints=sprints, source=args.source, team=args.team,
-                                day_first=day_first, mapping=mapping, save_mapping=args.save_mapping,
+                                day_first=day_first, mapping=None if ours else mapping,
+                                template_mapping=mapping if ours else None, save_mapping=args.save_mapping,
                                 dry_run=args.dry_run)
     except ImportFailed as failure:
         print(f"Import failed: {failure.title}. Nothing was imported.", file=sys.stderr)
@@ -505,7 +508,8 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--date-order", choices=["dmy", "mdy"], help="order of slashed dates like 03/04/2026")
     sub.add_argument("--map", action="append", metavar="FIELD=COLUMN",
                      help="which column holds a field of a tool export, e.g. estimate=\"Custom field (QA Story Point)\", "
-                          "team=\"Project name\", key_result=Labels; estimate= for no estimates")
+                          "team=\"Project name\", key_result=Labels; estimate= for no estimates. With --source "
+                          "template: which column of your spreadsheet holds a template column, e.g. team=Mannschaft")
     sub.add_argument("--save-mapping", action="store_true", help="remember --map for this source's next imports")
 
     sub = command("inspect", cmd_inspect, "show how the columns of a tool export are recognised")

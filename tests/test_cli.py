@@ -187,3 +187,18 @@ def test_as_of_gives_each_sprint_its_state_and_keeps_open_sprints_out_of_the_sum
     assert json.loads(forecast.stdout)["reason"].startswith("A forecast needs at least 3")
     bad = run("sprints", "--as-of", "someday", db=db)
     assert bad.returncode == 2 and "--as-of" in bad.stderr
+
+
+def test_map_reads_a_spreadsheet_with_its_own_headers_as_a_template(tmp_path):
+    db = tmp_path / "cli.duckdb"
+    own = tmp_path / "own.csv"
+    own.write_text("Mannschaft;Iteration;Zusage;Geliefert\nNord;S1;20;18\n", encoding="utf-8")
+    refused = run("import", str(own), db=db)
+    assert refused.returncode == 1 and "team" in refused.stderr
+    done = run("import", str(own), "--source", "template", "--map", "team=Mannschaft", "--save-mapping", db=db)
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(run("sprints", "--json", db=db).stdout)
+    assert [(r["team"], r["sprint"], r["committed"], r["completed"]) for r in rows] == [("Nord", "S1", 20.0, 18.0)]
+    again = tmp_path / "again.csv"
+    again.write_text("Mannschaft;Iteration;Zusage;Geliefert\nNord;S2;10;9\n", encoding="utf-8")
+    assert run("import", str(again), db=db).returncode == 0  # remembered
