@@ -28,7 +28,7 @@ for team, everything in sprints.groupby("team", sort=False):
     current = pair.iloc[-1]
     previous = pair.iloc[-2] if len(pair) > 1 else None
     st.text(f"{team} · {current['sprint']}")
-    cols = st.columns(4)
+    cols = st.columns(5)
     cols[0].metric(ui.tr("committed"), number(current["committed"], language), help=ui.tr("def_committed"))
     delta = None if previous is None else current["completed"] - previous["completed"]
     cols[1].metric(ui.tr("completed"), number(current["completed"], language),
@@ -37,6 +37,8 @@ for team, everything in sprints.groupby("team", sort=False):
     cols[2].metric(ui.tr("say_do_ratio"), percent(current["say_do_ratio"], language), help=ui.tr("def_say_do_ratio"))
     cols[3].metric(ui.tr("commitment_accuracy"), percent(current["commitment_accuracy"], language),
                    help=ui.tr("def_commitment_accuracy"))
+    cols[4].metric(ui.tr("velocity_per_day"), number(current["velocity_per_day"], language, 2),
+                   help=ui.tr("def_velocity_per_day"))
 
 st.subheader(ui.tr("okr_cycle"))
 current = running(krs, today)
