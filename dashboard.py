@@ -28,6 +28,9 @@ pages = [
 ]
 # on top: a phone opens a page without the sidebar covering it (the sidebar keeps language, day, teams)
 navigation = st.navigation(pages, position="top")
+if target := st.session_state.pop(ui.DEEP_LINK_KEY, None):
+    st.switch_page(target)  # a deep link that arrived before the navigation existed (ui.through_dashboard)
+st.session_state[ui.PREAMBLE_KEY] = True  # this session has been through the entry point
 try:
     ui.sidebar(ui.store())
     navigation.run()
@@ -38,3 +41,4 @@ except StoreBusy:
     st.rerun()
 except (StoreUnavailable, SettingInvalid) as problem:
     st.error(ui.md_escape(getattr(problem, "message", str(problem))), icon=":material/error:")
+

@@ -26,6 +26,9 @@ from i18n import languages, t
 # The choices live under these keys; the sidebar widgets are drawn from them on every page and
 # write back when changed, so the choice survives page switches whatever Streamlit does with
 # the state of widgets between pages.
+# the page files, by the title key each page is opened with
+PAGE_FILES = {"app_title": "pages/home.py", "page_import": "pages/import.py", "page_review": "pages/sprint_review.py",
+              "page_retro": "pages/retrospective.py", "page_okrs": "pages/okrs.py", "page_teams": "pages/teams.py"}
 TEAM_KEY = "teams"
 LANG_KEY = "lang"
 AS_OF_KEY = "as_of"
@@ -194,8 +197,23 @@ class Page:
     as_of: date
 
 
+PREAMBLE_KEY, DEEP_LINK_KEY = "_preamble", "_deep_link"
+
+
+def through_dashboard(page_file: str) -> None:
+    """A page opened by a deep link on a freshly started server runs without dashboard.py (Streamlit
+    falls back to the pages/ folder before the entry point has registered its navigation): no
+    sidebar, no language, no settings. A session that has never been through the entry point goes
+    there first, and the entry point opens the page."""
+    if not st.session_state.get(PREAMBLE_KEY):
+        st.session_state[DEEP_LINK_KEY] = page_file
+        st.session_state[LANG_KEY] = lang()  # ?lang= of the link: switching pages drops the address's query
+        st.switch_page("dashboard.py")
+
+
 def page(title_key: str, caption_key: str | None = None) -> Page:
     """Title (and caption) of a page; the empty state instead of the page when there is no data."""
+    through_dashboard(PAGE_FILES[title_key])
     downloads.start_page(title_key)
     st.title(tr(title_key))
     if caption_key:

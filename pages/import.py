@@ -21,6 +21,7 @@ def auto_label(found: str | None) -> str:
     name would be read back as that column on the next rerun, changing the mapping by itself."""
     return ui.tr("auto_column", column=found) if found else ui.tr("auto_none")
 
+ui.through_dashboard("pages/import.py")
 st.title(ui.tr("page_import"))
 st.caption(ui.tr("import_intro"))
 db = ui.store()

@@ -196,3 +196,17 @@ def test_keyboard_focus_is_visible(browser, tmp_path):
         assert all(visible for _, visible in focused), focused
     finally:
         stop(process)
+
+
+def test_a_deep_link_on_a_fresh_server_gets_the_whole_dashboard(browser, tmp_path):
+    """The first request to a freshly started server names a page: it still gets the sidebar, the
+    navigation and the language (issue 12: deep links must get the same preamble)."""
+    env = demo_store(tmp_path)
+    process, url = start_server(env)
+    try:
+        page = visit(browser, url, "sprint_review", "de", set())
+        assert page.locator("h1").first.inner_text() == "Sprint-Review"
+        assert page.get_by_text("Sprache").count() and page.get_by_text("Stand").count()  # the sidebar
+        assert page.get_by_role("link", name="Retrospektive").count()  # the navigation on top
+    finally:
+        stop(process)
