@@ -73,7 +73,7 @@ def test_cli_backup_restore_gives_identical_sprints_json(tmp_path):
     assert done.returncode == 0, done.stderr
     first, second = run("sprints", "--json", db=source), run("sprints", "--json", db=target)
     assert first.returncode == second.returncode == 0
-    assert len(json.loads(first.stdout)) == 42  # the demo's 42 sprints
+    assert len(json.loads(first.stdout)) == 48  # the demo's 48 sprints (one running, one planned per team)
     assert second.stdout == first.stdout
     assert run("okrs", "--json", "--as-of", "2026-11-25", db=target).stdout == \
         run("okrs", "--json", "--as-of", "2026-11-25", db=source).stdout
@@ -163,7 +163,7 @@ def test_a_column_added_by_a_later_migration_is_in_the_backup(original):
         cur.execute("ALTER TABLE sprints ADD COLUMN review_note VARCHAR DEFAULT 'kept'")
     manifest = read_manifest(backup_bytes(original))
     assert ["review_note", "VARCHAR"] in manifest["tables"]["sprints"]["columns"]
-    assert manifest["tables"]["sprints"]["rows"] == 43  # 42 demo sprints and S 99 (S 100's import was undone)
+    assert manifest["tables"]["sprints"]["rows"] == 49  # 48 demo sprints and S 99 (S 100's import was undone)
 
 
 def _backup_page():
