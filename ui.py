@@ -271,7 +271,7 @@ def table(frame: pd.DataFrame, key: str, file_name: str, *, unit: str | None = N
     with st.container(horizontal=True):  # CSV and .xlsx side by side
         st.download_button(tr("download_csv"), to_csv_bytes(frame, german=lang() == "de"), file_name=f"{file_name}.csv",
                            mime="text/csv", key=f"{key}_csv", help=tr("download_help"))
-        downloads.xlsx_button(frame, key, file_name)
+        downloads.xlsx_button(frame, key, file_name, unit)
 
 
 def chart(figure, key: str) -> None:
