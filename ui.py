@@ -209,12 +209,13 @@ def through_dashboard(page_file: str) -> None:
         st.session_state[DEEP_LINK_KEY] = page_file
         st.session_state[LANG_KEY] = lang()  # ?lang= of the link: switching pages drops the address's query
         st.switch_page("dashboard.py")
+    # every page starts here: forget the tables the previous run noted for the page's workbook
+    downloads.start_page(next((key for key, name in PAGE_FILES.items() if name == page_file), "app_title"))
 
 
 def page(title_key: str, caption_key: str | None = None) -> Page:
     """Title (and caption) of a page; the empty state instead of the page when there is no data."""
     through_dashboard(PAGE_FILES[title_key])
-    downloads.start_page(title_key)
     st.title(tr(title_key))
     if caption_key:
         st.caption(tr(caption_key))

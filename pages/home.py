@@ -56,3 +56,5 @@ if items.empty:
     st.success(ui.tr("nothing_attention"))
 else:
     ui.table(items, "attention", "needs_attention")
+
+ui.page_xlsx_download()

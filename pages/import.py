@@ -181,3 +181,6 @@ else:
                 ui.clear_caches()
                 st.success(ui.tr_md("undone", id=", ".join(map(str, undone or [chosen]))))
                 st.rerun()
+
+ui.backup_section()
+ui.page_xlsx_download()

@@ -242,3 +242,6 @@ if links.empty:
     st.caption("–")
 else:
     ui.table(links, "sprint_kr", f"sprint_key_results_{cycle}")
+
+ui.report_download("cycle", teams[0] if len(teams) == 1 else None, cycle, as_of)
+ui.page_xlsx_download()

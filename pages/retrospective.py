@@ -82,3 +82,5 @@ with st.form("action_form", clear_on_submit=True):
             st.session_state["action_saved"] = result.import_id
             ui.clear_caches()
             st.rerun()
+
+ui.page_xlsx_download()

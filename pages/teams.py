@@ -28,3 +28,5 @@ else:
     number = 0
 shown = metrics[metrics["team"].isin(pages[number])] if not metrics.empty else metrics
 ui.chart(charts.velocity_small_multiples(shown, ui.units(db, version), language), "multiples")
+
+ui.page_xlsx_download()

@@ -170,3 +170,46 @@ def test_pages_offer_xlsx_per_table_and_one_workbook_for_the_page():
     # the chart keeps plotly's offline "download as PNG" button
     config = at.get("plotly_chart")[0].proto.config
     assert '"toImageButtonOptions"' in config and "modeBarButtonsToRemove" not in config
+
+
+PAGE_DOWNLOADS = {  # page → the buttons it ends with, besides a CSV and an .xlsx per table
+    "pages/home.py": [],
+    "pages/import.py": ["Download backup"],
+    "pages/sprint_review.py": ["Report as HTML", "Report as PDF"],
+    "pages/retrospective.py": [],
+    "pages/okrs.py": ["Report as HTML", "Report as PDF"],
+    "pages/teams.py": [],
+}
+
+
+@pytest.mark.parametrize("page", list(PAGE_DOWNLOADS))
+def test_every_page_ends_with_its_workbook_and_its_own_downloads(tmp_path, monkeypatch, page):
+    from streamlit.testing.v1 import AppTest
+
+    from data.demo import load_demo
+    from data.store import Store
+    path = tmp_path / "pages.duckdb"
+    monkeypatch.setenv("DASHBOARD_DB", str(path))
+    store = Store(path)
+    load_demo(store, date.today())
+    store.close()
+    at = AppTest.from_file("../dashboard.py", default_timeout=90).run()
+    if page != "pages/home.py":
+        at.switch_page(page).run()
+    assert not at.exception
+    downloads = [b.proto.label for b in at.get("download_button")]
+    buttons = [b.label for b in at.button]
+    tables = at.session_state["_page_tables"]
+    # every table the page showed has its CSV and .xlsx, and all of them are in the page's workbook
+    assert downloads.count("Download CSV") == downloads.count("Download Excel") == len(tables) > 0
+    assert downloads[-1] == "All tables of this page as one Excel file"
+    for label in PAGE_DOWNLOADS[page]:
+        assert label in downloads or label in buttons
+    # switching to another page forgets this page's tables: the workbook there is the other page's only
+    other = "pages/teams.py" if page != "pages/teams.py" else "pages/home.py"
+    at.switch_page(other).run()
+    fresh = AppTest.from_file("../dashboard.py", default_timeout=90).run()
+    if other != "pages/home.py":
+        fresh.switch_page(other).run()
+    assert list(at.session_state["_page_tables"]) == list(fresh.session_state["_page_tables"])
+    assert set(tables) - set(fresh.session_state["_page_tables"])  # this page had tables the other has not

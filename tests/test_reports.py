@@ -262,3 +262,24 @@ def test_forecast_sentence_in_words_and_locale_formats():
                       "(S 5, S 6, S 8), 10.000 Durchläufe.")
     assert forecast_sentence({"velocity_p50": None, "sprints_used": 2}, "points", "en") == \
         "No forecast yet: it needs at least 3 finished sprints; there are 2."
+
+
+@pytest.mark.parametrize("page, kind", [("pages/sprint_review.py", "sprint"), ("pages/okrs.py", "cycle")])
+def test_the_pages_report_button_makes_the_report_of_what_the_page_shows(tmp_path, monkeypatch, page, kind):
+    from streamlit.testing.v1 import AppTest
+    path = tmp_path / "page.duckdb"
+    monkeypatch.setenv("DASHBOARD_DB", str(path))
+    store = Store(path)
+    load_demo(store, date.today())
+    store.close()
+    at = AppTest.from_file("../dashboard.py", default_timeout=120).run()
+    at.switch_page(page).run()
+    at.button(key=f"{kind}_report_html").click().run()
+    assert not at.exception
+    assert at.get("status")[0].label == "Report ready"
+    assert [b.proto.label for b in at.get("download_button")][-2:] == \
+        ["Report as HTML", "All tables of this page as one Excel file"]
+    # the report is made for the page's choice: its sprint (or cycle) and the sidebar's day
+    ready = at.session_state[f"_report_{kind}"][0]
+    chosen = at.selectbox(key="review_sprint").value[1] if kind == "sprint" else at.selectbox(key="okr_cycle").value
+    assert ready[0] == kind and ready[2] == chosen and ready[3] == date.today()
