@@ -125,6 +125,9 @@ def backup_section() -> None:
     if not db.is_empty():
         st.caption(ui.tr("backup_not_empty"))
         return
+    # restoring is rare: its uploader appears on demand, so the page's one file box stays the import's
+    if not st.toggle(ui.tr("backup_restore_open"), key="backup_restore_open"):
+        return
     upload = st.file_uploader(ui.tr("backup_upload"), type=["zip"], key="backup_upload")
     if upload is not None and st.button(ui.tr("backup_restore"), key="backup_restore", type="primary"):
         try:

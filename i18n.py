@@ -286,6 +286,7 @@ TEXT: dict[str, tuple[str, str]] = {
                        "Eine Sicherung wird nur in einen leeren Bestand zurückgespielt."),
     "backup_download": ("Download backup", "Sicherung herunterladen"),
     "backup_upload": ("Backup file to restore", "Sicherungsdatei zum Wiederherstellen"),
+    "backup_restore_open": ("Restore a backup into this empty store", "Eine Sicherung in diesen leeren Bestand zurückspielen"),
     "backup_restore": ("Restore into this empty store", "In diesen leeren Bestand zurückspielen"),
     "backup_restored": ("Restored: {tables} tables, {rows} rows.", "Wiederhergestellt: {tables} Tabellen, {rows} Zeilen."),
     "backup_refused": ("Not restored, the store is unchanged:", "Nicht wiederhergestellt, der Bestand ist unverändert:"),

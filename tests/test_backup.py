@@ -179,6 +179,8 @@ def test_import_page_section_restores_a_backup_into_an_empty_store_only(original
     at = AppTest.from_function(_backup_page, default_timeout=60).run()
     assert not at.exception
     assert [b.proto.label for b in at.get("download_button")] == ["Download backup"]
+    assert len(at.get("file_uploader")) == 0  # the restore box appears on demand only
+    at.toggle(key="backup_restore_open").set_value(True).run()
     # a file that is no backup: refused, said in words, the store stays empty
     at.file_uploader(key="backup_upload").set_value([("notes.zip", b"PK\x03\x04 no zip", "application/zip")]).run()
     at.button(key="backup_restore").click().run()
@@ -193,5 +195,5 @@ def test_import_page_section_restores_a_backup_into_an_empty_store_only(original
     assert everything(Store(target)) == everything(original)
     # now the store has data: no restore offered any more, the reason given
     at.run()
-    assert len(at.get("file_uploader")) == 0
+    assert len(at.get("file_uploader")) == 0 and len(at.toggle) == 0
     assert any("restored into an empty store only" in c.value for c in at.caption)
