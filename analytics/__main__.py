@@ -477,7 +477,7 @@ def cmd_report(args) -> int:
         html_out = Path(args.out).with_suffix(".html")
         print(f"The PDF cannot be made: {problem} The HTML report works without it: "
               f"python -m analytics report … --out {html_out.name}", file=sys.stderr)
-        return 4
+        return 5
     try:
         Path(args.out).write_bytes(data)
     except OSError as exc:
