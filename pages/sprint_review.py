@@ -51,8 +51,8 @@ cols = st.columns(6)
 for col, field in ((cols[0], "say_do_ratio"), (cols[1], "commitment_accuracy")):
     col.metric(ui.tr(field), percent(row[field], language), help=ui.tr(f"def_{field}"))
 cols[2].metric(ui.tr("working_days"), number(row["working_days"], language), help=ui.tr("def_working_days"))
-cols[3].metric(ui.tr("velocity_per_day"), f"{number(row['velocity_per_day'], language, 2)} {ui.md_escape(unit)}",
-               help=ui.tr("def_velocity_per_day"))
+cols[3].metric(ui.tr("velocity_per_day"), number(row["velocity_per_day"], language, 2),
+               help=ui.tr("def_velocity_per_day"))  # a bare number: with its unit it is cut off in a sixth of the page
 region = service.regions(db, [team]).get(team)
 ui.caption(" ".join(narrative.days_sentences(row, region, public_holidays(row["start_date"], row["end_date"], region,
                                                                           language), language)))
