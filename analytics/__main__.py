@@ -299,11 +299,10 @@ def cmd_okrs(args) -> int:
     from analytics.okr_overview import okr_overview
     from data.entries import okr_frames
     setting = _settings()
-    from data.values import parse_date
     try:
-        as_of = parse_date(args.as_of) if args.as_of else date.today()
+        as_of = _as_of(args)
     except ValueError as exc:
-        print(f"--as-of: {exc}", file=sys.stderr)
+        print(exc, file=sys.stderr)
         return 2
     store = _store(args)
     try:
@@ -447,7 +446,6 @@ def cmd_restore(args) -> int:
 def cmd_report(args) -> int:
     from data.pdf import RendererMissing, RenderFailed
     from data.reports import ReportUnavailable, cycle_report, render, sprint_report
-    from data.values import parse_date
     suffix = Path(args.out).suffix.lower()
     if suffix not in (".html", ".htm", ".pdf"):
         print(f"--out {args.out}: the file name must end in .html or .pdf.", file=sys.stderr)
@@ -456,9 +454,9 @@ def cmd_report(args) -> int:
         print("--sprint needs --team: a sprint name belongs to one team.", file=sys.stderr)
         return 2
     try:
-        as_of = parse_date(args.as_of) if args.as_of else date.today()
+        as_of = _as_of(args)
     except ValueError as exc:
-        print(f"--as-of: {exc}", file=sys.stderr)
+        print(exc, file=sys.stderr)
         return 2
     store = _store(args)
     try:
