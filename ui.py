@@ -97,6 +97,11 @@ def tr_md(key: str, **values) -> str:
     return tr(key, **{name: md_escape(value) if isinstance(value, str) else value for name, value in values.items()})
 
 
+def strong(key: str) -> None:
+    """A catalog text in bold, as a small heading inside a tab or a form."""
+    st.markdown(f"**{md_escape(tr(key))}**")
+
+
 def band() -> tuple[float, float]:
     return setting("DASHBOARD_BAND_LOW"), setting("DASHBOARD_BAND_HIGH")
 
@@ -262,13 +267,12 @@ def table(frame: pd.DataFrame, key: str, file_name: str, *, unit: str | None = N
         if column in frame:
             name = label(column, lang(), unit)
             config[name] = st.column_config.TextColumn(name, width=width)
-    body = shown
+    styled = shown.style
     for column, tints in (colours or {}).items():
         if column in frame:
             background = [f"background-color: {tints[code]}" if code in tints else "" for code in frame[column]]
-            body = (body if not isinstance(body, pd.DataFrame) else body.style).apply(
-                lambda _, css=background: css, subset=[label(column, lang(), unit)], axis=0)
-    st.dataframe(body, hide_index=True, column_config=config or None, **options)
+            styled = styled.apply(lambda _, css=background: css, subset=[label(column, lang(), unit)], axis=0)
+    st.dataframe(styled if colours else shown, hide_index=True, column_config=config or None, **options)
     with st.container(horizontal=True):  # CSV and .xlsx side by side
         st.download_button(tr("download_csv"), to_csv_bytes(frame, german=lang() == "de"), file_name=f"{file_name}.csv",
                            mime="text/csv", key=f"{key}_csv", help=tr("download_help"))

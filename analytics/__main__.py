@@ -104,15 +104,14 @@ def sprint_frame(store, teams, unit: str, as_of: date | None = None) -> pd.DataF
     return sprint_table(store, teams, unit, as_of)
 
 
-def _as_of(args) -> date:
-    """--as-of DATE, else today; raises ValueError with the flag's name."""
+def _day(text: str) -> date:
+    """An argparse type for --as-of: any date form the imports accept (2026-03-31, 31.03.2026 …).
+    A bad one is argparse's usage error (exit 2, naming the option), for every command alike."""
     from data.values import parse_date
-    if not getattr(args, "as_of", None):
-        return date.today()
     try:
-        return parse_date(args.as_of)
+        return parse_date(text)
     except ValueError as exc:
-        raise ValueError(f"--as-of: {exc}") from exc
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def cmd_import(args) -> int:
@@ -225,11 +224,7 @@ def cmd_inspect(args) -> int:
 
 
 def cmd_sprints(args) -> int:
-    try:
-        as_of = _as_of(args)
-    except ValueError as exc:
-        print(exc, file=sys.stderr)
-        return 2
+    as_of = args.as_of or date.today()
     store = _store(args)
     try:
         frame = sprint_frame(store, _teams(args), args.unit, as_of)
@@ -241,11 +236,7 @@ def cmd_sprints(args) -> int:
 
 def cmd_summary(args) -> int:
     from analytics.sprint_metrics import team_summary
-    try:
-        as_of = _as_of(args)
-    except ValueError as exc:
-        print(exc, file=sys.stderr)
-        return 2
+    as_of = args.as_of or date.today()
     store = _store(args)
     try:
         frame = team_summary(sprint_frame(store, _teams(args), "points", as_of), last=args.last)
@@ -257,11 +248,7 @@ def cmd_summary(args) -> int:
 
 def cmd_forecast(args) -> int:
     from data.service import forecast
-    try:
-        as_of = _as_of(args)
-    except ValueError as exc:
-        print(exc, file=sys.stderr)
-        return 2
+    as_of = args.as_of or date.today()
     store = _store(args)
     try:
         frame = sprint_frame(store, _teams(args), "points", as_of)
@@ -299,11 +286,7 @@ def cmd_okrs(args) -> int:
     from analytics.okr_overview import okr_overview
     from data.entries import okr_frames
     setting = _settings()
-    try:
-        as_of = _as_of(args)
-    except ValueError as exc:
-        print(exc, file=sys.stderr)
-        return 2
+    as_of = args.as_of or date.today()
     store = _store(args)
     try:
         current, versions, imports = okr_frames(store, _teams(args))
@@ -453,11 +436,7 @@ def cmd_report(args) -> int:
     if args.sprint and not args.team:
         print("--sprint needs --team: a sprint name belongs to one team.", file=sys.stderr)
         return 2
-    try:
-        as_of = _as_of(args)
-    except ValueError as exc:
-        print(exc, file=sys.stderr)
-        return 2
+    as_of = args.as_of or date.today()
     store = _store(args)
     try:
         if args.sprint:
@@ -518,12 +497,12 @@ def parser() -> argparse.ArgumentParser:
     sub = command("sprints", cmd_sprints, "per-sprint metrics")
     sub.add_argument("--team")
     sub.add_argument("--unit", default="points", choices=["points", "items"])
-    sub.add_argument("--as-of", metavar="DATE", help="state of each sprint as of this day (default today)")
+    sub.add_argument("--as-of", metavar="DATE", type=_day, help="state of each sprint as of this day (default today)")
 
     sub = command("summary", cmd_summary, "team summary: velocity statistics, accuracy trend, band share")
     sub.add_argument("--team")
     sub.add_argument("--last", type=_count(1), metavar="N")
-    sub.add_argument("--as-of", metavar="DATE", help="state of each sprint as of this day (default today)")
+    sub.add_argument("--as-of", metavar="DATE", type=_day, help="state of each sprint as of this day (default today)")
 
     sub = command("forecast", cmd_forecast, "Monte Carlo forecast of the next sprint and of a backlog")
     sub.add_argument("--team")
@@ -531,12 +510,12 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--backlog", type=_count(0, float), metavar="X")
     sub.add_argument("--trials", type=_count(1, maximum=1_000_000), metavar="N")
     sub.add_argument("--seed", type=_count(0), metavar="S")
-    sub.add_argument("--as-of", metavar="DATE", help="state of each sprint as of this day (default today)")
+    sub.add_argument("--as-of", metavar="DATE", type=_day, help="state of each sprint as of this day (default today)")
 
     sub = command("okrs", cmd_okrs, "key results and objectives as of a date")
     sub.add_argument("--team")
     sub.add_argument("--cycle", metavar="C")
-    sub.add_argument("--as-of", metavar="DATE")
+    sub.add_argument("--as-of", metavar="DATE", type=_day)
 
     sub = command("checkin", cmd_checkin, "record one check-in (an import of one row: validated, in history, undoable)")
     sub.add_argument("kr_id", metavar="KR_ID")
@@ -559,7 +538,7 @@ def parser() -> argparse.ArgumentParser:
     which = sub.add_mutually_exclusive_group(required=True)
     which.add_argument("--sprint", metavar="S")
     which.add_argument("--cycle", metavar="C")
-    sub.add_argument("--as-of", metavar="DATE", help="figures as of this day (default: today)")
+    sub.add_argument("--as-of", metavar="DATE", type=_day, help="figures as of this day (default: today)")
     sub.add_argument("--out", required=True, metavar="FILE", help="FILE.html (interactive, offline) or FILE.pdf (A4)")
     sub.add_argument("--lang", default="en", choices=["en", "de"])
     sub = command("backup", cmd_backup, "the whole store (every table, the import history, saved mappings) "

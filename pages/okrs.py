@@ -119,7 +119,7 @@ with weekly_tab:
     open_krs = krs  # a final check-in at or after the cycle end settles a stay_above / stay_below KR
     if not open_krs.empty:
         with st.form("checkin_form", clear_on_submit=True):
-            st.markdown(f"**{ui.tr('record_checkin')}**")
+            ui.strong("record_checkin")
             names = dict(zip(open_krs["kr_id"], open_krs["key_result"]))
             kr_choice = st.selectbox(ui.tr("key_result"), list(names), key="checkin_kr",
                                      format_func=lambda kr: f"{kr} · {names[kr]}")
@@ -204,10 +204,10 @@ with goal_tab:
 
 # --- cycle close, comparison, calibration, lessons ---------------------------------------------
 with close_tab:
-    st.markdown(f"**{ui.tr('comparison')}**")
+    ui.strong("comparison")
     ui.caption(ui.tr("comparison_caption"))
     ui.table(comparison.drop(columns=["previous_lessons"]), "comparison", f"comparison_{cycle}")
-    st.markdown(f"**{ui.tr('calibration')}**")
+    ui.strong("calibration")
     thresholds = {"committed_min": setting("DASHBOARD_COMMITTED_HIT_MIN"),
                   "aspirational_min": setting("DASHBOARD_ASPIRATIONAL_HIT_MIN"),
                   "aspirational_max": setting("DASHBOARD_ASPIRATIONAL_HIT_MAX")}
@@ -221,7 +221,7 @@ with close_tab:
     for item in lessons.itertuples(index=False):
         st.text(f"{ui.tr('lessons')} · {item.objective_id}: {item.lessons}")
     with st.form("lessons_form", clear_on_submit=True):
-        st.markdown(f"**{ui.tr('record_lessons')}**")
+        ui.strong("record_lessons")
         keys = {f"{o.team} · {o.objective_id}": (o.team, o.objective_id) for o in objectives.itertuples(index=False)}
         chosen = st.selectbox(ui.tr("objective"), list(keys), key="lessons_objective")
         text = st.text_area(ui.tr("lessons"), key="lessons_text", max_chars=2000)

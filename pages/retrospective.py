@@ -63,7 +63,7 @@ if saved := st.session_state.pop("action_saved", None):
     st.success(ui.tr_md("entry_saved", id=saved))
 with st.form("action_form", clear_on_submit=True):
     # the team's improvement for the next sprint, and last sprint's closed: one entry, written like an import
-    st.markdown(f"**{ui.tr('record_action')}**")
+    ui.strong("record_action")
     sprint_names = list(dict.fromkeys(team_metrics["sprint"]))[::-1]  # the latest sprint first
     action_sprint = st.selectbox(ui.tr("action_sprint"), sprint_names, key="action_sprint")
     action_text = st.text_input(ui.tr("action_text"), key="action_text", max_chars=500)

@@ -11,3 +11,11 @@ def store(tmp_path):
     db = Store(tmp_path / "test.duckdb")
     yield db
     db.close()
+
+
+@pytest.fixture
+def db_path(tmp_path, monkeypatch):
+    """A store file for the dashboard under test (DASHBOARD_DB), not created yet."""
+    path = tmp_path / "app.duckdb"
+    monkeypatch.setenv("DASHBOARD_DB", str(path))
+    return path

@@ -19,13 +19,6 @@ SPRINTS = "team,sprint,start_date,end_date,committed,completed\nNord,S1,2026-01-
 
 
 @pytest.fixture
-def db_path(tmp_path, monkeypatch):
-    path = tmp_path / "app.duckdb"
-    monkeypatch.setenv("DASHBOARD_DB", str(path))
-    return path
-
-
-@pytest.fixture
 def demo(db_path):
     store = Store(db_path)
     load_demo(store, date.today())

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from data.importer import import_uploads
@@ -14,13 +13,6 @@ from tests.support import upload
 
 FIXTURES = Path(__file__).parent / "fixtures" / "exports"
 EXTRA = "team,sprint,committed,completed,owner,notes,colour,budget\nNord,S1,10,8,Ann,x,red,5\n"
-
-
-@pytest.fixture
-def db_path(tmp_path, monkeypatch):
-    path = tmp_path / "import.duckdb"
-    monkeypatch.setenv("DASHBOARD_DB", str(path))
-    return path
 
 
 def import_page() -> AppTest:

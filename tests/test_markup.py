@@ -8,6 +8,7 @@ name as Markdown cannot slip in (issue 11). Plain-text calls (``st.text``, ``ui.
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import ui
@@ -91,8 +92,8 @@ def test_the_scan_finds_a_call_that_would_render_user_text(tmp_path, monkeypatch
     page.parent.mkdir()
     page.write_text("import streamlit as st\nteam = 'x'\nst.subheader(team)\ncols[0].metric(f'{unit}', 1)\n"
                     "st.select_slider('x', options=[1], format_func=lambda p: names[p])\n")
-    monkeypatch.setattr(__import__("tests.test_markup", fromlist=["x"]), "FILES", [page])
-    monkeypatch.setattr(__import__("tests.test_markup", fromlist=["x"]), "ROOT", tmp_path)
+    monkeypatch.setattr(sys.modules[__name__], "FILES", [page])
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
     assert [line.split(":")[1] for line in unsafe_calls()] == ["3", "4", "5"]
 
 
