@@ -6,9 +6,16 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import stat
+import tempfile
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from data.errors import ImportFailed, Problem
 
@@ -30,15 +37,25 @@ _BINARY_SIGNATURES = (
 
 @dataclass
 class RawTable:
-    """A CSV split into cells, every data row with the row number a spreadsheet would show."""
+    """A CSV split into cells, every data row with the row number a spreadsheet would show.
+
+    The cells are held by column (``columns[position]`` lists that column's cells, one per data
+    row), as the parsers read them; ``rows`` gives the same cells row by row."""
 
     file: str
     header: list[str]
-    rows: list[list[str]]
+    columns: list[list[str]]
     row_numbers: list[int]
     delimiter: str
     encoding: str
     notes: list[str] = field(default_factory=list)
+
+    @cached_property
+    def rows(self) -> list[list[str]]:
+        return [list(row) for row in zip(*self.columns)] if self.columns else [[] for _ in self.row_numbers]
+
+    def __len__(self) -> int:
+        return len(self.row_numbers)
 
 
 def read_file(path: str | Path, *, max_bytes: int) -> bytes:
@@ -139,7 +156,11 @@ def _failing_row(text: str, delimiter: str) -> int:
 
 
 def read_csv(name: str, content: bytes, *, max_bytes: int, max_rows: int) -> RawTable:
-    """Split an upload into header and rows or raise ImportFailed naming file, row and column."""
+    """Split an upload into header and rows or raise ImportFailed naming file, row and column.
+
+    The encoding and the delimiter are decided by our own detection (``decode``, ``sniff_delimiter``);
+    the splitting into cells is DuckDB's CSV reader where it reads the file exactly as Python's csv
+    module does, else (and for every error message) Python's csv module (``_split_with_python``)."""
     if len(content) > max_bytes:
         raise ImportFailed("File too large", [_too_large(name, len(content), max_bytes)])
     if not content.strip(b" \t\r\n\xef\xbb\xbf"):
@@ -157,6 +178,107 @@ def read_csv(name: str, content: bytes, *, max_bytes: int, max_rows: int) -> Raw
             name, line, None, f"Line {line} contains a NUL character (binary data), which no CSV export has. "
             "Export the file again as CSV.")])
     delimiter = sniff_delimiter(text)
+    split = _split_with_duckdb(content if encoding == "utf-8" else None, text, delimiter, max_rows)
+    if split is None:
+        split = _split_with_python(name, text, delimiter, max_rows)
+    header, columns, row_numbers, split_notes = split
+    notes = notes + split_notes
+    width = len(header)
+    problems: list[Problem] = []
+    for position, column in enumerate(header, start=1):
+        if column == "" and any(cell.strip() for cell in columns[position - 1]):
+            problems.append(Problem(name, 1, f"#{position}", "This column has values but no name in the header row. Give it a name."))
+    if problems:
+        raise ImportFailed("Unnamed columns", problems)
+    if not row_numbers:
+        if width == 1 and delimiter == ",":
+            message = "Only one column was found: is the file separated by something other than , ; or tab?"
+        else:
+            message = "The file has a header row but no data rows."
+        raise ImportFailed("No data rows", [Problem(name, None, None, message)])
+    if width == 1:
+        raise ImportFailed("Wrong delimiter", [Problem(
+            name, 1, header[0][:60],
+            "Only one column was found: the file is not separated by comma, semicolon or tab. "
+            "Export it again as CSV.")])
+    notes = notes + ([f"{name}: separated by {_DELIMITER_NAMES[delimiter]}."] if delimiter != "," else [])
+    return RawTable(name, header, columns, row_numbers, delimiter, encoding, notes)
+
+
+Split = tuple[list[str], list[list[str]], list[int], list[str]]  # header, columns, row numbers, notes
+
+
+def _header_width(header: list[str]) -> int:
+    width = len(header)
+    while width > 1 and header[width - 1] == "":
+        width -= 1  # trailing separators after the last header (an Excel habit)
+    return width
+
+
+# Where DuckDB's reader and Python's csv module part ways, the file is split by Python's: DuckDB
+# skips empty lines (which would shift the row numbers our messages name) and drops the spaces
+# around a quoted value that Python keeps as text (measured; tests/test_csv_readers.py compares
+# both readers on every fixture and on generated files).
+_EMPTY_LINE = re.compile(r"(?:^|\r\n|\r|\n)(?:\r\n|\r|\n)")
+
+
+def _spaced_quote(delimiter: str) -> re.Pattern:
+    d = re.escape(delimiter)
+    return re.compile(rf'(?:^|[{d}\r\n])[ \t]+"|"[ \t]+(?:[{d}\r\n]|$)')
+
+
+def _split_with_duckdb(utf8: bytes | None, text: str, delimiter: str, max_rows: int) -> Split | None:
+    """The cells by column as DuckDB's CSV reader splits them (all text, no type detection), or
+    None where it could differ from Python's reading or where the file has a problem to report
+    (then Python's reader, which locates every problem, runs instead)."""
+    if _EMPTY_LINE.search(text) or _spaced_quote(delimiter).search(text):
+        return None
+    first = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), None)
+    if not first:
+        return None
+    header = [cell.strip().lstrip("\ufeff") for cell in first]
+    width = _header_width(header)
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(first)))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "upload.csv"
+        path.write_bytes(utf8 if utf8 is not None else text.encode("utf-8"))
+        try:
+            with duckdb.connect() as connection:
+                table = connection.sql(
+                    f"SELECT * FROM read_csv(?, header = false, auto_detect = false, columns = {{{columns}}}, "
+                    f"delim = ?, quote = '\"', escape = '\"', strict_mode = true, null_padding = false, "
+                    "max_line_size = 4194304)", params=[str(path), delimiter]).to_arrow_table()
+        except duckdb.Error:
+            return None
+    if table.num_rows < 1 or table.num_rows - 1 > max_rows:
+        return None
+    cells = [pc.fill_null(column, "").combine_chunks() for column in table.columns]
+    if len(text) > MAX_CELL_CHARS and any(pc.max(pc.utf8_length(column)).as_py() > MAX_CELL_CHARS for column in cells):
+        return None
+    if [column[0].as_py() for column in cells] != first:
+        return None  # the header as DuckDB read it must be the one read above
+    cells = [column.slice(1) for column in cells]
+    blank = [_blank_cells(column) for column in cells]
+    if any(pc.any(pc.invert(mask)).as_py() for mask in blank[width:]):
+        return None  # text beyond the header's columns: Python's reader names the rows
+    all_blank = blank[0]
+    for mask in blank[1:width]:
+        all_blank = pc.and_(all_blank, mask)
+    keep = pc.invert(all_blank)
+    row_numbers = [int(i) + 2 for i in pc.indices_nonzero(keep).to_pylist()]
+    if len(row_numbers) != len(keep):
+        cells = [pc.filter(column, keep) for column in cells[:width]]
+    return header[:width], [column.to_pylist() for column in cells[:width]], row_numbers, []
+
+
+def _blank_cells(column: pa.Array) -> pa.Array:
+    """True where a cell is blank as Python's str.strip() sees it, decided once per distinct value."""
+    distinct = pc.unique(column).to_pylist()
+    return pc.is_in(column, value_set=pa.array([value for value in distinct if not value.strip()], pa.string()))
+
+
+def _split_with_python(name: str, text: str, delimiter: str, max_rows: int) -> Split:
+    notes: list[str] = []
     try:
         records = _records(name, text, delimiter, max_rows, strict=True)
     except csv.Error as exc:
@@ -172,8 +294,8 @@ def read_csv(name: str, content: bytes, *, max_bytes: int, max_rows: int) -> Raw
             raise ImportFailed("Unreadable CSV", [Problem(
                 name, _failing_row(text, delimiter), None,
                 f"This row cannot be read as CSV ({again}). Check its quotes and separators.")]) from None
-        notes = notes + [f"{name}: a quoted value is followed by more text in row {_failing_row(text, delimiter)}; "
-                         "it was read as spreadsheet programs read it (quotes dropped). Check the preview."]
+        notes.append(f"{name}: a quoted value is followed by more text in row {_failing_row(text, delimiter)}; "
+                     "it was read as spreadsheet programs read it (quotes dropped). Check the preview.")
 
     if not records:
         raise ImportFailed("Empty file", [Problem(name, None, None, "The file is empty.")])
@@ -189,9 +311,7 @@ def read_csv(name: str, content: bytes, *, max_bytes: int, max_rows: int) -> Raw
         raise ImportFailed("Cells too long", problems)
     rows: list[list[str]] = []
     row_numbers: list[int] = []
-    width = len(header)
-    while width > 1 and header[width - 1] == "":
-        width -= 1  # trailing separators after the last header (an Excel habit)
+    width = _header_width(header)
     for index, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):
             continue
@@ -208,24 +328,7 @@ def read_csv(name: str, content: bytes, *, max_bytes: int, max_rows: int) -> Raw
             continue
         rows.append(record)
         row_numbers.append(index)
-    header = header[:width]
     if problems:
         raise ImportFailed("Rows with the wrong number of cells", problems)
-    for position, column in enumerate(header, start=1):
-        if column == "" and any(row[position - 1].strip() for row in rows):
-            problems.append(Problem(name, 1, f"#{position}", "This column has values but no name in the header row. Give it a name."))
-    if problems:
-        raise ImportFailed("Unnamed columns", problems)
-    if not rows:
-        if width == 1 and delimiter == ",":
-            message = "Only one column was found: is the file separated by something other than , ; or tab?"
-        else:
-            message = "The file has a header row but no data rows."
-        raise ImportFailed("No data rows", [Problem(name, None, None, message)])
-    if width == 1:
-        raise ImportFailed("Wrong delimiter", [Problem(
-            name, 1, header[0][:60],
-            "Only one column was found: the file is not separated by comma, semicolon or tab. "
-            "Export it again as CSV.")])
-    notes = notes + ([f"{name}: separated by {_DELIMITER_NAMES[delimiter]}."] if delimiter != "," else [])
-    return RawTable(name, header, rows, row_numbers, delimiter, encoding, notes)
+    columns = [list(column) for column in zip(*rows)] if rows else [[] for _ in range(width)]
+    return header[:width], columns, row_numbers, notes
