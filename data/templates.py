@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 
 from analytics.workdays import region_problem
@@ -256,12 +257,13 @@ class _Cells:
         mapping = match_columns(template, raw.header)
         self.position = {name: pos for pos, name in mapping.items()}
         self.header_of = {name: raw.header[pos] for pos, name in mapping.items()}
-        number_cells = [row[pos] for name, pos in self.position.items()
-                        if template.column(name).kind == "number" for row in raw.rows]
-        self.decimal = values.decide_decimal(number_cells)
-        date_cells = [row[pos] for name, pos in self.position.items()
-                      if template.column(name).kind == "date" for row in raw.rows]
-        self.day_first = day_first if day_first is not None else values.decide_day_first(date_cells)
+        # both decisions read each distinct cell once, in the order of the file (column by column)
+        number_cells = dict.fromkeys(cell for name, pos in self.position.items()
+                                     if template.column(name).kind == "number" for cell in raw.columns[pos])
+        self.decimal = values.decide_decimal(list(number_cells))
+        date_cells = dict.fromkeys(cell for name, pos in self.position.items()
+                                   if template.column(name).kind == "date" for cell in raw.columns[pos])
+        self.day_first = day_first if day_first is not None else values.decide_day_first(list(date_cells))
 
     def add(self, row: int, column: str, message: str, value: str | None = None) -> None:
         self.failed.add((row, column))
@@ -270,30 +272,39 @@ class _Cells:
 
     def frame(self) -> pd.DataFrame:
         data: dict[str, list] = {"source_row": list(self.raw.row_numbers)}
+        height = len(self.raw)
         for column in self.template.columns:
             if column.name == "team" and self.team is not None:
-                data["team"] = [self.team] * len(self.raw.rows)  # --team / the page's team field wins
+                data["team"] = [self.team] * height  # --team / the page's team field wins
                 continue
             position = self.position.get(column.name)
-            cells = [row[position] for row in self.raw.rows] if position is not None else [""] * len(self.raw.rows)
+            cells = self.raw.columns[position] if position is not None else [""] * height
             data[column.name] = self.parse_column(column, cells)
         return pd.DataFrame(data)
 
     def parse_column(self, column: Column, cells: list[str]) -> list:
-        """Parse each distinct cell once (exports repeat teams, sprints, yes/no endlessly)."""
-        parsed: dict[str, tuple] = {}
-        out = []
-        for cell, row in zip(cells, self.raw.row_numbers):
-            known = parsed.get(cell)
-            if known is None:
-                before = len(self.problems)
-                value = self.parse(column, cell, row)
-                known = parsed[cell] = (value, self.problems[before:] if len(self.problems) > before else None)
-            elif known[1] is not None:
-                for problem in known[1]:  # the same bad value in another row: report that row too
-                    self.add(row, column.name, problem.message, problem.value)
-            out.append(known[0])
-        return out
+        """Parse each distinct cell once (files repeat teams, sprints, dates, yes/no endlessly) and
+        spread the values over the rows as a set operation; a bad value is reported at every row
+        that has it, in row order, as if each cell had been parsed on its own."""
+        codes, distinct = pd.factorize(np.asarray(cells, dtype=object))
+        first_index = np.unique(codes, return_index=True)[1]
+        parsed, failing = [], {}
+        for code, cell in enumerate(distinct):
+            row = self.raw.row_numbers[first_index[code]]
+            before = len(self.problems)
+            parsed.append(self.parse(column, cell, row))
+            if (row, column.name) in self.failed:  # taken back here, reported below at every row that has it
+                failing[code] = self.problems[before:]
+                del self.problems[before:]
+                self.failed.discard((row, column.name))
+        for index in np.flatnonzero(np.isin(codes, list(failing))) if failing else ():
+            row, problems = self.raw.row_numbers[index], failing[codes[index]]
+            self.failed.add((row, column.name))
+            for problem in problems:
+                self.add(row, column.name, problem.message, problem.value)
+        out = np.empty(len(parsed), dtype=object)
+        out[:] = parsed
+        return out[codes].tolist()
 
     def parse(self, column: Column, cell: str, row: int):
         if values.is_blank(cell):
@@ -510,7 +521,7 @@ def parse_template(raw: RawTable, kind: str | None = None, *, team: str | None =
     # one line for all of them: a spreadsheet with 14 extra columns gets one list, not 14 warnings
     warnings = [f"{raw.file}: {len(ignored)} column(s) not part of the {kind} template were ignored: "
                 + ", ".join(f"'{header}'" for header in ignored) + "."] if ignored else []
-    return ParsedFile(raw.file, kind, "template", len(raw.rows), frames, raw.notes, warnings)
+    return ParsedFile(raw.file, kind, "template", len(raw), frames, raw.notes, warnings)
 
 
 TEMPLATE_DIR = __import__("pathlib").Path(__file__).resolve().parent / "templates"
