@@ -148,19 +148,19 @@ def _keep_latest_issue_rows(parsed: list[ParsedFile]) -> None:
     """Overlapping exports in one call (Jira stops at 1,000 issues): each issue is taken from the
     file where it was updated last (its Updated date; on a tie, or without one, the later file),
     so an older copy never overwrites a newer one, even for a moment."""
-    best: dict[tuple[str, str], tuple] = {}
-    for order, item in enumerate(parsed):
-        for frame in item.frames:
-            if item.source in EXPORT_SOURCES and frame.table == "sprint_items":
-                for team, key, updated in zip(frame.data["team"], frame.data["item_key"], frame.data["source_updated"]):
-                    rank = (pd.Timestamp(updated) if not pd.isna(updated) else pd.Timestamp.min, order)
-                    if rank > best.get((team, key), (pd.Timestamp.min, -1)):
-                        best[(team, key)] = rank
-    for order, item in enumerate(parsed):
-        for frame in item.frames:
-            if item.source in EXPORT_SOURCES and frame.table == "sprint_items":
-                keep = [best[(team, key)][1] == order for team, key in zip(frame.data["team"], frame.data["item_key"])]
-                frame.data = frame.data[keep].reset_index(drop=True)
+    frames = [(order, frame) for order, item in enumerate(parsed) if item.source in EXPORT_SOURCES
+              for frame in item.frames if frame.table == "sprint_items"]
+    if len({order for order, _ in frames}) < 2:
+        return  # one file: every row of an issue (one per sprint it was in) comes from it
+    issues = pd.concat([pd.DataFrame({"team": frame.data["team"], "item_key": frame.data["item_key"],
+                                      "updated": pd.to_datetime(frame.data["source_updated"]), "order": order})
+                        for order, frame in frames], ignore_index=True)
+    issues["updated"] = issues["updated"].fillna(pd.Timestamp.min)
+    latest = issues.sort_values(["updated", "order"], kind="stable").drop_duplicates(["team", "item_key"], keep="last")
+    best = latest.set_index(["team", "item_key"])["order"]
+    for order, frame in frames:
+        keys = pd.MultiIndex.from_arrays([frame.data["team"], frame.data["item_key"]])
+        frame.data = frame.data[best.reindex(keys).to_numpy() == order].reset_index(drop=True)
 
 
 def _undated_sprints(store: Store, parsed: Sequence[ParsedFile]) -> list[str]:
