@@ -93,6 +93,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "import_done": ("Imported (import {id}): {rows} rows new, {updated} updated, {unchanged} unchanged.",
                     "Importiert (Import {id}): {rows} Zeilen neu, {updated} geändert, {unchanged} unverändert."),
     "importing": ("Importing …", "Import läuft …"),
+    "checking": ("Checking the files …", "Dateien werden geprüft …"),
     "counts_help": ("New: rows the store did not have; changed: rows it had with other values (the old version stays in the history); unchanged: rows it already had exactly.",
                     "Neu: Zeilen, die der Speicher nicht hatte; geändert: Zeilen mit anderen Werten (die alte Fassung bleibt im Verlauf); unverändert: Zeilen, die er genau so schon hatte."),
     "warnings_title[one]": ("{n} note on these files:", "{n} Hinweis zu diesen Dateien:"),

@@ -6,11 +6,11 @@ of every file (nothing is written then) or returns what was written.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from data.csvfile import read_csv
+from data.csvfile import RawTable, read_csv
 from data.errors import ImportFailed, Problem
 from data.settings import setting
 from data.store import ImportResult, Progress, Store, content_hash, main_table
@@ -25,13 +25,24 @@ PREVIEW_ROWS = 10
 
 @dataclass(frozen=True)
 class Upload:
+    """A file to import. It is read (split into cells) once, on first use: the Import page keeps
+    its uploads between reruns, so its mapping, check and import all work from one reading."""
     name: str
     content: bytes
+    _read: list = field(default_factory=list, init=False, repr=False, compare=False)
 
 
-def read_upload(upload: Upload):
-    return read_csv(upload.name, upload.content, max_bytes=int(setting("DASHBOARD_MAX_UPLOAD_MB") * 2**20),
-                    max_rows=setting("DASHBOARD_MAX_ROWS"))
+def read_upload(upload: Upload) -> RawTable:
+    if not upload._read:
+        try:
+            upload._read.append(read_csv(upload.name, upload.content,
+                                         max_bytes=int(setting("DASHBOARD_MAX_UPLOAD_MB") * 2**20),
+                                         max_rows=setting("DASHBOARD_MAX_ROWS")))
+        except ImportFailed as failure:
+            upload._read.append(failure)
+    if isinstance(upload._read[0], ImportFailed):
+        raise upload._read[0]
+    return upload._read[0]
 
 
 def source_of(raw, source: str) -> str:
@@ -70,11 +81,12 @@ class TemplateInspection:
 def inspect_template(upload: Upload, mapping: dict[str, str] | None = None, kind: str | None = None) -> TemplateInspection:
     """The template a spreadsheet is read as, with a column mapping (template column → file column)
     applied where it fits; never refuses because of the mapping."""
-    raw, _ = map_columns(read_upload(upload), mapping)
+    original = read_upload(upload)
+    raw, _ = map_columns(original, mapping)
     ranked = sorted(TEMPLATES.values(), key=lambda t: fit_score(t, raw.header), reverse=True)
     template = TEMPLATES[kind] if kind in TEMPLATES else ranked[0]
     matched = match_template_columns(template, raw.header)
-    original = read_upload(upload).header
+    original = original.header
     recognised = {name: original[position] for position, name in matched.items()}
     missing = [c.name for c in template.columns if c.required and c.name not in recognised]
     return TemplateInspection(upload.name, template.kind, not missing, original, recognised, missing)
@@ -220,17 +232,32 @@ def _unknown_kr_links(parsed: Sequence[ParsedFile], known: set[str]) -> list[str
     return notes
 
 
-def import_uploads(store: Store, uploads: Sequence[Upload], *, sprints: Sequence[Upload] = (),
+@dataclass
+class PreparedImport:
+    """Files read, parsed and validated for one import, with what the store said about them when
+    they were checked (``version``): the Import page checks with it and then imports the very same
+    parse, as long as the store has not changed in between."""
+    parsed: list[ParsedFile]
+    hashes: list[str]
+    version: tuple
+    mapping: dict[str, str] | None
+    template_mapping: dict[str, str] | None
+    saved: dict[str, dict]
+    known_krs: set[str]
+    undated: list[str]
+    reworded: list[str]
+
+
+def prepare_import(store: Store, uploads: Sequence[Upload], *, sprints: Sequence[Upload] = (),
                    source: str = "auto", team: str | None = None, day_first: bool | None = None,
-                   mapping: dict[str, str] | None = None, save_mapping: bool = False,
-                   dry_run: bool = False, progress: Progress | None = None,
-                   template_mapping: dict[str, str] | None = None) -> ImportResult:
-    """Validate and import files in one transaction. Raises ImportFailed; the store is then unchanged.
+                   mapping: dict[str, str] | None = None, progress: Progress | None = None,
+                   template_mapping: dict[str, str] | None = None) -> PreparedImport:
+    """Read, parse and validate files against the store without writing. Raises ImportFailed.
 
     ``mapping`` (field → column) applies to the tool exports of this call; without one, the mapping
     saved for their source is used. ``template_mapping`` (template column → the file's column) reads
-    a spreadsheet with its own headers as one of our templates. ``save_mapping`` keeps the given
-    ones for next time."""
+    a spreadsheet with its own headers as one of our templates."""
+    version = store.data_version()
     saved = {name: store.mapping(name) for name in (*EXPORT_SOURCES, "template")}
     given = {name: dict(mapping) for name in EXPORT_SOURCES} if mapping is not None else None
     if template_mapping:
@@ -238,17 +265,25 @@ def import_uploads(store: Store, uploads: Sequence[Upload], *, sprints: Sequence
     known_krs = store.known_key_results()
     parsed = parse_uploads(uploads, sprints=sprints, source=source, team=team, day_first=day_first,
                            mappings=given, saved_mappings=saved, known_krs=known_krs, progress=progress)
-    mappings = {name: {**saved[name], **(mapping or {})} for name in EXPORT_SOURCES}
     hashes = [content_hash(u.content) for u in [*uploads, *sprints]]
-    undated = _undated_sprints(store, parsed)
-    reworded = _reworded_objectives(store, parsed)
+    return PreparedImport(parsed, hashes, version, mapping, template_mapping, saved, known_krs,
+                          _undated_sprints(store, parsed), _reworded_objectives(store, parsed))
+
+
+def write_import(store: Store, prepared: PreparedImport, *, save_mapping: bool = False, dry_run: bool = False,
+                 progress: Progress | None = None) -> ImportResult:
+    """Write a prepared import in one transaction (``dry_run``: count, then roll back). Raises
+    ImportFailed; the store is then unchanged. ``save_mapping`` keeps the given mappings for next time."""
+    parsed, mapping, template_mapping, saved = (prepared.parsed, prepared.mapping, prepared.template_mapping,
+                                                prepared.saved)
+    mappings = {name: {**saved[name], **(mapping or {})} for name in EXPORT_SOURCES}
 
     def writing(fraction: float, message: str) -> None:
         if progress:
             progress(0.5 + fraction / 2, message)
 
     sources = sorted({item.source for item in parsed})
-    result = store.write(parsed, hashes, source=sources[0] if len(sources) == 1 else "mixed",
+    result = store.write(parsed, prepared.hashes, source=sources[0] if len(sources) == 1 else "mixed",
                          dry_run=dry_run, progress=writing)
     if save_mapping and mapping and not dry_run:
         for name in sorted({item.source for item in parsed if item.source in EXPORT_SOURCES}):
@@ -260,8 +295,9 @@ def import_uploads(store: Store, uploads: Sequence[Upload], *, sprints: Sequence
         result.warnings.extend(item.warnings)
         main = next(f for f in item.frames if f.table == main_table(item))
         result.previews[item.file] = main.data.drop(columns=["source_row"], errors="ignore").head(PREVIEW_ROWS)
-    result.warnings.extend(reworded)
-    result.notes.extend(_unknown_kr_links(parsed, known_krs))
+    result.warnings.extend(prepared.reworded)
+    result.notes.extend(_unknown_kr_links(parsed, prepared.known_krs))
+    undated = prepared.undated
     if undated:
         result.warnings.append(f"No dates for {len(undated)} sprint(s): {', '.join(undated[:10])}"
                                + (" …" if len(undated) > 10 else "")
@@ -270,3 +306,14 @@ def import_uploads(store: Store, uploads: Sequence[Upload], *, sprints: Sequence
                                "without which added work cannot be told from committed work by date.")
     return result
 
+
+def import_uploads(store: Store, uploads: Sequence[Upload], *, sprints: Sequence[Upload] = (),
+                   source: str = "auto", team: str | None = None, day_first: bool | None = None,
+                   mapping: dict[str, str] | None = None, save_mapping: bool = False,
+                   dry_run: bool = False, progress: Progress | None = None,
+                   template_mapping: dict[str, str] | None = None) -> ImportResult:
+    """Validate and import files in one transaction (``prepare_import``, then ``write_import``).
+    Raises ImportFailed; the store is then unchanged."""
+    prepared = prepare_import(store, uploads, sprints=sprints, source=source, team=team, day_first=day_first,
+                              mapping=mapping, progress=progress, template_mapping=template_mapping)
+    return write_import(store, prepared, save_mapping=save_mapping, dry_run=dry_run, progress=progress)

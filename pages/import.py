@@ -8,7 +8,8 @@ import ui
 from analytics.presentation import present
 from data.errors import ImportFailed, UndoRefused
 from data.exports import REQUIRED, inspect
-from data.importer import Upload, import_uploads, inspect_template, read_upload, source_of
+from data.importer import (PreparedImport, Upload, inspect_template, prepare_import, read_upload, source_of,
+                           write_import)
 from data.settings import setting
 from data.store import content_hash
 from data.templates import TEMPLATES, template_csv
@@ -44,7 +45,17 @@ order = options[1].selectbox(ui.tr("date_order"), ["auto", "dmy", "mdy"], key="i
 day_first = {"auto": None, "dmy": True, "mdy": False}[order]
 files = st.file_uploader(ui.tr("files"), type=["csv", "txt", "tsv"], accept_multiple_files=True, key="uploads",
                          max_upload_size=max(1, round(setting("DASHBOARD_MAX_UPLOAD_MB"))))
-uploads = [Upload(f.name, f.getvalue()) for f in files or []]
+
+
+def kept(name: str, content: bytes) -> Upload:
+    """The same Upload object on every rerun while the file stays, so it is read only once."""
+    key = (name, content_hash(content))
+    upload = st.session_state.setdefault("import_uploads", {}).get(key) or Upload(name, content)
+    return upload
+
+
+uploads = [kept(f.name, f.getvalue()) for f in files or []]
+st.session_state["import_uploads"] = {(u.name, content_hash(u.content)): u for u in uploads}
 
 mapping: dict[str, str] = {}
 exported: set[str] = set()
@@ -104,24 +115,32 @@ exports = [u for u in uploads if u.name in exported]
 save = st.checkbox(ui.tr("save_mapping"), key="save_mapping", disabled=not (mapping or template_mapping)) \
     if exports or template_mapping or incomplete else False
 
+def prepare(progress=None) -> PreparedImport:
+    return prepare_import(db, uploads, team=team, day_first=day_first, mapping=mapping or None,
+                          template_mapping=template_mapping or None, progress=progress)
+
+
 def dry_run() -> tuple:
-    """Validation of the uploads, repeated only when the files, the options or the store change:
-    every click on this page reruns it, and a large file takes seconds to check."""
+    """The check of the uploads (parsed, validated, counted by a rolled-back write), repeated only
+    when the files, the options or the store change; the import button then writes the very parse
+    it checked."""
     key = (tuple(content_hash(u.content) for u in uploads), team, day_first, tuple(sorted(mapping.items())),
            tuple(sorted(template_mapping.items())), db.data_version())
     cached = st.session_state.get("import_check")
     if cached is None or cached[0] != key:
+        bar = st.progress(0.0, text=ui.tr("checking"))
         try:
-            outcome = (import_uploads(db, uploads, team=team, day_first=day_first, mapping=mapping or None,
-                                      template_mapping=template_mapping or None, dry_run=True), None)
+            prepared = prepare(lambda f, m: bar.progress(min(1.0, f), text=ui.md_escape(m)))
+            outcome = (prepared, write_import(db, prepared, dry_run=True), None)
         except ImportFailed as failure:
-            outcome = (None, failure)
+            outcome = (None, None, failure)
+        bar.empty()
         st.session_state["import_check"] = cached = (key, outcome)
     return cached[1]
 
 
 if uploads:
-    check, failure = dry_run()
+    prepared, check, failure = dry_run()
     if failure is not None:
         st.error(ui.tr("import_failed"))
         st.text(failure.title)
@@ -145,8 +164,12 @@ if uploads:
         if st.button(ui.tr("import_button"), type="primary", key="do_import"):
             bar = st.progress(0.0, text=ui.tr("importing"))
             try:
-                result = import_uploads(db, uploads, team=team, day_first=day_first, mapping=mapping or None,
-                                        template_mapping=template_mapping or None, save_mapping=save, progress=lambda f, m: bar.progress(min(1.0, f), text=ui.md_escape(m)))
+                def step(fraction: float, message: str) -> None:
+                    bar.progress(min(1.0, fraction), text=ui.md_escape(message))
+
+                # the parse the check made, unless the store changed since (then validate anew)
+                current = prepared if prepared.version == db.data_version() else prepare(step)
+                result = write_import(db, current, save_mapping=save, progress=step)
             except ImportFailed as failure:  # the store changed between check and import
                 st.error(ui.tr("import_failed"))
                 st.text(str(failure))

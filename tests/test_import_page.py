@@ -107,3 +107,29 @@ def test_a_spreadsheet_with_its_own_headers_is_mapped_to_a_template_and_remember
     import_uploads(store, [upload("next.csv", OWN_LAYOUT.replace("S1", "S2"))])
     assert store.current("sprints")["sprint"].tolist() == ["S1", "S2"]
     store.close()
+
+
+def test_the_check_and_the_import_share_one_reading_and_one_parse(db_path, monkeypatch):
+    """Issue 12: a large upload was read and parsed again on every rerun and once more on the
+    click. Counted with the real functions wrapped (they still run)."""
+    import data.importer as importer
+    calls = {"read_csv": 0, "parse_uploads": 0}
+
+    def counting(name, real):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return real(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(importer, "read_csv", counting("read_csv", importer.read_csv))
+    monkeypatch.setattr(importer, "parse_uploads", counting("parse_uploads", importer.parse_uploads))
+    at = import_page()
+    content = (FIXTURES / "jira_cloud.csv").read_bytes()
+    at.file_uploader(key="uploads").set_value([("jira.csv", content, "text/csv")]).run()
+    at.run()  # any click on the page reruns it
+    at.button(key="do_import").click().run()
+    assert not at.exception and any("Imported (import 1)" in s.value for s in at.success)
+    assert calls == {"read_csv": 1, "parse_uploads": 1}
+    store = Store(db_path)
+    assert len(store.current("sprint_items")) > 0
+    store.close()
