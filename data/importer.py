@@ -182,7 +182,8 @@ def _undated_sprints(store: Store, parsed: Sequence[ParsedFile]) -> list[str]:
     for item in parsed:
         for frame in item.frames:
             if frame.table in ("sprints", "sprint_items"):
-                named.update(dict.fromkeys(zip(frame.data["team"], frame.data["sprint"])))
+                pairs = frame.data[["team", "sprint"]].drop_duplicates()  # an items file names each sprint many times
+                named.update(dict.fromkeys(zip(pairs["team"].tolist(), pairs["sprint"].tolist())))
             if frame.table == "sprints" and "start_date" in frame.present:
                 known = frame.data[pd.to_datetime(frame.data["start_date"]).notna()]
                 dated |= set(zip(known["team"], known["sprint"]))

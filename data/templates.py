@@ -286,6 +286,11 @@ class _Cells:
         """Parse each distinct cell once (files repeat teams, sprints, dates, yes/no endlessly) and
         spread the values over the rows as a set operation; a bad value is reported at every row
         that has it, in row order, as if each cell had been parsed on its own."""
+        if column.kind == "text":  # often one value per row (keys, titles): strip them all at once
+            stripped = pd.Series(cells, dtype=object).str.strip()
+            blank = stripped.eq("")
+            if not (column.required and blank.any()):  # else below, where each empty one is reported
+                return stripped.where(~blank, None).tolist()
         codes, distinct = pd.factorize(np.asarray(cells, dtype=object))
         first_index = np.unique(codes, return_index=True)[1]
         parsed, failing = [], {}
