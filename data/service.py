@@ -49,18 +49,22 @@ def forecast(metrics: pd.DataFrame, team: str, *, backlog: float | None = None, 
 
 def store_path(explicit: str | None = None) -> str:
     """The store file: ``explicit`` (the command line's --db), else DASHBOARD_DB, else the default
-    ``store/dashboard.duckdb``. A store that an older version kept at ``data/dashboard.duckdb`` is
-    used where it is as long as there is none at the new place, so an upgrade loses no data and
-    moves no file behind the user's back (moving it to ``store/`` by hand switches over)."""
-    if explicit:
-        return explicit
-    configured = setting("DASHBOARD_DB")
-    if os.path.abspath(configured) != str(DEFAULT_STORE):
+    (``default_store``)."""
+    configured = explicit or setting("DASHBOARD_DB")
+    if explicit or os.path.abspath(configured) != str(DEFAULT_STORE):
         return configured  # chosen by the user: a missing folder is their mistake, refused by Store
-    if not DEFAULT_STORE.exists() and LEGACY_STORE.is_file():
-        return str(LEGACY_STORE)
-    DEFAULT_STORE.parent.mkdir(exist_ok=True)  # runtime data: git-ignored, made on first use
-    return str(DEFAULT_STORE)
+    return str(default_store())
+
+
+def default_store(new: Path = DEFAULT_STORE, old: Path = LEGACY_STORE) -> Path:
+    """``store/dashboard.duckdb``, its folder made on first use (runtime data, git-ignored). A store
+    an older version kept in the code package (``data/dashboard.duckdb``) is used where it is as long
+    as there is none at the new place, so an upgrade loses no data and moves no file that the
+    dashboard may have open; moving it into ``store/`` by hand switches over."""
+    if not new.exists() and old.is_file():
+        return old
+    new.parent.mkdir(exist_ok=True)
+    return new
 
 
 def lock_timeout() -> float:
