@@ -106,7 +106,8 @@ weekly_tab, detail_tab, revision_tab, goal_tab, close_tab = st.tabs(
 # --- the weekly ---------------------------------------------------------------------------------
 with weekly_tab:
     week_before = pd.Timestamp(as_of) - timedelta(days=7)
-    ui.caption(ui.tr("weekly_caption", day=format_day(week_before, language), cadence=cadence, stale=service.stale_days()))
+    ui.caption(ui.tr("weekly_caption", day=format_day(week_before, language), cadence=cadence,
+                     stale=service.stale_days()))
     weekly = weekly_changes(krs, checkins, as_of)
     ui.table(weekly.drop(columns=["team", "previous_progress"]), "weekly", f"weekly_{cycle}",
              )
