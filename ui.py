@@ -99,10 +99,6 @@ def strong(key: str) -> None:
     st.markdown(f"**{md_escape(tr(key))}**")
 
 
-def band() -> tuple[float, float]:
-    return service.band()
-
-
 @st.cache_data(show_spinner=False)
 def sprint_table(_store: Store, version: tuple, teams: tuple[str, ...], *, unit: str = "points",
                  as_of: date | None = None) -> pd.DataFrame:
