@@ -1,5 +1,5 @@
 # Two commands on a fresh machine with Python 3.11 and make:
-#   make run   – virtual environment, pinned install, demo data on first start, dashboard on localhost
+#   make run   – virtual environment, pinned install, demo data on first start (store/dashboard.duckdb), dashboard on localhost
 #   make test  – the same plus test packages, Debian's chromium and poppler-utils (pdftotext), then the whole suite
 PYTHON ?= python3.11
 VENV   := .venv
@@ -46,5 +46,6 @@ screenshots: $(VENV)/.test chromium
 benchmark: $(VENV)/.runtime
 	$(PY) scripts/benchmark.py
 
+# keeps store/: the database is the user's data, not a build product
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -2,7 +2,6 @@
 tables with CSV download, charts, safe text. Kept outside ``pages/`` with the pages' logic thin."""
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -13,13 +12,11 @@ import streamlit as st
 from analytics.formatting import percent
 from analytics.locales import locale
 from analytics.presentation import label, present, unit_text
-from analytics.okr_overview import OkrOverview, okr_overview
-from data.entries import okr_frames
+from analytics.okr_overview import OkrOverview
 from data import service
 from data.export import to_csv_bytes
 import downloads
 from downloads import backup_section, page_xlsx_download, report_download  # noqa: F401 (pages call ui.…)
-from data.settings import setting
 from data.store import Store
 from i18n import languages, t
 
@@ -35,7 +32,7 @@ AS_OF_KEY = "as_of"
 
 
 def db_path() -> str:
-    return os.environ.get("DASHBOARD_DB") or setting("DASHBOARD_DB")
+    return service.store_path()
 
 
 # How long a page waits for the database while a scheduled import writes to it before it says so
@@ -102,10 +99,6 @@ def strong(key: str) -> None:
     st.markdown(f"**{md_escape(tr(key))}**")
 
 
-def band() -> tuple[float, float]:
-    return setting("DASHBOARD_BAND_LOW"), setting("DASHBOARD_BAND_HIGH")
-
-
 @st.cache_data(show_spinner=False)
 def sprint_table(_store: Store, version: tuple, teams: tuple[str, ...], *, unit: str = "points",
                  as_of: date | None = None) -> pd.DataFrame:
@@ -122,9 +115,7 @@ def table_of(_store: Store, version: tuple, name: str, teams: tuple[str, ...]) -
 @st.cache_data(show_spinner=False)
 def okr_view(_store: Store, version: tuple, teams: tuple[str, ...], as_of: date) -> OkrOverview:
     """KRs, objectives, revisions and rewordings of the chosen teams as of a date (okr_overview)."""
-    current, versions, imports = okr_frames(_store, list(teams))
-    return okr_overview(current, versions, imports, as_of=as_of, behind_gap=setting("DASHBOARD_BEHIND_GAP"),
-                        cadence_days=setting("DASHBOARD_CHECKIN_DAYS"))
+    return service.okr_view(_store, list(teams), as_of)
 
 
 def okr_tables(_store: Store, version: tuple, teams: tuple[str, ...], as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -180,7 +171,7 @@ def sidebar(db: Store) -> None:
 def as_of() -> date:
     """The day every page looks from (the sidebar's "As of", default today): which sprints are
     closed, running or future, and where each key result stands."""
-    return st.session_state.get(AS_OF_KEY) or date.today()
+    return service.as_of_day(st.session_state.get(AS_OF_KEY))
 
 
 def chosen_teams(db: Store) -> tuple[str, ...]:

@@ -26,6 +26,12 @@ OBJECTIVE_FIELDS = [
 STATUSES = ("achieved", "on_track", "behind", "at_risk", "not_started")
 FORECAST_STATUSES = ("achieved", "short")
 CONDITIONS = ("stay_above", "stay_below")  # lines to hold, not values to reach
+STALE_GRACE_DAYS = 2  # a check-in may come this many days after the cadence before a KR is stale
+
+
+def stale_after(cadence_days: int) -> int:
+    """Days without a check-in after which a running key result is stale: the cadence plus grace."""
+    return cadence_days + STALE_GRACE_DAYS
 
 
 def progress(value: float, start: float, target: float, kr_type: str) -> float:
@@ -186,7 +192,7 @@ def key_result_status(key_results: pd.DataFrame, cycles: pd.DataFrame, checkins:
             "status_disagrees": status_disagrees(state, fc_status),
             "status_vs_original": against_original, "original_target": o_target,
             "confidence": float(confidences.iloc[-1]) if len(confidences) else np.nan,
-            "stale": bool(running and _days(reference, as_of) > cadence_days + 2),
+            "stale": bool(running and _days(reference, as_of) > stale_after(cadence_days)),
             "checkins": len(history),
         })
     return pd.DataFrame(rows, columns=KR_FIELDS)

@@ -13,8 +13,7 @@ from analytics.okr_metrics import running
 from analytics.review import item_lists, sprint_comparison
 from analytics.sprint_kr import sprint_key_results
 from data.pdf import chart_images, html_to_pdf
-from data.service import forecast, sprint_table
-from data.settings import setting
+from data.service import band, forecast, okr_state, sprint_table, velocity_window
 from data.store import Store
 from i18n import t
 
@@ -33,11 +32,7 @@ def _unit(store: Store, team: str, lang: str) -> str:
 
 def _okr_status(store: Store, teams: list[str] | None, as_of: date) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """KR status and objective scores as the OKRs page and ``okrs`` command compute them."""
-    from analytics.okr_overview import okr_overview
-    from data.entries import okr_frames
-    current, versions, imports = okr_frames(store, teams)
-    view = okr_overview(current, versions, imports, as_of=as_of, behind_gap=setting("DASHBOARD_BEHIND_GAP"),
-                        cadence_days=setting("DASHBOARD_CHECKIN_DAYS"))
+    view, current = okr_state(store, teams, as_of)
     return view.key_results, view.objectives, current
 
 
@@ -65,8 +60,7 @@ def sprint_report(store: Store, team: str, sprint: str, *, as_of: date, lang: st
     return build.sprint_review(
         team=team, sprint=sprint, metrics=metrics, lists=item_lists(items, sprints, team, sprint, "points"),
         comparison=sprint_comparison(metrics, team, sprint), forecast=forecast(metrics, team), unit=unit,
-        band=(setting("DASHBOARD_BAND_LOW"), setting("DASHBOARD_BAND_HIGH")),
-        window=setting("DASHBOARD_VELOCITY_WINDOW"), key_results=cycle_krs, checkins=checkins,
+        band=band(), window=velocity_window(), key_results=cycle_krs, checkins=checkins,
         plans=current["kr_plans"], links=links, actions=store.current("retro_actions", [team]), as_of=as_of, lang=lang)
 
 

@@ -1,15 +1,23 @@
-"""What the pages and the command line both ask of the store, with the settings applied once:
-the sprint table of some teams as of a day, and the forecast of a team's next sprint."""
+"""What the pages, the reports and the command line all ask of the store, with every setting applied
+here and nowhere else: where the store is, the day they look from, the sprint table, the team
+summary, the forecast, the OKR view, the band, the velocity window, the check-in cadence, the
+calibration thresholds and the upload limit. A setting changed is then changed everywhere alike;
+``tests/test_layers.py`` fails when a page, ``ui.py``, ``dashboard.py`` or ``cli`` reads one itself."""
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 
 from analytics.forecast import next_sprint_forecast
-from analytics.sprint_metrics import sprint_metrics
-from data.settings import setting
+from analytics.okr_metrics import stale_after
+from analytics.okr_overview import OkrOverview, okr_overview
+from analytics.sprint_metrics import sprint_metrics, team_summary
+from data.entries import okr_frames
+from data.settings import DEFAULT_STORE, LEGACY_STORE, SETTINGS, setting
 from data.store import Store
 
 
@@ -35,3 +43,105 @@ def forecast(metrics: pd.DataFrame, team: str, *, backlog: float | None = None, 
                                 last=last or setting("DASHBOARD_FORECAST_SPRINTS"),
                                 trials=trials or setting("DASHBOARD_FORECAST_TRIALS"),
                                 seed=setting("DASHBOARD_FORECAST_SEED") if seed is None else seed)
+
+
+# --- where the store is, and the day everything is looked at from ---------------------------------
+
+def store_path(explicit: str | None = None) -> str:
+    """The store file: ``explicit`` (the command line's --db), else DASHBOARD_DB, else the default
+    (``default_store``)."""
+    configured = explicit or setting("DASHBOARD_DB")
+    if explicit or os.path.abspath(configured) != str(DEFAULT_STORE):
+        return configured  # chosen by the user: a missing folder is their mistake, refused by Store
+    return str(default_store())
+
+
+def default_store(new: Path = DEFAULT_STORE, old: Path = LEGACY_STORE) -> Path:
+    """``store/dashboard.duckdb``, its folder made on first use (runtime data, git-ignored). A store
+    an older version kept in the code package (``data/dashboard.duckdb``) is used where it is as long
+    as there is none at the new place, so an upgrade loses no data and moves no file that the
+    dashboard may have open; moving it into ``store/`` by hand switches over."""
+    if not new.exists() and old.is_file():
+        return old
+    new.parent.mkdir(exist_ok=True)
+    return new
+
+
+def lock_timeout() -> float:
+    """Seconds a writer waits for the store while another program uses it."""
+    return setting("DASHBOARD_LOCK_TIMEOUT")
+
+
+def as_of_day(day: date | None) -> date:
+    """The day figures are computed as of: the one asked for, else today."""
+    return day or date.today()
+
+
+def max_upload_mb() -> float:
+    """The largest file an import reads, in MiB (the Import page's uploader limit)."""
+    return setting("DASHBOARD_MAX_UPLOAD_MB")
+
+
+def max_upload_bytes() -> int:
+    """The largest file an import reads, in bytes (the command line reads no more of a file)."""
+    return int(max_upload_mb() * 2**20)
+
+
+def settings_table() -> pd.DataFrame:
+    """Every setting with its current value, its default and what it does (``settings`` command)."""
+    return pd.DataFrame([{"name": s.name, "value": str(setting(s.name)), "default": s.default, "help": s.help}
+                         for s in SETTINGS])
+
+
+# --- sprints ------------------------------------------------------------------------------------
+
+def band() -> tuple[float, float]:
+    """The predictability band of the say/do ratio: (lower edge, upper edge)."""
+    return setting("DASHBOARD_BAND_LOW"), setting("DASHBOARD_BAND_HIGH")
+
+
+def velocity_window() -> int:
+    """Sprints in the rolling velocity average."""
+    return setting("DASHBOARD_VELOCITY_WINDOW")
+
+
+def summary(store: Store, teams: Sequence[str] | None, as_of: date, *, last: int | None = None) -> pd.DataFrame:
+    """The team summary (velocity statistics, accuracy trend, band share) of the teams' closed sprints."""
+    return team_summary(sprint_table(store, teams, "points", as_of), last=last)
+
+
+# --- OKRs ---------------------------------------------------------------------------------------
+
+def checkin_cadence() -> int:
+    """The check-in rhythm in days (the weekly view's week)."""
+    return setting("DASHBOARD_CHECKIN_DAYS")
+
+
+def stale_days() -> int:
+    """Days after the last check-in from which a running key result counts as stale."""
+    return stale_after(checkin_cadence())
+
+
+def calibration_thresholds() -> dict[str, float]:
+    """The hit-rate thresholds of the cycle calibration, as ``analytics.calibration`` takes them."""
+    return {"committed_min": setting("DASHBOARD_COMMITTED_HIT_MIN"),
+            "aspirational_min": setting("DASHBOARD_ASPIRATIONAL_HIT_MIN"),
+            "aspirational_max": setting("DASHBOARD_ASPIRATIONAL_HIT_MAX")}
+
+
+def okr_state(store: Store, teams: Sequence[str] | None, as_of: date, *,
+              cycle: str | None = None) -> tuple[OkrOverview, dict[str, pd.DataFrame]]:
+    """The key results and objectives of the teams (of one cycle when given) as of a day, with the
+    behind gap and the check-in cadence applied, and the stored OKR tables they came from."""
+    current, versions, imports = okr_frames(store, list(teams) if teams is not None else None)
+    if cycle:
+        for name in ("key_results", "objectives"):
+            current[name] = current[name][current[name]["cycle"] == cycle]
+    view = okr_overview(current, versions, imports, as_of=as_of, behind_gap=setting("DASHBOARD_BEHIND_GAP"),
+                        cadence_days=checkin_cadence())
+    return view, current
+
+
+def okr_view(store: Store, teams: Sequence[str] | None, as_of: date, *, cycle: str | None = None) -> OkrOverview:
+    """``okr_state`` without the stored tables: what the pages and the ``okrs`` command show."""
+    return okr_state(store, teams, as_of, cycle=cycle)[0]

@@ -13,6 +13,10 @@ from pathlib import Path
 from data.errors import SettingInvalid
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Runtime data lives in store/ (git-ignored), apart from the code; older versions kept the store in
+# the code package data/, where ``data.service.store_path`` still finds it.
+DEFAULT_STORE = PROJECT_ROOT / "store" / "dashboard.duckdb"
+LEGACY_STORE = PROJECT_ROOT / "data" / "dashboard.duckdb"
 
 
 @dataclass(frozen=True)
@@ -26,8 +30,9 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("DASHBOARD_DB", str(PROJECT_ROOT / "data" / "dashboard.duckdb"),
-            "DuckDB file the dashboard and the command line use (`--db` wins)."),
+    Setting("DASHBOARD_DB", str(DEFAULT_STORE),
+            "DuckDB file the dashboard and the command line use (`--db` wins; a store an older version "
+            "kept at data/dashboard.duckdb is used while store/ has none)."),
     Setting("DASHBOARD_MAX_UPLOAD_MB", "50", "Largest CSV file accepted by an import, in MiB.", float, 0.001, 4096),
     Setting("DASHBOARD_MAX_ROWS", "200000", "Most data rows accepted in one file.", int, 1),
     Setting("DASHBOARD_BAND_LOW", "0.8", "Lower edge of the predictability band (say/do ratio).", float, 0, 10),

@@ -529,7 +529,8 @@ def parse_template(raw: RawTable, kind: str | None = None, *, team: str | None =
     return ParsedFile(raw.file, kind, "template", len(raw), frames, raw.notes, warnings)
 
 
-TEMPLATE_DIR = __import__("pathlib").Path(__file__).resolve().parent / "templates"
+# The generated template files are data, not code: they live in assets/ at the top, beside the icon.
+TEMPLATE_DIR = __import__("pathlib").Path(__file__).resolve().parent.parent / "assets" / "templates"
 
 
 def _german_example(column: Column) -> str:
@@ -565,7 +566,7 @@ def template_path(kind: str, language: str = "en"):
 
 
 def write_template_files() -> list[str]:
-    """Regenerate data/templates/ from the specs above (python -m data.templates)."""
+    """Regenerate assets/templates/ from the specs above (python -m data.templates)."""
     written = []
     for kind in TEMPLATES:
         for language in ("en", "de"):

@@ -6,11 +6,11 @@ import streamlit as st
 
 import ui
 from analytics.presentation import present
+from data import service
 from data.errors import ImportFailed, UndoRefused
 from data.exports import REQUIRED, inspect
 from data.importer import (PreparedImport, Upload, inspect_template, prepare_import, read_upload, source_of,
                            write_import)
-from data.settings import setting
 from data.store import content_hash
 from data.templates import TEMPLATES, template_csv
 
@@ -44,7 +44,7 @@ order = options[1].selectbox(ui.tr("date_order"), ["auto", "dmy", "mdy"], key="i
                                                     "mdy": "12/31/2026"}[o])
 day_first = {"auto": None, "dmy": True, "mdy": False}[order]
 files = st.file_uploader(ui.tr("files"), type=["csv", "txt", "tsv"], accept_multiple_files=True, key="uploads",
-                         max_upload_size=max(1, round(setting("DASHBOARD_MAX_UPLOAD_MB"))))
+                         max_upload_size=max(1, round(service.max_upload_mb())))
 
 
 def kept(name: str, content: bytes) -> Upload:

@@ -17,9 +17,9 @@ from analytics.okr_metrics import running
 from analytics.presentation import present
 from analytics.okr_weekly import checkin_timeline, weekly_changes
 from analytics.sprint_kr import sprint_key_results
+from data import service
 from data.entries import record_checkin, record_lessons
 from data.errors import ImportFailed
-from data.settings import setting
 
 view = ui.page("page_okrs")
 db, language, version, teams = view.db, view.lang, view.version, view.teams
@@ -39,7 +39,7 @@ objectives = all_objectives[all_objectives["cycle"] == cycle]
 closed = bool((krs["cycle_end"] < pd.Timestamp(as_of)).all())
 checkins = ui.table_of(db, version, "checkins", teams)
 plans = ui.table_of(db, version, "kr_plans", teams)
-cadence = setting("DASHBOARD_CHECKIN_DAYS")
+cadence = service.checkin_cadence()
 
 if saved := st.session_state.pop("okr_saved", None):
     st.success(ui.tr_md("entry_saved", id=saved))
@@ -106,7 +106,8 @@ weekly_tab, detail_tab, revision_tab, goal_tab, close_tab = st.tabs(
 # --- the weekly ---------------------------------------------------------------------------------
 with weekly_tab:
     week_before = pd.Timestamp(as_of) - timedelta(days=7)
-    ui.caption(ui.tr("weekly_caption", day=format_day(week_before, language), cadence=cadence, stale=cadence + 2))
+    ui.caption(ui.tr("weekly_caption", day=format_day(week_before, language), cadence=cadence,
+                     stale=service.stale_days()))
     weekly = weekly_changes(krs, checkins, as_of)
     ui.table(weekly.drop(columns=["team", "previous_progress"]), "weekly", f"weekly_{cycle}",
              )
@@ -208,9 +209,7 @@ with close_tab:
     ui.caption(ui.tr("comparison_caption"))
     ui.table(comparison.drop(columns=["previous_lessons"]), "comparison", f"comparison_{cycle}")
     ui.strong("calibration")
-    thresholds = {"committed_min": setting("DASHBOARD_COMMITTED_HIT_MIN"),
-                  "aspirational_min": setting("DASHBOARD_ASPIRATIONAL_HIT_MIN"),
-                  "aspirational_max": setting("DASHBOARD_ASPIRATIONAL_HIT_MAX")}
+    thresholds = service.calibration_thresholds()
     ui.caption(ui.tr("calibration_caption", cmin=percent(thresholds["committed_min"], language),
                      amin=percent(thresholds["aspirational_min"], language),
                      amax=percent(thresholds["aspirational_max"], language)))

@@ -9,6 +9,7 @@ from analytics import charts, narrative
 from analytics.retro import by_sprint_type, follow_through
 from analytics.formatting import day
 from analytics.sprint_metrics import accuracy_trend_by_type, closed, comparable, stability_by_type, team_summary
+from data import service
 from data.entries import record_retro_action
 from data.errors import ImportFailed
 
@@ -30,7 +31,7 @@ if team_metrics.empty:
 
 st.subheader(ui.tr("predictability"))
 ui.caption(narrative.accuracy_sentence(team_metrics, language) + " " + narrative.band_sentence(team_metrics, language))
-ui.chart(charts.accuracy_chart(team_metrics, ui.band(), language), "accuracy_chart")
+ui.chart(charts.accuracy_chart(team_metrics, service.band(), language), "accuracy_chart")
 
 st.subheader(ui.tr("scope"))
 ui.caption(narrative.scope_sentence(team_metrics, unit, language))

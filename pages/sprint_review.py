@@ -13,7 +13,6 @@ from analytics.sprint_kr import sprint_key_results
 from analytics.sprint_metrics import classify_items
 from analytics.workdays import public_holidays
 from data import service
-from data.settings import setting
 
 view = ui.page("page_review")
 db, language, version, teams, as_of = view.db, view.lang, view.version, view.teams, view.as_of
@@ -106,7 +105,7 @@ if len(team_metrics) > 1:  # the chart's own title names it: no heading above it
     shown_metrics = team_metrics.iloc[first:last + 1]
 else:
     shown_metrics = team_metrics
-ui.chart(charts.velocity_chart(shown_metrics, unit, language, setting("DASHBOARD_VELOCITY_WINDOW")), "velocity_chart")
+ui.chart(charts.velocity_chart(shown_metrics, unit, language, service.velocity_window()), "velocity_chart")
 
 st.subheader(ui.tr("forecast"))
 backlog = st.number_input(ui.tr_md("backlog_input", unit=unit), min_value=0.0, value=None, step=10.0, key="review_backlog")

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from analytics import calibration, okr_metrics, okr_revisions, okr_weekly, review, sprint_kr, teams
-from analytics.__main__ import parser
+from cli import parser
 from analytics.forecast import next_sprint_forecast
 from analytics.sprint_metrics import SPRINT_FIELDS, SUMMARY_FIELDS
 from data.settings import SETTINGS

@@ -21,7 +21,7 @@ from data.store import Store
 from tests.support import snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
-GOOD = sorted([*(ROOT / "data" / "templates").glob("*.csv"), *(ROOT / "tests" / "fixtures" / "tool_exports").glob("*.csv"),
+GOOD = sorted([*(ROOT / "assets" / "templates").glob("*.csv"), *(ROOT / "tests" / "fixtures" / "tool_exports").glob("*.csv"),
                *(ROOT / "tests" / "fixtures" / "exports").glob("*.csv")])
 CONTENT = {path.name: path.read_bytes() for path in GOOD}
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "250"))

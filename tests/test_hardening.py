@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from analytics.__main__ import main, terminal_safe
+from cli import main, terminal_safe
 from data.csvfile import MAX_CELL_CHARS, FileRefused, read_file
 from data.errors import ImportFailed, SettingInvalid
 from data.exports import inspect

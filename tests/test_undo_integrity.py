@@ -99,7 +99,7 @@ def test_integrity_problems_names_an_orphan(store):
 
 
 def test_cli_undo_cascade(tmp_path, capsys):
-    from analytics.__main__ import main
+    from cli import main
     db = str(tmp_path / "x.duckdb")
     for name, text in (("okrs.csv", OKRS), ("checkins.csv", CHECKINS)):
         (tmp_path / name).write_text(text)

@@ -1,0 +1,147 @@
+"""The headless command line, ``python -m analytics <command>`` (contract: CLI.md; reference:
+docs/cli.md). ``analytics/__main__.py`` only calls ``main`` here, so ``analytics`` stays pure.
+
+The commands live by what they do: ``cli.imports`` brings data in, ``cli.views`` shows figures
+(through ``data.service``, as the pages do), ``cli.maintenance`` looks after the store; this module
+holds the parser, the exit codes and what every command runs inside."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from cli.common import count, day
+from cli.imports import cmd_checkin, cmd_import, cmd_inspect
+from cli.maintenance import cmd_backup, cmd_demo, cmd_history, cmd_restore, cmd_settings, cmd_undo
+from cli.output import Printable, records, terminal_safe
+from cli.views import cmd_forecast, cmd_okrs, cmd_report, cmd_sprints, cmd_summary
+
+__all__ = ["main", "parser", "records", "terminal_safe", "EXIT_OK", "EXIT_REFUSED", "EXIT_USAGE", "EXIT_STORE",
+           "EXIT_BUG"]
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="python -m analytics", description="Sprint & OKR review dashboard, headless.")
+    commands = main.add_subparsers(dest="command", required=True)
+
+    def command(name: str, handler, help: str, json_flag: bool = True) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help)
+        sub.add_argument("--db", help="DuckDB file (default: $DASHBOARD_DB, else store/dashboard.duckdb)")
+        if json_flag:
+            sub.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+        sub.set_defaults(handler=handler)
+        return sub
+
+    sub = command("import", cmd_import, "validate and import CSV files in one transaction")
+    sub.add_argument("files", nargs="+", metavar="FILE")
+    sub.add_argument("--team", help="team for every row (for files without a team column)")
+    sub.add_argument("--source", default="auto", choices=["auto", "template", "jira", "azure", "linear"])
+    sub.add_argument("--sprints", action="append", metavar="FILE", help="a sprints file with the sprint calendar")
+    sub.add_argument("--dry-run", action="store_true", help="validate and count, write nothing")
+    sub.add_argument("--date-order", choices=["dmy", "mdy"], help="order of slashed dates like 03/04/2026")
+    sub.add_argument("--map", action="append", metavar="FIELD=COLUMN",
+                     help="which column holds a field of a tool export, e.g. estimate=\"Custom field (QA Story Point)\", "
+                          "team=\"Project name\", key_result=Labels; estimate= for no estimates. With --source "
+                          "template: which column of your spreadsheet holds a template column, e.g. team=Mannschaft")
+    sub.add_argument("--save-mapping", action="store_true", help="remember --map for this source's next imports")
+
+    sub = command("inspect", cmd_inspect, "show how the columns of a tool export are recognised")
+    sub.add_argument("file", metavar="FILE")
+    sub.add_argument("--source", default="auto", choices=["auto", "jira", "azure", "linear"])
+    sub.add_argument("--map", action="append", metavar="FIELD=COLUMN")
+
+    sub = command("sprints", cmd_sprints, "per-sprint metrics")
+    sub.add_argument("--team")
+    sub.add_argument("--unit", default="points", choices=["points", "items"])
+    sub.add_argument("--as-of", metavar="DATE", type=day, help="state of each sprint as of this day (default today)")
+
+    sub = command("summary", cmd_summary, "team summary: velocity statistics, accuracy trend, band share")
+    sub.add_argument("--team")
+    sub.add_argument("--last", type=count(1), metavar="N")
+    sub.add_argument("--as-of", metavar="DATE", type=day, help="state of each sprint as of this day (default today)")
+
+    sub = command("forecast", cmd_forecast, "Monte Carlo forecast of the next sprint and of a backlog")
+    sub.add_argument("--team")
+    sub.add_argument("--last", type=count(1), metavar="N")
+    sub.add_argument("--backlog", type=count(0, float), metavar="X")
+    sub.add_argument("--trials", type=count(1, maximum=1_000_000), metavar="N")
+    sub.add_argument("--seed", type=count(0), metavar="S")
+    sub.add_argument("--as-of", metavar="DATE", type=day, help="state of each sprint as of this day (default today)")
+
+    sub = command("okrs", cmd_okrs, "key results and objectives as of a date")
+    sub.add_argument("--team")
+    sub.add_argument("--cycle", metavar="C")
+    sub.add_argument("--as-of", metavar="DATE", type=day)
+
+    sub = command("checkin", cmd_checkin, "record one check-in (an import of one row: validated, in history, undoable)")
+    sub.add_argument("kr_id", metavar="KR_ID")
+    sub.add_argument("value", metavar="VALUE")
+    sub.add_argument("--confidence", metavar="N", help="0–10")
+    sub.add_argument("--comment", metavar="TEXT")
+    sub.add_argument("--date", metavar="D", help="day of the check-in (default today)")
+
+    sub = command("demo", cmd_demo, "load the demo data set", json_flag=False)
+    sub.add_argument("--if-empty", action="store_true", help="only when nothing was ever imported")
+    command("history", cmd_history, "the import history")
+    sub = command("undo", cmd_undo, "undo one import", json_flag=False)
+    sub.add_argument("import_id", type=int)
+    sub.add_argument("--cascade", action="store_true",
+                     help="also undo the later imports that depend on this one (newest first, in one step)")
+    command("settings", cmd_settings, "every setting, its value and what it does")
+    sub = command("report", cmd_report, "the sprint review report (--sprint) or the OKR cycle report (--cycle) "
+                  "as .html or .pdf", json_flag=False)
+    sub.add_argument("--team", help="the team (required with --sprint; without it the cycle report covers all teams)")
+    which = sub.add_mutually_exclusive_group(required=True)
+    which.add_argument("--sprint", metavar="S")
+    which.add_argument("--cycle", metavar="C")
+    sub.add_argument("--as-of", metavar="DATE", type=day, help="figures as of this day (default: today)")
+    sub.add_argument("--out", required=True, metavar="FILE", help="FILE.html (interactive, offline) or FILE.pdf (A4)")
+    sub.add_argument("--lang", default="en", choices=["en", "de"])
+    sub = command("backup", cmd_backup, "the whole store (every table, the import history, saved mappings) "
+                  "as one file", json_flag=False)
+    sub.add_argument("file", metavar="FILE")
+    sub = command("restore", cmd_restore, "load a backup into an empty store", json_flag=False)
+    sub.add_argument("file", metavar="FILE")
+    return main
+
+
+# Exit codes (README "Command line", CLI.md): one meaning each, for scripts and schedulers.
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_STORE, EXIT_BUG = 0, 1, 2, 3, 4
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; its exit code. Settings are checked first, output is made terminal-safe,
+    and every failure is one line on stderr with its own exit code, never a traceback."""
+    from data.errors import SettingInvalid, StoreBusy, StoreUnavailable
+    from data.settings import check_all
+    args = parser().parse_args(argv)  # bad arguments: argparse's message and exit 2
+    if getattr(args, "db", None) is not None and (args.db.strip() == "" or args.db.startswith(":memory:")):
+        print("--db :memory: keeps nothing between commands; give a database file.", file=sys.stderr)
+        return EXIT_USAGE
+    streams = sys.stdout, sys.stderr
+    if not getattr(args, "json", False):
+        sys.stdout = Printable(sys.stdout)
+    sys.stderr = Printable(sys.stderr)
+    try:
+        if args.handler is not cmd_settings and (problems := check_all()):
+            for problem in problems:
+                print(problem, file=sys.stderr)
+            return EXIT_USAGE
+        return args.handler(args)
+    except BrokenPipeError:  # output piped into head & co.
+        sys.stderr.close()
+        return EXIT_OK
+    except SettingInvalid as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    except StoreBusy as busy:  # another program held the file for longer than DASHBOARD_LOCK_TIMEOUT
+        print(f"{busy.title}: {busy.message} Nothing was changed.", file=sys.stderr)
+        return EXIT_STORE
+    except StoreUnavailable as unavailable:
+        print(f"{unavailable.title}: {unavailable.message}", file=sys.stderr)
+        return EXIT_STORE
+    except Exception as exc:  # a bug: one line, no traceback (imports are all-or-nothing, so nothing half-written)
+        print(f"Unexpected error ({type(exc).__name__}): {str(exc)[:300]}. Please report it; any import "
+              "was rolled back.", file=sys.stderr)
+        return EXIT_BUG
+    finally:
+        sys.stdout, sys.stderr = streams

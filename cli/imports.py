@@ -1,0 +1,144 @@
+"""The commands that bring data in: ``import`` (files), ``inspect`` (how a tool export's columns are
+recognised) and ``checkin`` (one check-in typed on the command line, imported like a file's row)."""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from cli.common import open_store
+from cli.output import emit, failure_lines
+
+
+def cmd_import(args) -> int:
+    from data.errors import ImportFailed
+    from data.importer import Upload, import_uploads
+    uploads, sprints = [], []
+    for target, paths in ((uploads, args.files), (sprints, args.sprints or [])):
+        for path in paths:
+            content = read(path)
+            if isinstance(content, int):
+                return content
+            target.append(Upload(Path(path).name, content))
+    day_first = {"dmy": True, "mdy": False, None: None}[args.date_order]
+    try:
+        mapping = parse_mapping(args.map)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    store = open_store(args)
+    try:
+        # --source template: --map names our template's columns in a spreadsheet with its own headers
+        ours = args.source == "template"
+        result = import_uploads(store, uploads, sprints=sprints, source=args.source, team=args.team,
+                                day_first=day_first, mapping=None if ours else mapping,
+                                template_mapping=mapping if ours else None, save_mapping=args.save_mapping,
+                                dry_run=args.dry_run)
+    except ImportFailed as failure:
+        failure_lines("Import failed", failure)
+        if args.json:
+            json.dump({"ok": False, "title": failure.title, "problems": [p.as_dict() for p in failure.problems]},
+                      sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+        return 1
+    finally:
+        store.close()
+    if args.json:
+        json.dump({"ok": True, **result.as_dict()}, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    verb = "Would import" if args.dry_run else f"Imported (import {result.import_id})"
+    for item in result.files:
+        print(f"{verb}: {item.file} as {item.kind}: {item.rows} rows, {item.inserted} new, "
+              f"{item.updated} updated, {item.unchanged} unchanged")
+    for line in result.notes:
+        print(f"note: {line}", file=sys.stderr)
+    for line in result.warnings:
+        print(f"warning: {line}", file=sys.stderr)
+    return 0
+
+
+def parse_mapping(pairs: list[str] | None) -> dict[str, str] | None:
+    """--map estimate="Custom field (QA Story Point)" --map team="Project name" → a mapping."""
+    if not pairs:
+        return None
+    mapping = {}
+    for pair in pairs:
+        name, sep, column = pair.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"--map {pair}: write FIELD=COLUMN, e.g. --map estimate=\"Custom field (QA Story Point)\".")
+        mapping[name.strip()] = column.strip()
+    return mapping
+
+
+def read(path: str) -> bytes | int:
+    """A file's bytes (at most DASHBOARD_MAX_UPLOAD_MB of them are read), or the exit code after
+    saying why not: 2 for a path that is no readable file (/dev/zero, a FIFO, a folder), 1 for a
+    file over the limit (refused like any import)."""
+    from data.csvfile import FileRefused, read_file
+    from data.errors import ImportFailed
+    from data.service import max_upload_bytes
+    try:
+        return read_file(path, max_bytes=max_upload_bytes())
+    except FileRefused as refusal:
+        print(str(refusal), file=sys.stderr)
+        return 2
+    except ImportFailed as failure:
+        failure_lines("Import failed", failure)
+        return 1
+
+
+def cmd_inspect(args) -> int:
+    from data.errors import ImportFailed
+    from data.importer import Upload, inspect_upload
+    content = read(args.file)
+    if isinstance(content, int):
+        return content
+    try:
+        report = inspect_upload(Upload(Path(args.file).name, content), source=args.source,
+                                mapping=parse_mapping(args.map))
+    except (ImportFailed, ValueError, OSError) as failure:
+        print(str(failure), file=sys.stderr)
+        return 1
+    payload = vars(report)
+    if args.json:
+        emit(args, payload)
+    else:
+        print(f"{report.file}: {report.source} export")
+        for name, column in report.recognised.items():
+            print(f"  {name:<16} ← {column}")
+        if report.missing:
+            print(f"  missing: {', '.join(report.missing)} (map them with --map FIELD=COLUMN)")
+        if report.duplicates:
+            print("  repeated headers: " + ", ".join(f"{h} ×{n}" for h, n in report.duplicates.items()))
+        print(f"  not used: {', '.join(report.unknown) or '–'}")
+    return 0
+
+
+def cmd_checkin(args) -> int:
+    from data.entries import record_checkin
+    from data.errors import ImportFailed
+    from data.values import parse_date
+    try:
+        day = parse_date(args.date) if args.date else date.today()
+    except ValueError as exc:
+        print(f"checkin --date: {exc}", file=sys.stderr)
+        return 2
+    store = open_store(args)
+    try:  # value and confidence are checked by the checkins template, like a file's cells
+        result = record_checkin(store, args.kr_id, args.value, day=day, confidence=args.confidence,
+                                comment=args.comment)
+    except ImportFailed as failure:
+        failure_lines("Check-in not recorded", failure)
+        if args.json:
+            emit(args, {"ok": False, "title": failure.title, "problems": [p.as_dict() for p in failure.problems]})
+        return 1
+    finally:
+        store.close()
+    if args.json:
+        emit(args, {"ok": True, **result.as_dict()})
+    else:
+        print(f"Check-in recorded for {args.kr_id} on {day.isoformat()} (import {result.import_id}; "
+              f"undo with: python -m analytics undo {result.import_id})")
+    return 0

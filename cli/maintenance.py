@@ -1,0 +1,96 @@
+"""The commands that look after the store itself: ``demo``, ``history``, ``undo``, ``settings``,
+``backup`` and ``restore``."""
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+from cli.common import open_store
+from cli.output import emit, records
+
+
+def cmd_demo(args) -> int:
+    from data.demo import load_demo
+    store = open_store(args)
+    try:
+        if args.if_empty and not store.is_empty():
+            print("The store already has data; the demo was not loaded.")
+            return 0
+        result = load_demo(store, date.today())
+    finally:
+        store.close()
+    rows = sum(f.inserted for f in result.files)
+    print(f"Demo data loaded (import {result.import_id}, {rows} rows): three teams, 48 sprints (one running and one planned per team), two OKR cycles.")
+    return 0
+
+
+def cmd_history(args) -> int:
+    store = open_store(args)
+    try:
+        frame = store.history()
+    finally:
+        store.close()
+    emit(args, records(frame), frame)
+    return 0
+
+
+def cmd_undo(args) -> int:
+    from data.errors import UndoRefused
+    store = open_store(args)
+    try:
+        undone = store.undo(args.import_id, cascade=args.cascade)
+    except UndoRefused as refusal:
+        print(str(refusal), file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    if len(undone) > 1:
+        print(f"Imports {', '.join(map(str, undone))} undone (newest first, in one step); "
+              f"the data is as it was before import {args.import_id}.")
+    else:
+        print(f"Import {args.import_id} undone; the data is as it was before it.")
+    return 0
+
+
+def cmd_settings(args) -> int:
+    from data.service import settings_table
+    rows = settings_table()
+    emit(args, records(rows), rows)
+    return 0
+
+
+def cmd_backup(args) -> int:
+    from data.backup import write_backup
+    store = open_store(args)
+    try:
+        manifest = write_backup(store, args.file)
+    except OSError as exc:
+        print(f"{args.file}: cannot be written ({exc.strerror}).", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+    rows = sum(entry["rows"] for entry in manifest["tables"].values())
+    print(f"Backup written to {args.file}: {len(manifest['tables'])} tables, {rows} rows, "
+          f"schema version {manifest['schema_version']}.")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from data.backup import BackupInvalid, RestoreRefused, restore_bytes
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        print(f"{args.file}: cannot be read ({exc.strerror}).", file=sys.stderr)
+        return 2
+    store = open_store(args)
+    try:
+        manifest = restore_bytes(store, data)
+    except (BackupInvalid, RestoreRefused) as problem:
+        print(f"{args.file}: not restored. {problem} The store is unchanged.", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    rows = sum(entry["rows"] for entry in manifest["tables"].values())
+    print(f"Restored {args.file} (written {manifest['created_at']}): {len(manifest['tables'])} tables, {rows} rows.")
+    return 0
