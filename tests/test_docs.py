@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 README = ROOT / "README.md"
 # the modules that read and check uploaded files: a setting they use is a limit of the formats
-IMPORT_MODULES = ("data/csvfile.py", "data/values.py", "data/importer.py", "data/templates.py", "data/exports.py")
+IMPORT_MODULES = ("data/csvfile.py", "data/values.py", "data/importer.py", "data/templates.py",
+                  *(f"data/sources/{path.name}" for path in sorted((ROOT / "data" / "sources").glob("*.py"))))
 
 
 def text(path: Path) -> str:
