@@ -301,36 +301,39 @@ class Table:
         self.numbers = np.asarray(raw.row_numbers, dtype=np.int64)
         self._found: list[pd.DataFrame] = []
         self._step = 0
-        self._raw: dict[int, np.ndarray] = {}
         self._stripped: dict[int, np.ndarray] = {}
+        self._cells: dict[int, np.ndarray] = {}
         dates = [cell for name in DATE_FIELDS for p in columns.positions.get(name, []) for cell in self._distinct(p)]
         self.day_first = day_first if day_first is not None else values.decide_day_first(dates)
         numbers = [cell for p in columns.positions.get("estimate", []) for cell in self._distinct(p)]
         self.decimal = values.decide_decimal(numbers)
 
     # cells
-    def raw_cells(self, position: int) -> np.ndarray:
-        if position not in self._raw:
+    def stripped(self, position: int) -> np.ndarray:
+        """The cells of one header position without surrounding blanks ("" when empty)."""
+        if position not in self._stripped:
             column = np.empty(self.size, dtype=object)
-            column[:] = [row[position] for row in self.raw.rows]
-            self._raw[position] = column
-        return self._raw[position]
+            column[:] = [row[position].strip() for row in self.raw.rows]  # str.strip: one C call per cell
+            self._stripped[position] = column
+        return self._stripped[position]
 
     def _distinct(self, position: int) -> list[str]:
         """The column's distinct cells in the order they first appear (deciding on the first that
-        tells gives the same answer as reading every cell)."""
-        return list(pd.unique(self.raw_cells(position)))
+        tells gives the same answer as reading every cell; the deciders strip cells themselves)."""
+        return list(dict.fromkeys(self.stripped(position).tolist()))
 
     def cells_at(self, position: int) -> np.ndarray:
-        """The cells of one header position as the rules read them: stripped ("" when empty)."""
-        if position not in self._stripped:
-            apostrophe = self.source.strips_apostrophe
-
-            def clean(cell: str) -> str:
-                cell = cell.strip()
-                return cell[1:] if apostrophe and cell.startswith("'") else cell
-            self._stripped[position] = each_distinct(self.raw_cells(position), clean)
-        return self._stripped[position]
+        """The cells of one header position as the rules read them: stripped, and without the
+        apostrophe a tool may put before formula-like text."""
+        if position not in self._cells:
+            cells = self.stripped(position)
+            if self.source.strips_apostrophe:
+                guarded = np.flatnonzero(within(each_distinct(cells, lambda cell: cell[:1]), {"'"}))
+                if len(guarded):
+                    cells = cells.copy()
+                    cells[guarded] = [cell[1:] for cell in cells[guarded]]
+            self._cells[position] = cells
+        return self._cells[position]
 
     def text(self, name: str) -> np.ndarray:
         """Per row the field's first filled cell, None when it has none."""
@@ -342,15 +345,20 @@ class Table:
         return out
 
     def cells(self, name: str) -> pd.DataFrame:
-        """Every filled cell of a (repeatable) field: columns ``row``, ``order``, ``cell``, by row."""
-        parts = []
+        """Every filled cell of a (repeatable) field: columns ``row``, ``order``, ``cell``, by row and
+        then in the order of the field's columns."""
+        rows, orders, cells = [], [], []
         for order, position in enumerate(self.columns.positions.get(name, [])):
-            cells = self.cells_at(position)
-            rows = np.flatnonzero(cells != "")
-            parts.append(pd.DataFrame({"row": rows, "order": order, "cell": cells[rows]}))
-        if not parts:
-            return pd.DataFrame({"row": np.empty(0, np.int64), "order": np.empty(0, np.int64), "cell": []})
-        return pd.concat(parts, ignore_index=True).sort_values(["row", "order"], kind="stable", ignore_index=True)
+            column = self.cells_at(position)
+            filled = np.flatnonzero(column != "")
+            rows.append(filled)
+            orders.append(np.full(len(filled), order, dtype=np.int64))
+            cells.append(column[filled])
+        row = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
+        order = np.concatenate(orders) if orders else np.empty(0, dtype=np.int64)
+        cell = np.concatenate(cells) if cells else np.empty(0, dtype=object)
+        by_row = np.lexsort((order, row)) if len(rows) > 1 else slice(None)
+        return pd.DataFrame({"row": row[by_row], "order": order[by_row], "cell": pd.Series(cell[by_row], dtype=object)})
 
     def label(self, name: str) -> str:
         return self.columns.labels.get(name, name).split(", ")[0]
@@ -390,7 +398,7 @@ class Table:
         chosen = np.full(self.size, -1, dtype=np.int64)
         texts = np.full(self.size, None, dtype=object)
         for position in reversed(self.columns.positions.get("estimate", [])):
-            cells = each_distinct(self.raw_cells(position), lambda cell: cell.strip().lstrip("'"))
+            cells = each_distinct(self.stripped(position), lambda cell: cell.lstrip("'"))
             filled = cells != ""
             texts[filled], chosen[filled] = cells[filled], position
 
@@ -424,6 +432,15 @@ def _key_results(table: Table, known: set[str]) -> np.ndarray:
             hit = ~is_none(found)
             out[hit] = found[hit]
     return out
+
+
+def _first_seen(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes renumbered in order of first appearance, and the index where each first appears."""
+    _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    renumber = np.empty(len(order), dtype=np.int64)
+    renumber[order] = np.arange(len(order))
+    return renumber[inverse], np.sort(first)
 
 
 def _order(first_seen: list, pairs: Iterable[tuple]) -> list:
@@ -490,13 +507,15 @@ def _parse_export(raw: RawTable, source: Source, team: str | None, mapping: dict
     empty = is_none(keys)
     table.report(np.flatnonzero(empty), table.label("key"), "The issue key is empty.")
     keyed = np.flatnonzero(~empty)
-    key_series = pd.Series(keys[keyed])
-    repeated = key_series.duplicated(keep="first").to_numpy()
+    codes, _ = pd.factorize(keys[keyed])
+    _, first_of_code = np.unique(codes, return_index=True)
+    first_index = first_of_code[codes]
+    repeated = first_index != np.arange(len(codes))
     # A tool lists an issue once per export, so one key twice in ONE file means rows were pasted
     # together or edited, and which row is right cannot be told: a problem naming both rows (as
     # for our templates). Overlapping *different* files are normal (Jira stops at 1,000 issues):
     # there the newest state wins (importer._keep_latest_issue_rows).
-    first_number = pd.Series(table.numbers[keyed]).groupby(key_series.to_numpy()).transform("first").to_numpy()
+    first_number = table.numbers[keyed][first_index]
     twice = keyed[repeated]
     table.report(twice, table.label("key"),
                  np.array([f"Duplicate: issue {key} is already in row {first} of this file. Keep one row per issue."
@@ -524,7 +543,7 @@ def _parse_export(raw: RawTable, source: Source, team: str | None, mapping: dict
 
     subtask = accepted & within(each_distinct(item_types, normalise, ""), SUBTASKS)
     in_sprint = np.zeros(table.size, dtype=bool)
-    in_sprint[rows.sprints["row"].to_numpy()] = True
+    in_sprint[rows.sprints["row"].to_numpy(dtype=np.int64)] = True
     sprintless = accepted & ~subtask & ~in_sprint
     skipped = {"that are sub-tasks": int(subtask.sum()), "without a sprint": int(sprintless.sum())}
     teams = np.full(table.size, team or None, dtype=object)
@@ -547,15 +566,22 @@ def _parse_export(raw: RawTable, source: Source, team: str | None, mapping: dict
                                                       "closed sprints, with the Sprint column.")])
 
     # one item row per issue and distinct sprint it was in, oldest first
-    named = rows.sprints[taken[rows.sprints["row"].to_numpy()]].drop_duplicates(["row", "sprint"])
-    row = named["row"].to_numpy()
-    position = named.groupby("row", sort=False).cumcount().to_numpy()
+    sprint_row = rows.sprints["row"].to_numpy(dtype=np.int64)
+    sprint_name = rows.sprints["sprint"].to_numpy(dtype=object)
+    kept = taken[sprint_row]
+    sprint_row, sprint_name = sprint_row[kept], sprint_name[kept]
+    team_code, _ = pd.factorize(teams[sprint_row])
+    sprint_code, sprint_names = pd.factorize(sprint_name)
+    pair_code, pair_first = _first_seen(team_code * len(sprint_names) + sprint_code)  # (team, sprint), as first named
+    once = _first_seen(sprint_row * len(pair_first) + pair_code)[1]  # an issue in one sprint twice: once
+    row, pair = sprint_row[once], pair_code[once]
+    sprint_pairs = list(zip(teams[sprint_row[pair_first]].tolist(), sprint_name[pair_first].tolist()))
     final = np.r_[row[1:] != row[:-1], True] if len(row) else np.zeros(0, dtype=bool)
-    first = position == 0
+    first = np.r_[True, row[1:] != row[:-1]] if len(row) else np.zeros(0, dtype=bool)
     done = final & rows.delivered[row].astype(bool)
     item_team = teams[row]
     items = pd.DataFrame({
-        "team": item_team.tolist(), "sprint": named["sprint"].tolist(), "item_key": keys[row].tolist(),
+        "team": item_team.tolist(), "sprint": sprint_name[once].tolist(), "item_key": keys[row].tolist(),
         "title": titles[row].tolist(), "item_type": item_types[row].tolist(), "estimate": estimates[row].tolist(),
         # carried over into this sprint: committed at its start; the first sprint: decided by the
         # creation date against the sprint calendar, whichever file brings it
@@ -569,13 +595,11 @@ def _parse_export(raw: RawTable, source: Source, team: str | None, mapping: dict
         items[column] = pd.to_datetime(items[column]).astype("datetime64[us]")
     items["committed_at_start"] = items["committed_at_start"].astype("boolean")
 
-    pairs = pd.DataFrame({"team": item_team, "sprint": named["sprint"].to_numpy()})
-    sprint_rows = list(pairs.drop_duplicates().itertuples(index=False, name=None))
-    later = pd.DataFrame({"row": row, "pair": list(zip(item_team, named["sprint"]))})
-    steps = later.assign(after=later["pair"].shift(-1), next_row=later["row"].shift(-1))
-    steps = steps[steps["row"] == steps["next_row"]]
-    sequence = _order(sprint_rows, dict.fromkeys(zip(steps["pair"], steps["after"])))
-    file_order = {pair: number for number, pair in enumerate(sequence, start=1)}
+    # each issue's consecutive sprints are an 'earlier than' pair; the sprints in that order
+    step = np.flatnonzero(~final)
+    sequence = _order(list(range(len(sprint_pairs))), dict.fromkeys(zip(pair[step].tolist(), pair[step + 1].tolist())))
+    file_order = {sprint_pairs[code]: number for number, code in enumerate(sequence, start=1)}
+    sprint_rows = sprint_pairs
 
     merged: dict[tuple, dict] = {}
     if calendar is not None and len(calendar):  # cycles of different teams may share a name

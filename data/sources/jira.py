@@ -103,7 +103,8 @@ def rows(table: Table) -> Rows:
     errors = pd.DataFrame([(code, index, field, text, message) for code, r in enumerate(read)
                            for field, text, message in r[2] for index in [[f for f, _ in _SPRINT_DATES].index(field)]],
                           columns=["code", "field", "name", "text", "message"])
-    found = pd.DataFrame({"code": codes, "row": row, "order": order}).merge(errors, on="code")
+    garbled = np.flatnonzero(np.isin(codes, errors["code"].to_numpy()))
+    found = pd.DataFrame({"code": codes[garbled], "row": row[garbled], "order": order[garbled]}).merge(errors, on="code")
     found = found.sort_values(["row", "order", "field"], kind="stable")
     table.report(found["row"].to_numpy(), table.label("sprint"), found["message"].to_numpy(dtype=object),
                  found["text"].to_numpy(dtype=object), found["order"].to_numpy() * 3 + found["field"].to_numpy())
