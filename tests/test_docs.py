@@ -18,6 +18,7 @@ from analytics import calibration, okr_metrics, okr_revisions, okr_weekly, revie
 from analytics.__main__ import parser
 from analytics.forecast import next_sprint_forecast
 from analytics.sprint_metrics import SPRINT_FIELDS, SUMMARY_FIELDS
+from data import sources
 from data.settings import SETTINGS
 from data.templates import TEMPLATES
 from scripts import template_tables
@@ -127,6 +128,19 @@ def test_every_limit_setting_is_in_the_formats_reference():
                            "DASHBOARD_MAX_YEAR", "DASHBOARD_MAX_SPRINT_DAYS"}
     formats = text(DOCS / "formats.md")
     assert [name for name in limits if not quoted(name, formats)] == []
+
+
+# --- tool exports ------------------------------------------------------------------------------------
+
+def test_every_registered_tool_and_mappable_field_is_in_the_formats_reference():
+    """The registry (data/sources) is the one list of tools: each has its bullet in the formats
+    reference, and every field a mapping may name is listed there."""
+    formats = text(DOCS / "formats.md")
+    section = formats[formats.index("## Tool exports"):]
+    section = section[:section.index("\n## ", 1)]
+    missing = [name for name, source in sources.SOURCES.items() if f"- **{source.title}" not in section]
+    missing += [name for name in sources.common.mappable_fields() if not quoted(name, section)]
+    assert missing == []
 
 
 # --- templates ---------------------------------------------------------------------------------------
