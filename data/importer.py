@@ -13,9 +13,9 @@ import pandas as pd
 from data.csvfile import read_csv
 from data.errors import ImportFailed, Problem
 from data.settings import setting
-from data.store import ImportResult, Progress, Store, content_hash, main_table
 from data.sources import SOURCES as EXPORT_SOURCES
 from data.sources import Inspection, detect_source, fit_mapping, inspect, parse_export
+from data.store import ImportResult, Progress, Store, content_hash, main_table
 from data.templates import TEMPLATES, ParsedFile, fit_score, map_columns, parse_template
 from data.templates import match_columns as match_template_columns
 
@@ -41,9 +41,10 @@ def read_upload(upload: Upload):
 
 def source_of(raw, source: str) -> str:
     """The tool that wrote a file: as given, or detected from its header ('template' for ours)."""
-    if source not in source_choices():
-        raise ImportFailed("Unknown source", [Problem(raw.file, None, None, f"Source '{source}' is unknown; use one of "
-                                                      f"{', '.join(source_choices())}.")])
+    choices = source_choices()
+    if source not in choices:
+        raise ImportFailed("Unknown source", [Problem(raw.file, None, None,
+                                                      f"Source '{source}' is unknown; use one of {', '.join(choices)}.")])
     return (detect_source(raw.header) or "template") if source == "auto" else source
 
 

@@ -7,9 +7,9 @@ import streamlit as st
 import ui
 from analytics.presentation import present
 from data.errors import ImportFailed, UndoRefused
-from data.sources import REQUIRED, inspect
 from data.importer import Upload, import_uploads, inspect_template, read_upload, source_of
 from data.settings import setting
+from data.sources import REQUIRED, inspect
 from data.store import content_hash
 from data.templates import TEMPLATES, template_csv
 

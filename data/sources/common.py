@@ -243,9 +243,7 @@ def _is_number(text: str) -> bool:
 def each_distinct(cells: np.ndarray, function: Callable, missing=None) -> np.ndarray:
     """``function`` applied once per distinct cell, spread back over every row (None stays ``missing``)."""
     codes, uniques = pd.factorize(cells, use_na_sentinel=True)
-    results = np.empty(len(uniques) + 1, dtype=object)
-    results[:-1] = [function(u) for u in uniques]
-    results[-1] = missing
+    results = object_array([function(text) for text in uniques] + [missing])  # None's code is -1: the last
     return results[codes]
 
 
