@@ -5,7 +5,6 @@ detected, inspected, offered on the command line and imported end to end like Ji
 same rules and messages. Expected figures are worked out by hand in the comments."""
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from analytics.__main__ import parser

@@ -48,10 +48,15 @@ class Rows:
     """What a tool's row rules make of a file, one entry per data row (by position), as whole columns.
 
     ``sprints``: the sprints each row names, columns ``row`` and ``sprint``, oldest first per row.
+    ``resolved``: the day the issue was resolved (a date or None); ``delivered`` and ``cancelled``:
+    booleans, applied to the last sprint the issue was in (done, or removed).
     ``calendar``: the dates a row tells of a sprint, columns ``row``, ``sprint`` and the tool's own
-    detail columns (merged per team and sprint, first value given wins, then read by ``Source.dates``);
-    one entry per row and sprint, in the order the row first names it.
-    ``team``: a team the row implies when it names none (Azure DevOps: the project), or None."""
+    detail columns (merged per team and sprint, first value given wins, then read by ``Source.dates``,
+    which a tool giving a calendar must have); one entry per row and sprint, in the order the row
+    first names it.
+    ``team``: a team the row implies when it names none (Azure DevOps: the project), or None.
+    Problems the rules find are reported through ``Table`` (its ``dates`` do it themselves), in the
+    order they would be found reading one row."""
 
     sprints: pd.DataFrame
     resolved: np.ndarray
