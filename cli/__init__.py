@@ -20,6 +20,8 @@ __all__ = ["main", "parser", "records", "terminal_safe", "EXIT_OK", "EXIT_REFUSE
 
 
 def parser() -> argparse.ArgumentParser:
+    from data.sources import SOURCES
+    tools = list(SOURCES)  # the registered tool exports (jira, azure, linear …)
     main = argparse.ArgumentParser(prog="python -m analytics", description="Sprint & OKR review dashboard, headless.")
     commands = main.add_subparsers(dest="command", required=True)
 
@@ -34,7 +36,7 @@ def parser() -> argparse.ArgumentParser:
     sub = command("import", cmd_import, "validate and import CSV files in one transaction")
     sub.add_argument("files", nargs="+", metavar="FILE")
     sub.add_argument("--team", help="team for every row (for files without a team column)")
-    sub.add_argument("--source", default="auto", choices=["auto", "template", "jira", "azure", "linear"])
+    sub.add_argument("--source", default="auto", choices=["auto", "template", *tools])
     sub.add_argument("--sprints", action="append", metavar="FILE", help="a sprints file with the sprint calendar")
     sub.add_argument("--dry-run", action="store_true", help="validate and count, write nothing")
     sub.add_argument("--date-order", choices=["dmy", "mdy"], help="order of slashed dates like 03/04/2026")
@@ -46,7 +48,7 @@ def parser() -> argparse.ArgumentParser:
 
     sub = command("inspect", cmd_inspect, "show how the columns of a tool export are recognised")
     sub.add_argument("file", metavar="FILE")
-    sub.add_argument("--source", default="auto", choices=["auto", "jira", "azure", "linear"])
+    sub.add_argument("--source", default="auto", choices=["auto", *tools])
     sub.add_argument("--map", action="append", metavar="FIELD=COLUMN")
 
     sub = command("sprints", cmd_sprints, "per-sprint metrics")

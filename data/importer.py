@@ -13,13 +13,18 @@ import pandas as pd
 from data.csvfile import RawTable, read_csv
 from data.errors import ImportFailed, Problem
 from data.settings import setting
+from data.sources import SOURCES as EXPORT_SOURCES
+from data.sources import Inspection, detect_source, fit_mapping, inspect, parse_export
 from data.store import ImportResult, Progress, Store, content_hash, main_table
-from data.exports import SOURCES as EXPORT_SOURCES
-from data.exports import Inspection, detect_source, fit_mapping, inspect, parse_export
 from data.templates import TEMPLATES, ParsedFile, fit_score, map_columns, parse_template
 from data.templates import match_columns as match_template_columns
 
-SOURCES = ("auto", "template", "jira", "azure", "linear")
+
+def source_choices() -> tuple[str, ...]:
+    """What ``source`` may be: detected, our templates, or a registered tool."""
+    return ("auto", "template", *EXPORT_SOURCES)
+
+
 PREVIEW_ROWS = 10
 
 
@@ -47,9 +52,10 @@ def read_upload(upload: Upload) -> RawTable:
 
 def source_of(raw, source: str) -> str:
     """The tool that wrote a file: as given, or detected from its header ('template' for ours)."""
-    if source not in SOURCES:
+    choices = source_choices()
+    if source not in choices:
         raise ImportFailed("Unknown source", [Problem(raw.file, None, None,
-                                                      f"Source '{source}' is unknown; use one of {', '.join(SOURCES)}.")])
+                                                      f"Source '{source}' is unknown; use one of {', '.join(choices)}.")])
     return (detect_source(raw.header) or "template") if source == "auto" else source
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 TRUE_WORDS = {"yes", "y", "true", "1", "x", "ja", "j", "wahr", "on", "✓"}
@@ -120,10 +122,32 @@ def _check_time(text: str) -> None:
         raise ValueError(f"'{text}' has no valid time of day ({match.group(0)}). {DATE_HINT}")
 
 
+# within ``settings_read_once``: the year bounds once read (a list, empty until the first date needs them)
+_READ_ONCE: ContextVar[list | None] = ContextVar("read_once", default=None)
+
+
+@contextmanager
+def settings_read_once():
+    """Within it (one file's import), the settings that bound a cell are read once, by the first cell
+    that needs them, not once per cell: the environment is read as before, an invalid setting still
+    fails where a date first needs it, and a changed one counts from the next import."""
+    token = _READ_ONCE.set([])
+    try:
+        yield
+    finally:
+        _READ_ONCE.reset(token)
+
+
 def year_bounds() -> tuple[int, int]:
     """The plausible years of an imported date (settings DASHBOARD_MIN_YEAR, DASHBOARD_MAX_YEAR)."""
     from data.settings import setting
-    return setting("DASHBOARD_MIN_YEAR"), setting("DASHBOARD_MAX_YEAR")
+    remembered = _READ_ONCE.get()
+    if remembered:
+        return remembered[0]
+    bounds = setting("DASHBOARD_MIN_YEAR"), setting("DASHBOARD_MAX_YEAR")
+    if remembered is not None:
+        remembered.append(bounds)
+    return bounds
 
 
 def period_problem(start: date | None, end: date | None, what: str = "sprint") -> tuple[str, str] | None:

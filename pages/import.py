@@ -8,9 +8,9 @@ import ui
 from analytics.presentation import present
 from data import service
 from data.errors import ImportFailed, UndoRefused
-from data.exports import REQUIRED, inspect
 from data.importer import (PreparedImport, Upload, inspect_template, prepare_import, read_upload, source_of,
                            write_import)
+from data.sources import REQUIRED, inspect
 from data.store import content_hash
 from data.templates import TEMPLATES, template_csv
 

@@ -18,6 +18,7 @@ from analytics import calibration, okr_metrics, okr_revisions, okr_weekly, revie
 from cli import parser
 from analytics.forecast import next_sprint_forecast
 from analytics.sprint_metrics import SPRINT_FIELDS, SUMMARY_FIELDS
+from data import sources
 from data.settings import SETTINGS
 from data.templates import TEMPLATES
 from scripts import template_tables
@@ -26,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 README = ROOT / "README.md"
 # the modules that read and check uploaded files: a setting they use is a limit of the formats
-IMPORT_MODULES = ("data/csvfile.py", "data/values.py", "data/importer.py", "data/templates.py", "data/exports.py")
+IMPORT_MODULES = ("data/csvfile.py", "data/values.py", "data/importer.py", "data/templates.py",
+                  *(f"data/sources/{path.name}" for path in sorted((ROOT / "data" / "sources").glob("*.py"))))
 
 
 def text(path: Path) -> str:
@@ -126,6 +128,19 @@ def test_every_limit_setting_is_in_the_formats_reference():
                            "DASHBOARD_MAX_YEAR", "DASHBOARD_MAX_SPRINT_DAYS"}
     formats = text(DOCS / "formats.md")
     assert [name for name in limits if not quoted(name, formats)] == []
+
+
+# --- tool exports ------------------------------------------------------------------------------------
+
+def test_every_registered_tool_and_mappable_field_is_in_the_formats_reference():
+    """The registry (data/sources) is the one list of tools: each has its bullet in the formats
+    reference, and every field a mapping may name is listed there."""
+    formats = text(DOCS / "formats.md")
+    section = formats[formats.index("## Tool exports"):]
+    section = section[:section.index("\n## ", 1)]
+    missing = [name for name, source in sources.SOURCES.items() if f"- **{source.title}" not in section]
+    missing += [name for name in sources.common.mappable_fields() if not quoted(name, section)]
+    assert missing == []
 
 
 # --- templates ---------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import pytest
 from cli import main, terminal_safe
 from data.csvfile import MAX_CELL_CHARS, FileRefused, read_file
 from data.errors import ImportFailed, SettingInvalid
-from data.exports import inspect
+from data.sources import inspect
 from data.importer import Upload, import_uploads, inspect_upload, read_upload
 from data.settings import SETTINGS, setting
 from data.values import parse_date, parse_number

@@ -15,7 +15,7 @@ from analytics.sprint_metrics import (accuracy_trend_by_type, sprint_metrics, sp
                                       team_summary)
 from analytics.workdays import public_holidays, region_problem
 from data.errors import ImportFailed
-from data.exports import sprint_sequence
+from data.sources import sprint_sequence
 from data.importer import import_uploads
 from tests.support import snapshot, table, upload
 

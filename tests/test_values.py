@@ -311,3 +311,23 @@ def test_read_csv_size_limit_is_exact():
     with pytest.raises(ImportFailed) as failure:
         read_csv("x.csv", content, max_bytes=len(content) - 1, max_rows=10)
     assert failure.value.title == "File too large"
+
+
+# --- settings read once per file -----------------------------------------------------------------
+def test_the_year_bounds_are_read_once_per_file_and_again_for_the_next(monkeypatch):
+    monkeypatch.setenv("DASHBOARD_MIN_YEAR", "1980")
+    with values.settings_read_once():
+        assert values.parse_date("1985-01-01") == date(1985, 1, 1)
+        monkeypatch.setenv("DASHBOARD_MIN_YEAR", "1990")
+        assert values.parse_date("1985-06-01") == date(1985, 6, 1)  # the bounds this file started with
+    with pytest.raises(ValueError, match="outside 1990–2100"):
+        values.parse_date("1985-06-01")
+
+
+def test_an_invalid_year_setting_fails_at_every_date_that_needs_it(monkeypatch):
+    from data.errors import SettingInvalid
+    monkeypatch.setenv("DASHBOARD_MAX_YEAR", "soon")
+    with values.settings_read_once():
+        for text in ("2026-01-01", "2026-01-02"):  # an invalid value is never remembered
+            with pytest.raises(SettingInvalid, match="DASHBOARD_MAX_YEAR='soon' is not a whole number"):
+                values.parse_date(text)
