@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from analytics.__main__ import parser
+from cli import parser
 from analytics.sprint_metrics import sprint_metrics
 from data import sources
 from data.errors import ImportFailed
