@@ -224,7 +224,7 @@ def inspect(raw: RawTable, source: Source, mapping: dict[str, str] | None = None
                and not (name == "estimate" and (mapping or {}).get("estimate") == "")]
     numeric = []
     for position, header in enumerate(raw.header):
-        cells = [row[position].strip().lstrip("'") for row in raw.rows[:200] if row[position].strip()]
+        cells = [cell.strip().lstrip("'") for cell in raw.columns[position][:200] if cell.strip()]
         if cells and all(_is_number(c) for c in cells):
             numeric.append(_label(raw.header, position))
     return Inspection(raw.file, source.name, columns.labels, columns.unknown, missing, columns.duplicates, numeric,
@@ -300,7 +300,7 @@ class Table:
 
     def __init__(self, raw: RawTable, source: Source, columns: Columns, day_first: bool | None):
         self.raw, self.source, self.columns = raw, source, columns
-        self.size = len(raw.rows)
+        self.size = len(raw)
         self.numbers = np.asarray(raw.row_numbers, dtype=np.int64)
         self._found: list[pd.DataFrame] = []
         self._step = 0
@@ -316,7 +316,7 @@ class Table:
         """The cells of one header position without surrounding blanks ("" when empty)."""
         if position not in self._stripped:
             column = np.empty(self.size, dtype=object)
-            column[:] = [row[position].strip() for row in self.raw.rows]  # str.strip: one C call per cell
+            column[:] = [cell.strip() for cell in self.raw.columns[position]]  # str.strip: one C call per cell
             self._stripped[position] = column
         return self._stripped[position]
 
@@ -640,4 +640,4 @@ def _parse_export(raw: RawTable, source: Source, team: str | None, mapping: dict
                  + ".")
     warnings = [f"{raw.file}: left out {count} issue(s) {what}." for what, count in skipped.items() if count]
     warnings += source.file_warnings(raw)
-    return ParsedFile(raw.file, "sprint_items", source.name, len(raw.rows), frames, notes, warnings)
+    return ParsedFile(raw.file, "sprint_items", source.name, len(raw), frames, notes, warnings)

@@ -133,7 +133,7 @@ def dates(details: pd.DataFrame) -> tuple:
 
 
 def cap_warning(raw: RawTable) -> list[str]:
-    if len(raw.rows) != CAP:
+    if len(raw) != CAP:
         return []
     return [f"{raw.file}: exactly {CAP:,} issues, Jira's export limit: the export is probably cut "
             "off. Export the rest (e.g. by created date) and upload the files together."]
