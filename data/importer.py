@@ -321,6 +321,7 @@ def import_uploads(store: Store, uploads: Sequence[Upload], *, sprints: Sequence
                    template_mapping: dict[str, str] | None = None) -> ImportResult:
     """Validate and import files in one transaction (``prepare_import``, then ``write_import``).
     Raises ImportFailed; the store is then unchanged."""
-    prepared = prepare_import(store, uploads, sprints=sprints, source=source, team=team, day_first=day_first,
-                              mapping=mapping, progress=progress, template_mapping=template_mapping)
-    return write_import(store, prepared, save_mapping=save_mapping, dry_run=dry_run, progress=progress)
+    with store.session():
+        prepared = prepare_import(store, uploads, sprints=sprints, source=source, team=team, day_first=day_first,
+                                  mapping=mapping, progress=progress, template_mapping=template_mapping)
+        return write_import(store, prepared, save_mapping=save_mapping, dry_run=dry_run, progress=progress)

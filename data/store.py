@@ -101,6 +101,7 @@ class Store:
         self.read_timeout = self.lock_timeout if read_timeout is None else read_timeout
         self.on_wait = on_wait
         self._write_lock = threading.Lock()  # DuckDB would abort one of two conflicting writers
+        self._session = threading.local()  # the connection of this thread's ``session``, if any
         self.migrate()
 
     def close(self) -> None:
@@ -134,13 +135,34 @@ class Store:
 
     @contextmanager
     def cursor(self, timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection for one read, closed afterwards so the file is free for other processes."""
+        """A connection for one read, closed afterwards so the file is free for other processes
+        (inside ``session``: the session's connection, left open)."""
+        shared = getattr(self._session, "connection", None)
+        if shared is not None:
+            yield shared
+            return
         con = self._connect(self.read_timeout if timeout is None else timeout)
         try:
             yield con
         finally:
             with _CONNECTING:
                 con.close()
+
+    @contextmanager
+    def session(self) -> Iterator[None]:
+        """One connection for every operation of this thread inside the block: an import asks the
+        store a dozen questions before it writes, and opening the file costs about 10 ms each time.
+        The file is busy for other processes meanwhile, so keep sessions to one piece of work."""
+        if getattr(self._session, "connection", None) is not None:
+            yield  # already in one
+            return
+        self._session.connection = self._connect(self.lock_timeout)
+        try:
+            yield
+        finally:
+            connection, self._session.connection = self._session.connection, None
+            with _CONNECTING:
+                connection.close()
 
     @contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:

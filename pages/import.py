@@ -130,8 +130,9 @@ def dry_run() -> tuple:
     if cached is None or cached[0] != key:
         bar = st.progress(0.0, text=ui.tr("checking"))
         try:
-            prepared = prepare(lambda f, m: bar.progress(min(1.0, f), text=ui.md_escape(m)))
-            outcome = (prepared, write_import(db, prepared, dry_run=True), None)
+            with db.session():
+                prepared = prepare(lambda f, m: bar.progress(min(1.0, f), text=ui.md_escape(m)))
+                outcome = (prepared, write_import(db, prepared, dry_run=True), None)
         except ImportFailed as failure:
             outcome = (None, None, failure)
         bar.empty()
@@ -168,8 +169,9 @@ if uploads:
                     bar.progress(min(1.0, fraction), text=ui.md_escape(message))
 
                 # the parse the check made, unless the store changed since (then validate anew)
-                current = prepared if prepared.version == db.data_version() else prepare(step)
-                result = write_import(db, current, save_mapping=save, progress=step)
+                with db.session():
+                    current = prepared if prepared.version == db.data_version() else prepare(step)
+                    result = write_import(db, current, save_mapping=save, progress=step)
             except ImportFailed as failure:  # the store changed between check and import
                 st.error(ui.tr("import_failed"))
                 st.text(str(failure))

@@ -308,3 +308,21 @@ def test_column_mappings_are_saved_per_source(store):
     store.save_mapping("azure", {"estimate": "Effort"})
     assert store.mapping("jira") == {"estimate": "Custom field (Story Points)"}
     assert store.mapping("azure") == {"estimate": "Effort"}
+
+
+def test_a_session_shares_one_connection_and_frees_the_file_afterwards(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "s.duckdb"
+    store = Store(path)
+    opens = [sys.executable, "-c", f"import duckdb; duckdb.connect({str(path)!r}).close()"]
+    with store.session():
+        with store.cursor() as first, store.cursor() as second:
+            assert first is second
+        assert store.is_empty() and store.teams() == []
+        # the file is held for the session: another process cannot open it meanwhile
+        assert subprocess.run(opens, capture_output=True, timeout=60).returncode != 0
+    assert subprocess.run(opens, capture_output=True, timeout=60).returncode == 0
+    with store.cursor() as a, store.cursor() as b:
+        assert a is not b
