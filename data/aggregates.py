@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from analytics.sprint_metrics import ITEM_TOTALS
@@ -19,42 +20,43 @@ from data.store import Store
 _CURRENT_ITEMS = "SELECT * FROM sprint_items WHERE superseded_by IS NULL AND (? OR list_contains(?, team))"
 
 # One row per team and sprint with item rows. ``sprint_dates`` (registered: team, sprint,
-# start_date, end_date, next_sprint) gives each item its sprint's dates and the team's next sprint.
-# The flags are those of analytics.sprint_metrics.classify_items:
+# start_date, end_date, sprint_id, next_id) gives each item its sprint's dates, a number for its
+# sprint and that of the team's next sprint. The flags are those of
+# analytics.sprint_metrics.classify_items:
 #   committed: committed_at_start when given, else not added after the sprint's start;
 #   finished: marked done or with a done date, and not removed; late: finished after the end;
 #   done: finished and not late; carried over: not done and the same item key in the next sprint.
-# fsum is Kahan-compensated, as pandas' groupby sum is: the same totals as the pandas path.
+# Grouping and matching on the sprint's number rather than its team and name keeps the hash
+# tables small. fsum is Kahan-compensated, as pandas' groupby sum is: the same totals as pandas.
 _TOTALS = f"""
-WITH items AS ({_CURRENT_ITEMS}),
-flags AS (
-    SELECT i.team, i.sprint, i.item_key, d.next_sprint,
+WITH flags AS (
+    SELECT d.sprint_id, d.next_id, i.item_key,
            CASE WHEN ? THEN 1.0
                 WHEN i.estimate IS NULL OR isnan(i.estimate) THEN 0.0 ELSE i.estimate END AS weight,
-           coalesce(i.committed_at_start,
-                    NOT coalesce(i.added_on > CAST(d.start_date AS DATE), false)) AS is_committed,
+           coalesce(i.committed_at_start, NOT coalesce(i.added_on > CAST(d.start_date AS DATE), false)) AS is_committed,
            coalesce(i.removed, false) AS is_removed,
            (coalesce(i.done, false) OR i.done_on IS NOT NULL) AND NOT coalesce(i.removed, false) AS finished,
            coalesce(i.done_on > CAST(d.end_date AS DATE), false) AS after_end,
            coalesce(i.commitment_basis = 'inferred', false) AS inferred
-    FROM items i LEFT JOIN sprint_dates d ON d.team = i.team AND d.sprint = i.sprint
+    FROM ({_CURRENT_ITEMS}) i JOIN sprint_dates d ON d.team = i.team AND d.sprint = i.sprint
 ),
-classified AS (
-    SELECT *, finished AND after_end AS is_late, finished AND NOT after_end AS is_done FROM flags
-),
-following AS (SELECT DISTINCT team, sprint AS next_sprint, item_key FROM items)
-SELECT c.team, c.sprint,
-       fsum(CASE WHEN is_committed THEN weight ELSE 0 END) AS committed,
-       fsum(CASE WHEN NOT is_committed THEN weight ELSE 0 END) AS added,
-       fsum(CASE WHEN is_removed THEN weight ELSE 0 END) AS removed,
-       fsum(CASE WHEN is_done THEN weight ELSE 0 END) AS completed,
-       fsum(CASE WHEN is_done AND is_committed THEN weight ELSE 0 END) AS completed_committed,
-       fsum(CASE WHEN is_late THEN weight ELSE 0 END) AS completed_late,
-       fsum(CASE WHEN NOT is_done AND f.item_key IS NOT NULL THEN weight ELSE 0 END) AS carried_over,
-       bool_or(inferred) AS inferred
-FROM classified c
-LEFT JOIN following f ON f.team = c.team AND f.next_sprint = c.next_sprint AND f.item_key = c.item_key
-GROUP BY c.team, c.sprint
+classified AS (SELECT *, finished AND after_end AS is_late, finished AND NOT after_end AS is_done FROM flags),
+totals AS (
+    SELECT sprint_id,
+           fsum(CASE WHEN is_committed THEN weight ELSE 0 END) AS committed,
+           fsum(CASE WHEN NOT is_committed THEN weight ELSE 0 END) AS added,
+           fsum(CASE WHEN is_removed THEN weight ELSE 0 END) AS removed,
+           fsum(CASE WHEN is_done THEN weight ELSE 0 END) AS completed,
+           fsum(CASE WHEN is_done AND is_committed THEN weight ELSE 0 END) AS completed_committed,
+           fsum(CASE WHEN is_late THEN weight ELSE 0 END) AS completed_late,
+           bool_or(inferred) AS inferred
+    FROM classified GROUP BY sprint_id),
+carried AS (
+    SELECT c.sprint_id, fsum(c.weight) AS carried_over
+    FROM classified c SEMI JOIN classified n ON n.sprint_id = c.next_id AND n.item_key = c.item_key
+    WHERE NOT c.is_done GROUP BY c.sprint_id)
+SELECT d.team, d.sprint, t.* EXCLUDE (sprint_id), coalesce(c.carried_over, 0.0) AS carried_over
+FROM totals t JOIN sprint_dates d USING (sprint_id) LEFT JOIN carried c USING (sprint_id)
 """
 
 
@@ -78,14 +80,17 @@ def item_totals(store: Store, teams: Sequence[str] | None, sprint_dates: pd.Data
     counts items instead of summing estimates. Without sprints there are no item rows either."""
     if sprint_dates.empty:
         return pd.DataFrame(columns=ITEM_TOTALS)
-    dates = sprint_dates.reindex(columns=["team", "sprint", "start_date", "end_date", "next_sprint"]).astype(
-        {"team": object, "sprint": object, "next_sprint": object})
-    dates["start_date"] = pd.to_datetime(dates["start_date"])
-    dates["end_date"] = pd.to_datetime(dates["end_date"])
+    dates = pd.DataFrame({
+        "team": sprint_dates["team"].astype(object).to_numpy(), "sprint": sprint_dates["sprint"].astype(object).to_numpy(),
+        "start_date": pd.to_datetime(sprint_dates["start_date"]).to_numpy(),
+        "end_date": pd.to_datetime(sprint_dates["end_date"]).to_numpy(), "sprint_id": np.arange(len(sprint_dates))})
+    number = {key: position for position, key in enumerate(zip(dates["team"], dates["sprint"]))}
+    dates["next_id"] = pd.array([number.get(key) for key in zip(dates["team"], sprint_dates["next_sprint"])],
+                                dtype="Int64")
     with store.cursor() as cur:
         cur.register("sprint_dates", dates)
         try:
-            frame = cur.execute(_TOTALS, [*_teams(teams), unit == "items"]).df()
+            frame = cur.execute(_TOTALS, [unit == "items", *_teams(teams)]).df()
         finally:
             cur.unregister("sprint_dates")
     return frame[ITEM_TOTALS]
