@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from analytics.sprint_metrics import ITEM_TOTALS
+from analytics.sprint_metrics import ITEM_TOTALS, WEIGHT_STEPS
 from data.schema import TABLES
 from data.store import Store
 
@@ -27,12 +27,13 @@ _CURRENT_ITEMS = "SELECT * FROM sprint_items WHERE superseded_by IS NULL AND (? 
 #   finished: marked done or with a done date, and not removed; late: finished after the end;
 #   done: finished and not late; carried over: not done and the same item key in the next sprint.
 # Grouping and matching on the sprint's number rather than its team and name keeps the hash
-# tables small. fsum is Kahan-compensated, as pandas' groupby sum is: the same totals as pandas.
+# tables small. Weights are summed in whole millionths (WEIGHT_STEPS), exactly as in pandas.
+_SUMS = ("committed", "added", "removed", "completed", "completed_committed", "completed_late")
 _TOTALS = f"""
 WITH flags AS (
     SELECT d.sprint_id, d.next_id, i.item_key,
-           CASE WHEN ? THEN 1.0
-                WHEN i.estimate IS NULL OR isnan(i.estimate) THEN 0.0 ELSE i.estimate END AS weight,
+           floor(CASE WHEN ? THEN 1.0 WHEN i.estimate IS NULL OR isnan(i.estimate) THEN 0.0 ELSE i.estimate END
+                 * {WEIGHT_STEPS}.0 + 0.5) AS weight,
            coalesce(i.committed_at_start, NOT coalesce(i.added_on > CAST(d.start_date AS DATE), false)) AS is_committed,
            coalesce(i.removed, false) AS is_removed,
            (coalesce(i.done, false) OR i.done_on IS NOT NULL) AND NOT coalesce(i.removed, false) AS finished,
@@ -43,19 +44,21 @@ WITH flags AS (
 classified AS (SELECT *, finished AND after_end AS is_late, finished AND NOT after_end AS is_done FROM flags),
 totals AS (
     SELECT sprint_id,
-           fsum(CASE WHEN is_committed THEN weight ELSE 0 END) AS committed,
-           fsum(CASE WHEN NOT is_committed THEN weight ELSE 0 END) AS added,
-           fsum(CASE WHEN is_removed THEN weight ELSE 0 END) AS removed,
-           fsum(CASE WHEN is_done THEN weight ELSE 0 END) AS completed,
-           fsum(CASE WHEN is_done AND is_committed THEN weight ELSE 0 END) AS completed_committed,
-           fsum(CASE WHEN is_late THEN weight ELSE 0 END) AS completed_late,
+           sum(CASE WHEN is_committed THEN weight ELSE 0 END) AS committed,
+           sum(CASE WHEN NOT is_committed THEN weight ELSE 0 END) AS added,
+           sum(CASE WHEN is_removed THEN weight ELSE 0 END) AS removed,
+           sum(CASE WHEN is_done THEN weight ELSE 0 END) AS completed,
+           sum(CASE WHEN is_done AND is_committed THEN weight ELSE 0 END) AS completed_committed,
+           sum(CASE WHEN is_late THEN weight ELSE 0 END) AS completed_late,
            bool_or(inferred) AS inferred
     FROM classified GROUP BY sprint_id),
 carried AS (
-    SELECT c.sprint_id, fsum(c.weight) AS carried_over
+    SELECT c.sprint_id, sum(c.weight) AS carried_over
     FROM classified c SEMI JOIN classified n ON n.sprint_id = c.next_id AND n.item_key = c.item_key
     WHERE NOT c.is_done GROUP BY c.sprint_id)
-SELECT d.team, d.sprint, t.* EXCLUDE (sprint_id), coalesce(c.carried_over, 0.0) AS carried_over
+SELECT d.team, d.sprint,
+       {", ".join(f"t.{name} / {WEIGHT_STEPS}.0 AS {name}" for name in _SUMS)},
+       coalesce(c.carried_over, 0.0) / {WEIGHT_STEPS}.0 AS carried_over, t.inferred
 FROM totals t JOIN sprint_dates d USING (sprint_id) LEFT JOIN carried c USING (sprint_id)
 """
 
