@@ -99,11 +99,20 @@ def item_totals(store: Store, teams: Sequence[str] | None, sprint_dates: pd.Data
     return frame[ITEM_TOTALS]
 
 
+_ITEM_ROWS = f"SELECT {', '.join(TABLES['sprint_items'].names)} FROM sprint_items WHERE superseded_by IS NULL"
+
+
 def sprint_items(store: Store, team: str, sprints: Sequence[str]) -> pd.DataFrame:
     """The current item rows of some sprints of one team (the review lists a sprint and looks for
     its items in the next one), with the columns and order of ``Store.current``."""
-    columns = ", ".join(TABLES["sprint_items"].names)
     with store.cursor() as cur:
-        return cur.execute(f"SELECT {columns} FROM sprint_items WHERE superseded_by IS NULL AND team = ? "
-                           "AND list_contains(?, sprint) ORDER BY team, sprint, item_key",
+        return cur.execute(f"{_ITEM_ROWS} AND team = ? AND list_contains(?, sprint) ORDER BY team, sprint, item_key",
                            [team, list(sprints)]).df()
+
+
+def linked_items(store: Store, teams: Sequence[str] | None) -> pd.DataFrame:
+    """The teams' current item rows that name a key result (sprint work per key result needs no
+    others), with the columns and order of ``Store.current``."""
+    with store.cursor() as cur:
+        return cur.execute(f"{_ITEM_ROWS} AND key_result IS NOT NULL AND (? OR list_contains(?, team)) "
+                           "ORDER BY team, sprint, item_key", _teams(teams)).df()
