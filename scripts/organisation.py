@@ -7,6 +7,7 @@ start, some added later, some removed, some done after the end, and a share of t
 ones carried into the team's next sprint under the same key.
 
     python scripts/organisation.py [--size M|L] [--db FILE]   # timings of service.sprint_table
+    python scripts/organisation.py --db FILE --pages           # every page cold and warm (AppTest)
 
 "before" is the sprint table as it was computed until the item rows stayed in the store: every
 item row loaded into pandas and classified there (``sprint_metrics`` on ``Store.current``).
@@ -119,14 +120,43 @@ def measure(path: str, way: str, teams: str, unit: str) -> dict:
             "rss_mb_peak": peak_rss_mb()}
 
 
+PAGES = ["pages/home.py", "pages/sprint_review.py", "pages/retrospective.py", "pages/okrs.py", "pages/teams.py"]
+
+
+def page_times(path: str) -> None:
+    """Every page in Streamlit's AppTest on the store: cold (caches cleared) and warm (a rerun)."""
+    import os
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+    os.environ["DASHBOARD_DB"] = path
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300).run()  # imports, preamble
+    for page in PAGES:
+        if page != "pages/home.py":
+            at.switch_page(page).run()
+        st.cache_data.clear()
+        started = time.perf_counter()
+        at.run()
+        cold = time.perf_counter() - started
+        started = time.perf_counter()
+        at.run()
+        warm = time.perf_counter() - started
+        problem = at.exception[0].value if at.exception else ""
+        print(f"{page:26s} cold {cold:5.2f} s, warm {warm:5.2f} s {problem}")
+    print(f"peak RSS of this process {peak_rss_mb():.0f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", choices=sorted(SIZES), default="M")
     parser.add_argument("--db", help="an existing generated store (else one is built in a temporary folder)")
+    parser.add_argument("--pages", action="store_true", help="time every page (AppTest) instead")
     parser.add_argument("--measure", nargs=3, metavar=("WAY", "TEAMS", "UNIT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(measure(args.db, *args.measure)))
+        return
+    if args.pages:
+        page_times(args.db)
         return
     with tempfile.TemporaryDirectory() as folder:
         path = Path(args.db) if args.db else Path(folder) / f"org_{args.size}.duckdb"
