@@ -238,8 +238,9 @@ def _ratios(out: pd.DataFrame, band: tuple[float, float], window: int) -> pd.Dat
     say_do = out["say_do_ratio"]
     out["in_band"] = ((say_do >= band[0]) & (say_do <= band[1])).astype("boolean").where(say_do.notna(), pd.NA)
     finished = out["state"].eq("closed")
-    out["velocity_avg"] = out[finished].groupby("team", sort=False)["completed"].transform(
-        lambda s: s.astype(float).rolling(window, min_periods=1).mean()).reindex(out.index)
+    done = out.loc[finished, "completed"].astype(float)
+    out["velocity_avg"] = done.groupby(out.loc[finished, "team"], sort=False).rolling(window, min_periods=1).mean() \
+        .droplevel(0).reindex(out.index)  # one rolling pass over all teams, restarting at each team
     days = out["working_days"]
     out["velocity_per_day"] = (d / days).where(days > 0)
     return out[SPRINT_FIELDS]
@@ -346,11 +347,14 @@ def team_summary(metrics: pd.DataFrame, *, last: int | None = None) -> pd.DataFr
     """One row per team over its closed sprints (the last ``last`` of them when given), in sprint order.
     Running and future sprints are counted in ``open_sprints`` and enter no figure."""
     rows = []
-    for team, everything in metrics.groupby("team", sort=False):
-        group = closed(everything)
+    finished = closed(metrics)
+    by_team = dict(tuple(finished.groupby("team", sort=False))) if not finished.empty else {}
+    for team, count in metrics.groupby("team", sort=False).size().items():  # closed() once, not per team
+        group = by_team.get(team, finished.iloc[0:0])
+        open_sprints = int(count) - len(group)
         group = group.tail(last) if last else group
         if group.empty:
-            rows.append({"team": team, "sprints": 0, "open_sprints": len(everything)})
+            rows.append({"team": team, "sprints": 0, "open_sprints": int(count)})
             continue
         velocity = group["completed"].astype(float).dropna()
         mean = float(velocity.mean()) if len(velocity) else np.nan
@@ -358,7 +362,7 @@ def team_summary(metrics: pd.DataFrame, *, last: int | None = None) -> pd.DataFr
         in_band = group["in_band"].dropna()
         per_day = group["velocity_per_day"].astype(float) if "velocity_per_day" in group else pd.Series(dtype=float)
         rows.append({
-            "team": team, "sprints": len(group), "open_sprints": len(everything) - len(closed(everything)),
+            "team": team, "sprints": len(group), "open_sprints": open_sprints,
             "first_sprint": group["sprint"].iloc[0], "last_sprint": group["sprint"].iloc[-1],
             "velocity_mean": mean, "velocity_median": float(velocity.median()) if len(velocity) else np.nan,
             "velocity_std": std, "velocity_cv": std / mean if mean and not np.isnan(std) else np.nan,
