@@ -170,7 +170,7 @@ def organisations(draw):
     return sprints, list(unique.values())
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(organisation=organisations(), as_of=st.sampled_from([None, date(2024, 1, 15), date(2024, 2, 20)]))
 def test_generated_stores_sql_path_equals_the_item_path(organisation, as_of):
     sprints, items = organisation
