@@ -120,6 +120,12 @@ def table_of(_store: Store, version: tuple, name: str, teams: tuple[str, ...]) -
 
 
 @st.cache_data(show_spinner=False)
+def teams_with_sprints(_store: Store, version: tuple, teams: tuple[str, ...]) -> list[str]:
+    """The teams that have sprints, in the order of the sprint table, without computing it."""
+    return aggregates.teams_with_sprints(_store, list(teams))
+
+
+@st.cache_data(show_spinner=False)
 def sprint_items(_store: Store, version: tuple, team: str, sprints: tuple[str, ...]) -> pd.DataFrame:
     """The item rows of some sprints of one team: a page lists one sprint's items, not the team's all."""
     return aggregates.sprint_items(_store, team, list(sprints))

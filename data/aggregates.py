@@ -76,6 +76,16 @@ def item_sprints(store: Store, teams: Sequence[str] | None) -> pd.DataFrame:
                            _teams(teams)).df()
 
 
+def teams_with_sprints(store: Store, teams: Sequence[str] | None) -> list[str]:
+    """The teams with a sprint or an item row, in the sprint table's order (by team), so a page can
+    offer them without computing every team's sprint table."""
+    with store.cursor() as cur:
+        rows = cur.execute("SELECT team FROM sprints WHERE superseded_by IS NULL AND (? OR list_contains(?, team)) "
+                           f"UNION SELECT team FROM ({_CURRENT_ITEMS}) ORDER BY team",
+                           [*_teams(teams), *_teams(teams)]).fetchall()
+    return [row[0] for row in rows]
+
+
 def item_totals(store: Store, teams: Sequence[str] | None, sprint_dates: pd.DataFrame,
                 unit: str = "points") -> pd.DataFrame:
     """``ITEM_TOTALS`` of the teams' current item rows, summed in DuckDB. ``sprint_dates`` is

@@ -193,3 +193,12 @@ def test_sums_are_exact_and_the_same_in_any_order(store):
     reversed_frame = store.current("sprint_items", ["Alpha"]).iloc[::-1]
     order = sprints_in_order(store.current("sprints", ["Alpha"]), reversed_frame)
     assert item_totals(reversed_frame, order, "points").loc[0, "completed"] == 0.6
+
+
+def test_teams_with_sprints_in_the_sprint_tables_order(store):
+    assert aggregates.teams_with_sprints(store, None) == []
+    write(store, HAND_SPRINTS, [*HAND_ITEMS, item("Ärger", "Z1", "D1", 1)], teams=("Alpha", "Beta", "Ärger", "Idle"))
+    everything = service.sprint_table(store, None)
+    assert aggregates.teams_with_sprints(store, None) == list(dict.fromkeys(everything["team"])) \
+        == ["Alpha", "Beta", "Ärger"]                      # Ärger has item rows only; Idle nothing
+    assert aggregates.teams_with_sprints(store, ["Beta", "Idle"]) == ["Beta"]
