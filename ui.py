@@ -13,7 +13,7 @@ from analytics.formatting import percent
 from analytics.locales import locale
 from analytics.presentation import label, present, unit_text
 from analytics.okr_overview import OkrOverview
-from data import service
+from data import aggregates, service
 from data.export import to_csv_bytes
 import downloads
 from downloads import backup_section, page_xlsx_download, report_download  # noqa: F401 (pages call ui.…)
@@ -110,6 +110,24 @@ def sprint_table(_store: Store, version: tuple, teams: tuple[str, ...], *, unit:
 @st.cache_data(show_spinner=False)
 def table_of(_store: Store, version: tuple, name: str, teams: tuple[str, ...]) -> pd.DataFrame:
     return _store.current(name, list(teams))
+
+
+@st.cache_data(show_spinner=False)
+def teams_with_sprints(_store: Store, version: tuple, teams: tuple[str, ...]) -> list[str]:
+    """The teams that have sprints, in the order of the sprint table, without computing it."""
+    return aggregates.teams_with_sprints(_store, list(teams))
+
+
+@st.cache_data(show_spinner=False)
+def sprint_items(_store: Store, version: tuple, team: str, sprints: tuple[str, ...]) -> pd.DataFrame:
+    """The item rows of some sprints of one team: a page lists one sprint's items, not the team's all."""
+    return aggregates.sprint_items(_store, team, list(sprints))
+
+
+@st.cache_data(show_spinner=False)
+def linked_items(_store: Store, version: tuple, teams: tuple[str, ...]) -> pd.DataFrame:
+    """The teams' item rows that name a key result: all that sprint work per key result looks at."""
+    return aggregates.linked_items(_store, list(teams))
 
 
 @st.cache_data(show_spinner=False)

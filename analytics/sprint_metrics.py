@@ -86,8 +86,52 @@ def classify_items(items: pd.DataFrame, sprints: pd.DataFrame, unit: str = "poin
                         is_late=is_late, is_removed=is_removed)
 
 
-def _item_totals(classified: pd.DataFrame, order: pd.DataFrame) -> pd.DataFrame:
-    w = classified["weight"]
+# The per-sprint aggregate of item rows that every metric is computed from: one row per team and
+# sprint that has item rows, in the chosen unit. data.aggregates builds it in SQL from the store;
+# item_totals builds the same frame in pandas from item rows (tests, reports, the real-data check).
+# Weights are summed in millionths of the unit, as whole numbers: exact, so the total does not depend
+# on the order of the rows (DuckDB's parallel sums have none) and both paths agree to the last bit
+# up to 9 billion points per sprint; a sum of 0.1 + 0.2 is 0.3.
+WEIGHT_STEPS = 1_000_000
+ITEM_TOTALS = ["team", "sprint", "committed", "added", "removed", "completed", "completed_committed",
+               "completed_late", "carried_over", "inferred"]
+_SPRINT_COLUMNS = ["team", "sprint", "start_date", "end_date", "goal", "sprint_type", "committed", "completed",
+                   "added", "removed", "commitment_basis", "days_off", "first_import", "file_order"]
+
+
+def sprints_in_order(sprints: pd.DataFrame, item_sprints: pd.DataFrame) -> pd.DataFrame:
+    """Every sprint of the teams in sprint order (``sprint_order``): the stored ones and, after them,
+    those only item rows name (``item_sprints``: their team and sprint, in the order the items bring
+    them), which have no dates and recorded commitment."""
+    sprints = sprints.reindex(columns=_SPRINT_COLUMNS) if not sprints.empty else pd.DataFrame(columns=_SPRINT_COLUMNS)
+    known = set(zip(sprints["team"], sprints["sprint"]))
+    missing = item_sprints[["team", "sprint"]].drop_duplicates() if not item_sprints.empty else \
+        pd.DataFrame(columns=["team", "sprint"])
+    missing = missing[[(t, s) not in known for t, s in zip(missing["team"], missing["sprint"])]]
+    everything = pd.concat([sprints, missing.assign(commitment_basis="recorded")], ignore_index=True) \
+        if not missing.empty else sprints
+    order = sprint_order(everything)
+    if not order.empty:
+        order["commitment_basis"] = order["commitment_basis"].fillna("recorded")
+    return order
+
+
+def next_sprints(order: pd.DataFrame) -> pd.DataFrame:
+    """Each sprint with its dates and the team's next sprint (null for the last): what classifying an
+    item and finding what was carried over need, from the one ordering rule (``sprint_order``)."""
+    frame = order[["team", "sprint", "start_date", "end_date"]].reset_index(drop=True)
+    following = frame.groupby("team", sort=False)["sprint"].shift(-1) if not frame.empty else pd.Series(dtype=object)
+    return frame.assign(next_sprint=following.astype(object))
+
+
+def item_totals(items: pd.DataFrame, order: pd.DataFrame, unit: str = "points") -> pd.DataFrame:
+    """The ``ITEM_TOTALS`` of item rows: per team and sprint the weights of committed, added, removed,
+    done, done-and-committed and late items (``classify_items``), of the items not done that appear
+    in the team's next sprint in ``order`` (carried over), and whether any commitment was inferred."""
+    if items.empty:
+        return pd.DataFrame(columns=ITEM_TOTALS)
+    classified = classify_items(items, order, unit)
+    w = np.floor(classified["weight"].astype(float) * WEIGHT_STEPS + 0.5)  # whole millionths, as data.aggregates
     basis = classified["commitment_basis"] if "commitment_basis" in classified else pd.Series("recorded", index=classified.index)
     parts = classified.assign(
         inferred=basis.eq("inferred"),
@@ -103,8 +147,8 @@ def _item_totals(classified: pd.DataFrame, order: pd.DataFrame) -> pd.DataFrame:
         completed_late=("completed_late", "sum"), inferred=("inferred", "any"))
 
     # carried over: not done here and present in the team's next sprint
-    following = order[["team", "sprint"]].assign(next_sprint=order.groupby("team", sort=False)["sprint"].shift(-1))
-    open_items = classified.loc[~classified["is_done"], ["team", "sprint", "item_key", "weight"]] \
+    following = next_sprints(order)[["team", "sprint", "next_sprint"]]
+    open_items = classified.assign(weight=w).loc[~classified["is_done"], ["team", "sprint", "item_key", "weight"]] \
         .merge(following, on=["team", "sprint"], how="left")
     later = classified[["team", "sprint", "item_key"]].drop_duplicates() \
         .rename(columns={"sprint": "next_sprint"}).assign(in_next=True)
@@ -112,46 +156,50 @@ def _item_totals(classified: pd.DataFrame, order: pd.DataFrame) -> pd.DataFrame:
     carried = open_items[open_items["in_next"].fillna(False).astype(bool)] \
         .groupby(["team", "sprint"], sort=False)["weight"].sum()
     totals["carried_over"] = carried.reindex(totals.index).fillna(0.0)
-    return totals.reset_index()
+    sums = ["committed", "added", "removed", "completed", "completed_committed", "completed_late", "carried_over"]
+    totals[sums] = totals[sums] / WEIGHT_STEPS
+    return totals.reset_index()[ITEM_TOTALS]
 
 
 def sprint_metrics(sprints: pd.DataFrame, items: pd.DataFrame, *, unit: str = "points",
                    band: tuple[float, float] = (0.8, 1.0), window: int = 3, as_of=None,
                    regions: dict[str, str] | None = None) -> pd.DataFrame:
-    """One row per team and sprint with every METRICS.md sprint field, in sprint order.
-
-    Sprints with item rows are computed from the items; the others from their recorded totals
-    (then the item-dependent fields are null). ``unit='items'`` counts items instead of estimates.
-    ``as_of`` decides each sprint's state (without it every sprint counts as closed); only closed
-    sprints enter ``velocity_avg``. ``regions`` maps a team to its public-holiday region.
-    """
-    if unit not in ("points", "items"):
-        raise ValueError("unit must be 'points' or 'items'")
-    sprint_cols = ["team", "sprint", "start_date", "end_date", "goal", "sprint_type",
-                   "committed", "completed", "added", "removed", "commitment_basis", "days_off",
-                   "first_import", "file_order"]
-    sprints = sprints.reindex(columns=sprint_cols) if not sprints.empty else pd.DataFrame(columns=sprint_cols)
+    """One row per team and sprint with every METRICS.md sprint field, in sprint order, from item rows:
+    they are aggregated to ``item_totals`` and the metrics computed by ``metrics_from_totals`` (the one
+    path the store's SQL aggregate takes too)."""
+    _check_unit(unit)
     items = items if not items.empty else pd.DataFrame(columns=["team", "sprint", "item_key", "estimate",
                                                                 "committed_at_start", "added_on", "removed",
                                                                 "done", "done_on"])
-    known = set(zip(sprints["team"], sprints["sprint"]))
-    missing = items[["team", "sprint"]].drop_duplicates()
-    missing = missing[[(t, s) not in known for t, s in zip(missing["team"], missing["sprint"])]]
-    all_sprints = pd.concat([sprints, missing.assign(commitment_basis="recorded")], ignore_index=True) \
-        if not missing.empty else sprints
-    if all_sprints.empty:
-        return pd.DataFrame(columns=SPRINT_FIELDS)
-    order = sprint_order(all_sprints)
-    order["commitment_basis"] = order["commitment_basis"].fillna("recorded")
+    order = sprints_in_order(sprints, items[["team", "sprint"]])
+    return metrics_from_totals(order, item_totals(items, order, unit), unit=unit, band=band, window=window,
+                               as_of=as_of, regions=regions)
 
-    from_items = _item_totals(classify_items(items, order, unit), order) if not items.empty else \
-        pd.DataFrame(columns=["team", "sprint"])
+
+def _check_unit(unit: str) -> None:
+    if unit not in ("points", "items"):
+        raise ValueError("unit must be 'points' or 'items'")
+
+
+def metrics_from_totals(order: pd.DataFrame, totals: pd.DataFrame, *, unit: str = "points",
+                        band: tuple[float, float] = (0.8, 1.0), window: int = 3, as_of=None,
+                        regions: dict[str, str] | None = None) -> pd.DataFrame:
+    """One row per sprint of ``order`` (``sprints_in_order``) with every METRICS.md sprint field.
+
+    Sprints with a row in ``totals`` (``ITEM_TOTALS``, in ``unit``) are computed from their items;
+    the others from their recorded totals (then the item-dependent fields are null).
+    ``unit='items'`` counts items instead of estimates. ``as_of`` decides each sprint's state
+    (without it every sprint counts as closed); only closed sprints enter ``velocity_avg``.
+    ``regions`` maps a team to its public-holiday region.
+    """
+    _check_unit(unit)
+    if order.empty:
+        return pd.DataFrame(columns=SPRINT_FIELDS)
     item_fields = ["committed", "added", "removed", "completed", "completed_committed", "carried_over",
                    "completed_late"]
+    from_items = totals.reindex(columns=ITEM_TOTALS).astype({field: float for field in item_fields})
     out = order[["team", "sprint", "start_date", "end_date", "sprint_type", "goal", "commitment_basis",
-                 "days_off"]].merge(
-        from_items.reindex(columns=["team", "sprint", *item_fields, "inferred"]).assign(from_items=True),
-        on=["team", "sprint"], how="left")
+                 "days_off"]].merge(from_items.assign(from_items=True), on=["team", "sprint"], how="left")
     has_items = out.pop("from_items").notna().to_numpy()
     inferred = out.pop("inferred").eq(True).to_numpy()
     recorded_totals = pd.to_numeric(order["committed"], errors="coerce").notna().to_numpy() & (unit == "points")
@@ -190,8 +238,9 @@ def _ratios(out: pd.DataFrame, band: tuple[float, float], window: int) -> pd.Dat
     say_do = out["say_do_ratio"]
     out["in_band"] = ((say_do >= band[0]) & (say_do <= band[1])).astype("boolean").where(say_do.notna(), pd.NA)
     finished = out["state"].eq("closed")
-    out["velocity_avg"] = out[finished].groupby("team", sort=False)["completed"].transform(
-        lambda s: s.astype(float).rolling(window, min_periods=1).mean()).reindex(out.index)
+    done = out.loc[finished, "completed"].astype(float)
+    out["velocity_avg"] = done.groupby(out.loc[finished, "team"], sort=False).rolling(window, min_periods=1).mean() \
+        .droplevel(0).reindex(out.index)  # one rolling pass over all teams, restarting at each team
     days = out["working_days"]
     out["velocity_per_day"] = (d / days).where(days > 0)
     return out[SPRINT_FIELDS]
@@ -298,11 +347,14 @@ def team_summary(metrics: pd.DataFrame, *, last: int | None = None) -> pd.DataFr
     """One row per team over its closed sprints (the last ``last`` of them when given), in sprint order.
     Running and future sprints are counted in ``open_sprints`` and enter no figure."""
     rows = []
-    for team, everything in metrics.groupby("team", sort=False):
-        group = closed(everything)
+    finished = closed(metrics)
+    by_team = dict(tuple(finished.groupby("team", sort=False))) if not finished.empty else {}
+    for team, count in metrics.groupby("team", sort=False).size().items():  # closed() once, not per team
+        group = by_team.get(team, finished.iloc[0:0])
+        open_sprints = int(count) - len(group)
         group = group.tail(last) if last else group
         if group.empty:
-            rows.append({"team": team, "sprints": 0, "open_sprints": len(everything)})
+            rows.append({"team": team, "sprints": 0, "open_sprints": int(count)})
             continue
         velocity = group["completed"].astype(float).dropna()
         mean = float(velocity.mean()) if len(velocity) else np.nan
@@ -310,7 +362,7 @@ def team_summary(metrics: pd.DataFrame, *, last: int | None = None) -> pd.DataFr
         in_band = group["in_band"].dropna()
         per_day = group["velocity_per_day"].astype(float) if "velocity_per_day" in group else pd.Series(dtype=float)
         rows.append({
-            "team": team, "sprints": len(group), "open_sprints": len(everything) - len(closed(everything)),
+            "team": team, "sprints": len(group), "open_sprints": open_sprints,
             "first_sprint": group["sprint"].iloc[0], "last_sprint": group["sprint"].iloc[-1],
             "velocity_mean": mean, "velocity_median": float(velocity.median()) if len(velocity) else np.nan,
             "velocity_std": std, "velocity_cv": std / mean if mean and not np.isnan(std) else np.nan,

@@ -15,7 +15,8 @@ import pandas as pd
 from analytics.forecast import next_sprint_forecast
 from analytics.okr_metrics import stale_after
 from analytics.okr_overview import OkrOverview, okr_overview
-from analytics.sprint_metrics import sprint_metrics, team_summary
+from analytics.sprint_metrics import metrics_from_totals, next_sprints, sprints_in_order, team_summary
+from data import aggregates
 from data.entries import okr_frames
 from data.settings import DEFAULT_STORE, LEGACY_STORE, SETTINGS, setting
 from data.store import Store
@@ -29,11 +30,15 @@ def regions(store: Store, teams: Sequence[str] | None = None) -> dict[str, str]:
 
 def sprint_table(store: Store, teams: Sequence[str] | None, unit: str = "points",
                  as_of: date | None = None) -> pd.DataFrame:
-    """Every METRICS.md sprint field of the teams' sprints, each with its state as of ``as_of``."""
-    return sprint_metrics(store.current("sprints", teams), store.current("sprint_items", teams), unit=unit,
-                          band=(setting("DASHBOARD_BAND_LOW"), setting("DASHBOARD_BAND_HIGH")),
-                          window=setting("DASHBOARD_VELOCITY_WINDOW"), as_of=as_of,
-                          regions=regions(store, teams))
+    """Every METRICS.md sprint field of the teams' sprints, each with its state as of ``as_of``.
+
+    The item rows stay in the store: DuckDB sums them per sprint (``data.aggregates``) and the
+    metrics are computed from those totals, the path ``sprint_metrics`` takes from item frames."""
+    order = sprints_in_order(store.current("sprints", teams), aggregates.item_sprints(store, teams))
+    return metrics_from_totals(order, aggregates.item_totals(store, teams, next_sprints(order), unit), unit=unit,
+                               band=(setting("DASHBOARD_BAND_LOW"), setting("DASHBOARD_BAND_HIGH")),
+                               window=setting("DASHBOARD_VELOCITY_WINDOW"), as_of=as_of,
+                               regions=regions(store, teams))
 
 
 def forecast(metrics: pd.DataFrame, team: str, *, backlog: float | None = None, last: int | None = None,

@@ -19,14 +19,20 @@ actions = ui.table_of(db, version, "retro_actions", teams)
 
 st.subheader(ui.tr("latest_sprint"))
 st.caption(ui.tr("latest_caption"))
-for team, everything in sprints.groupby("team", sort=False):
-    pair = closed(everything)  # the latest finished sprint; a running one is named, not shown as final
-    for sprint in everything[everything["state"] == "running"].itertuples():
-        ui.caption(ui.tr("running_now", sprint=sprint.sprint, end=day(sprint.end_date, language)))
-    if pair.empty:
+# the latest two finished sprints of each team, and its running ones, split by team in one pass each
+# (a running sprint is named, not shown as final)
+latest = {team: group.to_dict("records") for team, group in closed(sprints).groupby("team", sort=False).tail(2)
+          .groupby("team", sort=False)}
+running_now = {team: group.to_dict("records") for team, group in sprints[sprints["state"] == "running"]
+               .groupby("team", sort=False)}
+for team in dict.fromkeys(sprints["team"]):
+    for sprint in running_now.get(team, []):
+        ui.caption(ui.tr("running_now", sprint=sprint["sprint"], end=day(sprint["end_date"], language)))
+    pair = latest.get(team)
+    if not pair:
         continue
-    current = pair.iloc[-1]
-    previous = pair.iloc[-2] if len(pair) > 1 else None
+    current = pair[-1]
+    previous = pair[-2] if len(pair) > 1 else None
     st.text(f"{team} · {current['sprint']}")
     cols = st.columns(5)
     cols[0].metric(ui.tr("committed"), number(current["committed"], language), help=ui.tr("def_committed"))

@@ -234,8 +234,7 @@ with close_tab:
 
 # --- sprint work per key result -----------------------------------------------------------------
 st.subheader(ui.tr("sprint_kr"))
-links = sprint_key_results(ui.table_of(db, version, "sprints", teams), ui.table_of(db, version, "sprint_items", teams),
-                           krs, checkins)
+links = sprint_key_results(ui.table_of(db, version, "sprints", teams), ui.linked_items(db, version, teams), krs, checkins)
 links = links[links["kr_id"].isin(krs["kr_id"])]
 if links.empty:
     st.caption("–")

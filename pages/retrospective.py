@@ -15,11 +15,12 @@ from data.errors import ImportFailed
 
 view = ui.page("page_retro")
 db, language, version, teams = view.db, view.lang, view.version, view.teams
-metrics = ui.sprint_table(db, version, teams, as_of=view.as_of)
-if metrics.empty:
+names = ui.teams_with_sprints(db, version, teams)
+if not names:
     ui.empty_state()
-team = st.selectbox(ui.tr("team"), list(dict.fromkeys(metrics["team"])), key="retro_team")
-everything = metrics[metrics["team"] == team].reset_index(drop=True)
+team = st.selectbox(ui.tr("team"), names, key="retro_team")
+# the chosen team's sprints only: a team's figures never depend on another team's
+everything = ui.sprint_table(db, version, (team,), as_of=view.as_of)
 # trends are made of finished sprints only; a running one is named, not counted
 team_metrics = closed(everything).reset_index(drop=True)
 unit = ui.unit_label(ui.units(db, version), (team,))

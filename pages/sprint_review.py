@@ -76,7 +76,9 @@ shown = pd.DataFrame({
 st.dataframe(shown, hide_index=True, key="comparison")
 
 sprints = ui.table_of(db, version, "sprints", (team,))
-items = ui.table_of(db, version, "sprint_items", (team,))
+# the sprint's items and the next sprint's (where the carried-over ones show up), not the team's all
+position = int(team_metrics.index[team_metrics["sprint"] == sprint][0])
+items = ui.sprint_items(db, version, team, tuple(team_metrics["sprint"].iloc[position:position + 2]))
 st.subheader(ui.tr("items_behind"))
 lists = item_lists(items, team_metrics, team, sprint, unit_mode)
 tabs = st.tabs([f"{ui.tr('list_' + name)} ({len(lists[name])})" for name in LISTS])

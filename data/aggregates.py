@@ -1,0 +1,128 @@
+"""Item rows summed up in DuckDB: the store answers per team and sprint, pandas never sees the items.
+
+An organisation's sprint table needs a few numbers per sprint (analytics.sprint_metrics.ITEM_TOTALS),
+not its million item rows: DuckDB classifies every item as ``classify_items`` does and sums the
+weights per team and sprint in one query. The sprints' order (which sprint is a team's next one,
+for ``carried_over``) is decided in pandas by ``sprint_order`` and handed to the query as a frame,
+so there is one ordering rule. Pages that list items load those of one sprint (``sprint_items``).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from analytics.sprint_metrics import ITEM_TOTALS, WEIGHT_STEPS
+from data.schema import TABLES
+from data.store import Store
+
+_CURRENT_ITEMS = "SELECT * FROM sprint_items WHERE superseded_by IS NULL AND (? OR list_contains(?, team))"
+
+# One row per team and sprint with item rows. ``sprint_dates`` (registered: team, sprint,
+# start_date, end_date, sprint_id, next_id) gives each item its sprint's dates, a number for its
+# sprint and that of the team's next sprint. The flags are those of
+# analytics.sprint_metrics.classify_items:
+#   committed: committed_at_start when given, else not added after the sprint's start;
+#   finished: marked done or with a done date, and not removed; late: finished after the end;
+#   done: finished and not late; carried over: not done and the same item key in the next sprint.
+# Grouping and matching on the sprint's number rather than its team and name keeps the hash
+# tables small. Weights are summed in whole millionths (WEIGHT_STEPS), exactly as in pandas.
+_SUMS = ("committed", "added", "removed", "completed", "completed_committed", "completed_late")
+_TOTALS = f"""
+WITH flags AS (
+    SELECT d.sprint_id, d.next_id, i.item_key,
+           floor(CASE WHEN ? THEN 1.0 WHEN i.estimate IS NULL OR isnan(i.estimate) THEN 0.0 ELSE i.estimate END
+                 * {WEIGHT_STEPS}.0 + 0.5) AS weight,
+           coalesce(i.committed_at_start, NOT coalesce(i.added_on > CAST(d.start_date AS DATE), false)) AS is_committed,
+           coalesce(i.removed, false) AS is_removed,
+           (coalesce(i.done, false) OR i.done_on IS NOT NULL) AND NOT coalesce(i.removed, false) AS finished,
+           coalesce(i.done_on > CAST(d.end_date AS DATE), false) AS after_end,
+           coalesce(i.commitment_basis = 'inferred', false) AS inferred
+    FROM ({_CURRENT_ITEMS}) i JOIN sprint_dates d ON d.team = i.team AND d.sprint = i.sprint
+),
+classified AS (SELECT *, finished AND after_end AS is_late, finished AND NOT after_end AS is_done FROM flags),
+totals AS (
+    SELECT sprint_id,
+           sum(CASE WHEN is_committed THEN weight ELSE 0 END) AS committed,
+           sum(CASE WHEN NOT is_committed THEN weight ELSE 0 END) AS added,
+           sum(CASE WHEN is_removed THEN weight ELSE 0 END) AS removed,
+           sum(CASE WHEN is_done THEN weight ELSE 0 END) AS completed,
+           sum(CASE WHEN is_done AND is_committed THEN weight ELSE 0 END) AS completed_committed,
+           sum(CASE WHEN is_late THEN weight ELSE 0 END) AS completed_late,
+           bool_or(inferred) AS inferred
+    FROM classified GROUP BY sprint_id),
+carried AS (
+    SELECT c.sprint_id, sum(c.weight) AS carried_over
+    FROM classified c SEMI JOIN classified n ON n.sprint_id = c.next_id AND n.item_key = c.item_key
+    WHERE NOT c.is_done GROUP BY c.sprint_id)
+SELECT d.team, d.sprint,
+       {", ".join(f"t.{name} / {WEIGHT_STEPS}.0 AS {name}" for name in _SUMS)},
+       coalesce(c.carried_over, 0.0) / {WEIGHT_STEPS}.0 AS carried_over, t.inferred
+FROM totals t JOIN sprint_dates d USING (sprint_id) LEFT JOIN carried c USING (sprint_id)
+"""
+
+
+def _teams(teams: Sequence[str] | None) -> list:
+    """The parameters of ``_CURRENT_ITEMS``: every team, or the named ones."""
+    return [teams is None, list(teams or [])]
+
+
+def item_sprints(store: Store, teams: Sequence[str] | None) -> pd.DataFrame:
+    """Team and sprint of every sprint the teams' item rows name, in the order the items are read
+    (``Store.current``: by team and sprint): the sprints without a sprints row come in this order."""
+    with store.cursor() as cur:
+        return cur.execute(f"SELECT DISTINCT team, sprint FROM ({_CURRENT_ITEMS}) ORDER BY team, sprint",
+                           _teams(teams)).df()
+
+
+def teams_with_sprints(store: Store, teams: Sequence[str] | None) -> list[str]:
+    """The teams with a sprint or an item row, in the sprint table's order (by team), so a page can
+    offer them without computing every team's sprint table."""
+    with store.cursor() as cur:
+        rows = cur.execute("SELECT team FROM sprints WHERE superseded_by IS NULL AND (? OR list_contains(?, team)) "
+                           f"UNION SELECT team FROM ({_CURRENT_ITEMS}) ORDER BY team",
+                           [*_teams(teams), *_teams(teams)]).fetchall()
+    return [row[0] for row in rows]
+
+
+def item_totals(store: Store, teams: Sequence[str] | None, sprint_dates: pd.DataFrame,
+                unit: str = "points") -> pd.DataFrame:
+    """``ITEM_TOTALS`` of the teams' current item rows, summed in DuckDB. ``sprint_dates`` is
+    ``analytics.sprint_metrics.next_sprints`` of the teams' sprints in order; ``unit='items'``
+    counts items instead of summing estimates. Without sprints there are no item rows either."""
+    if sprint_dates.empty:
+        return pd.DataFrame(columns=ITEM_TOTALS)
+    dates = pd.DataFrame({
+        "team": sprint_dates["team"].astype(object).to_numpy(), "sprint": sprint_dates["sprint"].astype(object).to_numpy(),
+        "start_date": pd.to_datetime(sprint_dates["start_date"]).to_numpy(),
+        "end_date": pd.to_datetime(sprint_dates["end_date"]).to_numpy(), "sprint_id": np.arange(len(sprint_dates))})
+    number = {key: position for position, key in enumerate(zip(dates["team"], dates["sprint"]))}
+    dates["next_id"] = pd.array([number.get(key) for key in zip(dates["team"], sprint_dates["next_sprint"])],
+                                dtype="Int64")
+    with store.cursor() as cur:
+        cur.register("sprint_dates", dates)
+        try:
+            frame = cur.execute(_TOTALS, [unit == "items", *_teams(teams)]).df()
+        finally:
+            cur.unregister("sprint_dates")
+    return frame[ITEM_TOTALS]
+
+
+_ITEM_ROWS = f"SELECT {', '.join(TABLES['sprint_items'].names)} FROM sprint_items WHERE superseded_by IS NULL"
+
+
+def sprint_items(store: Store, team: str, sprints: Sequence[str]) -> pd.DataFrame:
+    """The current item rows of some sprints of one team (the review lists a sprint and looks for
+    its items in the next one), with the columns and order of ``Store.current``."""
+    with store.cursor() as cur:
+        return cur.execute(f"{_ITEM_ROWS} AND team = ? AND list_contains(?, sprint) ORDER BY team, sprint, item_key",
+                           [team, list(sprints)]).df()
+
+
+def linked_items(store: Store, teams: Sequence[str] | None) -> pd.DataFrame:
+    """The teams' current item rows that name a key result (sprint work per key result needs no
+    others), with the columns and order of ``Store.current``."""
+    with store.cursor() as cur:
+        return cur.execute(f"{_ITEM_ROWS} AND key_result IS NOT NULL AND (? OR list_contains(?, team)) "
+                           "ORDER BY team, sprint, item_key", _teams(teams)).df()
