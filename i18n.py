@@ -588,6 +588,7 @@ TEXT: dict[str, tuple[str, str]] = {
     'f_velocity_per_day_mean': ('Per working day, mean', 'Je Arbeitstag, Mittel'),
     'f_velocity_per_day_cv': ('Variation per working day', 'Schwankung je Arbeitstag'),
     'f_velocity_per_day': ('Per working day', 'Je Arbeitstag'),
+    'f_running_sprint': ('Running now', 'Läuft gerade'),
     'f_comparable': ('Sprints alike', 'Sprints gleichartig'),
     'f_stability_basis': ('Stability judged', 'Stabilität bewertet'),
     'f_stability_cv': ('Variation compared', 'Verglichene Schwankung'),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 
+import pandas as pd
 import streamlit as st
 
 import ui
@@ -13,6 +14,8 @@ from analytics.sprint_metrics import closed
 view = ui.page("app_title")
 db, language, version, teams = view.db, view.lang, view.version, view.teams
 today = view.as_of
+CARD_TEAMS = 6  # more teams than this: the latest sprints as one table
+LATEST_FIELDS = ["team", "sprint", "committed", "completed", "say_do_ratio", "commitment_accuracy", "velocity_per_day"]
 sprints = ui.sprint_table(db, version, teams, as_of=today)
 krs, _ = ui.okr_tables(db, version, teams, today)
 actions = ui.table_of(db, version, "retro_actions", teams)
@@ -25,26 +28,33 @@ latest = {team: group.to_dict("records") for team, group in closed(sprints).grou
           .groupby("team", sort=False)}
 running_now = {team: group.to_dict("records") for team, group in sprints[sprints["state"] == "running"]
                .groupby("team", sort=False)}
-for team in dict.fromkeys(sprints["team"]):
-    for sprint in running_now.get(team, []):
-        ui.caption(ui.tr("running_now", sprint=sprint["sprint"], end=day(sprint["end_date"], language)))
-    pair = latest.get(team)
-    if not pair:
-        continue
-    current = pair[-1]
-    previous = pair[-2] if len(pair) > 1 else None
-    st.text(f"{team} · {current['sprint']}")
-    cols = st.columns(5)
-    cols[0].metric(ui.tr("committed"), number(current["committed"], language), help=ui.tr("def_committed"))
-    delta = None if previous is None else current["completed"] - previous["completed"]
-    cols[1].metric(ui.tr("completed"), number(current["completed"], language),
-                   delta=None if delta is None or delta != delta else number(delta, language),
-                   help=ui.tr("def_completed"))
-    cols[2].metric(ui.tr("say_do_ratio"), percent(current["say_do_ratio"], language), help=ui.tr("def_say_do_ratio"))
-    cols[3].metric(ui.tr("commitment_accuracy"), percent(current["commitment_accuracy"], language),
-                   help=ui.tr("def_commitment_accuracy"))
-    cols[4].metric(ui.tr("velocity_per_day"), number(current["velocity_per_day"], language, 2),
-                   help=ui.tr("def_velocity_per_day"))
+shown = list(dict.fromkeys(sprints["team"]))
+if len(shown) <= CARD_TEAMS:
+    for team in shown:
+        for sprint in running_now.get(team, []):
+            ui.caption(ui.tr("running_now", sprint=sprint["sprint"], end=day(sprint["end_date"], language)))
+        pair = latest.get(team)
+        if not pair:
+            continue
+        current = pair[-1]
+        previous = pair[-2] if len(pair) > 1 else None
+        st.text(f"{team} · {current['sprint']}")
+        cols = st.columns(5)
+        cols[0].metric(ui.tr("committed"), number(current["committed"], language), help=ui.tr("def_committed"))
+        delta = None if previous is None else current["completed"] - previous["completed"]
+        cols[1].metric(ui.tr("completed"), number(current["completed"], language),
+                       delta=None if delta is None or delta != delta else number(delta, language),
+                       help=ui.tr("def_completed"))
+        cols[2].metric(ui.tr("say_do_ratio"), percent(current["say_do_ratio"], language), help=ui.tr("def_say_do_ratio"))
+        cols[3].metric(ui.tr("commitment_accuracy"), percent(current["commitment_accuracy"], language),
+                       help=ui.tr("def_commitment_accuracy"))
+        cols[4].metric(ui.tr("velocity_per_day"), number(current["velocity_per_day"], language, 2),
+                       help=ui.tr("def_velocity_per_day"))
+else:  # an organisation: one sortable row per team instead of a wall of cards
+    rows = [{**{field: pair[-1][field] for field in LATEST_FIELDS},
+             "running_sprint": ", ".join(s["sprint"] for s in running_now.get(team, [])) or None}
+            for team in shown if (pair := latest.get(team))]
+    ui.table(pd.DataFrame(rows, columns=[*LATEST_FIELDS, "running_sprint"]), "latest", "latest_sprints")
 
 st.subheader(ui.tr("okr_cycle"))
 current = running(krs, today)

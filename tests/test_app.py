@@ -165,3 +165,25 @@ def test_user_text_is_shown_as_text_not_markdown(db_path):
     assert not at.exception
     assert texts(at)[0] == "**Team** <b>x</b> · [Sprint](http://x)"
     assert all("<b>" not in m.value for m in at.markdown)
+
+
+def test_home_shows_an_organisation_as_one_table_of_latest_sprints(db_path):
+    """Eight teams: one row per team with its latest closed sprint, not 40 metric cards."""
+    lines = ["team,sprint,start_date,end_date,committed,completed"]
+    for number in range(1, 9):
+        lines += [f"Team {number},S1,2026-10-05,2026-10-16,10,{number}",
+                  f"Team {number},S2,2026-10-19,2026-10-30,20,{10 + number}",
+                  f"Team {number},S3,2026-11-23,2026-12-04,20,0"]  # running on 2026-11-25
+    store = Store(db_path)
+    import_uploads(store, [upload("org.csv", "\n".join(lines) + "\n")])
+    store.close()
+    at = open_page()
+    at.sidebar.date_input(key="as_of_widget").set_value(date(2026, 11, 25)).run()
+    assert not at.exception and len(at.metric) == 0  # no metric cards (and no OKR cycle here)
+    latest = at.dataframe[0].value
+    assert list(latest.columns) == ["Team", "Sprint", "Committed", "Completed", "Say/do", "Accuracy",
+                                    "Per working day", "Running now"]
+    assert len(latest) == 8
+    row = latest[latest["Team"] == "Team 3"].iloc[0]
+    assert (row["Sprint"], row["Committed"], row["Completed"], row["Say/do"], row["Running now"]) == (
+        "S2", "20", "13", "65%", "S3")
