@@ -12,7 +12,9 @@ import streamlit as st
 from analytics.formatting import percent
 from analytics.locales import locale
 from analytics.presentation import label, present, unit_text
+from analytics.attention import needs_attention
 from analytics.okr_overview import OkrOverview
+from analytics.teams import team_comparison
 from data import aggregates, service
 from data.export import to_csv_bytes
 import downloads
@@ -105,6 +107,20 @@ def sprint_table(_store: Store, version: tuple, teams: tuple[str, ...], *, unit:
     """Every sprint of the teams with its state as of the chosen day (keyword arguments only, so
     one question has one cache entry)."""
     return service.sprint_table(_store, list(teams), unit, as_of)
+
+
+@st.cache_data(show_spinner=False)
+def attention(_store: Store, version: tuple, teams: tuple[str, ...], as_of: date, language: str) -> pd.DataFrame:
+    """What needs attention (Home), computed once per data version, teams, day and language."""
+    return needs_attention(sprint_table(_store, version, teams, as_of=as_of), okr_tables(_store, version, teams, as_of)[0],
+                           table_of(_store, version, "retro_actions", teams), as_of=as_of, lang=language)
+
+
+@st.cache_data(show_spinner=False)
+def comparison(_store: Store, version: tuple, teams: tuple[str, ...], as_of: date) -> pd.DataFrame:
+    """The Teams page's one row per team, computed once per data version, teams and day."""
+    krs, objectives = okr_tables(_store, version, teams, as_of)
+    return team_comparison(sprint_table(_store, version, teams, as_of=as_of), krs, objectives, as_of)
 
 
 @st.cache_data(show_spinner=False)
@@ -283,7 +299,8 @@ def table(frame: pd.DataFrame, key: str, file_name: str, *, unit: str | None = N
             styled = styled.apply(lambda _, css=background: css, subset=[label(column, lang(), unit)], axis=0)
     st.dataframe(styled if colours else shown, hide_index=True, column_config=config or None, **options)
     with st.container(horizontal=True):  # CSV and .xlsx side by side
-        st.download_button(tr("download_csv"), to_csv_bytes(frame, german=lang() == "de"), file_name=f"{file_name}.csv",
+        german = lang() == "de"  # made on click, not on every rerun of the page
+        st.download_button(tr("download_csv"), lambda: to_csv_bytes(frame, german=german), file_name=f"{file_name}.csv",
                            mime="text/csv", key=f"{key}_csv", help=tr("download_help"))
         downloads.xlsx_button(frame, key, file_name, unit)
 

@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from analytics.attention import needs_attention
 from analytics.formatting import day, number, percent
 from analytics.okr_metrics import running
 from analytics.sprint_metrics import closed
@@ -18,7 +17,6 @@ CARD_TEAMS = 6  # more teams than this: the latest sprints as one table
 LATEST_FIELDS = ["team", "sprint", "committed", "completed", "say_do_ratio", "commitment_accuracy", "velocity_per_day"]
 sprints = ui.sprint_table(db, version, teams, as_of=today)
 krs, _ = ui.okr_tables(db, version, teams, today)
-actions = ui.table_of(db, version, "retro_actions", teams)
 
 st.subheader(ui.tr("latest_sprint"))
 st.caption(ui.tr("latest_caption"))
@@ -67,7 +65,7 @@ else:
         col.metric(ui.tr(status), int(counts.get(status, 0)))
 
 st.subheader(ui.tr("attention"))
-items = needs_attention(sprints, krs, actions, as_of=today, lang=language)
+items = ui.attention(db, version, teams, today, language)
 if items.empty:
     st.success(ui.tr("nothing_attention"))
 else:

@@ -6,15 +6,14 @@ import streamlit as st
 
 import ui
 from analytics import charts
-from analytics.teams import team_comparison, team_pages
+from analytics.teams import team_pages
 
 view = ui.page("page_teams", "teams_caption")
 db, version, teams, language = view.db, view.version, view.teams, view.lang
 metrics = ui.sprint_table(db, version, teams, as_of=view.as_of)
-krs, objectives = ui.okr_tables(db, version, teams, view.as_of)
 
 st.subheader(ui.tr("teams_table"))
-comparison = team_comparison(metrics, krs, objectives, view.as_of)
+comparison = ui.comparison(db, version, teams, view.as_of)
 ui.table(comparison, "teams", "teams")
 ui.chart(charts.status_bars(comparison, language), "status_bars")
 
