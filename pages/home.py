@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 
-import pandas as pd
 import streamlit as st
 
 import ui
@@ -20,14 +19,14 @@ krs, _ = ui.okr_tables(db, version, teams, today)
 
 st.subheader(ui.tr("latest_sprint"))
 st.caption(ui.tr("latest_caption"))
-# the latest two finished sprints of each team, and its running ones, split by team in one pass each
-# (a running sprint is named, not shown as final)
-latest = {team: group.to_dict("records") for team, group in closed(sprints).groupby("team", sort=False).tail(2)
-          .groupby("team", sort=False)}
-running_now = {team: group.to_dict("records") for team, group in sprints[sprints["state"] == "running"]
-               .groupby("team", sort=False)}
+# the latest two finished sprints of each team, and its running ones (named, not shown as final)
+finished = closed(sprints)
+running_sprints = sprints[sprints["state"] == "running"]
 shown = list(dict.fromkeys(sprints["team"]))
 if len(shown) <= CARD_TEAMS:
+    latest = {team: group.to_dict("records") for team, group in finished.groupby("team", sort=False).tail(2)
+              .groupby("team", sort=False)}
+    running_now = {team: group.to_dict("records") for team, group in running_sprints.groupby("team", sort=False)}
     for team in shown:
         for sprint in running_now.get(team, []):
             ui.caption(ui.tr("running_now", sprint=sprint["sprint"], end=day(sprint["end_date"], language)))
@@ -49,10 +48,10 @@ if len(shown) <= CARD_TEAMS:
         cols[4].metric(ui.tr("velocity_per_day"), number(current["velocity_per_day"], language, 2),
                        help=ui.tr("def_velocity_per_day"))
 else:  # an organisation: one sortable row per team instead of a wall of cards
-    rows = [{**{field: pair[-1][field] for field in LATEST_FIELDS},
-             "running_sprint": ", ".join(s["sprint"] for s in running_now.get(team, [])) or None}
-            for team in shown if (pair := latest.get(team))]
-    ui.table(pd.DataFrame(rows, columns=[*LATEST_FIELDS, "running_sprint"]), "latest", "latest_sprints")
+    rows = finished.groupby("team", sort=False).tail(1)[LATEST_FIELDS]
+    running_names = running_sprints.groupby("team", sort=False)["sprint"].agg(", ".join)
+    ui.table(rows.assign(running_sprint=rows["team"].map(running_names)).reset_index(drop=True),
+             "latest", "latest_sprints")
 
 st.subheader(ui.tr("okr_cycle"))
 current = running(krs, today)
