@@ -17,6 +17,7 @@ RETRY_SECONDS = 3
 # server, and the dashboard must not need the internet
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
 st.set_page_config(page_title=t("app_title", ui.lang()), page_icon=str(ICON), layout="wide")
+ui.style()
 language = ui.lang()
 pages = [
     st.Page("pages/home.py", title=t("page_home", language), icon=":material/home:", default=True),
@@ -40,5 +41,5 @@ except StoreBusy:
     time.sleep(RETRY_SECONDS)
     st.rerun()
 except (StoreUnavailable, SettingInvalid) as problem:
-    st.error(ui.md_escape(getattr(problem, "message", str(problem))), icon=":material/error:")
+    st.error(ui.md_escape(ui.said(getattr(problem, "message", problem))), icon=":material/error:")
 

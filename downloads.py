@@ -117,6 +117,7 @@ def backup_section() -> None:
     """The Import page's "Backup and restore": download the whole store; restore into an empty one."""
     import ui
     from data.backup import BackupInvalid, RestoreRefused, backup_bytes, restore_bytes
+    from data.errors import message_of
     db = ui.store()
     st.subheader(ui.tr("backup_title"))
     st.caption(ui.tr("backup_caption"))
@@ -134,7 +135,7 @@ def backup_section() -> None:
             manifest = restore_bytes(db, upload.getvalue())
         except (BackupInvalid, RestoreRefused) as problem:
             st.error(ui.tr("backup_refused"))
-            st.text(str(problem))
+            st.text(ui.said(message_of(problem)))
             return
         ui.clear_caches()
         rows = sum(entry["rows"] for entry in manifest["tables"].values())

@@ -55,6 +55,6 @@ items = needs_attention(sprints, krs, actions, as_of=today, lang=language)
 if items.empty:
     st.success(ui.tr("nothing_attention"))
 else:
-    ui.table(items, "attention", "needs_attention")
+    ui.table(items, "attention", "needs_attention", compact=["team", "what", "detail"])
 
 ui.page_xlsx_download()

@@ -6,7 +6,7 @@ import streamlit as st
 
 import ui
 from analytics.presentation import present
-from data.errors import ImportFailed, UndoRefused
+from data.errors import ImportFailed, UndoRefused, message_of
 from data.exports import REQUIRED, inspect
 from data.importer import Upload, import_uploads, inspect_template, read_upload, source_of
 from data.settings import setting
@@ -124,20 +124,17 @@ if uploads:
     check, failure = dry_run()
     if failure is not None:
         st.error(ui.tr("import_failed"))
-        st.text(failure.title)
-        problems = pd.DataFrame([p.as_dict() for p in failure.problems],
-                                columns=["file", "row", "column", "value", "message"])
         st.subheader(ui.tr("problems"))
-        ui.table(problems, "problems", "import_problems")
+        ui.problems(failure)
     if check is not None:
         st.subheader(ui.tr("detected"))
         ui.table(pd.DataFrame([vars(f) for f in check.files]), "detected", "import_check")
         ui.caption(ui.tr("counts_help"))
         for line in check.notes:
-            st.text(line)
+            st.text(ui.said(line))
         if check.warnings:  # one box with every warning, not a box each
             st.warning(ui.tr_md("warnings_title", n=len(check.warnings)), icon=":material/warning:")
-            st.text("\n".join(f"• {line}" for line in check.warnings))
+            st.text("\n".join(f"• {ui.said(line)}" for line in check.warnings))
         st.subheader(ui.tr("preview"))
         for name, preview in check.previews.items():
             st.text(name)
@@ -146,10 +143,10 @@ if uploads:
             bar = st.progress(0.0, text=ui.tr("importing"))
             try:
                 result = import_uploads(db, uploads, team=team, day_first=day_first, mapping=mapping or None,
-                                        template_mapping=template_mapping or None, save_mapping=save, progress=lambda f, m: bar.progress(min(1.0, f), text=ui.md_escape(m)))
+                                        template_mapping=template_mapping or None, save_mapping=save, progress=lambda f, m: bar.progress(min(1.0, f), text=ui.md_escape(ui.said(m))))
             except ImportFailed as failure:  # the store changed between check and import
                 st.error(ui.tr("import_failed"))
-                st.text(str(failure))
+                ui.problems(failure, "problems_at_import")
             else:
                 ui.clear_caches()
                 st.success(ui.tr_md("import_done", id=result.import_id, rows=sum(f.inserted for f in result.files),
@@ -174,7 +171,7 @@ else:
             try:
                 undone = db.undo(int(chosen), cascade=cascade)
             except UndoRefused as refusal:
-                st.error(ui.md_escape(str(refusal)))
+                st.error(ui.md_escape(ui.said(message_of(refusal))))
                 if refusal.dependents:
                     st.info(ui.tr_md("undo_dependents", ids=", ".join(map(str, refusal.dependents))))
             else:

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from data.importer import import_uploads
 from data.store import Store
-from tests.support import upload
+from tests.support import as_read, upload
 
 FIXTURES = Path(__file__).parent / "fixtures" / "exports"
 EXTRA = "team,sprint,committed,completed,owner,notes,colour,budget\nNord,S1,10,8,Ann,x,red,5\n"
@@ -92,7 +92,7 @@ def test_a_spreadsheet_with_its_own_headers_is_mapped_to_a_template_and_remember
     assert "Nothing was imported" in at.error[0].value  # 'team' is not recognised …
     assert at.selectbox(key="tmap_mine.csv_kind").value == "sprints"  # … but the file looks like sprints
     at.selectbox(key="tmap_mine.csv_team").set_value("Mannschaft").run()
-    assert "Give both start_date and end_date" in at.dataframe[0].value.to_string()  # 'Schluss' is no known name
+    assert "Give both start_date and end_date" in as_read(at.table[0].value).to_string()  # 'Schluss' is no known name
     at.selectbox(key="tmap_mine.csv_end_date").set_value("Schluss").run()
     assert not at.error
     at.checkbox(key="save_mapping").check().run()
