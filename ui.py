@@ -109,7 +109,9 @@ def problems(failure: ImportFailed, key: str = "problems", file_name: str = "imp
     """What an import or an entry refused, in the chosen language: its title, then one row per
     problem with file, row, column, value and the whole message (wrapped, never cut)."""
     st.text(said(failure.title))
-    frame = pd.DataFrame([p.as_dict() for p in failure.problems], columns=["file", "row", "column", "value", "message"])
+    # written in the language before they go into a frame: pandas keeps text as plain str
+    frame = pd.DataFrame([{**p.as_dict(), "message": said(p.message)} for p in failure.problems],
+                         columns=["file", "row", "column", "value", "message"])
     table(frame, key, file_name, wrap=True)
 
 

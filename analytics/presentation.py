@@ -70,8 +70,6 @@ def value_text(value, kind: str, lang: str = "en") -> str:
         return t("v_yes" if bool(value) else "v_no", lang)
     if kind == "code" or (kind == "count" and isinstance(value, str)):
         return t(f"v_{value}", lang) if f"v_{value}" in CATALOGS["en"] else str(value)
-    if hasattr(value, "in_language"):  # a sentence of the data layer (data.errors.Message)
-        return value.in_language(lang)
     if kind in ("date", "time"):
         text = day(value, lang)
         stamp = pd.Timestamp(value)

@@ -38,9 +38,10 @@ with st.expander(ui.tr("templates")):
 
 options = st.columns(2)
 team = options[0].text_input(ui.tr("team_for_files"), key="import_team").strip() or None
-order = options[1].selectbox(ui.tr("date_order"), ["auto", "dmy", "mdy"], key="import_date_order",
-                             format_func=lambda o: {"auto": ui.tr("date_order_auto"), "dmy": "31/12/2026",
-                                                    "mdy": "12/31/2026"}[o])
+# the labels are looked up now: a format_func that looked them up later would not know the language
+order_labels = {"auto": ui.tr("date_order_auto"), "dmy": "31/12/2026", "mdy": "12/31/2026"}
+order = options[1].selectbox(ui.tr("date_order"), list(order_labels), key="import_date_order",
+                             format_func=order_labels.get)
 day_first = {"auto": None, "dmy": True, "mdy": False}[order]
 files = st.file_uploader(ui.tr("files"), type=["csv", "txt", "tsv"], accept_multiple_files=True, key="uploads",
                          max_upload_size=max(1, round(setting("DASHBOARD_MAX_UPLOAD_MB"))))
