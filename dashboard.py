@@ -19,6 +19,9 @@ ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
 st.set_page_config(page_title=t("app_title", ui.lang()), page_icon=str(ICON), layout="wide")
 ui.style()
 language = ui.lang()
+# the language of the address (?lang=) or the browser, kept for the session: choosing a page in the
+# navigation opens it without the address's query, and must not fall back to English
+st.session_state[ui.LANG_KEY] = language
 pages = [
     st.Page("pages/home.py", title=t("page_home", language), icon=":material/home:", default=True),
     st.Page("pages/import.py", title=t("page_import", language), icon=":material/upload_file:"),

@@ -243,7 +243,7 @@ links = links[links["kr_id"].isin(krs["kr_id"])]
 if links.empty:
     st.caption("–")
 else:
-    ui.table(links, "sprint_kr", f"sprint_key_results_{cycle}")
+    ui.table(links, "sprint_kr", f"sprint_key_results_{cycle}", compact=["sprint", "kr_id", "completed_linked", "kr_movement"])
 
 ui.report_download("cycle", teams[0] if len(teams) == 1 else None, cycle, as_of)
 ui.page_xlsx_download()
