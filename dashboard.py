@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 import ui
-from data.errors import StoreBusy, StoreUnavailable
+from data.errors import StoreBusy, StoreUnavailable, message_of
 from data.settings import SettingInvalid
 from i18n import t
 
@@ -44,5 +44,5 @@ except StoreBusy:
     time.sleep(RETRY_SECONDS)
     st.rerun()
 except (StoreUnavailable, SettingInvalid) as problem:
-    st.error(ui.md_escape(ui.said(getattr(problem, "message", problem))), icon=":material/error:")
+    st.error(ui.md_escape(ui.said(getattr(problem, "message", None) or message_of(problem))), icon=":material/error:")
 
