@@ -287,7 +287,7 @@ def table(frame: pd.DataFrame, key: str, file_name: str, *, unit: str | None = N
         _static(shown)
         _downloads(frame, key, file_name, unit)
         return
-    wide = st.container(key=f"{WIDE}{key}") if compact else st.container()
+    wide = st.container(key=f"{WIDE}{key}") if compact else st
     config = {}
     for column in bars:
         if column in frame:
