@@ -108,13 +108,25 @@ def browser():
         chromium.close()
 
 
-def visit(browser, url: str, path: str, lang: str, hosts: set):
-    page = browser.new_page(viewport={"width": 1440, "height": 1400})
+# the page has finished drawing: no script runs and the page's elements (tables fill their cells
+# after they appear) have not changed for a second
+SETTLED = """() => {
+    const count = document.querySelectorAll('[data-testid=stMainBlockContainer] *').length;
+    if (window.__count !== count) { window.__count = count; window.__since = Date.now(); return false; }
+    return Date.now() - window.__since > 1000 && !document.querySelector('[data-testid=stStatusWidget]'); }"""
+
+
+def settle(page) -> None:
+    page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=90_000)
+    page.wait_for_function(SETTLED, timeout=90_000, polling=200)
+    page.wait_for_timeout(500)  # charts finish drawing
+
+
+def visit(browser, url: str, path: str, lang: str, hosts: set, **options):
+    page = browser.new_page(**(options or {"viewport": {"width": 1440, "height": 1400}}))
     page.on("request", lambda request: hosts.add(request.url.split("/")[2]))
     page.goto(f"{url}/{path}?lang={lang}", wait_until="domcontentloaded")
-    page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=90_000)
-    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=90_000)
-    page.wait_for_timeout(1500)  # charts finish drawing
+    settle(page)
     return page
 
 
@@ -237,11 +249,7 @@ def test_the_main_pages_read_on_a_phone(served, browser):
     store, url = served
     problems = []
     for path in ("", "sprint_review", "okrs"):
-        page = browser.new_page(**PHONE)
-        page.goto(f"{url}/{path}?lang=de", wait_until="domcontentloaded")
-        page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=90_000)
-        page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=90_000)
-        page.wait_for_timeout(1500)
+        page = visit(browser, url, path, "de", set(), **PHONE)
         where = f"{store}/{path or 'home'}/phone"
         if page.evaluate(SIDEBAR) > 0:
             problems.append(f"{where}: the sidebar covers the page")
@@ -257,16 +265,14 @@ def test_the_main_pages_read_on_a_phone(served, browser):
             if scroll > client + 1:
                 problems.append(f"{where}: a {kind} with {columns} columns scrolls sideways ({scroll} > {client} px)")
         page.close()
-    page = browser.new_page(**PHONE)
-    page.goto(f"{url}/?lang=de", wait_until="domcontentloaded")
-    page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=90_000)
+    page = visit(browser, url, "", "de", set(), **PHONE)
     page.locator("[data-testid=stExpandSidebarButton]").click()
     page.wait_for_timeout(1000)
     assert page.evaluate(SIDEBAR) > 0  # open, with the navigation
     page.get_by_role("link", name="Sprint-Review").first.click()
     page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').innerText === 'Sprint-Review'",
                            timeout=90_000)
-    page.wait_for_timeout(1500)
+    settle(page)
     if page.evaluate(SIDEBAR) > 0:
         problems.append(f"{store}: the sidebar still covers the page after choosing a page")
     page.close()
@@ -295,8 +301,7 @@ def test_team_chips_and_import_problems_are_never_cut(served, browser, tmp_path)
         files[-1].write_text(text, encoding="utf-8")
     page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files([str(f) for f in files])
     page.wait_for_selector("[data-testid=stTable]", timeout=90_000)
-    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=90_000)
-    page.wait_for_timeout(1000)
+    settle(page)
     table = page.locator("[data-testid=stTable]").first
     text = table.inner_text()
     assert "„2026-02-31“ ist kein echtes Kalenderdatum. Schreiben Sie Daten als 2025-03-31 oder 31.03.2025." in text
