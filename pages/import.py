@@ -64,10 +64,10 @@ for upload in uploads:
         headers = [h for h in report.unknown] + [c for v in report.recognised.values() for c in v.split(", ")]
         for name in [*REQUIRED[source], "estimate", "team", "key_result"]:
             found = report.recognised.get(name)
+            special = {AUTO: auto_label(found), NOT_IN_FILE: ui.tr("not_in_file")}  # looked up now, in the language
             choice = st.selectbox(f"{ui.md_escape(name)} ← {ui.md_escape(found or '?')}", [AUTO, NOT_IN_FILE, *sorted(set(headers))],
                                   key=f"map_{upload.name}_{name}",
-                                  format_func=lambda h, found=found: {AUTO: auto_label(found),
-                                                                      NOT_IN_FILE: ui.tr("not_in_file")}.get(h, h))
+                                  format_func=lambda h, special=special: special.get(h, h))
             if choice == NOT_IN_FILE:
                 mapping[name] = ""
             elif choice != AUTO:
@@ -93,10 +93,11 @@ for upload in uploads:
         columns = sorted(TEMPLATES[kind].columns, key=lambda c: not c.required)
         for column in columns:
             found = fit.recognised.get(column.name)
+            special = {AUTO: auto_label(found)}  # looked up now, in the language
             choice = st.selectbox(f"{ui.md_escape(column.name)}{' *' if column.required else ''} ← "
                                   f"{ui.md_escape(found or '?')}", [AUTO, *fit.header],
                                   key=f"tmap_{upload.name}_{column.name}",
-                                  format_func=lambda h, found=found: auto_label(found) if h == AUTO else h)
+                                  format_func=lambda h, special=special: special.get(h, h))
             if choice != AUTO:
                 template_mapping[column.name] = choice
 
