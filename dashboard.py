@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 import ui
-from data.errors import StoreBusy, StoreUnavailable
+from data.errors import StoreBusy, StoreUnavailable, message_of
 from data.settings import SettingInvalid
 from i18n import t
 
@@ -17,7 +17,11 @@ RETRY_SECONDS = 3
 # server, and the dashboard must not need the internet
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
 st.set_page_config(page_title=t("app_title", ui.lang()), page_icon=str(ICON), layout="wide")
+ui.style()
 language = ui.lang()
+# the language of the address (?lang=) or the browser, kept for the session: choosing a page in the
+# navigation opens it without the address's query, and must not fall back to English
+st.session_state[ui.LANG_KEY] = language
 pages = [
     st.Page("pages/home.py", title=t("page_home", language), icon=":material/home:", default=True),
     st.Page("pages/import.py", title=t("page_import", language), icon=":material/upload_file:"),
@@ -40,5 +44,5 @@ except StoreBusy:
     time.sleep(RETRY_SECONDS)
     st.rerun()
 except (StoreUnavailable, SettingInvalid) as problem:
-    st.error(ui.md_escape(getattr(problem, "message", str(problem))), icon=":material/error:")
+    st.error(ui.md_escape(ui.said(getattr(problem, "message", None) or message_of(problem))), icon=":material/error:")
 

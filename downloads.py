@@ -74,6 +74,7 @@ def report_download(kind: str, team: str | None, sprint_or_cycle: str, as_of: da
     """Buttons that make the sprint review report (``kind='sprint'``) or the OKR cycle report
     (``kind='cycle'``) as HTML or PDF, with progress while it renders, then its download."""
     import ui
+    from data.errors import message_of
     from data.pdf import RenderFailed, RendererMissing
     from data.reports import ReportUnavailable, cycle_report, render, sprint_report
     lang = ui.lang()
@@ -98,7 +99,7 @@ def report_download(kind: str, team: str | None, sprint_or_cycle: str, as_of: da
                 data = render(report, chosen, progress=lambda share, _text: bar.progress(min(max(share, 0.0), 1.0)))
             except (RendererMissing, RenderFailed, ReportUnavailable) as problem:
                 status.update(label=ui.tr("report_failed"), state="error")
-                st.text(str(problem))  # may name a team or sprint: shown as text, never Markdown
+                st.text(ui.said(message_of(problem)))  # may name a team or sprint: shown as text, never Markdown
                 data = None
             else:
                 bar.progress(1.0)
@@ -117,6 +118,7 @@ def backup_section() -> None:
     """The Import page's "Backup and restore": download the whole store; restore into an empty one."""
     import ui
     from data.backup import BackupInvalid, RestoreRefused, backup_bytes, restore_bytes
+    from data.errors import message_of
     db = ui.store()
     st.subheader(ui.tr("backup_title"))
     st.caption(ui.tr("backup_caption"))
@@ -134,7 +136,7 @@ def backup_section() -> None:
             manifest = restore_bytes(db, upload.getvalue())
         except (BackupInvalid, RestoreRefused) as problem:
             st.error(ui.tr("backup_refused"))
-            st.text(str(problem))
+            st.text(ui.said(message_of(problem)))
             return
         ui.clear_caches()
         rows = sum(entry["rows"] for entry in manifest["tables"].values())

@@ -16,6 +16,7 @@ from analytics.attention import needs_attention
 from analytics.okr_overview import OkrOverview
 from analytics.teams import team_comparison
 from data import aggregates, service
+from data.errors import ImportFailed, Message
 from data.export import to_csv_bytes
 import downloads
 from downloads import backup_section, page_xlsx_download, report_download  # noqa: F401 (pages call ui.…)
@@ -94,6 +95,23 @@ def tr_md(key: str, **values) -> str:
     """A catalog text for a place Streamlit renders as Markdown, with every filled-in value (a team,
     a unit, a file name …) escaped: the catalog's own words may format, user text never does."""
     return tr(key, **{name: md_escape(value) if isinstance(value, str) else value for name, value in values.items()})
+
+
+def said(message) -> str:
+    """A sentence of the data layer (``data.errors.Message``: a problem, a note, a warning, a
+    progress text, a refusal) in the chosen language, numbers and dates written its way; any other
+    text (an old message, a library's error) as it is. Plain text: show it with ``st.text`` or escape it."""
+    return message.in_language(lang()) if isinstance(message, Message) else str(message)
+
+
+def problems(failure: ImportFailed, key: str = "problems", file_name: str = "import_problems") -> None:
+    """What an import or an entry refused, in the chosen language: its title, then one row per
+    problem with file, row, column, value and the whole message (wrapped, never cut)."""
+    st.text(said(failure.title))
+    # written in the language before they go into a frame: pandas keeps text as plain str
+    frame = pd.DataFrame([{**p.as_dict(), "message": said(p.message)} for p in failure.problems],
+                         columns=["file", "row", "column", "value", "message"])
+    table(frame, key, file_name, wrap=True)
 
 
 def strong(key: str) -> None:
@@ -268,18 +286,33 @@ def empty_state() -> None:
     st.stop()
 
 
+def _static(shown: pd.DataFrame) -> None:
+    """A table as HTML (``st.table``): long texts wrap and are never cut. It renders Markdown, so
+    every header and cell is escaped (user text is shown as text)."""
+    escaped = shown.map(md_escape)
+    escaped.columns = [md_escape(name) for name in shown.columns]
+    st.table(escaped, hide_index=True)
+
+
 def table(frame: pd.DataFrame, key: str, file_name: str, *, unit: str | None = None, bars: list[str] = (),
           colours: dict[str, dict[str, str]] | None = None, widths: dict[str, str | int] | None = None,
-          **options) -> None:
+          compact: list[str] = (), wrap: bool = False, **options) -> None:
     """A table as people read it (labels and formats of analytics.presentation, empty cells empty)
     and its downloads, which keep the contract's field names and raw values: CSV (formula-like
     cells neutralised, German CSV in German) and .xlsx.
 
     ``bars``: share columns (0–1) drawn as progress bars; ``colours``: column → {code: background},
     a tint behind the column's word (the word stays: colour is never the only signal); ``widths``:
-    column → "small" / "medium" / "large" / pixels, for long texts (the full text shows on hover)."""
+    column → "small" / "medium" / "large" / pixels, for long texts (the full text shows on hover);
+    ``wrap``: a static table whose long texts wrap (problems, notes: a few rows of sentences);
+    ``compact``: the columns a phone shows (``phone_table``); the downloads keep every column."""
     options.pop("column_config", None)  # values arrive formatted for their meaning: no number formats on top
     shown = present(frame, lang(), unit)
+    if wrap:
+        _static(shown)
+        _downloads(frame, key, file_name, unit)
+        return
+    wide = st.container(key=f"{WIDE}{key}") if compact else st
     config = {}
     for column in bars:
         if column in frame:
@@ -297,7 +330,45 @@ def table(frame: pd.DataFrame, key: str, file_name: str, *, unit: str | None = N
         if column in frame:
             background = [f"background-color: {tints[code]}" if code in tints else "" for code in frame[column]]
             styled = styled.apply(lambda _, css=background: css, subset=[label(column, lang(), unit)], axis=0)
-    st.dataframe(styled if colours else shown, hide_index=True, column_config=config or None, **options)
+    wide.dataframe(styled if colours else shown, hide_index=True, column_config=config or None, **options)
+    if compact:
+        phone_table(shown[[label(column, lang(), unit) for column in compact if column in frame]], key)
+    _downloads(frame, key, file_name, unit)
+
+
+# a table with a compact column set is drawn twice: in full in a container keyed WIDE…, and with
+# the compact columns as a static table keyed NARROW…; the style (STYLE) shows one of them by width
+WIDE, NARROW = "table_wide_", "table_narrow_"
+PHONE_WIDTH = 640  # px: Streamlit stacks st.columns below this width too
+
+
+def phone_table(shown: pd.DataFrame, key: str) -> None:
+    """The phone's version of a table (screens narrower than PHONE_WIDTH): a few columns, chosen by
+    the page, as a static table whose texts wrap, so a phone reads whole rows without scrolling sideways.
+    The previous element (the full table) must be in the container keyed ``WIDE + key``."""
+    with st.container(key=f"{NARROW}{key}"):
+        _static(shown)
+
+
+# The product's own style, a constant (no user text): whole team names in the sidebar's chips
+# (they wrap instead of ending in "Key Account Autom…"), and on a phone the compact tables instead
+# of the full ones.
+STYLE = f"""<style>
+section[data-testid="stSidebar"] [data-testid="stMultiSelect"] [data-tag] {{ height: auto; max-width: 100%; }}
+section[data-testid="stSidebar"] [data-testid="stMultiSelect"] [data-tag] > span {{
+  white-space: normal; overflow: visible; text-overflow: clip; overflow-wrap: anywhere; line-height: 1.3; padding: 2px 0; }}
+@media (min-width: {PHONE_WIDTH}px) {{ div[class*="st-key-{NARROW}"] {{ display: none; }} }}
+div[class*="st-key-{NARROW}"] :is(th, td) {{ overflow-wrap: anywhere; }}
+@media (max-width: {PHONE_WIDTH - 0.02}px) {{ div[class*="st-key-{WIDE}"] {{ display: none; }} }}
+</style>"""
+
+
+def style() -> None:
+    """The STYLE of every page (called by the entry point before the page runs)."""
+    st.html(STYLE)
+
+
+def _downloads(frame: pd.DataFrame, key: str, file_name: str, unit: str | None) -> None:
     with st.container(horizontal=True):  # CSV and .xlsx side by side
         german = lang() == "de"  # made on click, not on every rerun of the page
         st.download_button(tr("download_csv"), lambda: to_csv_bytes(frame, german=german), file_name=f"{file_name}.csv",

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import math
+import string
+from datetime import date
 
 import pandas as pd
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal, format_percent, get_decimal_symbol, get_group_symbol
 
 from analytics.locales import locale
 
@@ -55,3 +57,40 @@ def day(value, lang: str = "en") -> str:
     if _missing(value):
         return MISSING
     return format_date(pd.Timestamp(value).date(), format=locale(lang).date_pattern, locale=locale(lang).cldr)
+
+
+class _Localised(string.Formatter):
+    """``str.format`` whose numbers and dates follow a language: the catalog's text keeps Python's
+    format specs (``{size:.1f}``, ``{rows:,}``, ``{end:%Y-%m-%d}``), so English is exactly what
+    ``str.format`` writes, and another language swaps in its own decimal and group marks, percent
+    style and date pattern. A value with ``in_language`` (a nested message) is written in the language;
+    ``{value!u}`` starts it with a capital letter."""
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self.lang = lang
+        cldr = locale(lang).cldr
+        self.marks = str.maketrans({",": get_group_symbol(cldr), ".": get_decimal_symbol(cldr)})
+
+    def convert_field(self, value, conversion):
+        if conversion == "u":  # "{reason!u}": the value with its first letter capitalised, as a sentence starts
+            text = value.in_language(self.lang) if hasattr(value, "in_language") else str(value)
+            return text[:1].upper() + text[1:]
+        return super().convert_field(value, conversion)
+
+    def format_field(self, value, spec: str) -> str:
+        if hasattr(value, "in_language"):
+            return format(value.in_language(self.lang), spec)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if spec.endswith("%"):
+                return percent(value, self.lang, int(spec[1:-1] or 0) if spec.startswith(".") else 0)
+            return format(value, spec).translate(self.marks)
+        if isinstance(value, date) and spec.startswith("%Y-%m-%d"):
+            time_of_day = spec[len("%Y-%m-%d"):]
+            return day(value, self.lang) + (format(value, time_of_day) if time_of_day else "")
+        return format(value, spec)
+
+
+def fill(text: str, lang: str = "en", /, **values) -> str:
+    """A catalog text filled in with values written as the language writes them (``_Localised``)."""
+    return _Localised(lang).format(text, **values)

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from data.errors import say
 from data.schema import SCHEMA_VERSION
 from data.store import Store
 
@@ -53,7 +54,7 @@ def _columns(cur, table: str) -> list[list[str]]:
 
 def _quoted(name: str) -> str:
     if not _IDENTIFIER.fullmatch(name):
-        raise BackupInvalid(f"'{name}' is not a table name this store uses.")
+        raise BackupInvalid(say("not_table", name=name))
     return f'"{name}"'
 
 
@@ -78,7 +79,7 @@ def backup_bytes(store: Store, *, now: datetime | None = None, progress: Progres
             with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
                 for number, table in enumerate(tables):
                     if progress:
-                        progress(number / len(tables), f"Saving {table}")
+                        progress(number / len(tables), say("saving", table=table))
                     target = Path(folder) / f"{table}.parquet"
                     cur.execute(f"COPY {_quoted(table)} TO {_literal(target)} (FORMAT parquet)")
                     rows = cur.execute(f"SELECT count(*) FROM {_quoted(table)}").fetchone()[0]
@@ -89,7 +90,7 @@ def backup_bytes(store: Store, *, now: datetime | None = None, progress: Progres
         finally:
             cur.rollback()  # read only: nothing to keep
     if progress:
-        progress(1.0, "Backup ready")
+        progress(1.0, say("backup_ready"))
     return buffer.getvalue()
 
 
@@ -105,35 +106,32 @@ def read_manifest(data: bytes) -> dict:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise BackupInvalid("This is not a backup of the dashboard (not a zip file). "
-                            "Choose a file written by 'python -m analytics backup' or the Import page.") from None
+        raise BackupInvalid(say("not_zip")) from None
     with archive:
         names = set(archive.namelist())
         if MANIFEST not in names:
-            raise BackupInvalid(f"The backup has no {MANIFEST}: it was not written by the dashboard.")
+            raise BackupInvalid(say("no_manifest", manifest=MANIFEST))
         if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
-            raise BackupInvalid("The backup unpacks to more than 4 GiB; it was not written by the dashboard.")
+            raise BackupInvalid(say("unpacks_too_large"))
         try:
             manifest = json.loads(archive.read(MANIFEST).decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError, zipfile.BadZipFile, OSError) as exc:
-            raise BackupInvalid(f"The backup's {MANIFEST} cannot be read ({exc}).") from None
+            raise BackupInvalid(say("manifest_unreadable", manifest=MANIFEST, error=str(exc))) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise BackupInvalid(f"The backup's {MANIFEST} is not the dashboard's: it was not written by the dashboard.")
+        raise BackupInvalid(say("manifest_foreign", manifest=MANIFEST))
     if manifest.get("format_version") != FORMAT_VERSION:
-        raise BackupInvalid(f"Backup format {manifest.get('format_version')!r} is not known to this version "
-                            f"(it reads format {FORMAT_VERSION}).")
+        raise BackupInvalid(say("format_unknown", format=manifest.get("format_version"), known=FORMAT_VERSION))
     version = manifest.get("schema_version")
     if not isinstance(version, int) or version > SCHEMA_VERSION:
-        raise BackupInvalid(f"The backup has schema version {version!r}; this version of the dashboard knows "
-                            f"up to {SCHEMA_VERSION}. Update the dashboard, then restore.")
+        raise BackupInvalid(say("schema_newer", version=version, known=SCHEMA_VERSION))
     tables = manifest.get("tables")
     if not isinstance(tables, dict) or not tables:
-        raise BackupInvalid("The backup lists no tables.")
+        raise BackupInvalid(say("no_tables"))
     for table, entry in tables.items():
         _quoted(table)
         if not isinstance(entry, dict) or entry.get("file") != f"{table}.parquet" or entry["file"] not in names \
                 or not isinstance(entry.get("rows"), int) or not isinstance(entry.get("columns"), list):
-            raise BackupInvalid(f"The backup's entry for table '{table}' is incomplete or its file is missing.")
+            raise BackupInvalid(say("entry_incomplete", table=table))
     return manifest
 
 
@@ -151,7 +149,7 @@ def restore_bytes(store: Store, data: bytes, *, progress: Progress | None = None
         with store._transaction() as cur:  # all or nothing, like an import
             _restore(cur, manifest, Path(folder), progress)
     if progress:
-        progress(1.0, "Restore finished")
+        progress(1.0, say("restore_finished"))
     return manifest
 
 
@@ -160,22 +158,21 @@ def _restore(cur, manifest: dict, folder: Path, progress: Progress | None) -> No
     filled = [table for table in present if table != "schema_version"
               and cur.execute(f"SELECT count(*) FROM {_quoted(table)}").fetchone()[0]]
     if filled:
-        raise RestoreRefused("The store is not empty (it has rows in " + ", ".join(filled) + "). A backup is "
-                             "restored into an empty store only: use a new database file (--db NEW_FILE).")
+        raise RestoreRefused(say("store_not_empty", tables=", ".join(filled)))
     unknown = sorted(set(manifest["tables"]) - set(present))
     if unknown:
-        raise BackupInvalid(f"The backup has tables this store does not know ({', '.join(unknown)}).")
+        raise BackupInvalid(say("unknown_tables", tables=", ".join(unknown)))
     same_schema = manifest["schema_version"] == cur.execute("SELECT max(version) FROM schema_version").fetchone()[0]
     tables = [t for t in manifest["tables"] if t != "schema_version" or same_schema]
     for number, table in enumerate(tables):
         if progress:
-            progress(number / len(tables), f"Restoring {table}")
+            progress(number / len(tables), say("restoring", table=table))
         entry = manifest["tables"][table]
         ours = {name for name, _ in _columns(cur, table)}
         theirs = [name for name, _ in entry["columns"]]
         extra = sorted(set(theirs) - ours)
         if extra:
-            raise BackupInvalid(f"Table '{table}' of the backup has columns this store does not know: {', '.join(extra)}.")
+            raise BackupInvalid(say("unknown_table_columns", table=table, columns=", ".join(extra)))
         columns = ", ".join(_quoted(name) for name in theirs)
         if table == "schema_version":
             cur.execute("DELETE FROM schema_version")
@@ -183,10 +180,10 @@ def _restore(cur, manifest: dict, folder: Path, progress: Progress | None) -> No
             cur.execute(f"INSERT INTO {_quoted(table)} ({columns}) SELECT {columns} FROM read_parquet(?)",
                         [str(folder / entry["file"])])
         except Exception as exc:  # a damaged or foreign Parquet file
-            raise BackupInvalid(f"Table '{table}' cannot be restored from the backup ({type(exc).__name__}).") from None
+            raise BackupInvalid(say("table_not_restorable", table=table, error=type(exc).__name__)) from None
         rows = cur.execute(f"SELECT count(*) FROM {_quoted(table)}").fetchone()[0]
         if rows != entry["rows"]:
-            raise BackupInvalid(f"Table '{table}' of the backup has {rows} rows; its manifest says {entry['rows']}.")
+            raise BackupInvalid(say("row_count_differs", table=table, rows=rows, expected=entry["rows"]))
     stated = manifest.get("next_import_id")
     highest = cur.execute("SELECT coalesce(max(import_id), 0) FROM imports").fetchone()[0]
     following = max(stated if isinstance(stated, int) else 1, int(highest) + 1)

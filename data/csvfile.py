@@ -17,21 +17,21 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from data.errors import ImportFailed, Problem
+from data.errors import ImportFailed, Problem, say
 
 DELIMITERS = (",", ";", "\t")
 # Python's csv module stops at cells over 131,072 characters with an error that names no row;
 # we read any cell (the file size limit bounds them) and refuse long ones ourselves, located.
 MAX_CELL_CHARS = 131_072
 csv.field_size_limit(2**31 - 1)
-_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+_DELIMITER_NAMES = {",": say("word_comma"), ";": say("word_semicolon"), "\t": say("word_tab")}
 
 _BINARY_SIGNATURES = (
-    (b"PK\x03\x04", "an Excel workbook or another zip file. Save it from Excel as 'CSV UTF-8'"),
-    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls). Save it from Excel as 'CSV UTF-8'"),
-    (b"%PDF", "a PDF document, not a CSV export"),
-    (b"\x89PNG", "a PNG image, not a CSV export"),
-    (b"\xff\xd8\xff", "a JPEG image, not a CSV export"),
+    (b"PK\x03\x04", say("sig_zip")),
+    (b"\xd0\xcf\x11\xe0", say("sig_xls")),
+    (b"%PDF", say("sig_pdf")),
+    (b"\x89PNG", say("sig_png")),
+    (b"\xff\xd8\xff", say("sig_jpeg")),
 )
 
 
@@ -69,17 +69,16 @@ def read_file(path: str | Path, *, max_bytes: int) -> bytes:
     try:
         info = os.stat(path)
     except OSError as exc:
-        raise FileRefused(f"{name}: cannot be read ({exc.strerror or 'no such file'}).") from None
+        raise FileRefused(say("cannot_read", file=name, reason=exc.strerror or say("no_such_file"))) from None
     if not stat.S_ISREG(info.st_mode):
-        what = "a folder" if stat.S_ISDIR(info.st_mode) else "a device, pipe or socket"
-        raise FileRefused(f"{name}: is {what}, not a file. Give a CSV file.")
+        raise FileRefused(say("is_folder" if stat.S_ISDIR(info.st_mode) else "is_device", file=name))
     try:
         with open(path, "rb") as handle:
             content = handle.read(max_bytes + 1)
     except OSError as exc:
-        raise FileRefused(f"{name}: cannot be read ({exc.strerror}).") from None
+        raise FileRefused(say("cannot_read", file=name, reason=exc.strerror)) from None
     if len(content) > max_bytes:
-        raise ImportFailed("File too large", [_too_large(name, max(info.st_size, len(content)), max_bytes)])
+        raise ImportFailed(say("t_too_large"), [_too_large(name, max(info.st_size, len(content)), max_bytes)])
     return content
 
 
@@ -88,10 +87,7 @@ class FileRefused(Exception):
 
 
 def _too_large(name: str, size: int, max_bytes: int) -> Problem:
-    return Problem(name, None, None,
-                   f"The file is {size / 2**20:.1f} MiB; the limit is "
-                   f"{max_bytes / 2**20:g} MiB (setting DASHBOARD_MAX_UPLOAD_MB). Split the export into smaller files "
-                   "and upload them together.")
+    return Problem(name, None, None, say("too_large", size=size / 2**20, limit=max_bytes / 2**20))
 
 
 def decode(name: str, content: bytes) -> tuple[str, str, list[str]]:
@@ -101,9 +97,8 @@ def decode(name: str, content: bytes) -> tuple[str, str, list[str]]:
             return content.decode("utf-16"), "utf-16", []
         except UnicodeDecodeError as exc:
             line = content[:exc.start].decode("utf-16", errors="replace").count("\n") + 1
-            raise ImportFailed("Unreadable text", [Problem(
-                name, line, None, f"The file starts as UTF-16 text but is not valid UTF-16 on line {line} "
-                f"(byte {exc.start:,}). Export it again, preferably as 'CSV UTF-8'.")]) from None
+            raise ImportFailed(say("t_unreadable_text"), [Problem(
+                name, line, None, say("bad_utf16", line=line, byte=exc.start))]) from None
     try:
         return content.decode("utf-8-sig"), "utf-8", []
     except UnicodeDecodeError as exc:
@@ -114,8 +109,7 @@ def decode(name: str, content: bytes) -> tuple[str, str, list[str]]:
             except UnicodeDecodeError:
                 continue
             line = content[:exc.start].count(b"\n") + 1
-            note = (f"{name}: not valid UTF-8 (byte 0x{bad} on line {line}); read as {fallback} "
-                    "(Windows/Excel encoding). Check umlauts in the preview; save as 'CSV UTF-8' to avoid this.")
+            note = say("fallback_encoding", file=name, byte=bad, line=line, encoding=fallback)
             return text, fallback, [note]
     raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
 
@@ -137,10 +131,7 @@ def _records(name: str, text: str, delimiter: str, max_rows: int, *, strict: boo
     for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict):
         records.append(record)
         if len(records) > max_rows + 1:
-            raise ImportFailed("Too many rows", [Problem(
-                name, None, None,
-                f"The file has more than {max_rows:,} data rows (setting DASHBOARD_MAX_ROWS). "
-                "Split it into smaller files and upload them together.")])
+            raise ImportFailed(say("t_too_many_rows"), [Problem(name, None, None, say("too_many_rows", limit=max_rows))])
     return records
 
 
@@ -162,21 +153,19 @@ def read_csv(name: str, content: bytes, *, max_bytes: int, max_rows: int) -> Raw
     the splitting into cells is DuckDB's CSV reader where it reads the file exactly as Python's csv
     module does, else (and for every error message) Python's csv module (``_split_with_python``)."""
     if len(content) > max_bytes:
-        raise ImportFailed("File too large", [_too_large(name, len(content), max_bytes)])
+        raise ImportFailed(say("t_too_large"), [_too_large(name, len(content), max_bytes)])
     if not content.strip(b" \t\r\n\xef\xbb\xbf"):
-        raise ImportFailed("Empty file", [Problem(name, None, None, "The file is empty. Export again with at least a header row and one data row.")])
+        raise ImportFailed(say("t_empty"), [Problem(name, None, None, say("empty_export_again"))])
     for signature, what in _BINARY_SIGNATURES:
         if content.startswith(signature):
-            raise ImportFailed("Not a CSV file", [Problem(name, None, None, f"This is not a CSV file: it looks like {what}.")])
+            raise ImportFailed(say("t_not_csv"), [Problem(name, None, None, say("looks_like", what=what))])
     if b"\x00" in content[:4096] and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportFailed("Not a CSV file", [Problem(name, None, None, "This is not a CSV file: it contains binary data. Upload a CSV export.")])
+        raise ImportFailed(say("t_not_csv"), [Problem(name, None, None, say("binary"))])
 
     text, encoding, notes = decode(name, content)
     if "\x00" in text:  # anywhere, not only where the binary check above looked
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise ImportFailed("Not a CSV file", [Problem(
-            name, line, None, f"Line {line} contains a NUL character (binary data), which no CSV export has. "
-            "Export the file again as CSV.")])
+        raise ImportFailed(say("t_not_csv"), [Problem(name, line, None, say("nul", line=line))])
     delimiter = sniff_delimiter(text)
     split = _split_with_duckdb(content if encoding == "utf-8" else None, text, delimiter, max_rows)
     if split is None:
@@ -187,21 +176,18 @@ def read_csv(name: str, content: bytes, *, max_bytes: int, max_rows: int) -> Raw
     problems: list[Problem] = []
     for position, column in enumerate(header, start=1):
         if column == "" and any(cell.strip() for cell in columns[position - 1]):
-            problems.append(Problem(name, 1, f"#{position}", "This column has values but no name in the header row. Give it a name."))
+            problems.append(Problem(name, 1, f"#{position}", say("unnamed_column")))
     if problems:
-        raise ImportFailed("Unnamed columns", problems)
+        raise ImportFailed(say("t_unnamed"), problems)
     if not row_numbers:
         if width == 1 and delimiter == ",":
-            message = "Only one column was found: is the file separated by something other than , ; or tab?"
+            message = say("one_column_other")
         else:
-            message = "The file has a header row but no data rows."
-        raise ImportFailed("No data rows", [Problem(name, None, None, message)])
+            message = say("no_data_rows")
+        raise ImportFailed(say("t_no_data_rows"), [Problem(name, None, None, message)])
     if width == 1:
-        raise ImportFailed("Wrong delimiter", [Problem(
-            name, 1, header[0][:60],
-            "Only one column was found: the file is not separated by comma, semicolon or tab. "
-            "Export it again as CSV.")])
-    notes = notes + ([f"{name}: separated by {_DELIMITER_NAMES[delimiter]}."] if delimiter != "," else [])
+        raise ImportFailed(say("t_wrong_delimiter"), [Problem(name, 1, header[0][:60], say("one_column"))])
+    notes = notes + ([say("separated_by", file=name, delimiter=_DELIMITER_NAMES[delimiter])] if delimiter != "," else [])
     return RawTable(name, header, columns, row_numbers, delimiter, encoding, notes)
 
 
@@ -292,31 +278,26 @@ def _split_with_python(name: str, text: str, delimiter: str, max_rows: int) -> S
     except csv.Error as exc:
         if "end of data" in str(exc):
             row = _failing_row(text, delimiter)
-            raise ImportFailed("Unreadable CSV", [Problem(
-                name, row, None, "A quoted value that starts in this row is never closed: a missing closing quote "
-                "(\") swallows the rest of the file. Close the quote or remove it.")]) from None
+            raise ImportFailed(say("t_unreadable_csv"), [Problem(name, row, None, say("unclosed_quote"))]) from None
         # text right after a closing quote ("Let's Go Crazy" (08/29)): read it as Excel does, and say so
         try:
             records = _records(name, text, delimiter, max_rows, strict=False)
         except csv.Error as again:
-            raise ImportFailed("Unreadable CSV", [Problem(
-                name, _failing_row(text, delimiter), None,
-                f"This row cannot be read as CSV ({again}). Check its quotes and separators.")]) from None
-        notes.append(f"{name}: a quoted value is followed by more text in row {_failing_row(text, delimiter)}; "
-                     "it was read as spreadsheet programs read it (quotes dropped). Check the preview.")
+            raise ImportFailed(say("t_unreadable_csv"), [Problem(
+                name, _failing_row(text, delimiter), None, say("unreadable_row", error=str(again)))]) from None
+        notes.append(say("text_after_quote", file=name, row=_failing_row(text, delimiter)))
 
     if not records:
-        raise ImportFailed("Empty file", [Problem(name, None, None, "The file is empty.")])
+        raise ImportFailed(say("t_empty"), [Problem(name, None, None, say("empty"))])
     header = [cell.strip().lstrip("\ufeff") for cell in records[0]]
     problems: list[Problem] = []
     for index, record in enumerate(records if len(text) > MAX_CELL_CHARS else (), start=1):
         for position, cell in enumerate(record):
             if len(cell) > MAX_CELL_CHARS and len(problems) < 50:
                 column = header[position][:60] if position < len(header) and index > 1 else f"#{position + 1}"
-                problems.append(Problem(name, index, column, f"This cell has {len(cell):,} characters; the most a "
-                                        f"cell may have is {MAX_CELL_CHARS:,}. Shorten it or leave the column out."))
+                problems.append(Problem(name, index, column, say("cell_too_long", chars=len(cell), limit=MAX_CELL_CHARS)))
     if problems:
-        raise ImportFailed("Cells too long", problems)
+        raise ImportFailed(say("t_cells_too_long"), problems)
     rows: list[list[str]] = []
     row_numbers: list[int] = []
     width = _header_width(header)
@@ -326,17 +307,14 @@ def _split_with_python(name: str, text: str, delimiter: str, max_rows: int) -> S
         if len(record) > width and not any(cell.strip() for cell in record[width:]):
             record = record[:width]
         if len(record) != width:
-            hint = ("an unquoted delimiter inside a value? Put such values in double quotes"
-                    if len(record) > width else "a line break or a missing separator?")
-            problems.append(Problem(
-                name, index, None,
-                f"This row has {len(record)} cells but the header has {width} ({hint})."))
+            hint = say("hint_unquoted" if len(record) > width else "hint_line_break")
+            problems.append(Problem(name, index, None, say("wrong_cells", cells=len(record), width=width, hint=hint)))
             if len(problems) >= 50:
                 break
             continue
         rows.append(record)
         row_numbers.append(index)
     if problems:
-        raise ImportFailed("Rows with the wrong number of cells", problems)
+        raise ImportFailed(say("t_wrong_cells"), problems)
     columns = [list(column) for column in zip(*rows)] if rows else [[] for _ in range(width)]
     return header[:width], columns, row_numbers, notes

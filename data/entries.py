@@ -14,7 +14,7 @@ from datetime import date
 
 import pandas as pd
 
-from data.errors import ImportFailed, Problem
+from data.errors import ImportFailed, Problem, say
 from data.importer import Upload, parse_uploads
 from data.store import ImportResult, Store, content_hash
 from data.templates import Frame, ParsedFile
@@ -42,8 +42,8 @@ def _csv(header: list[str], rows: Sequence[Sequence]) -> bytes:
 
 def _too_long(file: str, column: str, text: str | None) -> None:
     if text is not None and len(text) > MAX_TEXT:
-        raise ImportFailed("Text too long", [Problem(file, 2, column, f"Keep it under {MAX_TEXT} characters "
-                                                     f"(it has {len(text)}).", text[:40] + "…")])
+        raise ImportFailed(say("t_text_too_long"), [Problem(file, 2, column, say("text_too_long", limit=MAX_TEXT,
+                                                                                  length=len(text)), text[:40] + "…")])
 
 
 def _write_template(store: Store, name: str, content: bytes) -> ImportResult:
@@ -82,14 +82,14 @@ def record_retro_action(store: Store, team: str, sprint: str, action: str, *, ow
     for origin, text, status in close:
         match = stored[(stored["sprint"] == origin) & (stored["action"] == text)]
         if match.empty:
-            raise ImportFailed("Unknown retro action", [Problem(name, None, "action",
-                                                                f"Team {team} has no action '{text}' from {origin}.", text)])
+            raise ImportFailed(say("t_unknown_action"), [Problem(name, None, "action",
+                                                                  say("unknown_action", team=team, action=text, sprint=origin),
+                                                                  text)])
         owner_then = match["owner"].iloc[0]
         rows.append([team, origin, text, owner_then if isinstance(owner_then, str) else None, status,
                      sprint if status == "done" else None])
     if not rows:
-        raise ImportFailed("Nothing to record", [Problem(name, 2, "action", "Write the action the team promises, "
-                                                         "or choose an earlier action to close.")])
+        raise ImportFailed(say("t_nothing"), [Problem(name, 2, "action", say("nothing"))])
     return _write_template(store, name, _csv(header, rows))
 
 
@@ -100,8 +100,9 @@ def record_lessons(store: Store, team: str, cycle: str, objective_id: str, lesso
     _too_long(name, "lessons", text)
     objectives = store.current("objectives", [team])
     if objectives[(objectives["cycle"] == cycle) & (objectives["objective_id"] == objective_id)].empty:
-        raise ImportFailed("Unknown objective", [Problem(name, 2, "objective_id", f"Team {team} has no objective "
-                                                         f"'{objective_id}' in cycle {cycle}.", objective_id)])
+        raise ImportFailed(say("t_unknown_objective"), [Problem(name, 2, "objective_id",
+                                                                say("unknown_objective", team=team, objective_id=objective_id,
+                                                                    cycle=cycle), objective_id)])
     data = pd.DataFrame([{"team": team, "cycle": cycle, "objective_id": objective_id, "lessons": text,
                           "source_row": 2}])
     content = _csv(["team", "cycle", "objective_id", "lessons"], [[team, cycle, objective_id, text]])

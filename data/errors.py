@@ -1,7 +1,68 @@
-"""Domain errors of the import: every problem names file, row, column and what to do."""
+"""Domain errors of the import: every problem names file, row, column and what to do; and the
+messages they carry, in the user's language.
+
+Messages in any language
+------------------------
+Every sentence the data layer makes for people (a problem, an import's title, a note, a warning, a
+progress text, a refusal) is a ``Message``: a ``str`` whose text is English, so the command line,
+JSON output, logs and tests read it as before, and which keeps its catalog id and values so a page
+can write it in the chosen language (``ui.said``, numbers and dates by the language's rules,
+``analytics.formatting.fill``). Its texts live in the one catalog, ``i18n.TEXT``, under ids
+``imp_<name>``; a language without the id shows the English text.
+
+To convert a message (the tool exports of ``data/sources/`` are next): add
+``"imp_<name>": (English, German)`` to ``i18n.TEXT`` with the same ``{placeholders}`` in both (the
+English text exactly the old f-string, format specs such as ``{rows:,}`` included), and replace the
+f-string with ``say("<name>", rows=…)``. Values are user text (shown as they are), numbers and
+dates (written by the language's rules), or other Messages (written in the same language: a fixed
+word such as a delimiter's name, a hint shared by several messages). A Message stays one only as
+long as it is passed on as itself: ``str(exc)``, ``+``, slicing or an f-string make a plain English
+``str``; take a ValueError's message with ``message_of(exc)`` and build longer texts as Messages
+with the parts as values. A plain ``str`` still works everywhere: it shows as it is.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from analytics.formatting import fill
+from i18n import template
+
+PREFIX = "imp_"
+
+
+class Message(str):
+    """A sentence of the data layer: English as a ``str``, and ``in_language(lang)`` for a page.
+
+    Pickles and copies as its id and values (a page keeps the last check in ``st.session_state``)."""
+
+    key: str
+    values: dict
+
+    def __new__(cls, key: str, values: dict | None = None):
+        values = dict(values or {})
+        self = super().__new__(cls, _render(key, "en", values))
+        self.key, self.values = key, values
+        return self
+
+    def __reduce__(self):
+        return Message, (self.key, self.values)
+
+    def in_language(self, lang: str) -> str:
+        return _render(self.key, lang, self.values)
+
+
+def _render(key: str, lang: str, values: dict) -> str:
+    return fill(template(PREFIX + key, lang, values.get("n")), lang, **values)
+
+
+def say(key: str, **values) -> Message:
+    """The message ``imp_<key>`` of the catalog filled with ``values`` (English as ``str``)."""
+    return Message(key, values)
+
+
+def message_of(exc: BaseException) -> str:
+    """The message an exception was raised with, a ``Message`` kept as one (``str(exc)`` is plain)."""
+    return exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], Message) else str(exc)
 
 
 @dataclass(frozen=True)
@@ -50,12 +111,11 @@ class StoreBusy(Exception):
     did not let go within the wait. ``title`` and ``message`` are sentences for the user: no paths,
     no process ids. Pages show them and try again; the command line exits with code 3."""
 
-    title = "The data is busy"
+    title = say("busy_title")
 
     def __init__(self, waited: float):
         self.waited = waited
-        self.message = (f"Another program (an import or a second dashboard) is using the data; it was still busy "
-                        f"after {waited:.0f} s. Try again in a moment.")
+        self.message = say("busy", waited=waited)
         super().__init__(self.message)
 
 
@@ -64,7 +124,7 @@ class StoreUnavailable(Exception):
     DuckDB database, ``:memory:``. The command line exits with code 3 (2 for ``--db :memory:``)."""
 
     def __init__(self, message: str):
-        self.title = "The data cannot be opened"
+        self.title = say("unavailable_title")
         self.message = message
         super().__init__(message)
 

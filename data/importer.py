@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from data.csvfile import RawTable, read_csv
-from data.errors import ImportFailed, Problem
+from data.errors import ImportFailed, Problem, say
 from data.settings import setting
 from data.sources import SOURCES as EXPORT_SOURCES
 from data.sources import Inspection, detect_source, fit_mapping, inspect, parse_export
@@ -54,8 +54,8 @@ def source_of(raw, source: str) -> str:
     """The tool that wrote a file: as given, or detected from its header ('template' for ours)."""
     choices = source_choices()
     if source not in choices:
-        raise ImportFailed("Unknown source", [Problem(raw.file, None, None,
-                                                      f"Source '{source}' is unknown; use one of {', '.join(choices)}.")])
+        raise ImportFailed(say("t_unknown_source"), [Problem(raw.file, None, None,
+                                                             say("unknown_source", source=source, sources=", ".join(choices)))])
     return (detect_source(raw.header) or "template") if source == "auto" else source
 
 
@@ -64,11 +64,10 @@ def inspect_upload(upload: Upload, *, source: str = "auto", mapping: dict[str, s
     raw = read_upload(upload)
     detected = source_of(raw, source)
     if detected == "template":
-        raise ImportFailed("Not a tool export", [Problem(upload.name, 1, None, "This file is one of our templates; "
-                                                         "its columns need no mapping.")])
+        raise ImportFailed(say("t_not_export"), [Problem(upload.name, 1, None, say("is_template"))])
     _, unfit = fit_mapping(raw, mapping)
     if unfit:  # a mapping given for this very file must fit it (a saved one is only applied where it fits)
-        raise ImportFailed("Column mapping does not fit the file", unfit)
+        raise ImportFailed(say("t_mapping_unfit"), unfit)
     return inspect(raw, detected, mapping)
 
 
@@ -111,7 +110,7 @@ def parse_uploads(uploads: Sequence[Upload], *, sprints: Sequence[Upload] = (), 
     titles: list[str] = []
     jobs = [(u, source) for u in uploads] + [(u, "template:sprints") for u in sprints]
     if not jobs:
-        raise ImportFailed("No files", [Problem("(none)", None, None, "Choose at least one CSV file to import.")])
+        raise ImportFailed(say("t_no_files"), [Problem("(none)", None, None, say("no_files"))])
 
     def attempt(action):
         try:
@@ -124,7 +123,7 @@ def parse_uploads(uploads: Sequence[Upload], *, sprints: Sequence[Upload] = (), 
     raws = []
     for number, (upload, wanted) in enumerate(jobs):
         if progress:
-            progress(number / len(jobs) * 0.5, f"Reading {upload.name}")
+            progress(number / len(jobs) * 0.5, say("reading", file=upload.name))
         raw = attempt(lambda: read_upload(upload))
         detected = "template" if wanted.startswith("template") else attempt(lambda: source_of(raw, wanted)) if raw else None
         raws.append((raw, detected, "sprints" if wanted == "template:sprints" else None))
@@ -135,12 +134,12 @@ def parse_uploads(uploads: Sequence[Upload], *, sprints: Sequence[Upload] = (), 
             saved_raw, saved_unfit = map_columns(raw, (saved_mappings or {}).get("template"))
             mapped, unfit = map_columns(saved_raw, (mappings or {}).get("template"))
             if unfit:
-                titles.append("Column mapping does not fit the file")
-                problems.extend(Problem(raw.file, 1, None, f"{u[0].upper()}{u[1:]}.") for u in unfit)
+                titles.append(say("t_mapping_unfit"))
+                problems.extend(Problem(raw.file, 1, None, say("mapping_unfit", reason=u)) for u in unfit)
                 continue
             parsed[index] = attempt(lambda: parse_template(mapped, kind, team=team, day_first=day_first))
             if parsed[index] is not None and saved_unfit and saved_raw is not raw:
-                parsed[index].notes.append(f"{raw.file}: the saved template column mapping was applied where it fits.")
+                parsed[index].notes.append(say("saved_template_mapping", file=raw.file))
     known = set(known_krs or ())
     known |= {kr for item in parsed.values() if item for frame in item.frames if frame.table == "key_results"
               for kr in frame.data["kr_id"]}
@@ -152,10 +151,10 @@ def parse_uploads(uploads: Sequence[Upload], *, sprints: Sequence[Upload] = (), 
                                                          mapping={**saved, **(given or {})} if saved or given else None,
                                                          known_krs=known))
             if parsed[index] is not None and unfit:
-                parsed[index].notes.append(f"{raw.file}: the saved {detected.title()} column mapping does not fit "
-                                           "this file; left out: " + "; ".join(p.message for p in unfit))
+                parsed[index].notes.append(say("saved_mapping_unfit", file=raw.file, tool=detected.title(),
+                                               left_out="; ".join(p.message for p in unfit)))
     if problems:
-        title = titles[0] if len(titles) == 1 else f"{len(titles)} files have problems"
+        title = titles[0] if len(titles) == 1 else say("t_files_with_problems", n=len(titles))
         raise ImportFailed(title, problems)
     ordered = [parsed[index] for index in sorted(parsed)]
     _keep_latest_issue_rows(ordered)
@@ -212,9 +211,8 @@ def _reworded_objectives(store: Store, parsed: Sequence[ParsedFile]) -> list[str
             for row in frame.data.itertuples(index=False):
                 old = before.get((row.team, row.cycle, row.objective_id))
                 if isinstance(old, str) and isinstance(row.objective, str) and old != row.objective:
-                    warnings.append(f"{item.file}: objective {row.objective_id} ({row.team}, {row.cycle}) was reworded "
-                                    f"from '{old}' to '{row.objective}'. Objectives should stay fixed during a cycle; "
-                                    "revise key results instead. The OKRs page shows the change.")
+                    warnings.append(say("reworded", file=item.file, objective_id=row.objective_id, team=row.team,
+                                        cycle=row.cycle, old=old, new=row.objective))
     return warnings
 
 
@@ -233,9 +231,8 @@ def _unknown_kr_links(parsed: Sequence[ParsedFile], known: set[str]) -> list[str
             if frame.table == "sprint_items" and "key_result" in frame.present:
                 unknown = sorted({kr for kr in frame.data["key_result"] if isinstance(kr, str) and kr not in known})
                 if unknown:
-                    notes.append(f"{item.file}: items link key result(s) not stored yet: {', '.join(unknown[:10])}"
-                                 + (" …" if len(unknown) > 10 else "")
-                                 + ". The links count once an okrs file defines them.")
+                    notes.append(say("unknown_kr_links", file=item.file, krs=", ".join(unknown[:10]),
+                                     more=" …" if len(unknown) > 10 else ""))
     return notes
 
 
@@ -306,11 +303,8 @@ def write_import(store: Store, prepared: PreparedImport, *, save_mapping: bool =
     result.notes.extend(_unknown_kr_links(parsed, prepared.known_krs))
     undated = prepared.undated
     if undated:
-        result.warnings.append(f"No dates for {len(undated)} sprint(s): {', '.join(undated[:10])}"
-                               + (" …" if len(undated) > 10 else "")
-                               + ". They count as closed and keep the order of the file that brought them "
-                               "(never the order of their names); add a sprints file (--sprints FILE) for dates, "
-                               "without which added work cannot be told from committed work by date.")
+        result.warnings.append(say("undated_sprints", n=len(undated), sprints=", ".join(undated[:10]),
+                                   more=" …" if len(undated) > 10 else ""))
     return result
 
 

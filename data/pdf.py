@@ -11,6 +11,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from data.errors import say
+
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
                   "--disable-extensions", "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw"]
@@ -33,8 +35,7 @@ def chromium() -> str:
     for candidate in ([chosen] if chosen else [shutil.which("chromium"), "/usr/bin/chromium"]):
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return candidate
-    raise RendererMissing("Chromium is not installed (Debian: apt-get install chromium)."
-                          if not chosen else "DASHBOARD_CHROMIUM does not name a Chromium program here.")
+    raise RendererMissing(say("no_chromium") if not chosen else say("chromium_setting_wrong"))
 
 
 def chart_images(figures: Sequence, *, width: int = CHART_WIDTH, scale: float = 2.0,
@@ -46,7 +47,7 @@ def chart_images(figures: Sequence, *, width: int = CHART_WIDTH, scale: float = 
     try:
         import kaleido
     except ImportError:
-        raise RendererMissing("Kaleido is not installed (pip install -r requirements.txt).") from None
+        raise RendererMissing(say("no_kaleido")) from None
     heights = list(heights) if heights is not None else [None] * len(figures)
 
     async def render() -> list[bytes]:
@@ -63,7 +64,7 @@ def chart_images(figures: Sequence, *, width: int = CHART_WIDTH, scale: float = 
     except RendererMissing:
         raise
     except Exception as exc:  # the browser would not start, a chart timed out …
-        raise RenderFailed(f"The charts could not be rendered ({type(exc).__name__}: {exc}).") from None
+        raise RenderFailed(say("charts_failed", error=f"{type(exc).__name__}: {exc}")) from None
 
 
 def html_to_pdf(document: str) -> bytes:
@@ -77,8 +78,8 @@ def html_to_pdf(document: str) -> bytes:
         try:
             done = subprocess.run(command, capture_output=True, timeout=TIMEOUT, env={**os.environ, "HOME": folder})
         except subprocess.TimeoutExpired:
-            raise RenderFailed(f"Chromium did not finish the PDF within {TIMEOUT} s.") from None
+            raise RenderFailed(say("pdf_timeout", seconds=TIMEOUT)) from None
         if not target.is_file() or target.stat().st_size == 0:
             tail = done.stderr.decode(errors="replace").strip().splitlines()[-3:]
-            raise RenderFailed("Chromium made no PDF (exit %s): %s" % (done.returncode, " ".join(tail)))
+            raise RenderFailed(say("no_pdf", code=done.returncode, tail=" ".join(tail)))
         return target.read_bytes()

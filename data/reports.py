@@ -12,6 +12,7 @@ from analytics import report as build
 from analytics.okr_metrics import running
 from analytics.review import item_lists, sprint_comparison
 from analytics.sprint_kr import sprint_key_results
+from data.errors import say
 from data.pdf import chart_images, html_to_pdf
 from data.service import band, forecast, okr_state, sprint_table, velocity_window
 from data.store import Store
@@ -40,8 +41,8 @@ def sprint_report(store: Store, team: str, sprint: str, *, as_of: date, lang: st
     metrics = sprint_table(store, [team], "points", as_of)
     metrics = metrics[metrics["team"] == team].reset_index(drop=True)
     if not (metrics["sprint"] == sprint).any():
-        known = ", ".join(map(str, metrics["sprint"].tail(5))) or "none"
-        raise ReportUnavailable(f"Team '{team}' has no sprint '{sprint}' (its last sprints: {known}).")
+        known = ", ".join(map(str, metrics["sprint"].tail(5))) or say("word_none")
+        raise ReportUnavailable(say("no_such_sprint", team=team, sprint=sprint, known=known))
     row = metrics[metrics["sprint"] == sprint].iloc[0]
     sprints = store.current("sprints", [team])
     position = {name: number for number, name in enumerate(metrics["sprint"])}
@@ -70,9 +71,9 @@ def cycle_report(store: Store, team: str | None, cycle: str, *, as_of: date, lan
     krs, objectives, current = _okr_status(store, teams, as_of)
     krs, objectives = krs[krs["cycle"] == cycle], objectives[objectives["cycle"] == cycle]
     if krs.empty:
-        known = ", ".join(dict.fromkeys(current["key_results"]["cycle"])) or "none"
-        raise ReportUnavailable(f"No key results in cycle '{cycle}'" + (f" for team '{team}'" if team else "")
-                                + f" (cycles: {known}).")
+        known = ", ".join(dict.fromkeys(current["key_results"]["cycle"])) or say("word_none")
+        raise ReportUnavailable(say("no_team_krs_in_cycle", team=team, cycle=cycle, known=known) if team
+                                else say("no_krs_in_cycle", cycle=cycle, known=known))
     checkins = current["checkins"]
     checkins = checkins[pd.to_datetime(checkins["date"]) <= pd.Timestamp(as_of)] if not checkins.empty else checkins
     return build.okr_cycle(team=team, cycle=cycle, key_results=krs.reset_index(drop=True),
@@ -90,11 +91,11 @@ def render(report: build.Report, fmt: str, *, progress: Progress | None = None) 
         raise ValueError("format must be html or pdf")
     found = report.charts()
     if progress:
-        progress(0.05, f"Rendering {len(found)} charts")
+        progress(0.05, say("rendering_charts", n=len(found)))
     images = chart_images([c.figure for c in found], heights=[c.height for c in found])
     if progress:
-        progress(0.7, "Printing the PDF")
+        progress(0.7, say("printing_pdf"))
     data = html_to_pdf(build.render_html(report, images=images))
     if progress:
-        progress(1.0, "PDF ready")
+        progress(1.0, say("pdf_ready"))
     return data

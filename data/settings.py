@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from data.errors import SettingInvalid
+from data.errors import SettingInvalid, message_of, say
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Runtime data lives in store/ (git-ignored), apart from the code; older versions kept the store in
@@ -59,7 +59,8 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
-_KIND_WORDS = {int: "a whole number", float: "a number", str: "a text"}
+_KIND_WORDS = {int: say("word_whole_number"), float: say("word_number"), str: say("word_text")}
+_NOT_KIND = {int: say("setting_not_whole_number"), float: say("setting_not_number"), str: say("setting_not_text")}
 
 
 def setting(name: str):
@@ -76,13 +77,12 @@ def setting(name: str):
                 high = _typed(_SETTING["DASHBOARD_BAND_HIGH"],
                               os.environ.get("DASHBOARD_BAND_HIGH", "").strip() or _SETTING["DASHBOARD_BAND_HIGH"].default)
                 if low > high:
-                    raise SettingInvalid(f"Setting DASHBOARD_BAND_LOW ({low:g}) is above DASHBOARD_BAND_HIGH ({high:g}); "
-                                         "the lower edge of the band must not exceed the upper one.")
+                    raise SettingInvalid(say("setting_band", low=low, high=high))
             if name in ("DASHBOARD_MIN_YEAR", "DASHBOARD_MAX_YEAR"):
                 low, high = (_typed(_SETTING[n], os.environ.get(n, "").strip() or _SETTING[n].default)
                              for n in ("DASHBOARD_MIN_YEAR", "DASHBOARD_MAX_YEAR"))
                 if low > high:
-                    raise SettingInvalid(f"Setting DASHBOARD_MIN_YEAR ({low}) is after DASHBOARD_MAX_YEAR ({high}).")
+                    raise SettingInvalid(say("setting_years", low=low, high=high))
             return value
     raise KeyError(name)
 
@@ -90,30 +90,32 @@ def setting(name: str):
 def _typed(item: Setting, raw: str):
     """``raw`` as the setting's type within its bounds, or SettingInvalid saying what is wrong."""
     def invalid(problem: str) -> SettingInvalid:
-        bounds = ("" if item.minimum is None else f" from {_plain(item.minimum)}"
-                  ) + ("" if item.maximum is None else f" to {_plain(item.maximum)}")
+        low, high = (None if bound is None else _plain(bound) for bound in (item.minimum, item.maximum))
+        bounds = (say("bounds_from_to", low=low, high=high) if low and high else say("bounds_from", low=low) if low
+                  else say("bounds_to", high=high) if high else "")
         shown = raw if len(raw) <= 40 else raw[:40] + "…"
-        return SettingInvalid(f"Setting {item.name}={shown!r} {problem}. Use {_KIND_WORDS[item.kind]}{bounds} "
-                              f"(default {item.default}), or unset it.")
+        return SettingInvalid(say("setting_invalid", name=item.name, shown=shown, problem=problem,
+                                  kind=_KIND_WORDS[item.kind], bounds=bounds, default=item.default))
     if item.kind is str:
         if "\x00" in raw:
-            raise invalid("contains a NUL character")
+            raise invalid(say("setting_nul"))
         return raw
     try:
         value = item.kind(raw.replace("_", "x"))  # int('1_000') is Python syntax, not a user's number
     except (ValueError, OverflowError):
-        raise invalid(f"is not {_KIND_WORDS[item.kind]}") from None
+        raise invalid(_NOT_KIND[item.kind]) from None
     if not math.isfinite(value):
-        raise invalid("is not a finite number")
+        raise invalid(say("setting_not_finite"))
     if item.minimum is not None and value < item.minimum:
-        raise invalid(f"is below {_plain(item.minimum)}")
+        raise invalid(say("setting_below", limit=_plain(item.minimum)))
     if item.maximum is not None and value > item.maximum:
-        raise invalid(f"is above {_plain(item.maximum)}")
+        raise invalid(say("setting_above", limit=_plain(item.maximum)))
     return value
 
 
-def _plain(number: float) -> str:
-    return f"{int(number):,}" if float(number).is_integer() else f"{number:g}"
+def _plain(number: float):
+    """1000 → '1,000', 0.5 → '0.5' (in German 1.000 and 0,5)."""
+    return say("plain_whole", value=int(number)) if float(number).is_integer() else say("plain_number", value=number)
 
 
 def check_all() -> list[str]:
@@ -124,7 +126,7 @@ def check_all() -> list[str]:
             setting(item.name)
         except SettingInvalid as exc:
             if str(exc) not in problems:
-                problems.append(str(exc))
+                problems.append(message_of(exc))
     return problems
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from data.errors import ImportFailed, Problem, StoreBusy, StoreUnavailable, UndoRefused
+from data.errors import ImportFailed, Problem, StoreBusy, StoreUnavailable, UndoRefused, say
 from data.schema import MIGRATIONS, TABLES
 from data.settings import setting
 from data.templates import Frame, ParsedFile
@@ -88,15 +88,13 @@ class Store:
                  on_wait: Callable[[float], None] | None = None):
         self.path = str(path)
         if self.path.strip() == "" or self.path.startswith(":memory:"):
-            raise StoreUnavailable("An in-memory database keeps nothing between commands; give a database file "
-                                   "(--db FILE or DASHBOARD_DB).")
+            raise StoreUnavailable(say("in_memory"))
         folder = Path(self.path).parent
         if not folder.is_dir():
             # a mistyped folder would silently start an empty second store: refuse instead
-            raise StoreUnavailable(f"The folder for the database file ({folder.name or folder}) does not exist. "
-                                   "Create it first or fix the path.")
+            raise StoreUnavailable(say("no_folder", folder=str(folder.name or folder)))
         if Path(self.path).exists() and not Path(self.path).is_file():
-            raise StoreUnavailable("The database path is not a regular file. Give a DuckDB database file.")
+            raise StoreUnavailable(say("not_regular_file"))
         self.lock_timeout = setting("DASHBOARD_LOCK_TIMEOUT") if lock_timeout is None else lock_timeout
         self.read_timeout = self.lock_timeout if read_timeout is None else read_timeout
         self.on_wait = on_wait
@@ -119,11 +117,9 @@ class Store:
             except duckdb.IOException as exc:
                 text = str(exc)
                 if "lock" not in text.lower():
-                    raise StoreUnavailable("The database file cannot be opened: it is not a DuckDB database "
-                                           "of this product, or it is damaged.") from None
+                    raise StoreUnavailable(say("not_duckdb")) from None
             except (duckdb.SerializationException, duckdb.InvalidInputException):
-                raise StoreUnavailable("The database file cannot be opened: it is not a DuckDB database "
-                                       "of this product, or it is damaged.") from None
+                raise StoreUnavailable(say("not_duckdb")) from None
             waited = time.monotonic() - started
             if waited >= timeout:
                 raise StoreBusy(waited)
@@ -274,7 +270,7 @@ class Store:
                 cur.execute("INSERT INTO imports VALUES (?, ?, ?, NULL)", [import_id, now or datetime.now(), source])
                 for number, item in enumerate(parsed, start=1):
                     if progress:
-                        progress((number - 1) / len(parsed), f"Writing {item.file} ({item.rows:,} rows)")
+                        progress((number - 1) / len(parsed), say("writing", file=item.file, rows=item.rows))
                     counts = FileResult(item.file, item.kind, item.source, item.rows)
                     main = main_table(item)
                     for frame in item.frames:
@@ -293,7 +289,7 @@ class Store:
         except _DryRun:
             return result  # rolled back: the counts say what the import would do
         if progress:
-            progress(1.0, "Import finished")
+            progress(1.0, say("finished"))
         return result
 
     def _upsert(self, cur: duckdb.DuckDBPyConnection, frame: Frame, import_id: int) -> tuple[int, int, int]:
@@ -345,11 +341,9 @@ class Store:
                 rows = frame.data["source_row"] if "source_row" in frame.data else [None] * len(frame.data)
                 for kr_id, row in zip(frame.data["kr_id"], rows):
                     if kr_id not in known and len(problems) < 50:
-                        problems.append(Problem(item.file, row, "kr_id",
-                                                f"Key result '{kr_id}' is unknown. Import the okrs file that defines it "
-                                                "first, or together with this file.", kr_id))
+                        problems.append(Problem(item.file, row, "kr_id", say("unknown_kr", kr_id=kr_id), kr_id))
         if problems:
-            raise ImportFailed("Check-ins for unknown key results", problems)
+            raise ImportFailed(say("t_unknown_krs"), problems)
 
     def save_mapping(self, source: str, mapping: dict[str, str], *, now: datetime | None = None) -> None:
         """Remember a column mapping for a source (jira, azure, linear, template)."""
@@ -381,26 +375,24 @@ class Store:
                 with self._transaction() as cur:
                     row = cur.execute("SELECT undone_at FROM imports WHERE import_id = ?", [import_id]).fetchone()
                     if row is None:
-                        raise UndoRefused(f"There is no import {import_id}.")
+                        raise UndoRefused(say("no_import", id=import_id))
                     if row[0] is not None:
-                        raise UndoRefused(f"Import {import_id} was already undone on {row[0]:%Y-%m-%d %H:%M}.")
+                        raise UndoRefused(say("already_undone", id=import_id, when=row[0]))
                     changed = self._superseding(cur, chosen) - chosen
                     if changed:
-                        raise _Dependents(changed, "changed rows it wrote")
+                        raise _Dependents(changed, say("why_changed"))
                     before = set(self._orphans(cur))
                     for number in sorted(chosen, reverse=True):
                         self._undo_one(cur, number, when)
                     holding = {orphan[2] for orphan in self._orphans(cur) if orphan not in before} - chosen
                     if holding:
-                        raise _Dependents(holding, "hold rows that need what it wrote (check-ins or plan "
-                                                   "values of its key results)")
+                        raise _Dependents(holding, say("why_holding"))
                     return sorted(chosen, reverse=True)
             except _Dependents as found:
                 if not cascade:
                     later = ", ".join(map(str, sorted(found.imports)))
-                    raise UndoRefused(
-                        f"Import {import_id} cannot be undone alone: later import(s) {later} {found.why}. "
-                        "Undo those first, or undo them all together (--cascade).", sorted(found.imports)) from None
+                    raise UndoRefused(say("undo_refused", id=import_id, later=later, why=found.why),
+                                      sorted(found.imports)) from None
                 chosen |= found.imports
 
     @staticmethod

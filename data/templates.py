@@ -16,7 +16,7 @@ import pandas as pd
 from analytics.workdays import region_problem
 from data import values
 from data.csvfile import RawTable
-from data.errors import ImportFailed, Problem
+from data.errors import ImportFailed, Problem, message_of, say
 
 OKR_TYPES = {"committed": "committed", "aspirational": "aspirational", "verbindlich": "committed",
              "zugesagt": "committed", "ambitioniert": "aspirational", "ehrgeizig": "aspirational",
@@ -187,13 +187,10 @@ def detect_kind(raw: RawTable, assume: frozenset[str] = frozenset()) -> str:
     missing = [c.name for c in best.columns
                if c.required and c.name not in match_columns(best, raw.header).values() and c.name not in assume]
     if recognised == 0 or fit_score(best, raw.header, assume)[2] == 0:  # nothing that identifies a template
-        message = ("None of the columns is known. Expected one of our templates: "
-                   + "; ".join(f"{t.kind} ({', '.join(c.name for c in t.columns if c.required)})"
-                               for t in TEMPLATES.values())
-                   + f". Found: {', '.join(raw.header[:12])}.")
-        return _fail_missing(raw, message)
-    return _fail_missing(raw, f"This looks like a {best.kind} file, but the required column(s) "
-                              f"{', '.join(missing)} are missing. Found: {', '.join(raw.header[:12])}.")
+        expected = "; ".join(f"{t.kind} ({', '.join(c.name for c in t.columns if c.required)})" for t in TEMPLATES.values())
+        return _fail_missing(raw, say("none_known", expected=expected, found=", ".join(raw.header[:12])))
+    return _fail_missing(raw, say("looks_like_kind", kind=best.kind, missing=", ".join(missing),
+                                  found=", ".join(raw.header[:12])))
 
 
 TEMPLATE_FIELDS = sorted({column.name for template in TEMPLATES.values() for column in template.columns})
@@ -207,20 +204,20 @@ def map_columns(raw: RawTable, mapping: dict[str, str] | None) -> tuple[RawTable
     header, unfit = list(raw.header), []
     for field_name, column in (mapping or {}).items():
         if field_name not in TEMPLATE_FIELDS:
-            unfit.append(f"'{field_name}' is not a column of our templates ({', '.join(TEMPLATE_FIELDS)})")
+            unfit.append(say("not_template_field", field=field_name, fields=", ".join(TEMPLATE_FIELDS)))
             continue
         position = next((i for i, cell in enumerate(raw.header) if cell == column), None)
         if position is None:
             position = next((i for i, cell in enumerate(raw.header) if normalise(cell) == normalise(column)), None)
         if position is None:
-            unfit.append(f"the column '{column}' chosen for {field_name} is not in this file")
+            unfit.append(say("chosen_column_missing", column=column, field=field_name))
         else:
             header[position] = field_name
     return (replace(raw, header=header) if header != raw.header else raw), unfit
 
 
 def _fail_missing(raw: RawTable, message: str):
-    raise ImportFailed("Unknown or incomplete columns", [Problem(raw.file, 1, None, message)])
+    raise ImportFailed(say("t_unknown_columns"), [Problem(raw.file, 1, None, message)])
 
 
 @dataclass
@@ -314,7 +311,7 @@ class _Cells:
     def parse(self, column: Column, cell: str, row: int):
         if values.is_blank(cell):
             if column.required:
-                self.add(row, column.name, f"'{column.name}' is required but empty.", cell)
+                self.add(row, column.name, say("required_empty", column=column.name), cell)
             if column.kind == "bool" and column.name in self.position:
                 return False  # an empty cell in a yes/no column is a no (x/empty convention)
             return None
@@ -329,17 +326,17 @@ class _Cells:
                 word = normalise(cell)
                 if word not in column.choices:
                     allowed = sorted(set(column.choices.values()))
-                    raise ValueError(f"'{cell}' is not one of {', '.join(allowed)}.")
+                    raise ValueError(say("not_one_of", text=cell, allowed=", ".join(allowed)))
                 return column.choices[word]
             number = values.parse_number(cell, self.decimal)
             if column.minimum is not None and number < column.minimum:
-                raise ValueError(f"'{cell}' is below {column.minimum:g}; {column.name} cannot be negative."
-                                 if column.minimum == 0 else f"'{cell}' is below {column.minimum:g}.")
+                raise ValueError(say("below_zero", text=cell, minimum=column.minimum, column=column.name)
+                                 if column.minimum == 0 else say("below", text=cell, minimum=column.minimum))
             if column.maximum is not None and number > column.maximum:
-                raise ValueError(f"'{cell}' is above {column.maximum:g}; use {column.minimum:g}–{column.maximum:g}.")
+                raise ValueError(say("above", text=cell, maximum=column.maximum, minimum=column.minimum))
             return number
         except ValueError as exc:
-            self.add(row, column.name, str(exc), cell)
+            self.add(row, column.name, message_of(exc), cell)
             return None
 
 
@@ -353,7 +350,7 @@ def _duplicates(cells: _Cells, frame: pd.DataFrame, key: tuple[str, ...]) -> Non
         if record.source_row != first:
             identity = [getattr(record, part) for part in key]
             cells.add(record.source_row, key[-1],
-                      f"Duplicate: {', '.join(map(str, identity))} is already in row {first}. Keep one row per key.",
+                      say("duplicate", identity=", ".join(map(str, identity)), first=first),
                       str(identity[-1]))
 
 
@@ -375,7 +372,7 @@ def _check_sprints(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
             continue  # the unreadable date is reported already
         if _missing(row.start_date) != _missing(row.end_date):
             missing = "end_date" if _missing(row.end_date) else "start_date"
-            cells.add(row.source_row, missing, "Give both start_date and end_date, or neither.")
+            cells.add(row.source_row, missing, say("both_dates"))
         elif not _missing(row.start_date) and (problem := values.period_problem(row.start_date, row.end_date)):
             cells.add(row.source_row, "end_date", problem[1], str(row.end_date))
     if "region" in cells.position:
@@ -413,15 +410,16 @@ def _check_okrs(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
         number = row["source_row"]
         if not _missing(row.cycle_start) and not _missing(row.cycle_end):
             if row.cycle_end <= row.cycle_start:
-                cells.add(number, "cycle_end", f"The cycle ends ({row.cycle_end}) before it starts ({row.cycle_start}).", str(row.cycle_end))
+                cells.add(number, "cycle_end", say("cycle_end_before", end=str(row.cycle_end), start=str(row.cycle_start)),
+                          str(row.cycle_end))
             dates = (row.cycle_start, row.cycle_end)
             earlier = cycles.setdefault((row.team, row.cycle), (dates, number))
             if earlier[0] != dates:
-                cells.add(number, "cycle_start", f"Cycle '{row.cycle}' has other dates in row {earlier[1]}. One cycle, one date range.")
+                cells.add(number, "cycle_start", say("cycle_other_dates", cycle=row.cycle, row=earlier[1]))
         objective = (row.objective, row.okr_type)
         earlier_objective = objectives.setdefault((row.team, row.cycle, row.objective_id), (objective, number))
         if earlier_objective[0] != objective:
-            cells.add(number, "objective", f"Objective '{row.objective_id}' has another text or type in row {earlier_objective[1]}.")
+            cells.add(number, "objective", say("objective_differs", objective=row.objective_id, row=earlier_objective[1]))
         kr_type, start, target = row.kr_type, row.start_value, row.target_value
         kr_type = None if _missing(kr_type) else kr_type
         start = None if _missing(start) else float(start)
@@ -432,20 +430,20 @@ def _check_okrs(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
         else:
             for name, value in (("start_value", start), ("target_value", target)):
                 if value is None and (number, name) not in cells.failed:
-                    cells.add(number, name, f"'{name}' is required for a {kr_type or 'numeric'} key result.")
+                    cells.add(number, name, say("kr_value_required", column=name, kr_type=kr_type or "numeric"))
             if start is not None and target is not None:
                 if kr_type is None:
                     if target == start:
-                        cells.add(number, "kr_type", "Start and target are equal: say kr_type stay_above or stay_below.")
+                        cells.add(number, "kr_type", say("start_equals_target"))
                     kr_type = "increase" if target > start else "decrease"
                 elif kr_type in ("increase", "decrease") and target == start:
-                    cells.add(number, "target_value", f"Target equals start ({start:g}); an {kr_type} key result needs a change.")
+                    cells.add(number, "target_value", say("target_equals_start", start=start, kr_type=kr_type))
                 elif kr_type == "increase" and target < start:
-                    cells.add(number, "kr_type", f"increase, but the target {target:g} is below the start {start:g}. Use decrease.")
+                    cells.add(number, "kr_type", say("increase_below", target=target, start=start))
                 elif kr_type == "decrease" and target > start:
-                    cells.add(number, "kr_type", f"decrease, but the target {target:g} is above the start {start:g}. Use increase.")
+                    cells.add(number, "kr_type", say("decrease_above", target=target, start=start))
         if not _missing(row.weight) and row.weight <= 0:
-            cells.add(number, "weight", "The weight must be above 0.", str(row.weight))
+            cells.add(number, "weight", say("weight_positive"), str(row.weight))
         frame.at[index, "kr_type"] = kr_type
         frame.at[index, "start_value"] = start
         frame.at[index, "target_value"] = target
@@ -499,33 +497,32 @@ def parse_template(raw: RawTable, kind: str | None = None, *, team: str | None =
     missing = [c.name for c in template.columns if c.required and c.name not in cells.position
                and not (c.name == "team" and team is not None)]
     for name in missing:
-        cells.add(1, name, f"Required column '{name}' (German '{template.column(name).german}') is missing.")
+        cells.add(1, name, say("required_column", column=name, german=template.column(name).german))
     for group in template.any_of:
         if not any(name in cells.position for name in group):
-            cells.add(1, group[0], f"One of the columns {' or '.join(group)} is needed.")
+            cells.add(1, group[0], say("one_of_columns", columns=" or ".join(group)))
     repeated = False
     for position, header in enumerate(raw.header):  # 'team,team': say so, not "not part of the template"
         key = normalise(header)
         twin = next((c.name for c in template.columns if key in (normalise(c.name), normalise(c.german))),
                     next((c.name for c in template.columns if key and key in _names(c)), None))
         if twin in cells.position and cells.position[twin] != position:
-            cells.add(1, twin, f"The column '{header}' (column {position + 1}) repeats column "
-                               f"{cells.position[twin] + 1} ('{raw.header[cells.position[twin]]}'), both meaning "
-                               f"{twin}. Keep one of them.", header)
+            cells.add(1, twin, say("column_repeats", header=header, position=position + 1,
+                                   twin_position=cells.position[twin] + 1,
+                                   twin_header=raw.header[cells.position[twin]], twin=twin), header)
             repeated = True
     if cells.problems and (missing or repeated):
-        raise ImportFailed(f"{raw.file}: columns missing" if missing else f"{raw.file}: columns repeated",
-                           cells.problems)
+        raise ImportFailed(say("t_columns_missing" if missing else "t_columns_repeated", file=raw.file), cells.problems)
     frame = cells.frame()
     _duplicates(cells, frame, template.key if kind != "okrs" else ("kr_id",))
     frames = _CHECKS[kind](cells, frame)
     if cells.problems:
-        raise ImportFailed(f"{raw.file}: {len(cells.problems)} problem(s)", cells.problems)
+        raise ImportFailed(say("t_file_problems", file=raw.file, n=len(cells.problems)), cells.problems)
     recognised = set(match_columns(template, raw.header))
     ignored = [header for position, header in enumerate(raw.header) if position not in recognised and header]
     # one line for all of them: a spreadsheet with 14 extra columns gets one list, not 14 warnings
-    warnings = [f"{raw.file}: {len(ignored)} column(s) not part of the {kind} template were ignored: "
-                + ", ".join(f"'{header}'" for header in ignored) + "."] if ignored else []
+    warnings = [say("ignored_columns", file=raw.file, n=len(ignored), kind=kind,
+                    columns=", ".join(f"'{header}'" for header in ignored))] if ignored else []
     return ParsedFile(raw.file, kind, "template", len(raw), frames, raw.notes, warnings)
 
 

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
 
+from data.errors import say
+
 TRUE_WORDS = {"yes", "y", "true", "1", "x", "ja", "j", "wahr", "on", "✓"}
 FALSE_WORDS = {"no", "n", "false", "0", "", "nein", "falsch", "off", "-"}
 
@@ -36,7 +38,7 @@ _NAMED_DAY_FIRST = re.compile(r"^(\d{1,2})[/\-. ]([^\W\d_]{3,})\.?[/\-. ](\d{4}|
 _NAMED_MONTH_FIRST = re.compile(r"^([^\W\d_]{3,})\.?[/\- ](\d{1,2})[/\-, ]+(\d{4}|\d{2})(?:\s.*)?$")
 _JS_DATE = re.compile(r"^[A-Za-z]{3},? ([A-Za-z]{3}) (\d{1,2}) (\d{4})(?: .*)?$")  # Wed Oct 15 2025 09:33:28 GMT+0000
 
-DATE_HINT = "Write dates as 2025-03-31 or 31.03.2025."
+DATE_HINT = say("date_hint")
 
 
 def month_number(name: str) -> int | None:
@@ -55,7 +57,7 @@ def parse_bool(text: str) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise ValueError(f"'{text}' is not yes or no. Use yes/no, ja/nein, true/false, 1/0 or x/empty.")
+    raise ValueError(say("not_bool", text=text))
 
 
 def decide_decimal(cells: list[str]) -> str:
@@ -71,7 +73,7 @@ def parse_number(text: str, decimal: str = ".") -> float:
     raw = text.strip().replace("\u00a0", "").replace(" ", "")
     raw = _CURRENCY.sub("", raw)
     if raw.endswith("%"):
-        raise ValueError(f"'{text}' is a percentage; write the plain number instead.")
+        raise ValueError(say("percentage", text=text))
     if decimal == "," and _DE_THOUSANDS.match(raw):
         raw = raw.replace(".", "").replace(",", ".")
     elif decimal == "." and _EN_THOUSANDS.match(raw) and not _COMMA_DECIMAL.match(raw):
@@ -79,10 +81,10 @@ def parse_number(text: str, decimal: str = ".") -> float:
     elif _PLAIN_NUMBER.match(raw):
         raw = raw.replace(",", ".")
     else:
-        raise ValueError(f"'{text}' is not a number. Write numbers like 3, 1.5 or 1,5.")
+        raise ValueError(say("not_number", text=text))
     number = float(raw)
     if not math.isfinite(number):  # 309 digits overflow to inf, which no chart, sum or JSON can use
-        raise ValueError(f"'{_short(text)}' is too large a number. Write numbers below 10^300.")
+        raise ValueError(say("number_too_large", text=_short(text)))
     return number
 
 
@@ -99,13 +101,12 @@ def _make_date(year: int, month: int, day: int, text: str) -> date:
     try:
         value = date(year, month, day)
     except ValueError:
-        raise ValueError(f"'{text}' is not a real calendar date. {DATE_HINT}") from None
+        raise ValueError(say("not_calendar_date", text=text, hint=DATE_HINT)) from None
     _check_time(text)
     low, high = year_bounds()
     if not low <= year <= high:
         # one extreme date would make every day-by-day chart loop over millennia
-        raise ValueError(f"'{text}' is outside {low}–{high} (settings DASHBOARD_MIN_YEAR, DASHBOARD_MAX_YEAR). "
-                         "Check the year.")
+        raise ValueError(say("year_outside", text=text, low=low, high=high))
     return value
 
 
@@ -119,7 +120,7 @@ def _check_time(text: str) -> None:
         return
     hour, minute, second = int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
     if hour > (12 if match.group(4) else 23) or minute > 59 or second > 60:
-        raise ValueError(f"'{text}' has no valid time of day ({match.group(0)}). {DATE_HINT}")
+        raise ValueError(say("bad_time", text=text, time=match.group(0), hint=DATE_HINT))
 
 
 # within ``settings_read_once``: the year bounds once read (a list, empty until the first date needs them)
@@ -156,12 +157,12 @@ def period_problem(start: date | None, end: date | None, what: str = "sprint") -
     from data.settings import setting
     if start is None or end is None:
         return None
+    period = "cycle" if what == "cycle" else "sprint"  # the two periods there are (a message each, for grammar)
     if end < start:
-        return "end", f"The {what} ends ({end:%Y-%m-%d}) before it starts ({start:%Y-%m-%d})."
+        return "end", say(f"{period}_ends_before", start=start, end=end)
     longest = setting("DASHBOARD_MAX_SPRINT_DAYS")
-    if what in ("sprint", "cycle") and (end - start).days + 1 > longest:
-        return "end", (f"The {what} lasts {(end - start).days + 1:,} days ({start:%Y-%m-%d} to {end:%Y-%m-%d}); "
-                       f"the longest accepted is {longest} days (setting DASHBOARD_MAX_SPRINT_DAYS). Check the dates.")
+    if (end - start).days + 1 > longest:
+        return "end", say(f"{period}_too_long", days=(end - start).days + 1, start=start, end=end, longest=longest)
     return None
 
 
@@ -206,18 +207,13 @@ def parse_date(text: str, day_first: bool | None = None) -> date:
                 day_first = first > 12 or first == second
                 day, month = (first, second) if day_first else (second, first)
                 return _make_date(year, month, day, text)
-            raise ValueError(
-                f"'{text}' is ambiguous: day/month or month/day? Nothing in the file decides it. "
-                "Write 2025-03-31, or choose the date order (--date-order dmy|mdy)."
-            )
+            raise ValueError(say("ambiguous_date", text=text))
         day, month = (first, second) if day_first else (second, first)
         if month > 12 and day <= 12:  # read the other way round it would be a date
-            used, other = ("day/month", "month/day") if day_first else ("month/day", "day/month")
-            raise ValueError(f"'{text}' is a {other} date, but this file uses {used} (another date in it "
-                             "can only be read that way). Use one date order per file, or ISO dates (2025-03-31).")
+            used, other = (say("word_dm"), say("word_md")) if day_first else (say("word_md"), say("word_dm"))
+            raise ValueError(say("other_date_order", text=text, other=other, used=used))
         return _make_date(year, month, day, text)
     if re.match(r"^\d{4,6}(\.\d+)?$", raw):
-        raise ValueError(f"'{text}' looks like an Excel serial number, not a date. "
-                         f"Format the column as a date before saving. {DATE_HINT}")
-    raise ValueError(f"'{text}' is not a date. {DATE_HINT}")
+        raise ValueError(say("excel_serial", text=text, hint=DATE_HINT))
+    raise ValueError(say("not_date", text=text, hint=DATE_HINT))
 

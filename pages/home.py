@@ -68,6 +68,6 @@ items = ui.attention(db, version, teams, today, language)
 if items.empty:
     st.success(ui.tr("nothing_attention"))
 else:
-    ui.table(items, "attention", "needs_attention")
+    ui.table(items, "attention", "needs_attention", compact=["team", "what", "detail"])
 
 ui.page_xlsx_download()

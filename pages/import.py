@@ -7,7 +7,7 @@ import streamlit as st
 import ui
 from analytics.presentation import present
 from data import service
-from data.errors import ImportFailed, UndoRefused
+from data.errors import ImportFailed, UndoRefused, message_of
 from data.importer import (PreparedImport, Upload, inspect_template, prepare_import, read_upload, source_of,
                            write_import)
 from data.sources import REQUIRED, inspect
@@ -39,9 +39,10 @@ with st.expander(ui.tr("templates")):
 
 options = st.columns(2)
 team = options[0].text_input(ui.tr("team_for_files"), key="import_team").strip() or None
-order = options[1].selectbox(ui.tr("date_order"), ["auto", "dmy", "mdy"], key="import_date_order",
-                             format_func=lambda o: {"auto": ui.tr("date_order_auto"), "dmy": "31/12/2026",
-                                                    "mdy": "12/31/2026"}[o])
+# the labels are looked up now: a format_func that looked them up later would not know the language
+order_labels = {"auto": ui.tr("date_order_auto"), "dmy": "31/12/2026", "mdy": "12/31/2026"}
+order = options[1].selectbox(ui.tr("date_order"), list(order_labels), key="import_date_order",
+                             format_func=order_labels.get)
 day_first = {"auto": None, "dmy": True, "mdy": False}[order]
 files = st.file_uploader(ui.tr("files"), type=["csv", "txt", "tsv"], accept_multiple_files=True, key="uploads",
                          max_upload_size=max(1, round(service.max_upload_mb())))
@@ -74,10 +75,10 @@ for upload in uploads:
         headers = [h for h in report.unknown] + [c for v in report.recognised.values() for c in v.split(", ")]
         for name in [*REQUIRED[source], "estimate", "team", "key_result"]:
             found = report.recognised.get(name)
+            special = {AUTO: auto_label(found), NOT_IN_FILE: ui.tr("not_in_file")}  # looked up now, in the language
             choice = st.selectbox(f"{ui.md_escape(name)} ← {ui.md_escape(found or '?')}", [AUTO, NOT_IN_FILE, *sorted(set(headers))],
                                   key=f"map_{upload.name}_{name}",
-                                  format_func=lambda h, found=found: {AUTO: auto_label(found),
-                                                                      NOT_IN_FILE: ui.tr("not_in_file")}.get(h, h))
+                                  format_func=lambda h, special=special: special.get(h, h))
             if choice == NOT_IN_FILE:
                 mapping[name] = ""
             elif choice != AUTO:
@@ -103,10 +104,11 @@ for upload in uploads:
         columns = sorted(TEMPLATES[kind].columns, key=lambda c: not c.required)
         for column in columns:
             found = fit.recognised.get(column.name)
+            special = {AUTO: auto_label(found)}  # looked up now, in the language
             choice = st.selectbox(f"{ui.md_escape(column.name)}{' *' if column.required else ''} ← "
                                   f"{ui.md_escape(found or '?')}", [AUTO, *fit.header],
                                   key=f"tmap_{upload.name}_{column.name}",
-                                  format_func=lambda h, found=found: auto_label(found) if h == AUTO else h)
+                                  format_func=lambda h, special=special: special.get(h, h))
             if choice != AUTO:
                 template_mapping[column.name] = choice
 
@@ -131,7 +133,7 @@ def dry_run() -> tuple:
         bar = st.progress(0.0, text=ui.tr("checking"))
         try:
             with db.session():
-                prepared = prepare(lambda f, m: bar.progress(min(1.0, f), text=ui.md_escape(m)))
+                prepared = prepare(lambda f, m: bar.progress(min(1.0, f), text=ui.md_escape(ui.said(m))))
                 outcome = (prepared, write_import(db, prepared, dry_run=True), None)
         except ImportFailed as failure:
             outcome = (None, None, failure)
@@ -144,20 +146,17 @@ if uploads:
     prepared, check, failure = dry_run()
     if failure is not None:
         st.error(ui.tr("import_failed"))
-        st.text(failure.title)
-        problems = pd.DataFrame([p.as_dict() for p in failure.problems],
-                                columns=["file", "row", "column", "value", "message"])
         st.subheader(ui.tr("problems"))
-        ui.table(problems, "problems", "import_problems")
+        ui.problems(failure)
     if check is not None:
         st.subheader(ui.tr("detected"))
         ui.table(pd.DataFrame([vars(f) for f in check.files]), "detected", "import_check")
         ui.caption(ui.tr("counts_help"))
         for line in check.notes:
-            st.text(line)
+            st.text(ui.said(line))
         if check.warnings:  # one box with every warning, not a box each
             st.warning(ui.tr_md("warnings_title", n=len(check.warnings)), icon=":material/warning:")
-            st.text("\n".join(f"• {line}" for line in check.warnings))
+            st.text("\n".join(f"• {ui.said(line)}" for line in check.warnings))
         st.subheader(ui.tr("preview"))
         for name, preview in check.previews.items():
             st.text(name)
@@ -166,7 +165,7 @@ if uploads:
             bar = st.progress(0.0, text=ui.tr("importing"))
             try:
                 def step(fraction: float, message: str) -> None:
-                    bar.progress(min(1.0, fraction), text=ui.md_escape(message))
+                    bar.progress(min(1.0, fraction), text=ui.md_escape(ui.said(message)))
 
                 # the parse the check made, unless the store changed since (then validate anew)
                 with db.session():
@@ -174,7 +173,7 @@ if uploads:
                     result = write_import(db, current, save_mapping=save, progress=step)
             except ImportFailed as failure:  # the store changed between check and import
                 st.error(ui.tr("import_failed"))
-                st.text(str(failure))
+                ui.problems(failure, "problems_at_import")
             else:
                 ui.clear_caches()
                 st.success(ui.tr_md("import_done", id=result.import_id, rows=sum(f.inserted for f in result.files),
@@ -199,7 +198,7 @@ else:
             try:
                 undone = db.undo(int(chosen), cascade=cascade)
             except UndoRefused as refusal:
-                st.error(ui.md_escape(str(refusal)))
+                st.error(ui.md_escape(ui.said(message_of(refusal))))
                 if refusal.dependents:
                     st.info(ui.tr_md("undo_dependents", ids=", ".join(map(str, refusal.dependents))))
             else:

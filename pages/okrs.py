@@ -59,7 +59,7 @@ shown_state = final if closed else state
 
 def problems(failure: ImportFailed) -> None:
     st.error(ui.tr("entry_failed"))
-    st.dataframe(pd.DataFrame([p.as_dict() for p in failure.problems]), hide_index=True)
+    ui.problems(failure, "entry_problems", "entry_problems")
 
 
 def saved(result) -> None:
@@ -77,7 +77,8 @@ overview = krs[["team", "kr_id", "key_result", "progress", "expected_progress", 
     status_disagrees=krs["status_disagrees"].map(lambda flag: "⚠" if flag and not closed else ""))
 if closed:  # the pace and the forecast are history once the cycle is over
     overview = overview.drop(columns=["expected_progress", "forecast_status", "status_disagrees", "stale"])
-ui.table(overview, "okr_overview", f"key_results_{cycle}", bars=["progress", "expected_progress"])
+ui.table(overview, "okr_overview", f"key_results_{cycle}", bars=["progress", "expected_progress"],
+         compact=["key_result", "progress", "status"])
 disagreeing = krs[krs["status_disagrees"]]
 if not disagreeing.empty and not closed:
     st.warning(ui.md_escape(ui.tr("disagree_note", krs=", ".join(disagreeing["kr_id"]))))
@@ -93,7 +94,8 @@ shown_objectives = objectives.assign(  # the team goes with the objective's word
                                                                       objectives["key_results"])])
 ui.table(shown_objectives[["objective_id", "objective", "score", "grade", "grade_band", "achieved",
                            "key_results_achieved"]], "objectives", f"objectives_{cycle}",
-         colours={"grade_band": charts.GRADE_COLOURS}, widths={"objective": "large"})
+         colours={"grade_band": charts.GRADE_COLOURS}, widths={"objective": "large"},
+         compact=["objective", "score", "grade", "grade_band"])
 comparison = cycle_comparison(all_objectives, cycles_table, cycle)
 carried = comparison.dropna(subset=["previous_lessons"])
 for item in carried.itertuples(index=False):  # what the last cycle taught, where this one is planned and run
@@ -110,7 +112,7 @@ with weekly_tab:
                      stale=service.stale_days()))
     weekly = weekly_changes(krs, checkins, as_of)
     ui.table(weekly.drop(columns=["team", "previous_progress"]), "weekly", f"weekly_{cycle}",
-             )
+             compact=["key_result", "current_value", "progress_change", "confidence"])
     dropped = weekly[weekly["confidence_drop"]]
     if not dropped.empty:
         st.warning(ui.md_escape(ui.tr("confidence_drop", krs=", ".join(dropped["kr_id"]))))
@@ -239,7 +241,7 @@ links = links[links["kr_id"].isin(krs["kr_id"])]
 if links.empty:
     st.caption("–")
 else:
-    ui.table(links, "sprint_kr", f"sprint_key_results_{cycle}")
+    ui.table(links, "sprint_kr", f"sprint_key_results_{cycle}", compact=["sprint", "kr_id", "completed_linked", "kr_movement"])
 
 ui.report_download("cycle", teams[0] if len(teams) == 1 else None, cycle, as_of)
 ui.page_xlsx_download()

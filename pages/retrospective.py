@@ -1,7 +1,6 @@
 """Retrospective: predictability, scope change and carry-over, stability, sprint types, retro actions."""
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 import ui
@@ -79,7 +78,7 @@ with st.form("action_form", clear_on_submit=True):
                                          close=[(*closable[label], "done") for label in to_close])
         except ImportFailed as failure:
             st.error(ui.tr("entry_failed"))
-            st.dataframe(pd.DataFrame([p.as_dict() for p in failure.problems]), hide_index=True)
+            ui.problems(failure, "entry_problems", "entry_problems")
         else:
             st.session_state["action_saved"] = result.import_id
             ui.clear_caches()

@@ -73,7 +73,9 @@ shown = pd.DataFrame({
     ui.tr("say_do_ratio"): [percent(v, language) for v in comparison["say_do_ratio"]],
     ui.tr("commitment_accuracy"): [percent(v, language) for v in comparison["commitment_accuracy"]],
 })
-st.dataframe(shown, hide_index=True, key="comparison")
+st.container(key=f"{ui.WIDE}comparison").dataframe(shown, hide_index=True, key="comparison")
+ui.phone_table(shown[["", f"{ui.tr('completed')} ({unit})", ui.tr("say_do_ratio"), ui.tr("commitment_accuracy")]],
+               "comparison")
 
 sprints = ui.table_of(db, version, "sprints", (team,))
 # the sprint's items and the next sprint's (where the carried-over ones show up), not the team's all
@@ -89,7 +91,7 @@ for tab, name in zip(tabs, LISTS):
             st.caption(ui.tr("list_empty"))
             continue
         ui.table(frame.rename(columns={"weight": "estimate", "committed": "committed_at_start"}),
-                 f"items_{name}", f"{name}_{sprint}", unit=unit)
+                 f"items_{name}", f"{name}_{sprint}", unit=unit, compact=["item_key", "title", "estimate"])
 
 sprint_items = items[items["sprint"] == sprint]
 st.subheader(ui.tr("by_kr"))
@@ -98,7 +100,8 @@ links = sprint_key_results(sprints[sprints["sprint"] == sprint], sprint_items, u
 if links.empty:
     st.caption("–")
 else:
-    ui.table(links.drop(columns=["team", "start_date", "end_date"]), "links", f"key_results_{sprint}", unit=unit)
+    ui.table(links.drop(columns=["team", "start_date", "end_date"]), "links", f"key_results_{sprint}", unit=unit,
+             compact=["kr_id", "completed_linked", "kr_movement"])
 
 if len(team_metrics) > 1:  # the chart's own title names it: no heading above it
     positions = list(range(len(team_metrics)))

@@ -1,6 +1,8 @@
 """Helpers shared by the tests: byte-exact snapshots of a store, uploads from text."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from data.importer import Upload
@@ -13,6 +15,12 @@ def snapshot(store: Store) -> dict[str, list[tuple]]:
     tables = ["imports", "import_files", *TABLES]
     with store.cursor() as cur:
         return {name: sorted(map(repr, cur.execute(f"SELECT * FROM {name}").fetchall())) for name in tables}
+
+
+def as_read(frame: pd.DataFrame) -> pd.DataFrame:
+    """A static table (``st.table``, Markdown escaped by ``ui.md_escape``) as the browser shows it."""
+    plain = lambda text: re.sub(r"\\(.)", r"\1", str(text)).replace("\u2060", "")  # noqa: E731
+    return frame.rename(columns=plain).map(plain)
 
 
 def upload(name: str, text: str | bytes, encoding: str = "utf-8") -> Upload:

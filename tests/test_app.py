@@ -11,7 +11,7 @@ from analytics.sprint_metrics import sprint_metrics
 from data.demo import load_demo
 from data.importer import import_uploads
 from data.store import Store
-from tests.support import snapshot, upload
+from tests.support import as_read, snapshot, upload
 
 PAGES = ["pages/home.py", "pages/import.py", "pages/sprint_review.py", "pages/retrospective.py", "pages/okrs.py",
          "pages/teams.py"]
@@ -122,8 +122,10 @@ def test_a_refused_upload_shows_its_problems_and_changes_nothing(demo):
     at.file_uploader(key="uploads").set_value([("bad.csv", bad.encode(), "text/csv")]).run()
     assert not at.exception
     assert "Nothing was imported" in at.error[0].value
-    problems = at.dataframe[0].value
+    problems = as_read(at.table[0].value)  # a static table: whole messages, wrapped
     assert problems[["File", "Row", "Column", "Value"]].values.tolist() == [["bad.csv", "2", "end_date", "2026-02-31"]]
+    assert problems["Problem"].tolist() == ["'2026-02-31' is not a real calendar date. Write dates as 2025-03-31 or "
+                                            "31.03.2025."]
     store = Store(demo)
     assert snapshot(store) == before
     store.close()

@@ -108,13 +108,25 @@ def browser():
         chromium.close()
 
 
-def visit(browser, url: str, path: str, lang: str, hosts: set):
-    page = browser.new_page(viewport={"width": 1440, "height": 1400})
+# the page has finished drawing: no script runs and the page's elements (tables fill their cells
+# after they appear) have not changed for a second
+SETTLED = """() => {
+    const count = document.querySelectorAll('[data-testid=stMainBlockContainer] *').length;
+    if (window.__count !== count) { window.__count = count; window.__since = Date.now(); return false; }
+    return Date.now() - window.__since > 1000 && !document.querySelector('[data-testid=stStatusWidget]'); }"""
+
+
+def settle(page) -> None:
+    page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=90_000)
+    page.wait_for_function(SETTLED, timeout=90_000, polling=200)
+    page.wait_for_timeout(500)  # charts finish drawing
+
+
+def visit(browser, url: str, path: str, lang: str, hosts: set, **options):
+    page = browser.new_page(**(options or {"viewport": {"width": 1440, "height": 1400}}))
     page.on("request", lambda request: hosts.add(request.url.split("/")[2]))
     page.goto(f"{url}/{path}?lang={lang}", wait_until="domcontentloaded")
-    page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=90_000)
-    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=90_000)
-    page.wait_for_timeout(1500)  # charts finish drawing
+    settle(page)
     return page
 
 
@@ -210,3 +222,94 @@ def test_a_deep_link_on_a_fresh_server_gets_the_whole_dashboard(browser, tmp_pat
         assert page.get_by_role("link", name="Retrospektive").count()  # the navigation on top
     finally:
         stop(process)
+
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "user_agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+                       "Version/17.0 Mobile/15E148 Safari/604.1"}
+SIDEBAR = "() => { const r = document.querySelector('[data-testid=stSidebar]').getBoundingClientRect(); return r.right; }"
+# every table a phone shows: [kind, columns, scrollWidth, clientWidth] (hidden tables have no offsetParent)
+PHONE_TABLES = """() => {
+    const shown = e => e.offsetParent !== null && e.getBoundingClientRect().width > 0;
+    const found = [];
+    for (const frame of document.querySelectorAll('[data-testid=stDataFrame]')) if (shown(frame)) {
+        const scroller = frame.querySelector('.dvn-scroller');
+        const heads = Array.from(frame.querySelectorAll('[role=columnheader]')).map(e => e.textContent.trim());
+        found.push(['dataframe ' + heads.join('|'), heads.length,
+                    scroller ? scroller.scrollWidth : 0, scroller ? scroller.clientWidth : 0]); }
+    for (const table of document.querySelectorAll('[data-testid=stTable]')) if (shown(table))
+        found.push(['table', table.querySelectorAll('thead th').length, table.scrollWidth, table.clientWidth]);
+    return found; }"""
+
+
+def test_the_main_pages_read_on_a_phone(served, browser):
+    """At 390 px (issue 8, 12): no page scrolls sideways, every table shows at least three whole
+    columns without scrolling sideways (the compact tables), and the sidebar never covers the page,
+    also after choosing a page in the navigation."""
+    store, url = served
+    problems = []
+    for path in ("", "sprint_review", "okrs"):
+        page = visit(browser, url, path, "de", set(), **PHONE)
+        where = f"{store}/{path or 'home'}/phone"
+        if page.evaluate(SIDEBAR) > 0:
+            problems.append(f"{where}: the sidebar covers the page")
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > 390:
+            problems.append(f"{where}: the page is {width} px wide")
+        tables = page.evaluate(PHONE_TABLES)
+        if store == "demo" and not tables:
+            problems.append(f"{where}: no table shown")
+        for kind, columns, scroll, client in tables:
+            if columns < 3:
+                problems.append(f"{where}: a {kind} with {columns} columns")
+            if scroll > client + 1:
+                problems.append(f"{where}: a {kind} with {columns} columns scrolls sideways ({scroll} > {client} px)")
+        page.close()
+    page = visit(browser, url, "", "de", set(), **PHONE)
+    page.locator("[data-testid=stExpandSidebarButton]").click()
+    page.wait_for_timeout(1000)
+    assert page.evaluate(SIDEBAR) > 0  # open, with the navigation
+    page.get_by_role("link", name="Sprint-Review").first.click()
+    page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').innerText === 'Sprint-Review'",
+                           timeout=90_000)
+    settle(page)
+    if page.evaluate(SIDEBAR) > 0:
+        problems.append(f"{store}: the sidebar still covers the page after choosing a page")
+    page.close()
+    assert problems == [], "\n".join(problems)
+
+
+# text cut at the end of its box: wider than the box and hidden or ended with "…"
+CUT = """(selector) => Array.from(document.querySelectorAll(selector)).filter(e => e.offsetParent !== null
+    && e.scrollWidth > e.clientWidth + 1).map(e => e.textContent.trim())"""
+
+
+def test_team_chips_and_import_problems_are_never_cut(served, browser, tmp_path):
+    """The sidebar's team chips show whole names ("Key Account Automotive", not "Key Account Autom…"),
+    and a German page refusing files shows every problem whole and in German (issue 8, 6)."""
+    store, url = served
+    page = visit(browser, url, "import", "de", set())
+    chips = page.eval_on_selector_all("[data-testid=stSidebar] [data-tag] > span[title]", "els => els.map(e => e.title)")
+    assert chips and page.evaluate(CUT, "[data-testid=stSidebar] [data-tag] > span[title]") == []
+    sidebar = page.evaluate(SIDEBAR)
+    assert all(right <= sidebar for right in page.eval_on_selector_all(
+        "[data-testid=stSidebar] [data-tag]", "els => els.map(e => e.getBoundingClientRect().right)"))
+    files = []
+    for name, text in (("daten.csv", "team,sprint,start_date,end_date\nNord,S9,2026-02-09,2026-02-31\n"),
+                       ("zellen.csv", "team,sprint,committed,completed\nNord,S1,20,18,5\n")):
+        files.append(tmp_path / name)
+        files[-1].write_text(text, encoding="utf-8")
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files([str(f) for f in files])
+    page.wait_for_selector("[data-testid=stTable]", timeout=90_000)
+    settle(page)
+    table = page.locator("[data-testid=stTable]").first
+    text = table.inner_text()
+    assert "„2026-02-31“ ist kein echtes Kalenderdatum. Schreiben Sie Daten als 2025-03-31 oder 31.03.2025." in text
+    assert ("Diese Zeile hat 5 Zellen, die Kopfzeile aber 4 (ein Trennzeichen ohne Anführungszeichen in einem Wert? "
+            "Setzen Sie solche Werte in doppelte Anführungszeichen).") in text
+    assert page.evaluate(CUT, "[data-testid=stTable] td, [data-testid=stTable] th") == []
+    shown = page.locator("[data-testid=stAppViewContainer]").inner_text()
+    english = [word for word in ENGLISH + ["row", "column", "cells", "header", "Problems"]
+               if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", shown)]
+    assert english == [], english
+    page.close()

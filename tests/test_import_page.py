@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from data.importer import import_uploads
 from data.store import Store
-from tests.support import upload
+from tests.support import as_read, upload
 
 FIXTURES = Path(__file__).parent / "fixtures" / "exports"
 EXTRA = "team,sprint,committed,completed,owner,notes,colour,budget\nNord,S1,10,8,Ann,x,red,5\n"
@@ -92,7 +92,7 @@ def test_a_spreadsheet_with_its_own_headers_is_mapped_to_a_template_and_remember
     assert "Nothing was imported" in at.error[0].value  # 'team' is not recognised …
     assert at.selectbox(key="tmap_mine.csv_kind").value == "sprints"  # … but the file looks like sprints
     at.selectbox(key="tmap_mine.csv_team").set_value("Mannschaft").run()
-    assert "Give both start_date and end_date" in at.dataframe[0].value.to_string()  # 'Schluss' is no known name
+    assert "Give both start_date and end_date" in as_read(at.table[0].value).to_string()  # 'Schluss' is no known name
     at.selectbox(key="tmap_mine.csv_end_date").set_value("Schluss").run()
     assert not at.error
     at.checkbox(key="save_mapping").check().run()
@@ -133,3 +133,68 @@ def test_the_check_and_the_import_share_one_reading_and_one_parse(db_path, monke
     store = Store(db_path)
     assert len(store.current("sprint_items")) > 0
     store.close()
+
+
+def german_import_page() -> AppTest:
+    at = AppTest.from_file("../dashboard.py", default_timeout=90).run()
+    at.sidebar.radio(key="lang_widget").set_value("de").run()
+    at.switch_page("pages/import.py").run()
+    assert "Import-Verlauf" in [header.value for header in at.subheader]  # the page speaks German
+    return at
+
+
+BROKEN = {  # three files, each refused for another reason (problems of reading come before those of cells)
+    "dates.csv": "team,sprint,start_date,end_date\nNord,S9,2026-02-09,2026-02-31\n",
+    "cells.csv": "team,sprint,committed,completed\nNord,S1,20,18,5\n",
+    "long.csv": "team,sprint,goal\nNord,S1," + "x" * 131_073 + "\n",
+}
+
+
+def test_a_german_import_page_shows_the_problems_in_german(db_path):
+    at = german_import_page()
+    at.file_uploader(key="uploads").set_value([(name, text.encode(), "text/csv") for name, text in BROKEN.items()]).run()
+    assert not at.exception
+    assert at.error[0].value.startswith("Es wurde nichts importiert")
+    assert "3 Dateien haben Probleme" in [t.value for t in at.text]
+    problems = as_read(at.table[0].value)
+    assert problems.columns.tolist() == ["Datei", "Zeile", "Spalte", "Wert", "Problem"]
+    assert problems.values.tolist() == [
+        ["cells.csv", "2", "", "", "Diese Zeile hat 5 Zellen, die Kopfzeile aber 4 (ein Trennzeichen ohne "
+                                   "Anführungszeichen in einem Wert? Setzen Sie solche Werte in doppelte Anführungszeichen)."],
+        ["long.csv", "2", "goal", "", "Diese Zelle hat 131.073 Zeichen; erlaubt sind höchstens 131.072. Kürzen Sie sie "
+                                      "oder lassen Sie die Spalte weg."],
+        ["dates.csv", "2", "end_date", "2026-02-31",
+         "„2026-02-31“ ist kein echtes Kalenderdatum. Schreiben Sie Daten als 2025-03-31 oder 31.03.2025."],
+    ]
+
+
+def test_a_german_import_page_writes_its_notes_in_german(db_path):
+    at = german_import_page()
+    content = "team;sprint;committed;completed;farbe\nNord;S1;20;18,5;rot\n".encode()
+    at.file_uploader(key="uploads").set_value([("meine.csv", content, "text/csv")]).run()
+    assert not at.exception
+    texts = [t.value for t in at.text]
+    assert "meine.csv: getrennt durch Semikolon." in texts
+    assert [w.value for w in at.warning] == ["2 Hinweise zu diesen Dateien:"]
+    assert ("• meine.csv: 1 Spalte(n), die nicht zur Vorlage sprints gehören, wurden ignoriert: 'farbe'.\n"
+            "• Keine Daten für 1 Sprint(s): Nord / S1. Sie gelten als abgeschlossen") in "\n".join(texts)
+
+
+def test_the_command_line_prints_the_same_problems_in_english(tmp_path):
+    import subprocess
+    import sys
+    for name, text in BROKEN.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "analytics", "import", *(str(tmp_path / name) for name in BROKEN),
+                           "--db", str(tmp_path / "cli.duckdb")], cwd=Path(__file__).parent.parent,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "Import failed: 3 files have problems. Nothing was imported.",
+        "  cells.csv, row 2: This row has 5 cells but the header has 4 (an unquoted delimiter inside a value? Put such "
+        "values in double quotes).",
+        "  long.csv, row 2, column 'goal': This cell has 131,073 characters; the most a cell may have is 131,072. "
+        "Shorten it or leave the column out.",
+        "  dates.csv, row 2, column 'end_date': '2026-02-31' is not a real calendar date. Write dates as 2025-03-31 "
+        "or 31.03.2025.",
+    ]

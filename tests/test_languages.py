@@ -69,3 +69,35 @@ def test_the_language_follows_the_address_across_reloads(tmp_path, monkeypatch):
     at.sidebar.radio(key="lang_widget").set_value("en").run()
     assert at.query_params["lang"] == ["en"] or at.query_params["lang"] == "en"
     assert i18n.t("app_title", "en") == at.title[0].value
+
+
+def test_an_import_message_is_english_text_that_remembers_how_to_say_it_in_another_language():
+    import pickle
+    from datetime import date as day_of
+
+    from data.errors import Message, message_of, say
+    from data.values import parse_date, period_problem
+    message = say("cell_too_long", chars=131_073, limit=131_072)
+    assert isinstance(message, str) and message == ("This cell has 131,073 characters; the most a cell may have is "
+                                                    "131,072. Shorten it or leave the column out.")
+    assert message.in_language("de") == ("Diese Zelle hat 131.073 Zeichen; erlaubt sind höchstens 131.072. Kürzen Sie "
+                                         "sie oder lassen Sie die Spalte weg.")
+    again = pickle.loads(pickle.dumps(message))  # st.session_state keeps the last check of the Import page
+    assert isinstance(again, Message) and again == message and again.in_language("de") == message.in_language("de")
+    with pytest.raises(ValueError) as caught:
+        parse_date("2026-02-31")
+    assert str(caught.value) == "'2026-02-31' is not a real calendar date. Write dates as 2025-03-31 or 31.03.2025."
+    assert not isinstance(str(caught.value), Message)  # str() of the exception drops what message_of keeps
+    assert message_of(caught.value).in_language("de") == ("„2026-02-31“ ist kein echtes Kalenderdatum. Schreiben Sie "
+                                                          "Daten als 2025-03-31 oder 31.03.2025.")
+    _, late = period_problem(day_of(2026, 3, 13), day_of(2026, 3, 2))  # dates written as the language writes them
+    assert late == "The sprint ends (2026-03-02) before it starts (2026-03-13)."
+    assert late.in_language("de") == "Der Sprint endet (02.03.2026), bevor er beginnt (13.03.2026)."
+
+
+def test_an_import_message_in_a_third_language_is_english_with_its_number_marks(french):
+    from data.errors import say
+    assert say("cell_too_long", chars=131_073, limit=131_072).in_language("fr") == (
+        "This cell has 131\u202f073 characters; the most a cell may have is 131\u202f072. Shorten it or leave the "
+        "column out.")
+    assert say("too_large", size=2.5, limit=2).in_language("fr").startswith("The file is 2,5 MiB; the limit is 2 MiB")
