@@ -43,8 +43,10 @@ real-data: $(VENV)/.runtime
 screenshots: $(VENV)/.test chromium
 	$(PY) scripts/screenshots.py docs/screenshots
 
-benchmark: $(VENV)/.runtime
-	$(PY) scripts/benchmark.py
+# Import, pages and the browser against baselines measured in the same run (docs/benchmark.md);
+# ARGS passes options, e.g. make benchmark ARGS="--quick" or ARGS="--only import --runs 3".
+benchmark: $(VENV)/.test chromium
+	$(PY) scripts/benchmark.py $(ARGS)
 
 # keeps store/: the database is the user's data, not a build product
 clean:
