@@ -147,44 +147,52 @@ with weekly_tab:
 
 # --- each key result in detail ------------------------------------------------------------------
 with detail_tab:
-    for kr in krs.itertuples(index=False):
+    # one key result at a time, chosen here: every key result's charts at once took seconds per rerun
+    # (200 key results, 400 charts) and a page no one scrolls through
+    if not krs.empty:
+        urgent = (krs["status_disagrees"].fillna(False).astype(bool) | krs["status"].isin(["at_risk", "behind"])) \
+            if not closed else pd.Series(False, index=krs.index)
+        ordered = pd.concat([krs[urgent], krs[~urgent]])  # what needs a look first
+        titles = {kr.kr_id: f"{kr.kr_id} · {kr.key_result} — {shown_state(kr.status)}"
+                  + (" ⚠" if kr.status_disagrees and not closed else "") for kr in ordered.itertuples(index=False)}
+        chosen_kr = st.selectbox(ui.tr("key_result"), list(titles), key=f"detail_kr_{cycle}",
+                                 format_func=lambda kr_id: titles[kr_id])
+        kr = next(ordered[ordered["kr_id"] == chosen_kr].itertuples(index=False))
         row = pd.Series(kr._asdict())
-        flag = " ⚠" if kr.status_disagrees and not closed else ""
-        with st.expander(f"{ui.md_escape(kr.kr_id)} · {ui.md_escape(kr.key_result)} — {shown_state(kr.status)}{ui.md_escape(flag)}"):
-            st.text(f"{kr.team} · {kr.kr_id} · {kr.key_result}")
-            cols = st.columns(4)
-            cols[0].metric(shown_state(kr.status), percent(kr.progress, language),
-                           help=ui.tr_md("progress_help", expected=percent(kr.expected_progress, language)))
-            cols[1].metric(ui.tr("forecast_end"), number(kr.forecast_value, language),
-                           delta=state(kr.forecast_status) if isinstance(kr.forecast_status, str) else None,
-                           delta_color="off")
-            cols[2].metric(ui.tr("confidence"), number(kr.confidence, language))
-            if pd.isna(kr.last_checkin):
-                last = ui.tr("no_checkin")
-            elif closed:
-                last = format_day(kr.last_checkin, language)  # a closed cycle: the day, not "644 days ago"
-            else:
-                last = ui.tr("days_ago", days=int(kr.days_since_checkin))
-            cols[3].metric(ui.tr("last_checkin"), ui.md_escape(last))
-            if kr.status_disagrees and not closed:
-                st.warning(ui.tr_md("disagree_detail", status=state(kr.status), forecast=state(kr.forecast_status)))
-            if kr.kr_type == "milestone":
-                st.caption(ui.tr("milestone_no_forecast"))
-            elif kr.kr_type in ("stay_above", "stay_below"):
-                st.caption(ui.tr("condition_note"))
-            if kr.revisions:
-                st.text(ui.tr("revised", n=kr.revisions, target=number(kr.original_target, language),
-                              status=shown_state(kr.status_vs_original)))
-            history = checkins[(checkins["kr_id"] == kr.kr_id) & (checkins["date"] <= pd.Timestamp(as_of))]
-            left, right = st.columns([2, 1])
-            with left:
-                ui.chart(charts.kr_trend_chart(row, history, plans[plans["kr_id"] == kr.kr_id], language),
-                         f"kr_{kr.kr_id}")
-            with right:
-                ui.chart(charts.confidence_chart(history, language), f"confidence_{kr.kr_id}")
-            st.text(ui.tr("timeline"))
-            st.dataframe(present(checkin_timeline(checkins, kr.kr_id, as_of), language), hide_index=True,
-                         key=f"timeline_{kr.kr_id}")
+        st.text(f"{kr.team} · {kr.kr_id} · {kr.key_result}")
+        cols = st.columns(4)
+        cols[0].metric(shown_state(kr.status), percent(kr.progress, language),
+                       help=ui.tr_md("progress_help", expected=percent(kr.expected_progress, language)))
+        cols[1].metric(ui.tr("forecast_end"), number(kr.forecast_value, language),
+                       delta=state(kr.forecast_status) if isinstance(kr.forecast_status, str) else None,
+                       delta_color="off")
+        cols[2].metric(ui.tr("confidence"), number(kr.confidence, language))
+        if pd.isna(kr.last_checkin):
+            last = ui.tr("no_checkin")
+        elif closed:
+            last = format_day(kr.last_checkin, language)  # a closed cycle: the day, not "644 days ago"
+        else:
+            last = ui.tr("days_ago", days=int(kr.days_since_checkin))
+        cols[3].metric(ui.tr("last_checkin"), ui.md_escape(last))
+        if kr.status_disagrees and not closed:
+            st.warning(ui.tr_md("disagree_detail", status=state(kr.status), forecast=state(kr.forecast_status)))
+        if kr.kr_type == "milestone":
+            st.caption(ui.tr("milestone_no_forecast"))
+        elif kr.kr_type in ("stay_above", "stay_below"):
+            st.caption(ui.tr("condition_note"))
+        if kr.revisions:
+            st.text(ui.tr("revised", n=kr.revisions, target=number(kr.original_target, language),
+                          status=shown_state(kr.status_vs_original)))
+        history = checkins[(checkins["kr_id"] == kr.kr_id) & (checkins["date"] <= pd.Timestamp(as_of))]
+        left, right = st.columns([2, 1])
+        with left:
+            ui.chart(charts.kr_trend_chart(row, history, plans[plans["kr_id"] == kr.kr_id], language),
+                     f"kr_{kr.kr_id}")
+        with right:
+            ui.chart(charts.confidence_chart(history, language), f"confidence_{kr.kr_id}")
+        st.text(ui.tr("timeline"))
+        st.dataframe(present(checkin_timeline(checkins, kr.kr_id, as_of), language), hide_index=True,
+                     key=f"timeline_{kr.kr_id}")
 
 # --- revisions ----------------------------------------------------------------------------------
 with revision_tab:

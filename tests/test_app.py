@@ -189,3 +189,19 @@ def test_home_shows_an_organisation_as_one_table_of_latest_sprints(db_path):
     row = latest[latest["Team"] == "Team 3"].iloc[0]
     assert (row["Sprint"], row["Committed"], row["Completed"], row["Say/do"], row["Running now"]) == (
         "S2", "20", "13", "65%", "S3")
+
+
+def test_okr_details_show_one_key_result_at_a_time_the_urgent_first(demo):
+    """Every key result's charts at once took seconds per rerun at 200 key results (issue 12)."""
+    at = open_page("pages/okrs.py")
+    assert not at.exception
+    picker = next(box for box in at.selectbox if box.key.startswith("detail_kr_"))
+    first, last = picker.options[0], picker.options[-1]
+    assert "at risk" in first or "behind" in first or "⚠" in first  # the demo has key results off track
+    chosen = [t.value for t in at.text if t.value.count(" · ") == 2]
+    assert len(chosen) == 1 and chosen[0].split(" · ")[1] == first.split(" · ")[0]
+    other = last.split(" · ")[0]
+    picker.set_value(other).run()
+    assert not at.exception
+    chosen = [t.value for t in at.text if t.value.count(" · ") == 2]
+    assert len(chosen) == 1 and chosen[0].split(" · ")[1] == other
