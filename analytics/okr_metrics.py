@@ -220,9 +220,10 @@ def grade_band(grade: float, okr_type: str) -> str:
 def objective_scores(kr_status: pd.DataFrame, objectives: pd.DataFrame) -> pd.DataFrame:
     """Score = Σ w·clamp(progress) / Σ w; achieved only when every key result is achieved."""
     rows = []
+    keys = ["team", "cycle", "objective_id"]
+    by_objective = dict(tuple(kr_status.groupby(keys, sort=False))) if not kr_status.empty else {}
     for objective in objectives.itertuples(index=False):
-        krs = kr_status[(kr_status["team"] == objective.team) & (kr_status["cycle"] == objective.cycle)
-                        & (kr_status["objective_id"] == objective.objective_id)]
+        krs = by_objective.get((objective.team, objective.cycle, objective.objective_id), kr_status.iloc[0:0])
         weights = krs["weight"].astype(float).fillna(1.0)  # weight defaults to 1
         clamped = krs["progress"].astype(float).clip(0, 1).fillna(0)
         score = float((weights * clamped).sum() / weights.sum()) if len(krs) and weights.sum() > 0 else np.nan

@@ -47,7 +47,8 @@ def kr_revisions(kr_versions: pd.DataFrame, plan_versions: pd.DataFrame | None, 
     when = _dates(imports)
     rows = []
     if not kr_versions.empty:
-        for kr_id, group in _ordered(kr_versions).groupby("kr_id", sort=True):
+        revised = kr_versions[kr_versions["kr_id"].duplicated(keep=False)]  # one version: nothing changed
+        for kr_id, group in _ordered(revised).groupby("kr_id", sort=True):
             previous = None
             for version in group.itertuples(index=False):
                 if previous is not None:
@@ -99,8 +100,9 @@ def original_key_results(kr_versions: pd.DataFrame, imports: pd.DataFrame, cycle
         return pd.DataFrame(columns=columns)
     when = _dates(imports)
     starts = {(row.team, row.cycle): pd.Timestamp(row.cycle_start) for row in cycles.itertuples(index=False)}
-    rows = []
-    for kr_id, group in _ordered(kr_versions).groupby("kr_id", sort=True):
+    several = kr_versions["kr_id"].duplicated(keep=False)
+    rows = kr_versions.loc[~several, columns].to_dict("records")  # one version: it is the original
+    for kr_id, group in _ordered(kr_versions[several]).groupby("kr_id", sort=True):
         chosen = group.iloc[0]
         for version in group.itertuples(index=False):
             start = starts.get((version.team, version.cycle))
@@ -108,7 +110,7 @@ def original_key_results(kr_versions: pd.DataFrame, imports: pd.DataFrame, cycle
             if start is not None and imported is not None and imported.normalize() <= start:
                 chosen = pd.Series(version._asdict())
         rows.append({name: chosen[name] for name in columns})
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=columns).sort_values("kr_id", kind="stable").reset_index(drop=True)
 
 
 def with_revision_counts(kr_status: pd.DataFrame, revisions: pd.DataFrame) -> pd.DataFrame:
