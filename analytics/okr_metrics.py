@@ -114,10 +114,18 @@ def forecast_value(checkins: pd.DataFrame, cycle_start, cycle_end, start: float)
     else through (cycle start, start value) and the latest check-in; NaN without a check-in."""
     if checkins.empty:
         return np.nan
-    t0, t1 = pd.Timestamp(cycle_start), pd.Timestamp(cycle_end)
-    x = np.array([_days(t0, d) for d in checkins["date"]])
-    y = checkins["value"].astype(float).to_numpy()
-    end = _days(t0, t1)
+    dates = pd.to_datetime(checkins["date"]).to_numpy(dtype="datetime64[ns]")
+    return _forecast(dates, checkins["value"].astype(float).to_numpy(), cycle_start, cycle_end, start)
+
+
+_DAY = np.timedelta64(1, "D")
+
+
+def _forecast(dates: np.ndarray, y: np.ndarray, cycle_start, cycle_end, start: float) -> float:
+    """``forecast_value`` on arrays (check-in days as datetime64, values), oldest first."""
+    t0 = np.datetime64(pd.Timestamp(cycle_start), "ns")
+    x = (dates - t0) / _DAY
+    end = (np.datetime64(pd.Timestamp(cycle_end), "ns") - t0) / _DAY
     if len(x) >= 3 and np.ptp(x) > 0:
         slope, intercept = np.polyfit(x, y, 1)
         return float(slope * end + intercept)
@@ -143,7 +151,13 @@ def key_result_status(key_results: pd.DataFrame, cycles: pd.DataFrame, checkins:
     frame = key_results.merge(cycles[["team", "cycle", "cycle_start", "cycle_end"]], on=["team", "cycle"], how="left")
     checkins = checkins.assign(date=pd.to_datetime(checkins["date"])) if not checkins.empty else \
         pd.DataFrame(columns=["kr_id", "date", "value", "confidence", "comment"])
-    by_kr = {kr: group.sort_values("date") for kr, group in checkins.groupby("kr_id")}
+    # each KR's check-ins as arrays, oldest first (one check-in per KR and day: the template's key)
+    ordered = checkins.sort_values(["kr_id", "date"], kind="stable")
+    by_kr = {kr: (group["date"].to_numpy(), group["value"].astype(float).to_numpy(),
+                  group["confidence"].astype(float).to_numpy())
+             for kr, group in ordered.groupby("kr_id", sort=False)}
+    nothing = (np.array([], dtype="datetime64[ns]"), np.array([], dtype=float), np.array([], dtype=float))
+    day = as_of.to_datetime64()
     plan_by_kr = {kr: group.assign(date=pd.to_datetime(group["date"]))
                   for kr, group in plans.groupby("kr_id")} if plans is not None and not plans.empty else {}
     first = {row.kr_id: row for row in originals.itertuples(index=False)} \
@@ -153,19 +167,23 @@ def key_result_status(key_results: pd.DataFrame, cycles: pd.DataFrame, checkins:
         t0, t1 = pd.Timestamp(kr.cycle_start), pd.Timestamp(kr.cycle_end)
         start, target = float(kr.start_value), float(kr.target_value)
         weight = 1.0 if pd.isna(kr.weight) else float(kr.weight)
-        history = by_kr.get(kr.kr_id, checkins.iloc[0:0])
-        history = history[history["date"] <= as_of]
-        has_checkin = not history.empty
-        current = float(history["value"].iloc[-1]) if has_checkin else start
-        last = history["date"].iloc[-1] if has_checkin else pd.NaT
+        dates, values, confidence = by_kr.get(kr.kr_id, nothing)
+        seen = int(np.searchsorted(dates, day, side="right"))  # the check-ins up to as_of
+        dates, values, confidence = dates[:seen], values[:seen], confidence[:seen]
+        has_checkin = seen > 0
+        current = float(values[-1]) if has_checkin else start
+        last = pd.Timestamp(dates[-1]) if has_checkin else pd.NaT
         held_at_end = bool(has_checkin and last >= t1)
         raw = progress(current, start, target, kr.kr_type)
         expected = expected_progress(as_of, t0, t1, plan_by_kr.get(kr.kr_id), start, target)
         state = status(raw, expected, has_checkin, behind_gap, kr.kr_type, held_at_end)
-        in_cycle = history[(history["date"] >= t0) & (history["date"] <= t1)]
+        within = (dates >= t0.to_datetime64()) & (dates <= t1.to_datetime64())
         numeric = kr.kr_type != "milestone"  # a milestone is done or not: no line to extend
-        fc_value = forecast_value(in_cycle if not in_cycle.empty else history, t0, t1, start) \
-            if has_checkin and numeric else np.nan
+        if has_checkin and numeric:
+            fc_value = _forecast(dates[within], values[within], t0, t1, start) if within.any() \
+                else _forecast(dates, values, t0, t1, start)
+        else:
+            fc_value = np.nan
         fc_progress = progress(fc_value, start, target, kr.kr_type) if has_checkin and numeric else np.nan
         fc_status = forecast_status(fc_progress)
         original = first.get(kr.kr_id)
@@ -178,7 +196,7 @@ def key_result_status(key_results: pd.DataFrame, cycles: pd.DataFrame, checkins:
                 if not pd.isna(o_raw) else state
         else:
             o_target, against_original = target, state
-        confidences = history["confidence"].dropna() if has_checkin else pd.Series(dtype=float)
+        confidences = confidence[~np.isnan(confidence)]
         running = t0 <= as_of <= t1
         reference = last if has_checkin else t0
         rows.append({
@@ -191,9 +209,9 @@ def key_result_status(key_results: pd.DataFrame, cycles: pd.DataFrame, checkins:
             "forecast_value": fc_value, "forecast_progress": fc_progress, "forecast_status": fc_status,
             "status_disagrees": status_disagrees(state, fc_status),
             "status_vs_original": against_original, "original_target": o_target,
-            "confidence": float(confidences.iloc[-1]) if len(confidences) else np.nan,
+            "confidence": float(confidences[-1]) if len(confidences) else np.nan,
             "stale": bool(running and _days(reference, as_of) > stale_after(cadence_days)),
-            "checkins": len(history),
+            "checkins": seen,
         })
     return pd.DataFrame(rows, columns=KR_FIELDS)
 
