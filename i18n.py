@@ -1035,6 +1035,7 @@ TEXT: dict[str, tuple[str, str]] = {
                                  "Die Tabelle „{table}“ lässt sich nicht aus der Sicherung wiederherstellen ({error})."),
     "imp_row_count_differs": ("Table '{table}' of the backup has {rows} rows; its manifest says {expected}.",
                               "Die Tabelle „{table}“ der Sicherung hat {rows} Zeilen; ihr Manifest nennt {expected}."),
+    "imp_joined": ("{first}; {then}", "{first}; {then}"),  # data.errors.joined: sentences in a row
     # tool exports (data.sources): Jira, Azure DevOps, Linear
     "imp_unmappable_field": ("'{name}' is not a field that can be mapped; use one of {fields}.",
                              "„{name}“ ist kein Feld, das sich zuordnen lässt; verwenden Sie eines von {fields}."),

@@ -60,6 +60,17 @@ def say(key: str, **values) -> Message:
     return Message(key, values)
 
 
+def joined(messages: list[str]) -> str:
+    """Sentences one after the other, "; " between them, each still written in the page's language
+    (``"; ".join`` would make one plain English ``str``)."""
+    if not messages:
+        return ""
+    whole = messages[0]
+    for message in messages[1:]:
+        whole = say("joined", first=whole, then=message)
+    return whole
+
+
 def message_of(exc: BaseException) -> str:
     """The message an exception was raised with, a ``Message`` kept as one (``str(exc)`` is plain)."""
     return exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], Message) else str(exc)

@@ -497,7 +497,8 @@ def _parse_export(raw: RawTable, source: Source, team: str | None, mapping: dict
     columns = match_columns(raw, source, mapping)
     missing = [name for name in source.required if not columns.positions.get(name)]
     missing += [group[0] for group in source.one_of if not any(columns.positions.get(name) for name in group)]
-    problems = [Problem(raw.file, 1, name, say("tool_column_missing", tool=source.title, name=name)) for name in missing]
+    problems = [Problem(raw.file, 1, name, say("tool_column_missing", tool=source.title, name=name))
+                for name in missing]
     if not columns.positions.get("estimate") and mapping.get("estimate") != "":
         numeric = inspect(raw, source, mapping).numeric_columns
         problems.append(Problem(raw.file, 1, "estimate", say(
