@@ -1035,6 +1035,57 @@ TEXT: dict[str, tuple[str, str]] = {
                                  "Die Tabelle „{table}“ lässt sich nicht aus der Sicherung wiederherstellen ({error})."),
     "imp_row_count_differs": ("Table '{table}' of the backup has {rows} rows; its manifest says {expected}.",
                               "Die Tabelle „{table}“ der Sicherung hat {rows} Zeilen; ihr Manifest nennt {expected}."),
+    "imp_joined": ("{first}; {then}", "{first}; {then}"),  # data.errors.joined: sentences in a row
+    # tool exports (data.sources): Jira, Azure DevOps, Linear
+    "imp_unmappable_field": ("'{name}' is not a field that can be mapped; use one of {fields}.",
+                             "„{name}“ ist kein Feld, das sich zuordnen lässt; verwenden Sie eines von {fields}."),
+    "imp_mapped_column_missing": ("The column '{column}' chosen for {name} is not in this file. Columns: {columns}.",
+                                  "Die für {name} gewählte Spalte „{column}“ gibt es in dieser Datei nicht. Spalten: {columns}."),
+    "imp_tool_column_missing": ("The {tool} column for '{name}' was not found. Map it (--map {name}=\"Column\") or export it too.",
+                                "Die {tool}-Spalte für „{name}“ wurde nicht gefunden. Ordnen Sie sie zu (--map {name}=\"Spalte\") "
+                                "oder exportieren Sie sie mit."),
+    "imp_no_estimate_column": ("No story point column was found. Choose the column that holds the estimates with "
+                               "--map estimate=\"Column\"{numeric}, or --map estimate= to import without estimates and count items.",
+                               "Es wurde keine Spalte mit Story Points gefunden. Wählen Sie die Spalte mit den Schätzungen "
+                               "mit --map estimate=\"Spalte\"{numeric} oder importieren Sie mit --map estimate= ohne "
+                               "Schätzungen und zählen Sie die Einträge."),
+    "imp_numeric_columns": (" (columns with numbers: {columns})", " (Spalten mit Zahlen: {columns})"),
+    "imp_issue_key_empty": ("The issue key is empty.", "Der Vorgangsschlüssel ist leer."),
+    "imp_duplicate_issue": ("Duplicate: issue {issue} is already in row {first} of this file. Keep one row per issue.",
+                            "Doppelt: Vorgang {issue} steht schon in Zeile {first} dieser Datei. Behalten Sie eine Zeile je Vorgang."),
+    "imp_period_named": ("'{name}': {problem}", "„{name}“: {problem}"),
+    "imp_no_team": ("No team: this row has no Team or Project name. Give the team (--team).",
+                    "Kein Team: Diese Zeile hat weder einen Team- noch einen Projektnamen. Geben Sie das Team an (--team)."),
+    "imp_t_no_sprint_work": ("No sprint work", "Keine Arbeit in Sprints"),
+    "imp_no_sprint_work": ("No issue in this file is in a sprint (sub-tasks and backlog issues are left out). Export "
+                           "issues of closed sprints, with the Sprint column.",
+                           "Kein Vorgang dieser Datei gehört zu einem Sprint (Unteraufgaben und Vorgänge im Backlog "
+                           "bleiben außen vor). Exportieren Sie die Vorgänge abgeschlossener Sprints, mit der Spalte Sprint."),
+    "imp_negative_estimate": ("'{text}' is negative; an estimate cannot be.",
+                              "„{text}“ ist negativ; eine Schätzung kann das nicht sein."),
+    "imp_export_note": ("{file}: {tool} export, {issues} issues in {sprints} sprint(s); {estimates}.",
+                        "{file}: {tool}-Export, {issues} Vorgänge in {sprints} Sprint(s); {estimates}."),
+    "imp_estimates_from": ("estimates from '{column}'", "Schätzungen aus „{column}“"),
+    "imp_no_estimates": ("no estimates (count items)", "keine Schätzungen (Einträge werden gezählt)"),
+    # a plural in German; the English text stays the command line's "issue(s)"
+    "imp_left_out_subtasks[one]": ("{file}: left out {n} issue(s) that are sub-tasks.",
+                                   "{file}: {n} Vorgang ausgelassen, der eine Unteraufgabe ist."),
+    "imp_left_out_subtasks[other]": ("{file}: left out {n} issue(s) that are sub-tasks.",
+                                     "{file}: {n} Vorgänge ausgelassen, die Unteraufgaben sind."),
+    "imp_left_out_sprintless[one]": ("{file}: left out {n} issue(s) without a sprint.",
+                                     "{file}: {n} Vorgang ohne Sprint ausgelassen."),
+    "imp_left_out_sprintless[other]": ("{file}: left out {n} issue(s) without a sprint.",
+                                       "{file}: {n} Vorgänge ohne Sprint ausgelassen."),
+    "imp_sprint_object_date": ("Sprint '{sprint}': {field} {problem}", "Sprint „{sprint}“: {field} {problem}"),
+    "imp_jira_cap": ("{file}: exactly {cap:,} issues, Jira's export limit: the export is probably cut off. Export the "
+                     "rest (e.g. by created date) and upload the files together.",
+                     "{file}: genau {cap:,} Vorgänge, die Exportgrenze von Jira: Der Export ist vermutlich abgeschnitten. "
+                     "Exportieren Sie den Rest (z. B. nach Erstellungsdatum) und laden Sie die Dateien zusammen hoch."),
+    # a team's region for public holidays (analytics.workdays.region_fault)
+    "imp_region_not_in_country": ("'{code}' is not a region of {country}; use a code such as {sample}.",
+                                  "„{code}“ ist keine Region von {country}; verwenden Sie einen Code wie {sample}."),
+    "imp_region_unknown": ("'{code}' is not a known region; use an ISO 3166-2 code such as DE-BY, AT or CH-ZH.",
+                           "„{code}“ ist keine bekannte Region; verwenden Sie einen ISO-3166-2-Code wie DE-BY, AT oder CH-ZH."),
 }
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.locales import locale
+from i18n import t
 
 
 def parse_region(code) -> tuple[str, str | None] | None:
@@ -28,16 +29,26 @@ def parse_region(code) -> tuple[str, str | None] | None:
     return country, subdivision or None
 
 
-def region_problem(code: str) -> str | None:
-    """Why a region code cannot be used, or None when it can."""
+def region_fault(code: str) -> tuple[str, dict] | None:
+    """Why a region code cannot be used, as a message name and its values (None when it can).
+
+    The sentence itself lives in the one catalog (``i18n.TEXT``, ids ``imp_<name>``), so the import
+    (``data.templates``) can carry it as a message in the user's language; analytics stays free of
+    the data layer by handing over only the name and the values."""
     if parse_region(code) is not None:
         return None
     country = code.strip().upper().partition("-")[0]
     supported = holidays.list_supported_countries()
     if country in supported and supported[country]:
         sample = ", ".join(f"{country}-{s}" for s in supported[country][:6])
-        return f"'{code}' is not a region of {country}; use a code such as {sample}."
-    return f"'{code}' is not a known region; use an ISO 3166-2 code such as DE-BY, AT or CH-ZH."
+        return "region_not_in_country", {"code": code, "country": country, "sample": sample}
+    return "region_unknown", {"code": code}
+
+
+def region_problem(code: str) -> str | None:
+    """Why a region code cannot be used, in English (the command line's words), or None when it can."""
+    fault = region_fault(code)
+    return None if fault is None else t("imp_" + fault[0], "en", **fault[1])
 
 
 @lru_cache(maxsize=256)

@@ -10,15 +10,17 @@ can write it in the chosen language (``ui.said``, numbers and dates by the langu
 ``analytics.formatting.fill``). Its texts live in the one catalog, ``i18n.TEXT``, under ids
 ``imp_<name>``; a language without the id shows the English text.
 
-To convert a message (the tool exports of ``data/sources/`` are next): add
+To add a message: add
 ``"imp_<name>": (English, German)`` to ``i18n.TEXT`` with the same ``{placeholders}`` in both (the
 English text exactly the old f-string, format specs such as ``{rows:,}`` included), and replace the
-f-string with ``say("<name>", rows=…)``. Values are user text (shown as they are), numbers and
+f-string with ``say("<name>", rows=…)`` (no value may be called ``key``: say's own). Values are user text (shown as they are), numbers and
 dates (written by the language's rules), or other Messages (written in the same language: a fixed
 word such as a delimiter's name, a hint shared by several messages). A Message stays one only as
 long as it is passed on as itself: ``str(exc)``, ``+``, slicing or an f-string make a plain English
 ``str``; take a ValueError's message with ``message_of(exc)`` and build longer texts as Messages
-with the parts as values. A plain ``str`` still works everywhere: it shows as it is.
+with the parts as values. A plain ``str`` still works everywhere: it shows as it is. Messages in pandas
+columns do not survive either (pandas makes a column of texts plain ``str``): keep them in a list
+and put their positions in the frame, as ``data.sources.common.Table.report`` does.
 """
 from __future__ import annotations
 
@@ -58,6 +60,17 @@ def _render(key: str, lang: str, values: dict) -> str:
 def say(key: str, **values) -> Message:
     """The message ``imp_<key>`` of the catalog filled with ``values`` (English as ``str``)."""
     return Message(key, values)
+
+
+def joined(messages: list[str]) -> str:
+    """Sentences one after the other, "; " between them, each still written in the page's language
+    (``"; ".join`` would make one plain English ``str``)."""
+    if not messages:
+        return ""
+    whole = messages[0]
+    for message in messages[1:]:
+        whole = say("joined", first=whole, then=message)
+    return whole
 
 
 def message_of(exc: BaseException) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from data.csvfile import RawTable, read_csv
-from data.errors import ImportFailed, Problem, say
+from data.errors import ImportFailed, Problem, joined, say
 from data.settings import setting
 from data.sources import SOURCES as EXPORT_SOURCES
 from data.sources import Inspection, detect_source, fit_mapping, inspect, parse_export
@@ -152,7 +152,7 @@ def parse_uploads(uploads: Sequence[Upload], *, sprints: Sequence[Upload] = (), 
                                                          known_krs=known))
             if parsed[index] is not None and unfit:
                 parsed[index].notes.append(say("saved_mapping_unfit", file=raw.file, tool=detected.title(),
-                                               left_out="; ".join(p.message for p in unfit)))
+                                               left_out=joined([p.message for p in unfit])))
     if problems:
         title = titles[0] if len(titles) == 1 else say("t_files_with_problems", n=len(titles))
         raise ImportFailed(title, problems)

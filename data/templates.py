@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from analytics.workdays import region_problem
+from analytics.workdays import region_fault
 from data import values
 from data.csvfile import RawTable
 from data.errors import ImportFailed, Problem, message_of, say
@@ -377,9 +377,9 @@ def _check_sprints(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
             cells.add(row.source_row, "end_date", problem[1], str(row.end_date))
     if "region" in cells.position:
         for row in frame.itertuples(index=False):
-            problem = None if _missing(row.region) else region_problem(row.region)
-            if problem:
-                cells.add(row.source_row, "region", problem, row.region)
+            fault = None if _missing(row.region) else region_fault(row.region)
+            if fault:
+                cells.add(row.source_row, "region", say(fault[0], **fault[1]), row.region)
     sprints = frame.assign(commitment_basis="recorded", file_order=frame["source_row"])
     present = set(cells.position) | {"commitment_basis", "file_order"}
     teams = frame[["team", "unit", "region"]].assign(region=frame["region"].str.upper()) \

@@ -198,3 +198,39 @@ def test_the_command_line_prints_the_same_problems_in_english(tmp_path):
         "  dates.csv, row 2, column 'end_date': '2026-02-31' is not a real calendar date. Write dates as 2025-03-31 "
         "or 31.03.2025.",
     ]
+
+
+BROKEN_JIRA = {  # two Jira exports: one with its columns short, one with four rows that cannot be read
+    "ohne_sprint.csv": "Issue key,Summary,Aufwand\nK-1,a,2\n",
+    "jira.csv": "Issue key,Summary,Sprint,Custom field (Story Points),Created,Project name\n"
+                "K-1,a,S 1,-3,2026-03-02,Nord\n"
+                ",b,S 1,2,2026-03-02,Nord\n"
+                "K-1,c,S 1,2,2026-03-02,Nord\n"
+                "K-4,d,S 1,2,gestern,Nord\n",
+}
+
+
+def test_a_german_import_page_shows_the_problems_of_a_jira_export_in_german(db_path):
+    at = german_import_page()
+    at.file_uploader(key="uploads").set_value(
+        [(name, text.encode(), "text/csv") for name, text in BROKEN_JIRA.items()]).run()
+    assert not at.exception
+    assert at.error[0].value.startswith("Es wurde nichts importiert")
+    assert "2 Dateien haben Probleme" in [t.value for t in at.text]
+    problems = as_read(at.table[0].value)
+    assert problems.columns.tolist() == ["Datei", "Zeile", "Spalte", "Wert", "Problem"]
+    assert problems.values.tolist() == [
+        ["ohne_sprint.csv", "1", "sprint", "",
+         "Die Jira-Spalte für „sprint“ wurde nicht gefunden. Ordnen Sie sie zu (--map sprint=\"Spalte\") oder "
+         "exportieren Sie sie mit."],
+        ["ohne_sprint.csv", "1", "estimate", "",
+         "Es wurde keine Spalte mit Story Points gefunden. Wählen Sie die Spalte mit den Schätzungen mit "
+         "--map estimate=\"Spalte\" (Spalten mit Zahlen: Aufwand) oder importieren Sie mit --map estimate= ohne "
+         "Schätzungen und zählen Sie die Einträge."],
+        ["jira.csv", "2", "Custom field (Story Points)", "-3", "„-3“ ist negativ; eine Schätzung kann das nicht sein."],
+        ["jira.csv", "3", "Issue key", "", "Der Vorgangsschlüssel ist leer."],
+        ["jira.csv", "4", "Issue key", "K-1",
+         "Doppelt: Vorgang K-1 steht schon in Zeile 2 dieser Datei. Behalten Sie eine Zeile je Vorgang."],
+        ["jira.csv", "5", "Created", "gestern",
+         "„gestern“ ist kein Datum. Schreiben Sie Daten als 2025-03-31 oder 31.03.2025."],
+    ]

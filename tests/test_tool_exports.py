@@ -304,3 +304,112 @@ def test_command_line_imports_an_export_with_a_calendar_and_a_mapping(tmp_path):
     # AV sprints stay without dates, as the JSON says with nulls
     assert {(r["team"], r["sprint"], r["start_date"], r["commitment_basis"]) for r in rows if r["team"] == "AV"} == {
         ("AV", "Alpha Sprint 1", None, "inferred"), ("AV", "Alpha Sprint 2, Final", None, "inferred")}
+
+
+SPRINT_OBJECT = ('"com.atlassian.greenhopper.service.sprint.Sprint@1a2b[id=29,rapidViewId=1,state=CLOSED,name=Sprint 15,'
+                 'startDate=kaputt,endDate=2018-05-03T10:45:31.067-04:00,completeDate=<null>,sequence=29]"')
+REFUSED = [  # (files, mapping): each refused; together they make every problem the tool exports know
+    ([("ohne_sprint.csv", "Issue key,Summary,Aufwand\nK-1,a,2\n")], None),
+    ([("rows.csv", "Issue key,Summary,Sprint,Custom field (Story Points),Created\n"
+                   "K-1,a,S 1,-3,2026-03-02\n,b,S 1,2,2026-03-02\nK-1,c,S 1,2,2026-03-02\nK-4,d,S 1,2,gestern\n")], None),
+    ([("no_sprint.csv", "Issue key,Summary,Sprint,Custom field (Story Points)\nK-1,a,,2\n")], None),
+    ([("objects.csv", f"Issue key,Summary,Sprint,Custom field (Story Points),Project name\nK-1,a,{SPRINT_OBJECT},2,Nord\n")],
+     None),
+    ([("cycle.csv", "Id,Team,Title,Estimate,Cycle Name,Cycle Start,Cycle End\nL-1,Ops,a,2,C 1,2026-03-13,2026-03-02\n")],
+     None),
+    ([("regions.csv", "team,sprint,start_date,end_date,region\nNord,S1,2026-03-02,2026-03-13,DE-XX\n"
+                      "Süd,S1,2026-03-02,2026-03-13,Bayern\n")], None),
+]
+MAPPED = [{"colour": "Labels"}, {"estimate": "Custom field (QA Story Point)"}]
+
+
+def _said(message, keys: set) -> None:
+    """Every message and nested message of a problem, note or warning: a Message, whose German
+    differs from its English where the catalog's German text does."""
+    from data.errors import PREFIX, Message
+    from i18n import template
+    assert isinstance(message, Message), f"plain English text: {message!r}"
+    keys.add(message.key)
+    n = message.values.get("n")
+    if template(PREFIX + message.key, "de", n) != template(PREFIX + message.key, "en", n):
+        assert message.in_language("de") != str(message), message
+    for value in message.values.values():
+        if isinstance(value, str) and value and hasattr(value, "in_language"):
+            _said(value, keys)
+
+
+def test_every_sentence_of_the_tool_exports_is_a_message_in_the_users_language(store):
+    keys: set = set()
+    failures = []
+    for files, mapping in REFUSED:
+        with pytest.raises(ImportFailed) as failure:
+            import_uploads(store, [upload(name, text) for name, text in files], mapping=mapping)
+        failures.append(failure.value)
+    for mapping in MAPPED:
+        with pytest.raises(ImportFailed) as failure:
+            import_uploads(store, [fixture("jira_cloud.csv")], mapping=mapping)
+        failures.append(failure.value)
+    for failed in failures:
+        _said(failed.title, keys)
+        for problem in failed.problems:
+            _said(problem.message, keys)
+    # notes and warnings: estimates from a column, none at all, issues left out, Jira's cap
+    cut = "".join(f"K-{i},Issue {i},S 1,1,Done,Story\n" for i in range(998))
+    cut += "K-998,a,,1,Done,Story\nK-999,b,S 1,1,Done,Sub-task\n"  # one without a sprint, one sub-task
+    results = [import_uploads(store, [fixture("jira_cloud.csv")]),
+               import_uploads(store, [upload("cut.csv", "Issue key,Summary,Sprint,Custom field (Story Points),"
+                                                        "Status Category,Issue Type\n" + cut)],
+                              team="Nord", mapping={"estimate": ""})]
+    for result in results:
+        for sentence in [*result.notes, *result.warnings]:
+            _said(sentence, keys)
+    assert keys >= {
+        "unmappable_field", "mapped_column_missing", "t_mapping_unfit", "tool_column_missing", "no_estimate_column",
+        "numeric_columns", "t_columns_missing", "issue_key_empty", "duplicate_issue", "period_named", "no_team",
+        "t_file_problems", "t_no_sprint_work", "no_sprint_work", "negative_estimate", "not_date", "sprint_object_date",
+        "cycle_ends_before", "export_note", "estimates_from", "no_estimates", "left_out_subtasks",
+        "left_out_sprintless", "jira_cap", "region_not_in_country", "region_unknown"}, keys
+
+
+def test_the_tool_exports_problems_read_in_german():
+    """Hand-written German for the sentences the German Import page test does not show."""
+    from data.importer import read_upload
+    from data.sources import parse_export
+    cases = {
+        "cycle.csv": ("Id,Team,Title,Estimate,Cycle Name,Cycle Start,Cycle End\nL-1,Ops,a,2,C 1,2026-03-13,2026-03-02\n",
+                      "linear", ["„C 1“: Der Zyklus endet (02.03.2026), bevor er beginnt (13.03.2026)."]),
+        "objects.csv": (f"Issue key,Summary,Sprint,Custom field (Story Points),Project name\nK-1,a,{SPRINT_OBJECT},2,Nord\n",
+                        "jira", ["Sprint „Sprint 15“: startDate „kaputt“ ist kein Datum. Schreiben Sie Daten als "
+                                 "2025-03-31 oder 31.03.2025."]),
+        "team.csv": ("Issue key,Summary,Sprint,Custom field (Story Points)\nK-1,a,S 1,2\n", "jira",
+                     ["Kein Team: Diese Zeile hat weder einen Team- noch einen Projektnamen. Geben Sie das Team an (--team)."]),
+    }
+    for name, (text, source, german) in cases.items():
+        with pytest.raises(ImportFailed) as failure:
+            parse_export(read_upload(upload(name, text)), source)
+        assert [problem.message.in_language("de") for problem in failure.value.problems] == german
+    cut = "".join(f"K-{i},Issue {i},S 1,1,Done,Story\n" for i in range(999)) + "K-999,b,S 1,1,Done,Sub-task\n"
+    header = "Issue key,Summary,Sprint,Custom field (Story Points),Status Category,Issue Type\n"
+    parsed = parse_export(read_upload(upload("cut.csv", header + cut)), "jira", team="Nord", mapping={"estimate": ""})
+    assert [note.in_language("de") for note in parsed.notes] == [
+        "cut.csv: Jira-Export, 999 Vorgänge in 1 Sprint(s); keine Schätzungen (Einträge werden gezählt)."]
+    assert [warning.in_language("de") for warning in parsed.warnings] == [
+        "cut.csv: 1 Vorgang ausgelassen, der eine Unteraufgabe ist.",
+        "cut.csv: genau 1.000 Vorgänge, die Exportgrenze von Jira: Der Export ist vermutlich abgeschnitten. "
+        "Exportieren Sie den Rest (z. B. nach Erstellungsdatum) und laden Sie die Dateien zusammen hoch."]
+
+
+def test_a_saved_mapping_that_does_not_fit_is_noted_in_german_entry_by_entry(store):
+    store.save_mapping("jira", {"colour": "Labels", "estimate": "Nope"})
+    result = import_uploads(store, [upload("j.csv", "Issue key,Summary,Sprint,Custom field (Story Points)\nK-1,a,S 1,2\n")],
+                            team="Nord")
+    note = next(note for note in result.notes if "saved Jira column mapping" in note)
+    fields = "key, title, item_type, status"  # the mappable fields start so (common.BASE_FIELDS)
+    columns = "Issue key, Summary, Sprint, Custom field (Story Points)"
+    assert note.startswith(f"j.csv: the saved Jira column mapping does not fit this file; left out: 'colour' is not a "
+                           f"field that can be mapped; use one of {fields}")
+    assert note.endswith(f"; The column 'Nope' chosen for estimate is not in this file. Columns: {columns}.")
+    german = note.in_language("de")
+    assert german.startswith(f"j.csv: Die gespeicherte Spaltenzuordnung für Jira passt nicht zu dieser Datei; "
+                             f"weggelassen: „colour“ ist kein Feld, das sich zuordnen lässt; verwenden Sie eines von {fields}")
+    assert german.endswith(f"; Die für estimate gewählte Spalte „Nope“ gibt es in dieser Datei nicht. Spalten: {columns}.")

@@ -28,7 +28,7 @@ import pandas as pd
 
 from data import values
 from data.csvfile import RawTable
-from data.errors import ImportFailed, Problem
+from data.errors import ImportFailed, Problem, message_of, say
 from data.templates import Frame, ParsedFile, normalise
 
 MAX_PROBLEMS = 50
@@ -143,13 +143,12 @@ def _resolve(header: list[str], reference: str) -> list[int]:
 
 
 def _unmappable(raw: RawTable, name: str, reference: str) -> Problem:
-    return Problem(raw.file, 1, reference, f"'{name}' is not a field that can be mapped; "
-                                           f"use one of {', '.join(mappable_fields())}.")
+    return Problem(raw.file, 1, reference, say("unmappable_field", name=name, fields=", ".join(mappable_fields())))
 
 
 def _not_in_file(raw: RawTable, name: str, reference: str) -> Problem:
-    return Problem(raw.file, 1, reference, f"The column '{reference}' chosen for {name} is not "
-                                           f"in this file. Columns: {', '.join(raw.header[:40])}.")
+    return Problem(raw.file, 1, reference, say("mapped_column_missing", column=reference, name=name,
+                                               columns=", ".join(raw.header[:40])))
 
 
 def match_columns(raw: RawTable, source: Source, mapping: dict[str, str] | None = None) -> Columns:
@@ -177,7 +176,7 @@ def match_columns(raw: RawTable, source: Source, mapping: dict[str, str] | None 
                 problems.append(_not_in_file(raw, name, reference))
             positions[name] = found
     if problems:
-        raise ImportFailed("Column mapping does not fit the file", problems)
+        raise ImportFailed(say("t_mapping_unfit"), problems)
     used = {p for found in positions.values() for p in found}
     labels = {name: ", ".join(_label(raw.header, p) for p in found) for name, found in positions.items() if found}
     unknown = [_label(raw.header, i) for i, h in enumerate(raw.header) if i not in used and h]
@@ -262,7 +261,7 @@ def parse_distinct(cells: np.ndarray, parse: Callable) -> tuple[np.ndarray, np.n
         try:
             parsed[number] = parse(text)
         except ValueError as exc:
-            errors[number] = str(exc)
+            errors[number] = message_of(exc)
     return parsed[codes], errors[codes]
 
 
@@ -303,6 +302,7 @@ class Table:
         self.size = len(raw)
         self.numbers = np.asarray(raw.row_numbers, dtype=np.int64)
         self._found: list[pd.DataFrame] = []
+        self._messages: list[str] = []  # the problems' messages; a frame holds their positions here
         self._step = 0
         self._stripped: dict[int, np.ndarray] = {}
         self._cells: dict[int, np.ndarray] = {}
@@ -369,12 +369,18 @@ class Table:
     # problems
     def report(self, rows: np.ndarray, column: str | np.ndarray, message: str | np.ndarray,
                value: object = None, sub: np.ndarray | int = 0) -> None:
-        """One check's problems: at these row positions (``sub`` orders several in one row)."""
+        """One check's problems: at these row positions (``sub`` orders several in one row).
+
+        The messages are kept in a list beside the frame, which holds only their positions: pandas
+        makes a column of texts plain ``str``, and a ``Message`` must stay one to be shown in the
+        user's language."""
         self._step += 1
         rows = np.asarray(rows, dtype=np.int64)
         if len(rows):
+            first = len(self._messages)
+            self._messages.extend([message] * len(rows) if isinstance(message, str) else list(message))
             self._found.append(pd.DataFrame({"row": rows, "step": self._step, "sub": sub, "column": column,
-                                             "message": message, "value": value}))
+                                             "message": np.arange(first, len(self._messages)), "value": value}))
 
     def problems(self) -> list[Problem]:
         """The first problems in reading order (as many as a row-by-row reading keeps)."""
@@ -382,7 +388,8 @@ class Table:
             return []
         found = pd.concat(self._found, ignore_index=True).sort_values(["row", "step", "sub"], kind="stable")
         found = found.head(MAX_PROBLEMS)
-        return [Problem(self.raw.file, int(self.numbers[row]), column, message, value if isinstance(value, str) else None)
+        return [Problem(self.raw.file, int(self.numbers[row]), column, self._messages[message],
+                        value if isinstance(value, str) else None)
                 for row, column, message, value in zip(found["row"], found["column"], found["message"], found["value"])]
 
     # typed fields
@@ -408,7 +415,7 @@ class Table:
         def parse(text: str):
             value = values.parse_number(text, self.decimal)
             if value < 0:
-                raise ValueError(f"'{text}' is negative; an estimate cannot be.")
+                raise ValueError(say("negative_estimate", text=text))
             return value
         out, errors = parse_distinct(texts, parse)
         rows = np.flatnonzero(~is_none(errors) & where)
@@ -490,17 +497,14 @@ def _parse_export(raw: RawTable, source: Source, team: str | None, mapping: dict
     columns = match_columns(raw, source, mapping)
     missing = [name for name in source.required if not columns.positions.get(name)]
     missing += [group[0] for group in source.one_of if not any(columns.positions.get(name) for name in group)]
-    problems = [Problem(raw.file, 1, name, f"The {source.title} column for '{name}' was not found. "
-                        f"Map it (--map {name}=\"Column\") or export it too.") for name in missing]
+    problems = [Problem(raw.file, 1, name, say("tool_column_missing", tool=source.title, name=name))
+                for name in missing]
     if not columns.positions.get("estimate") and mapping.get("estimate") != "":
         numeric = inspect(raw, source, mapping).numeric_columns
-        problems.append(Problem(
-            raw.file, 1, "estimate",
-            "No story point column was found. Choose the column that holds the estimates with "
-            "--map estimate=\"Column\"" + (f" (columns with numbers: {', '.join(numeric[:8])})" if numeric else "")
-            + ", or --map estimate= to import without estimates and count items."))
+        problems.append(Problem(raw.file, 1, "estimate", say(
+            "no_estimate_column", numeric=say("numeric_columns", columns=", ".join(numeric[:8])) if numeric else "")))
     if problems:
-        raise ImportFailed(f"{raw.file}: columns missing", problems)
+        raise ImportFailed(say("t_columns_missing", file=raw.file), problems)
 
     table = Table(raw, source, columns, day_first)
     keys, titles, item_types = table.text("key"), table.text("title"), table.text("item_type")
@@ -508,7 +512,7 @@ def _parse_export(raw: RawTable, source: Source, team: str | None, mapping: dict
 
     # keys: empty, or repeated in this file
     empty = is_none(keys)
-    table.report(np.flatnonzero(empty), table.label("key"), "The issue key is empty.")
+    table.report(np.flatnonzero(empty), table.label("key"), say("issue_key_empty"))
     keyed = np.flatnonzero(~empty)
     codes, _ = pd.factorize(keys[keyed])
     _, first_of_code = np.unique(codes, return_index=True)
@@ -521,8 +525,8 @@ def _parse_export(raw: RawTable, source: Source, team: str | None, mapping: dict
     first_number = table.numbers[keyed][first_index]
     twice = keyed[repeated]
     table.report(twice, table.label("key"),
-                 np.array([f"Duplicate: issue {key} is already in row {first} of this file. Keep one row per issue."
-                           for key, first in zip(keys[twice], first_number[repeated])], dtype=object), keys[twice])
+                 object_array([say("duplicate_issue", issue=key, first=int(first))
+                               for key, first in zip(keys[twice], first_number[repeated])]), keys[twice])
     accepted = np.zeros(table.size, dtype=bool)
     accepted[keyed[~repeated]] = True
 
@@ -536,8 +540,8 @@ def _parse_export(raw: RawTable, source: Source, team: str | None, mapping: dict
                                 lambda dates: values.period_problem(dates[0], dates[1], what))
         bad = told.assign(problem=checked)[~is_none(checked)].drop_duplicates("sprint", keep="first")
         table.report(bad["row"].to_numpy(), table.label(period_field),
-                     np.array([f"'{name}': {problem[1]}" for name, problem in zip(bad["sprint"], bad["problem"])],
-                              dtype=object))
+                     object_array([say("period_named", name=name, problem=problem[1])
+                                   for name, problem in zip(bad["sprint"], bad["problem"])]))
 
     created = table.dates("created", accepted)
     updated = table.dates("updated", accepted)
@@ -548,7 +552,7 @@ def _parse_export(raw: RawTable, source: Source, team: str | None, mapping: dict
     in_sprint = np.zeros(table.size, dtype=bool)
     in_sprint[rows.sprints["row"].to_numpy(dtype=np.int64)] = True
     sprintless = accepted & ~subtask & ~in_sprint
-    skipped = {"that are sub-tasks": int(subtask.sum()), "without a sprint": int(sprintless.sum())}
+    skipped = {"left_out_subtasks": int(subtask.sum()), "left_out_sprintless": int(sprintless.sum())}
     teams = np.full(table.size, team or None, dtype=object)
     if not team:
         for fallback in ([rows.team] if rows.team is not None else []) + [table.text("project"), table.text("team")]:
@@ -557,16 +561,14 @@ def _parse_export(raw: RawTable, source: Source, team: str | None, mapping: dict
     candidates = accepted & ~subtask & in_sprint
     teamless = candidates & is_none(teams)
     table.report(np.flatnonzero(teamless), table.label("team"),
-                 "No team: this row has no Team or Project name. Give the team (--team).")
+                 say("no_team"))
     taken = candidates & ~teamless
 
     found = table.problems()
     if found:
-        raise ImportFailed(f"{raw.file}: {len(found)} problem(s)", found)
+        raise ImportFailed(say("t_file_problems", file=raw.file, n=len(found)), found)
     if not taken.any():
-        raise ImportFailed("No sprint work", [Problem(raw.file, None, "sprint", "No issue in this file is in a sprint "
-                                                      "(sub-tasks and backlog issues are left out). Export issues of "
-                                                      "closed sprints, with the Sprint column.")])
+        raise ImportFailed(say("t_no_sprint_work"), [Problem(raw.file, None, "sprint", say("no_sprint_work"))])
 
     # one item row per issue and distinct sprint it was in, oldest first
     sprint_row = rows.sprints["row"].to_numpy(dtype=np.int64)
@@ -635,9 +637,8 @@ def _parse_export(raw: RawTable, source: Source, team: str | None, mapping: dict
 
     notes = list(raw.notes)
     estimate_from = columns.labels.get("estimate")
-    notes.append(f"{raw.file}: {source.title} export, {int(taken.sum())} issues in {len(sprint_rows)} sprint(s); "
-                 + (f"estimates from '{estimate_from}'" if estimate_from else "no estimates (count items)")
-                 + ".")
-    warnings = [f"{raw.file}: left out {count} issue(s) {what}." for what, count in skipped.items() if count]
+    notes.append(say("export_note", file=raw.file, tool=source.title, issues=int(taken.sum()), sprints=len(sprint_rows),
+                     estimates=say("estimates_from", column=estimate_from) if estimate_from else say("no_estimates")))
+    warnings = [say(name, file=raw.file, n=count) for name, count in skipped.items() if count]
     warnings += source.file_warnings(raw)
     return ParsedFile(raw.file, "sprint_items", source.name, len(raw), frames, notes, warnings)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from data import values
 from data.csvfile import RawTable
+from data.errors import message_of, say
 from data.sources.common import Rows, Source, Table, each_distinct, is_none, one_entry_per_sprint, within
 from data.templates import normalise
 
@@ -89,7 +90,8 @@ def _read_sprint(cell: str) -> tuple:
         try:
             told[key] = values.parse_date(text)
         except ValueError as exc:
-            errors.append((field_name, text, f"Sprint '{name}': {field_name} {exc}"))
+            errors.append((field_name, text, say("sprint_object_date", sprint=name, field=field_name,
+                                                 problem=message_of(exc))))
     return name, told, errors
 
 
@@ -99,14 +101,16 @@ def rows(table: Table) -> Rows:
     read = [_read_sprint(cell) for cell in uniques]  # each distinct sprint cell once
     row, order = cells["row"].to_numpy(), np.arange(len(cells))
     sprints = pd.DataFrame({"row": row, "sprint": np.array([r[0] for r in read] or [""], dtype=object)[codes]})
-    # unreadable dates of sprint objects, in the order the row tells them
-    errors = pd.DataFrame([(code, index, field, text, message) for code, r in enumerate(read)
-                           for field, text, message in r[2] for index in [[f for f, _ in _SPRINT_DATES].index(field)]],
-                          columns=["code", "field", "name", "text", "message"])
+    # unreadable dates of sprint objects, in the order the row tells them; the frame holds each
+    # message's position in ``said`` (pandas would make the messages plain English ``str``)
+    said = [message for r in read for _, _, message in r[2]]
+    errors = pd.DataFrame([(code, index, field, text) for code, r in enumerate(read)
+                           for field, text, _ in r[2] for index in [[f for f, _ in _SPRINT_DATES].index(field)]],
+                          columns=["code", "field", "name", "text"]).assign(message=np.arange(len(said)))
     garbled = np.flatnonzero(np.isin(codes, errors["code"].to_numpy()))
     found = pd.DataFrame({"code": codes[garbled], "row": row[garbled], "order": order[garbled]}).merge(errors, on="code")
     found = found.sort_values(["row", "order", "field"], kind="stable")
-    table.report(found["row"].to_numpy(), table.label("sprint"), found["message"].to_numpy(dtype=object),
+    table.report(found["row"].to_numpy(), table.label("sprint"), [said[number] for number in found["message"]],
                  found["text"].to_numpy(dtype=object), found["order"].to_numpy() * 3 + found["field"].to_numpy())
     told = np.array([r[1] is not None for r in read] or [False])[codes]
     calendar = None
@@ -135,8 +139,7 @@ def dates(details: pd.DataFrame) -> tuple:
 def cap_warning(raw: RawTable) -> list[str]:
     if len(raw) != CAP:
         return []
-    return [f"{raw.file}: exactly {CAP:,} issues, Jira's export limit: the export is probably cut "
-            "off. Export the rest (e.g. by created date) and upload the files together."]
+    return [say("jira_cap", file=raw.file, cap=CAP)]
 
 
 SOURCE = Source("jira", "Jira", ALIASES, ESTIMATES, required=("key", "sprint"), detect=detect, rows=rows, dates=dates,
