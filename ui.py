@@ -13,7 +13,9 @@ from analytics.formatting import percent
 from analytics.locales import locale
 from analytics.presentation import label, present, unit_text
 from analytics.attention import needs_attention
+from analytics.calibration import cycle_comparison
 from analytics.okr_overview import OkrOverview
+from analytics.okr_weekly import weekly_changes
 from analytics.teams import team_comparison
 from data import aggregates, service
 from data.errors import ImportFailed, Message
@@ -139,6 +141,21 @@ def comparison(_store: Store, version: tuple, teams: tuple[str, ...], as_of: dat
     """The Teams page's one row per team, computed once per data version, teams and day."""
     krs, objectives = okr_tables(_store, version, teams, as_of)
     return team_comparison(sprint_table(_store, version, teams, as_of=as_of), krs, objectives, as_of)
+
+
+@st.cache_data(show_spinner=False)
+def weekly(_store: Store, version: tuple, teams: tuple[str, ...], as_of: date, cycle: str) -> pd.DataFrame:
+    """The OKR weekly of one cycle (every key result now against a week before), once per data
+    version, teams, day and cycle: thousands of key results take seconds."""
+    krs = okr_view(_store, version, teams, as_of).key_results
+    return weekly_changes(krs[krs["cycle"] == cycle], table_of(_store, version, "checkins", teams), as_of)
+
+
+@st.cache_data(show_spinner=False)
+def objective_comparison(_store: Store, version: tuple, teams: tuple[str, ...], as_of: date, cycle: str) -> pd.DataFrame:
+    """Each objective of a cycle beside its counterpart of the team's previous cycle, cached alike."""
+    return cycle_comparison(okr_view(_store, version, teams, as_of).objectives,
+                            table_of(_store, version, "cycles", teams), cycle)
 
 
 @st.cache_data(show_spinner=False)

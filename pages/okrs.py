@@ -10,12 +10,12 @@ import streamlit as st
 import ui
 from analytics.locales import locale
 from analytics import charts
-from analytics.calibration import alignment, calibration, cycle_comparison
+from analytics.calibration import alignment, calibration
 from analytics.formatting import day as format_day
 from analytics.formatting import number, percent
 from analytics.okr_metrics import running
 from analytics.presentation import present
-from analytics.okr_weekly import checkin_timeline, weekly_changes
+from analytics.okr_weekly import checkin_timeline
 from analytics.sprint_kr import sprint_key_results
 from data import service
 from data.entries import record_checkin, record_lessons
@@ -96,7 +96,7 @@ ui.table(shown_objectives[["objective_id", "objective", "score", "grade", "grade
                            "key_results_achieved"]], "objectives", f"objectives_{cycle}",
          colours={"grade_band": charts.GRADE_COLOURS}, widths={"objective": "large"},
          compact=["objective", "score", "grade", "grade_band"])
-comparison = cycle_comparison(all_objectives, cycles_table, cycle)
+comparison = ui.objective_comparison(db, version, teams, as_of, cycle)
 carried = comparison.dropna(subset=["previous_lessons"])
 for item in carried.itertuples(index=False):  # what the last cycle taught, where this one is planned and run
     st.text(f"{ui.tr('lessons_previous', cycle=item.previous_cycle)} · {item.previous_objective_id}: "
@@ -110,7 +110,7 @@ with weekly_tab:
     week_before = pd.Timestamp(as_of) - timedelta(days=7)
     ui.caption(ui.tr("weekly_caption", day=format_day(week_before, language), cadence=cadence,
                      stale=service.stale_days()))
-    weekly = weekly_changes(krs, checkins, as_of)
+    weekly = ui.weekly(db, version, teams, as_of, cycle)
     ui.table(weekly.drop(columns=["team", "previous_progress"]), "weekly", f"weekly_{cycle}",
              compact=["key_result", "current_value", "progress_change", "confidence"])
     dropped = weekly[weekly["confidence_drop"]]
