@@ -153,9 +153,12 @@ def key_result_status(key_results: pd.DataFrame, cycles: pd.DataFrame, checkins:
         pd.DataFrame(columns=["kr_id", "date", "value", "confidence", "comment"])
     # each KR's check-ins as arrays, oldest first (one check-in per KR and day: the template's key)
     ordered = checkins.sort_values(["kr_id", "date"], kind="stable")
-    by_kr = {kr: (group["date"].to_numpy(), group["value"].astype(float).to_numpy(),
-                  group["confidence"].astype(float).to_numpy())
-             for kr, group in ordered.groupby("kr_id", sort=False)}
+    kr_ids = ordered["kr_id"].to_numpy(dtype=object)
+    columns = (ordered["date"].to_numpy(), ordered["value"].astype(float).to_numpy(),
+               ordered["confidence"].astype(float).to_numpy())
+    starts = np.flatnonzero(np.r_[True, kr_ids[1:] != kr_ids[:-1]]) if len(kr_ids) else np.array([], dtype=int)
+    ends = np.r_[starts[1:], len(kr_ids)]
+    by_kr = {kr_ids[a]: tuple(column[a:b] for column in columns) for a, b in zip(starts, ends)}
     nothing = (np.array([], dtype="datetime64[ns]"), np.array([], dtype=float), np.array([], dtype=float))
     day = as_of.to_datetime64()
     plan_by_kr = {kr: group.assign(date=pd.to_datetime(group["date"]))
