@@ -242,19 +242,24 @@ def objective_scores(kr_status: pd.DataFrame, objectives: pd.DataFrame) -> pd.Da
     """Score = Σ w·clamp(progress) / Σ w; achieved only when every key result is achieved."""
     rows = []
     keys = ["team", "cycle", "objective_id"]
-    by_objective = dict(tuple(kr_status.groupby(keys, sort=False))) if not kr_status.empty else {}
+    # each objective's key results as positions into whole-table arrays (thousands of objectives:
+    # one small frame each took seconds)
+    positions = kr_status.groupby(keys, sort=False).indices if not kr_status.empty else {}
+    all_weights = kr_status["weight"].astype(float).fillna(1.0).to_numpy()  # weight defaults to 1
+    all_clamped = kr_status["progress"].astype(float).clip(0, 1).fillna(0).to_numpy()
+    all_achieved = (kr_status["status"] == "achieved").to_numpy()
+    nothing = np.array([], dtype=int)
     for objective in objectives.itertuples(index=False):
-        krs = by_objective.get((objective.team, objective.cycle, objective.objective_id), kr_status.iloc[0:0])
-        weights = krs["weight"].astype(float).fillna(1.0)  # weight defaults to 1
-        clamped = krs["progress"].astype(float).clip(0, 1).fillna(0)
-        score = float((weights * clamped).sum() / weights.sum()) if len(krs) and weights.sum() > 0 else np.nan
+        at = positions.get((objective.team, objective.cycle, objective.objective_id), nothing)
+        weights, clamped = all_weights[at], all_clamped[at]
+        score = float((weights * clamped).sum() / weights.sum()) if len(at) and weights.sum() > 0 else np.nan
         grade = float(np.round(score + 1e-9, 1)) if not np.isnan(score) else np.nan
-        achieved_count = int((krs["status"] == "achieved").sum())
+        achieved_count = int(all_achieved[at].sum())
         rows.append({
             "team": objective.team, "cycle": objective.cycle, "objective_id": objective.objective_id,
             "objective": objective.objective, "okr_type": objective.okr_type, "parent": objective.parent,
-            "key_results": len(krs), "key_results_achieved": achieved_count,
-            "score": score, "achieved": bool(len(krs)) and achieved_count == len(krs),
+            "key_results": len(at), "key_results_achieved": achieved_count,
+            "score": score, "achieved": bool(len(at)) and achieved_count == len(at),
             "grade": grade, "grade_band": grade_band(grade, objective.okr_type),
             "lessons": getattr(objective, "lessons", None),
         })
