@@ -214,7 +214,9 @@ def undo_on_the_import_page(at: AppTest, source_and_kind: list[str]) -> None:
     assert history.set_index("Import").loc["2", "Undone"] != ""
 
 
-def timeline_comments(at: AppTest) -> list:
+def timeline_comments(at: AppTest, kr_id: str = "KR-2") -> list:
+    """The comments of one key result's timeline (the OKRs page details one key result at a time)."""
+    next(box for box in at.selectbox if box.key.startswith("detail_kr_")).set_value(kr_id).run()
     return [comment for frame in at.dataframe if "Comment" in frame.value.columns for comment in frame.value["Comment"]]
 
 
