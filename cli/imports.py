@@ -42,8 +42,6 @@ def cmd_import(args) -> int:
                       sys.stdout, ensure_ascii=False, indent=2)
             sys.stdout.write("\n")
         return 1
-    finally:
-        store.close()
     if args.json:
         json.dump({"ok": True, **result.as_dict()}, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -134,8 +132,6 @@ def cmd_checkin(args) -> int:
         if args.json:
             emit(args, {"ok": False, "title": failure.title, "problems": [p.as_dict() for p in failure.problems]})
         return 1
-    finally:
-        store.close()
     if args.json:
         emit(args, {"ok": True, **result.as_dict()})
     else:

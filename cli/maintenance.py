@@ -13,13 +13,10 @@ from cli.output import emit, records
 def cmd_demo(args) -> int:
     from data.demo import load_demo
     store = open_store(args)
-    try:
-        if args.if_empty and not store.is_empty():
-            print("The store already has data; the demo was not loaded.")
-            return 0
-        result = load_demo(store, date.today())
-    finally:
-        store.close()
+    if args.if_empty and not store.is_empty():
+        print("The store already has data; the demo was not loaded.")
+        return 0
+    result = load_demo(store, date.today())
     rows = sum(f.inserted for f in result.files)
     print(f"Demo data loaded (import {result.import_id}, {rows} rows): three teams, 48 sprints (one running and one planned per team), two OKR cycles.")
     return 0
@@ -27,10 +24,7 @@ def cmd_demo(args) -> int:
 
 def cmd_history(args) -> int:
     store = open_store(args)
-    try:
-        frame = store.history()
-    finally:
-        store.close()
+    frame = store.history()
     emit(args, records(frame), frame)
     return 0
 
@@ -43,8 +37,6 @@ def cmd_undo(args) -> int:
     except UndoRefused as refusal:
         print(str(refusal), file=sys.stderr)
         return 1
-    finally:
-        store.close()
     if len(undone) > 1:
         print(f"Imports {', '.join(map(str, undone))} undone (newest first, in one step); "
               f"the data is as it was before import {args.import_id}.")
@@ -68,8 +60,6 @@ def cmd_backup(args) -> int:
     except OSError as exc:
         print(f"{args.file}: cannot be written ({exc.strerror}).", file=sys.stderr)
         return 2
-    finally:
-        store.close()
     rows = sum(entry["rows"] for entry in manifest["tables"].values())
     print(f"Backup written to {args.file}: {len(manifest['tables'])} tables, {rows} rows, "
           f"schema version {manifest['schema_version']}.")
@@ -89,8 +79,6 @@ def cmd_restore(args) -> int:
     except (BackupInvalid, RestoreRefused) as problem:
         print(f"{args.file}: not restored. {problem} The store is unchanged.", file=sys.stderr)
         return 1
-    finally:
-        store.close()
     rows = sum(entry["rows"] for entry in manifest["tables"].values())
     print(f"Restored {args.file} (written {manifest['created_at']}): {len(manifest['tables'])} tables, {rows} rows.")
     return 0

@@ -13,10 +13,7 @@ def cmd_sprints(args) -> int:
     from data.service import sprint_table
     day = as_of(args)
     store = open_store(args)
-    try:
-        frame = sprint_table(store, teams(args), args.unit, day)
-    finally:
-        store.close()
+    frame = sprint_table(store, teams(args), args.unit, day)
     emit(args, records(frame), frame.drop(columns=["goal"]))
     return 0
 
@@ -25,10 +22,7 @@ def cmd_summary(args) -> int:
     from data.service import summary
     day = as_of(args)
     store = open_store(args)
-    try:
-        frame = summary(store, teams(args), day, last=args.last)
-    finally:
-        store.close()
+    frame = summary(store, teams(args), day, last=args.last)
     emit(args, records(frame), frame)
     return 0
 
@@ -37,10 +31,7 @@ def cmd_forecast(args) -> int:
     from data.service import forecast, sprint_table
     day = as_of(args)
     store = open_store(args)
-    try:
-        frame = sprint_table(store, teams(args), "points", day)
-    finally:
-        store.close()
+    frame = sprint_table(store, teams(args), "points", day)
     stored = sorted(frame["team"].unique())
     if len(stored) > 1 and not args.team:
         print(f"Several teams are stored ({', '.join(stored)}); choose one with --team.", file=sys.stderr)
@@ -73,11 +64,8 @@ def cmd_okrs(args) -> int:
     from data.service import okr_view
     day = as_of(args)
     store = open_store(args)
-    try:
-        view = okr_view(store, teams(args), day, cycle=args.cycle)
-        status, scores = view.key_results, view.objectives
-    finally:
-        store.close()
+    view = okr_view(store, teams(args), day, cycle=args.cycle)
+    status, scores = view.key_results, view.objectives
     if args.json:
         emit(args, {"as_of": day.isoformat(), "key_results": records(status), "objectives": records(scores)})
     else:
@@ -109,8 +97,6 @@ def cmd_report(args) -> int:
     except ReportUnavailable as problem:
         print(str(problem), file=sys.stderr)
         return 1
-    finally:
-        store.close()
     try:
         data = render(report, "pdf" if suffix == ".pdf" else "html")
     except (RendererMissing, RenderFailed) as problem:
