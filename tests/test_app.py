@@ -8,7 +8,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics.sprint_metrics import sprint_metrics
-from data.demo import load_demo
 from data.importer import import_uploads
 from data.store import Store
 from tests.support import as_read, snapshot, upload
@@ -19,11 +18,8 @@ SPRINTS = "team,sprint,start_date,end_date,committed,completed\nNord,S1,2026-01-
 
 
 @pytest.fixture
-def demo(db_path):
-    store = Store(db_path)
-    load_demo(store, date.today())
-    store.close()
-    return db_path
+def demo(demo_dashboard):
+    return demo_dashboard
 
 
 def open_page(page: str = "pages/home.py") -> AppTest:

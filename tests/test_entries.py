@@ -263,13 +263,7 @@ def test_a_retro_action_entered_on_the_retrospective_page_and_undone(app_db):
     assert shown["Action"].tolist() == ["Angebote am selben Tag"]
 
 
-def test_the_okrs_page_flags_disagreement_carries_lessons_and_records_new_ones(tmp_path, monkeypatch):
-    from data.demo import load_demo
-    path = tmp_path / "demo.duckdb"
-    monkeypatch.setenv("DASHBOARD_DB", str(path))
-    store = Store(path)
-    load_demo(store, date.today())
-    store.close()
+def test_the_okrs_page_flags_disagreement_carries_lessons_and_records_new_ones(demo_dashboard):
     at = open_page("pages/okrs.py")
     assert not at.exception
     warnings = " ".join(w.value for w in at.warning)
@@ -282,7 +276,7 @@ def test_the_okrs_page_flags_disagreement_carries_lessons_and_records_new_ones(t
     at.button(key="lessons_submit").click().run()
     assert not at.exception and not at.error
     assert any(t.value.endswith(": Weniger Kaltakquise, mehr Empfehlungen") for t in at.text)
-    store = Store(path)
+    store = Store(demo_dashboard)
     assert store.history().iloc[0][["source", "kinds"]].tolist() == ["app", "okrs"]
     store.close()
 

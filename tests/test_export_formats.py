@@ -183,16 +183,9 @@ PAGE_DOWNLOADS = {  # page → the buttons it ends with, besides a CSV and an .x
 
 
 @pytest.mark.parametrize("page", list(PAGE_DOWNLOADS))
-def test_every_page_ends_with_its_workbook_and_its_own_downloads(tmp_path, monkeypatch, page):
+def test_every_page_ends_with_its_workbook_and_its_own_downloads(demo_dashboard, page):
     from streamlit.testing.v1 import AppTest
 
-    from data.demo import load_demo
-    from data.store import Store
-    path = tmp_path / "pages.duckdb"
-    monkeypatch.setenv("DASHBOARD_DB", str(path))
-    store = Store(path)
-    load_demo(store, date.today())
-    store.close()
     at = AppTest.from_file("../dashboard.py", default_timeout=90).run()
     if page != "pages/home.py":
         at.switch_page(page).run()

@@ -1,7 +1,6 @@
 """A language is data: a catalog and a locale record. A third one needs no code change."""
 from __future__ import annotations
 
-from datetime import date
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -9,8 +8,6 @@ from streamlit.testing.v1 import AppTest
 import i18n
 from analytics import locales
 from analytics.formatting import day, number, percent
-from data.demo import load_demo
-from data.store import Store
 from i18n import CATALOGS, languages, t
 
 FRENCH = locales.LocaleRecord("Français", "fr_FR", "dd/MM/yyyy", "DD/MM/YYYY", ";", True, ", ", "%d/%m/%Y", "%d/%m",
@@ -45,12 +42,7 @@ def test_a_third_language_is_a_catalog_and_a_record(french):
     assert day("2026-03-31", "fr") == "31/03/2026"
 
 
-def test_a_third_language_runs_the_dashboard_from_the_address(french, tmp_path, monkeypatch):
-    path = tmp_path / "fr.duckdb"
-    monkeypatch.setenv("DASHBOARD_DB", str(path))
-    store = Store(path)
-    load_demo(store, date.today())
-    store.close()
+def test_a_third_language_runs_the_dashboard_from_the_address(french, demo_dashboard):
     at = AppTest.from_file("../dashboard.py", default_timeout=90)
     at.query_params["lang"] = "fr"
     at.run()

@@ -265,13 +265,8 @@ def test_forecast_sentence_in_words_and_locale_formats():
 
 
 @pytest.mark.parametrize("page, kind", [("pages/sprint_review.py", "sprint"), ("pages/okrs.py", "cycle")])
-def test_the_pages_report_button_makes_the_report_of_what_the_page_shows(tmp_path, monkeypatch, page, kind):
+def test_the_pages_report_button_makes_the_report_of_what_the_page_shows(demo_dashboard, page, kind):
     from streamlit.testing.v1 import AppTest
-    path = tmp_path / "page.duckdb"
-    monkeypatch.setenv("DASHBOARD_DB", str(path))
-    store = Store(path)
-    load_demo(store, date.today())
-    store.close()
     at = AppTest.from_file("../dashboard.py", default_timeout=120).run()
     at.switch_page(page).run()
     at.button(key=f"{kind}_report_html").click().run()
