@@ -148,7 +148,8 @@ def weekly(_store: Store, version: tuple, teams: tuple[str, ...], as_of: date, c
     """The OKR weekly of one cycle (every key result now against a week before), once per data
     version, teams, day and cycle: thousands of key results take seconds."""
     krs = okr_view(_store, version, teams, as_of).key_results
-    return weekly_changes(krs[krs["cycle"] == cycle], table_of(_store, version, "checkins", teams), as_of)
+    return weekly_changes(krs[krs["cycle"] == cycle], table_of(_store, version, "checkins", teams), as_of,
+                          week_days=service.checkin_cadence())
 
 
 @st.cache_data(show_spinner=False)
@@ -296,7 +297,7 @@ def empty_state() -> None:
     st.info(tr("no_data"))
     if st.button(tr("load_demo"), key="load_demo", type="primary"):
         with st.spinner(tr("loading_demo")):
-            load_demo(store(), date.today())
+            load_demo(store(), service.today())
         clear_caches()
         st.rerun()
     st.page_link("pages/import.py", label=tr("go_import"), icon=":material/upload_file:")

@@ -1,8 +1,11 @@
-"""The weekly OKR check-in: what changed since last week's meeting, and each KR's timeline.
+"""The weekly OKR check-in: what changed since each key result's previous check-in, and its timeline.
 
-"Since the last weekly" compares the latest check-in on or before ``as_of`` with the latest one on
-or before ``as_of`` − 7 days (the week before). A confidence that fell by 3 or more in that week is
-flagged: the team's own estimate moved, which is worth a minute in the meeting.
+Each KR's latest check-in on or before ``as_of`` is set against the check-in before it, both dated:
+on the day of the weekly, a key result checked in that morning is compared with last week's, not
+with itself, and one checked in a fortnight ago still shows its last change. A KR with no check-in
+since the last weekly (``as_of`` − the cadence) is marked. A confidence that fell by 3 or more from
+one check-in to the next is flagged: the team's own estimate moved, which is worth a minute in the
+meeting.
 """
 from __future__ import annotations
 
@@ -11,9 +14,9 @@ import pandas as pd
 
 from analytics.okr_metrics import progress
 
-WEEKLY_FIELDS = ["kr_id", "team", "key_result", "previous_date", "previous_value", "current_value", "value_change",
-                 "previous_progress", "progress_change", "previous_confidence", "confidence", "confidence_change",
-                 "confidence_drop", "new_checkin"]
+WEEKLY_FIELDS = ["kr_id", "team", "key_result", "previous_date", "previous_value", "current_date", "current_value",
+                 "value_change", "previous_progress", "progress_change", "previous_confidence", "confidence",
+                 "confidence_change", "confidence_drop", "new_checkin"]
 TIMELINE_FIELDS = ["date", "value", "confidence", "comment"]
 
 
@@ -24,19 +27,21 @@ def _confidence_at(history: pd.DataFrame) -> float:
 
 def weekly_changes(kr_status: pd.DataFrame, checkins: pd.DataFrame, as_of, *, week_days: int = 7,
                    drop: float = 3) -> pd.DataFrame:
-    """Per KR: value, progress and confidence now against the week before; ``confidence_drop``
-    when confidence fell by ``drop`` or more; ``new_checkin`` when someone checked in this week."""
+    """Per KR: value, progress and confidence of the latest check-in on or before ``as_of`` against
+    the check-in before it; ``confidence_drop`` when confidence fell by ``drop`` or more between
+    them; ``new_checkin`` when the latest is newer than the last weekly (``as_of`` − ``week_days``)."""
     if kr_status.empty:
         return pd.DataFrame(columns=WEEKLY_FIELDS)
     day = pd.Timestamp(as_of)
-    before = day - pd.Timedelta(days=week_days)
+    last_weekly = day - pd.Timedelta(days=week_days)
     dated = checkins.assign(date=pd.to_datetime(checkins["date"])) if not checkins.empty else \
         pd.DataFrame(columns=["kr_id", "date", "value", "confidence"])
-    by_kr = {kr: group.sort_values("date") for kr, group in dated.groupby("kr_id")}
+    dated = dated[dated["date"] <= day]
+    by_kr = {kr: group.sort_values("date", kind="stable") for kr, group in dated.groupby("kr_id")}
     rows = []
     for kr in kr_status.itertuples(index=False):
-        history = by_kr.get(kr.kr_id, dated.iloc[0:0])
-        now, then = history[history["date"] <= day], history[history["date"] <= before]
+        now = by_kr.get(kr.kr_id, dated.iloc[0:0])
+        then = now.iloc[:-1]  # every check-in before the latest
         start, target = float(kr.start_value), float(kr.target_value)
         value = float(now["value"].iloc[-1]) if len(now) else np.nan
         previous = float(then["value"].iloc[-1]) if len(then) else np.nan
@@ -46,12 +51,13 @@ def weekly_changes(kr_status: pd.DataFrame, checkins: pd.DataFrame, as_of, *, we
         change = confidence - previous_confidence
         rows.append({
             "kr_id": kr.kr_id, "team": kr.team, "key_result": kr.key_result,
-            "previous_date": then["date"].iloc[-1] if len(then) else pd.NaT,
-            "previous_value": previous, "current_value": value, "value_change": value - previous,
+            "previous_date": then["date"].iloc[-1] if len(then) else pd.NaT, "previous_value": previous,
+            "current_date": now["date"].iloc[-1] if len(now) else pd.NaT, "current_value": value,
+            "value_change": value - previous,
             "previous_progress": previous_progress, "progress_change": current_progress - previous_progress,
             "previous_confidence": previous_confidence, "confidence": confidence, "confidence_change": change,
             "confidence_drop": bool(not np.isnan(change) and change <= -drop),
-            "new_checkin": bool(len(now) and now["date"].iloc[-1] > before),
+            "new_checkin": bool(len(now) and now["date"].iloc[-1] > last_weekly),
         })
     return pd.DataFrame(rows, columns=WEEKLY_FIELDS)
 

@@ -32,7 +32,7 @@ KINDS: dict[str, str] = {
     **dict.fromkeys(["confidence", "previous_confidence", "confidence_change"], "confidence"),
     **dict.fromkeys(["score", "previous_score", "score_change", "objective_score"], "score"),
     **dict.fromkeys(["grade", "previous_grade"], "grade"),
-    **dict.fromkeys(["start_date", "end_date", "date", "previous_date", "last_checkin", "cycle_start", "cycle_end",
+    **dict.fromkeys(["start_date", "end_date", "date", "previous_date", "current_date", "last_checkin", "cycle_start", "cycle_end",
                      "added_on", "done_on"], "date"),
     **dict.fromkeys(["imported_at", "undone_at"], "time"),
     **dict.fromkeys(["comparable", "stale", "confidence_drop", "new_checkin", "in_band", "status_disagrees",

@@ -241,9 +241,11 @@ def okr_cycle(*, team: str | None, cycle: str, key_results: pd.DataFrame, object
                                  dates=True, height=380))
     sections.append(krs)
 
-    sections.append(Section(t("rep_changes", lang, day=day(pd.Timestamp(as_of) - pd.Timedelta(days=7), lang)), [
-        Table(weekly, [("kr_id", "KR", KEY), ("previous_value", t("rep_week_ago", lang), NUMBER),
-                       ("current_value", t("rep_now", lang), NUMBER), ("value_change", t("rep_change", lang), NUMBER),
+    sections.append(Section(t("rep_changes", lang, day=day(as_of, lang)), [
+        Table(weekly, [("kr_id", "KR", KEY), ("previous_date", t("rep_week_ago", lang), DATE),
+                       ("previous_value", t("f_previous_value", lang), NUMBER),
+                       ("current_date", t("rep_now", lang), DATE), ("current_value", t("f_current_value", lang), NUMBER),
+                       ("value_change", t("rep_change", lang), NUMBER),
                        ("progress_change", t("rep_progress_change", lang), PERCENT),
                        ("confidence_change", t("rep_confidence_change", lang), NUMBER),
                        ("new_checkin", t("rep_new_checkin", lang), FLAG)], t("rep_none", lang))]))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
 from cli.common import open_store
@@ -117,9 +116,10 @@ def cmd_inspect(args) -> int:
 def cmd_checkin(args) -> int:
     from data.entries import record_checkin
     from data.errors import ImportFailed
+    from data.service import today
     from data.values import parse_date
     try:
-        day = parse_date(args.date) if args.date else date.today()
+        day = parse_date(args.date) if args.date else today()
     except ValueError as exc:
         print(f"checkin --date: {exc}", file=sys.stderr)
         return 2

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 
 from cli.common import open_store
@@ -12,11 +11,12 @@ from cli.output import emit, records
 
 def cmd_demo(args) -> int:
     from data.demo import load_demo
+    from data.service import today
     store = open_store(args)
     if args.if_empty and not store.is_empty():
         print("The store already has data; the demo was not loaded.")
         return 0
-    result = load_demo(store, date.today())
+    result = load_demo(store, today())
     rows = sum(f.inserted for f in result.files)
     print(f"Demo data loaded (import {result.import_id}, {rows} rows): three teams, 48 sprints (one running and one planned per team), two OKR cycles.")
     return 0

@@ -77,9 +77,14 @@ def lock_timeout() -> float:
     return setting("DASHBOARD_LOCK_TIMEOUT")
 
 
+def today() -> date:
+    """Today: the clock's day, unless DASHBOARD_TODAY fixes it (demos, screenshots, tests)."""
+    return setting("DASHBOARD_TODAY") or date.today()
+
+
 def as_of_day(day: date | None) -> date:
     """The day figures are computed as of: the one asked for, else today."""
-    return day or date.today()
+    return day or today()
 
 
 def max_upload_mb() -> float:

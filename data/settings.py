@@ -6,8 +6,10 @@ Each setting is read from the environment variable of the same name. The README 
 from __future__ import annotations
 
 import math
+import re
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from data.errors import SettingInvalid, message_of, say
@@ -54,13 +56,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DASHBOARD_MAX_YEAR", "2100", "Latest year a date in an imported file may have.", int, 1900, 2200),
     Setting("DASHBOARD_MAX_SPRINT_DAYS", "366", "Longest sprint (or Linear cycle) accepted at import, in days.",
             int, 1, 3660),
+    Setting("DASHBOARD_TODAY", "", "The day taken as today (YYYY-MM-DD) by the dashboard, the demo data and the command "
+            "line; blank: the clock. For demos, screenshots and tests that must look the same on any day.", date),
     Setting("DASHBOARD_LOCK_TIMEOUT", "30", "Seconds a writer waits for the database while another program "
             "uses it (the dashboard waits at most 5 s per read, then says so and retries).", float, 0, 86400),
 )
 
 
-_KIND_WORDS = {int: say("word_whole_number"), float: say("word_number"), str: say("word_text")}
-_NOT_KIND = {int: say("setting_not_whole_number"), float: say("setting_not_number"), str: say("setting_not_text")}
+_KIND_WORDS = {int: say("word_whole_number"), float: say("word_number"), str: say("word_text"), date: say("word_day")}
+_NOT_KIND = {int: say("setting_not_whole_number"), float: say("setting_not_number"), str: say("setting_not_text"),
+             date: say("setting_not_day")}
 
 
 def setting(name: str):
@@ -100,6 +105,15 @@ def _typed(item: Setting, raw: str):
         if "\x00" in raw:
             raise invalid(say("setting_nul"))
         return raw
+    if item.kind is date:
+        if not raw:
+            return None  # blank: not fixed
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+            try:
+                return date.fromisoformat(raw)
+            except ValueError:
+                pass
+        raise invalid(_NOT_KIND[date])
     try:
         value = item.kind(raw.replace("_", "x"))  # int('1_000') is Python syntax, not a user's number
     except (ValueError, OverflowError):

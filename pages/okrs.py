@@ -2,7 +2,7 @@
 goals, the cycle close with calibration and lessons, and sprint work per KR."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
@@ -107,15 +107,17 @@ weekly_tab, detail_tab, revision_tab, goal_tab, close_tab = st.tabs(
 
 # --- the weekly ---------------------------------------------------------------------------------
 with weekly_tab:
-    week_before = pd.Timestamp(as_of) - timedelta(days=7)
-    ui.caption(ui.tr("weekly_caption", day=format_day(week_before, language), cadence=cadence,
-                     stale=service.stale_days()))
+    last_weekly = format_day(pd.Timestamp(as_of) - timedelta(days=cadence), language)
+    ui.caption(ui.tr("weekly_caption", day=last_weekly, cadence=cadence, stale=service.stale_days()))
     weekly = ui.weekly(db, version, teams, as_of, cycle)
     ui.table(weekly.drop(columns=["team", "previous_progress"]), "weekly", f"weekly_{cycle}",
              compact=["key_result", "current_value", "progress_change", "confidence"])
     dropped = weekly[weekly["confidence_drop"]]
     if not dropped.empty:
         st.warning(ui.md_escape(ui.tr("confidence_drop", krs=", ".join(dropped["kr_id"]))))
+    quiet = weekly[~weekly["new_checkin"]]
+    if not quiet.empty:
+        st.info(ui.md_escape(ui.tr("no_checkin_since_weekly", day=last_weekly, krs=", ".join(quiet["kr_id"]))))
     stale = krs[krs["stale"]]
     if not stale.empty:
         st.warning(ui.md_escape(ui.tr("stale_list", krs=", ".join(stale["kr_id"]))))
@@ -130,7 +132,7 @@ with weekly_tab:
             value = left.number_input(ui.tr("value"), value=None, step=1.0, key="checkin_value")
             confidence = middle.number_input(ui.tr("confidence"), min_value=0, max_value=10, value=None, step=1,
                                              key="checkin_confidence")
-            checkin_day = right.date_input(ui.tr("checkin_date"), value=date.today(), key="checkin_date",
+            checkin_day = right.date_input(ui.tr("checkin_date"), value=service.today(), key="checkin_date",
                                             format=locale(language).date_input)
             comment = st.text_area(ui.tr("comment"), key="checkin_comment", max_chars=2000)
             if st.form_submit_button(ui.tr("save"), key="checkin_submit"):

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from data.store import Store
+from tests.support import TODAY
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch):
+    """Every test, and every server or command it starts (they inherit the environment), sees TODAY."""
+    monkeypatch.setenv("DASHBOARD_TODAY", TODAY.isoformat())
+    return TODAY
 
 
 @pytest.fixture
@@ -25,9 +31,9 @@ def db_path(tmp_path, monkeypatch):
 
 @pytest.fixture
 def demo_dashboard(db_path):
-    """The dashboard's store (DASHBOARD_DB) with the demo data as of today."""
+    """The dashboard's store (DASHBOARD_DB) with the demo data as of TODAY."""
     from data.demo import load_demo
     store = Store(db_path)
-    load_demo(store, date.today())
+    load_demo(store, TODAY)
     store.close()
     return db_path

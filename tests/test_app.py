@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from analytics.sprint_metrics import sprint_metrics
 from data.importer import import_uploads
 from data.store import Store
-from tests.support import as_read, snapshot, upload
+from tests.support import TODAY, as_read, snapshot, upload
 
 PAGES = ["pages/home.py", "pages/import.py", "pages/sprint_review.py", "pages/retrospective.py", "pages/okrs.py",
          "pages/teams.py"]
@@ -63,7 +63,7 @@ def test_empty_store_offers_the_demo_and_loads_it(db_path):
 
 def test_home_shows_the_latest_closed_sprint_and_keeps_the_running_one_out_of_alerts(demo):
     store = Store(demo)
-    metrics = sprint_metrics(store.current("sprints"), store.current("sprint_items"), as_of=date.today())
+    metrics = sprint_metrics(store.current("sprints"), store.current("sprint_items"), as_of=TODAY)
     store.close()
     at = open_page()
     latest = metrics[metrics["state"] == "closed"].groupby("team").tail(1)

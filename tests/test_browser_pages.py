@@ -108,18 +108,24 @@ def browser():
         chromium.close()
 
 
-# the page has finished drawing: no script runs and the page's elements (tables fill their cells
-# after they appear) have not changed for a second
+# the page has finished drawing: no script runs, every data grid has drawn its column headers and
+# every chart its plot (both appear empty first and fill in later), and the page's elements have
+# not changed for a second
 SETTLED = """() => {
-    const count = document.querySelectorAll('[data-testid=stMainBlockContainer] *').length;
-    if (window.__count !== count) { window.__count = count; window.__since = Date.now(); return false; }
+    const main = document.querySelector('[data-testid=stMainBlockContainer]');
+    const shown = e => e.offsetParent !== null;  // not in a hidden tab or a phone-only container
+    const drawn = Array.from(main.querySelectorAll('[data-testid=stDataFrame]')).filter(shown)
+                       .every(f => f.querySelector('[role=columnheader]'))
+               && Array.from(main.querySelectorAll('[data-testid=stPlotlyChart]')).filter(shown)
+                       .every(c => c.querySelector('.main-svg'));
+    const count = main.querySelectorAll('*').length;
+    if (!drawn || window.__count !== count) { window.__count = count; window.__since = Date.now(); return false; }
     return Date.now() - window.__since > 1000 && !document.querySelector('[data-testid=stStatusWidget]'); }"""
 
 
 def settle(page) -> None:
     page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=90_000)
     page.wait_for_function(SETTLED, timeout=90_000, polling=200)
-    page.wait_for_timeout(500)  # charts finish drawing
 
 
 def visit(browser, url: str, path: str, lang: str, hosts: set, **options):
@@ -267,8 +273,7 @@ def test_the_main_pages_read_on_a_phone(served, browser):
         page.close()
     page = visit(browser, url, "", "de", set(), **PHONE)
     page.locator("[data-testid=stExpandSidebarButton]").click()
-    page.wait_for_timeout(1000)
-    assert page.evaluate(SIDEBAR) > 0  # open, with the navigation
+    page.wait_for_function(f"() => ({SIDEBAR})() > 0", timeout=30_000)  # open, with the navigation
     page.get_by_role("link", name="Sprint-Review").first.click()
     page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').innerText === 'Sprint-Review'",
                            timeout=90_000)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from datetime import date
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -16,7 +15,7 @@ from data.entries import okr_frames, record_checkin, record_lessons, record_retr
 from data.errors import ImportFailed
 from data.importer import import_uploads
 from data.store import Store
-from tests.support import snapshot, upload
+from tests.support import TODAY, snapshot, upload
 from tests.test_cli import run
 
 OKRS = """team,cycle,cycle_start,cycle_end,objective_id,objective,okr_type,kr_id,key_result,kr_type,start_value,target_value,weight,parent
@@ -226,7 +225,7 @@ def test_a_checkin_entered_on_the_okrs_page_shows_everywhere_and_goes_with_undo(
     at.selectbox(key="checkin_kr").set_value("KR-2")
     at.number_input(key="checkin_value").set_value(6.5)
     at.number_input(key="checkin_confidence").set_value(4)
-    at.date_input(key="checkin_date").set_value(date.today())
+    at.date_input(key="checkin_date").set_value(TODAY)
     at.text_area(key="checkin_comment").set_value("**Engpass** bei <b>Qualifizierung</b>")
     at.button(key="checkin_submit").click().run()
     assert not at.exception and not at.error
@@ -234,7 +233,7 @@ def test_a_checkin_entered_on_the_okrs_page_shows_everywhere_and_goes_with_undo(
     assert "**Engpass** bei <b>Qualifizierung</b>" in timeline_comments(at)   # the KR's timeline, as text
     rows = json.loads(run("okrs", "--json", db=app_db).stdout)["key_results"]
     kr2 = next(r for r in rows if r["kr_id"] == "KR-2")
-    assert (kr2["current_value"], kr2["confidence"], kr2["last_checkin"]) == (6.5, 4.0, date.today().isoformat())
+    assert (kr2["current_value"], kr2["confidence"], kr2["last_checkin"]) == (6.5, 4.0, TODAY.isoformat())
     undo_on_the_import_page(at, ["entered in the app", "checkins"])
     at.switch_page("pages/okrs.py").run()
     assert "**Engpass** bei <b>Qualifizierung</b>" not in timeline_comments(at)

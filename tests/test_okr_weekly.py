@@ -1,7 +1,7 @@
 """The weekly view (change since last week, confidence drop, timeline), company goals across
 teams and the comparison with the previous cycle, on hand-built frames.
 
-Cycle 2024-Q1 (1 Jan – 31 Mar 2024); as of Thu 15 Feb the week before is Thu 8 Feb.
+Cycle 2024-Q1 (1 Jan – 31 Mar 2024); as of Thu 15 Feb the last weekly was Thu 8 Feb.
 """
 from __future__ import annotations
 
@@ -34,32 +34,45 @@ def weekly_case():
     return run(krs, checkins), table("checkins", checkins)
 
 
-def test_change_since_last_weekly_by_hand():
+def test_change_since_the_previous_checkin_by_hand():
     status, checkins = weekly_case()
     weekly = weekly_changes(status, checkins, AS_OF)
     assert list(weekly.columns) == WEEKLY_FIELDS
     moving = one(weekly, "MOVING")
-    # previous: the 8 Feb check-in (on or before 15 - 7 = 8 Feb); latest: 14 Feb
-    assert moving["previous_date"] == pd.Timestamp("2024-02-08")
+    # latest on or before 15 Feb: 14 Feb (50, confidence 4); the one before it: 8 Feb (45, 7)
+    assert (moving["previous_date"], moving["current_date"]) == (pd.Timestamp("2024-02-08"), pd.Timestamp("2024-02-14"))
     assert (moving["previous_value"], moving["current_value"], moving["value_change"]) == (45.0, 50.0, 5.0)
     assert moving["progress_change"] == pytest.approx(0.05)          # .50 - .45
     assert (moving["previous_confidence"], moving["confidence"], moving["confidence_change"]) == (7.0, 4.0, -3.0)
     assert moving["confidence_drop"]                                  # fell by 3: flagged
-    assert moving["new_checkin"]
+    assert moving["new_checkin"]                                      # 14 Feb is after the weekly of 8 Feb
 
 
-def test_no_checkin_this_week_shows_no_change_and_no_flag():
+def test_on_the_day_of_the_weekly_the_latest_checkin_is_not_compared_with_itself():
+    """Issue 19.6: as of Fri 4 Dec with check-ins on Fridays up to 27 Nov, the week before (27 Nov) is
+    the latest check-in itself; the change is the one from 20 Nov to 27 Nov."""
+    checkins = [checkin("K", "2026-11-20", 40, 8), checkin("K", "2026-11-27", 46, 5)]
+    status = run([kr("K", "increase", 0, 100)], checkins)
+    row = one(weekly_changes(status, table("checkins", checkins), date(2026, 12, 4)), "K")
+    assert (row["previous_date"], row["current_date"]) == (pd.Timestamp("2026-11-20"), pd.Timestamp("2026-11-27"))
+    assert (row["value_change"], row["confidence_change"]) == (6.0, -3.0)
+    assert row["confidence_drop"]
+    assert not row["new_checkin"]                     # nothing after the last weekly (27 Nov): marked
+
+
+def test_a_single_checkin_has_nothing_to_compare_and_an_old_one_is_marked():
     status, checkins = weekly_case()
     quiet = one(weekly_changes(status, checkins, AS_OF), "QUIET")
-    assert quiet["previous_date"] == pd.Timestamp("2024-02-01")      # the latest on or before 8 Feb
-    assert quiet["value_change"] == 0.0 and quiet["confidence_change"] == 0.0
+    assert pd.isna(quiet["previous_date"]) and quiet["current_date"] == pd.Timestamp("2024-02-01")
+    assert np.isnan(quiet["value_change"]) and np.isnan(quiet["confidence_change"])
     assert not quiet["new_checkin"] and not quiet["confidence_drop"]
 
 
 def test_without_checkins_the_changes_are_unknown():
     status, checkins = weekly_case()
     none = one(weekly_changes(status, checkins, AS_OF), "NONE")
-    assert pd.isna(none["previous_date"]) and np.isnan(none["value_change"]) and np.isnan(none["confidence_change"])
+    assert pd.isna(none["previous_date"]) and pd.isna(none["current_date"])
+    assert np.isnan(none["value_change"]) and np.isnan(none["confidence_change"])
     assert not none["confidence_drop"] and not none["new_checkin"]
 
 

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 from analytics.formatting import day, number, percent
@@ -18,7 +19,7 @@ from data.demo import load_demo
 from data.importer import import_uploads
 from data.reports import sprint_report
 from data.store import Store
-from tests.support import upload
+from tests.support import TODAY, upload
 from tests.test_browser import CHROMIUM, CHROMIUM_FLAGS
 from tests.test_cli import run
 
@@ -126,7 +127,15 @@ def open_offline(html_file: Path) -> dict:
 
             page.route("**/*", route)
             page.goto(html_file.as_uri(), wait_until="load")
-            page.wait_for_timeout(500)
+            # every chart drawn (plotly fills each div with its SVG after the page has loaded); a
+            # report whose script fails offline never gets there and the counts below say so
+            try:
+                page.wait_for_function("""() => { const charts = document.querySelectorAll('.js-plotly-plot');
+                    return Array.from(document.querySelectorAll('.plotly-graph-div')).length > 0
+                        && charts.length === document.querySelectorAll('.plotly-graph-div').length
+                        && Array.from(charts).every(c => c.querySelector('.main-svg')); }""", timeout=30_000)
+            except PlaywrightTimeout:
+                pass
             seen["charts"] = page.locator(".js-plotly-plot").count()
             seen["svgs"] = page.locator(".js-plotly-plot .main-svg").count()
             seen["title"] = page.title()
@@ -277,4 +286,4 @@ def test_the_pages_report_button_makes_the_report_of_what_the_page_shows(demo_da
     # the report is made for the page's choice: its sprint (or cycle) and the sidebar's day
     ready = at.session_state[f"_report_{kind}"][0]
     chosen = at.selectbox(key="review_sprint").value[1] if kind == "sprint" else at.selectbox(key="okr_cycle").value
-    assert ready[0] == kind and ready[2] == chosen and ready[3] == date.today()
+    assert ready[0] == kind and ready[2] == chosen and ready[3] == TODAY

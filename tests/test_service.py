@@ -10,8 +10,9 @@ import pytest
 from cli import main
 from data import service
 from data.importer import Upload, import_uploads
-from data.settings import DEFAULT_STORE, LEGACY_STORE
+from data.settings import DEFAULT_STORE, LEGACY_STORE, SettingInvalid
 from data.store import Store
+from tests.support import TODAY
 
 OKRS = """team,cycle,cycle_start,cycle_end,objective_id,objective,okr_type,kr_id,key_result,kr_type,start_value,target_value,weight
 Nord,Q1,2026-01-01,2026-03-31,O1,Mehr Kunden,committed,KR-1,40 Meetings,increase,0,40,1
@@ -75,9 +76,14 @@ def test_okr_and_upload_settings(monkeypatch):
     assert (service.max_upload_mb(), service.max_upload_bytes()) == (0.5, 524_288)
 
 
-def test_as_of_day():
+def test_as_of_day_and_today(monkeypatch):
     assert service.as_of_day(date(2026, 3, 1)) == date(2026, 3, 1)
-    assert service.as_of_day(None) == date.today()
+    assert service.as_of_day(None) == service.today() == TODAY       # DASHBOARD_TODAY, set for every test
+    monkeypatch.setenv("DASHBOARD_TODAY", "2027-02-29")
+    with pytest.raises(SettingInvalid, match="DASHBOARD_TODAY='2027-02-29' is not a day of the calendar"):
+        service.today()
+    monkeypatch.setenv("DASHBOARD_TODAY", "")
+    assert service.today() == date.today()                            # blank: the clock
 
 
 @pytest.mark.parametrize("cadence, stale", [("7", {"KR-1": True, "KR-2": False}),
