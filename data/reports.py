@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -82,11 +84,22 @@ def cycle_report(store: Store, team: str | None, cycle: str, *, as_of: date, lan
                            lang=lang)
 
 
+# plotly.js's basic bundle (scatter, bar, pie; MIT licence, in the file's header), the version the
+# plotly package ships (tests/test_reports.py checks they agree): what an interactive report inlines.
+PLOTLY_BASIC = Path(__file__).resolve().parent.parent / "assets" / "js" / "plotly-basic.min.js"
+
+
+@cache
+def plotly_basic() -> str:
+    """The source of plotly.js's basic bundle, read once."""
+    return PLOTLY_BASIC.read_text(encoding="utf-8")
+
+
 def render(report: build.Report, fmt: str, *, progress: Progress | None = None) -> bytes:
     """``html``: self-contained and interactive; ``pdf``: charts through Kaleido, printed by Chromium
     (raises ``data.pdf.RendererMissing`` when either is not installed)."""
     if fmt == "html":
-        return build.render_html(report).encode("utf-8")
+        return build.render_html(report, plotly_js=plotly_basic()).encode("utf-8")
     if fmt != "pdf":
         raise ValueError("format must be html or pdf")
     found = report.charts()

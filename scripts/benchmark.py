@@ -17,6 +17,10 @@ Parts (``--only``):
 - ``sizes``   sizes M (50 teams × 52 sprints × 60 items, our sprint_items and sprints templates) and
               L (500 teams, 1.56 M items): the import, then every page run through Streamlit's
               AppTest in a fresh process, cold (first run) and warm (a rerun), each with its peak RSS;
+- ``report``  the demo's sprint review report as self-contained HTML (``python -m analytics report``):
+              its size against the size it had with the full plotly.js inlined, and the time it takes
+              as a whole process against ``sprints --json`` of the same team (the figures without the
+              report);
 - ``browser`` ``streamlit run`` in headless Chromium: the 100k-row upload on the Import page until
               the Sprint review's charts are drawn, one filter change until redrawn, the server's
               peak memory.
@@ -53,7 +57,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-PARTS = ("import", "team", "teams", "sizes", "browser")
+PARTS = ("import", "team", "teams", "sizes", "report", "browser")
 PAGES = ("home", "import", "sprint_review", "retrospective", "okrs", "teams")
 # (teams, sprints per team, items per sprint)
 JIRA_SIZE, JIRA_QUICK = (40, 50, 50), (3, 4, 5)
@@ -71,6 +75,7 @@ TARGET_UPLOAD_S, TARGET_FILTER_S = 3.0, 0.3
 TARGET_PAGE_COLD_S = {"M": 1.0, "L": 2.0}
 TARGET_SERVER_MB_100K = 300.0
 TARGET_PEAK_MB = {"L": 1500.0}
+TARGET_REPORT_MB = 1.5  # issue 24: a team's sprint report, self-contained
 
 
 # ----------------------------------------------------------------------------------------------
@@ -507,8 +512,12 @@ class Row:
         peak = f"{statistics.median(self.ours_mb):,.0f} MB" if self.ours_mb else "–"
         if self.errors and not self.ours:
             return [self.part, self.measure, "failed: " + self.errors[0], "–", "–", peak, self.target or "–", "–"]
-        ours = "–" if self.median is None else (f"{self.median:.2f} s" if self.unit == "s" else f"{self.median:,.0f} MB")
-        base = "–" if self.base_median is None else f"{self.base_median:.3f} s ({self.baseline})"
+        if self.unit == "s":
+            ours = "–" if self.median is None else f"{self.median:.2f} s"
+            base = "–" if self.base_median is None else f"{self.base_median:.3f} s ({self.baseline})"
+        else:  # megabytes: a server's peak (no baseline) or a file's size against a baseline file's
+            ours = "–" if self.median is None else f"{self.median:,.{2 if self.median < 10 else 0}f} MB"
+            base = "–" if self.base_median is None else f"{self.base_median:,.2f} MB ({self.baseline})"
         ratio = "–" if self.ratio is None else f"{self.ratio:.1f}×"
         verdict = self.check(self) if self.check and self.median is not None else "–"
         return [self.part, self.measure, ours, base, ratio, peak, self.target or "–", verdict]
@@ -527,7 +536,7 @@ def within(limit: float, value: Callable[[Row], float | None], unit: str) -> Cal
             return "met"
         if unit == "×":
             return f"missed by {figure / limit:.1f}×"
-        return f"missed by {figure - limit:,.0f} MB" if unit == "MB" else f"missed by {figure - limit:,.2f} {unit}"
+        return f"missed by {figure - limit:,.{2 if limit < 10 else 0}f} MB" if unit == "MB" else f"missed by {figure - limit:,.2f} {unit}"
     return verdict
 
 
@@ -612,6 +621,31 @@ def part_teams(data: DataSet, store: Path, base: Path, runs: int) -> list[Row]:
     row = Row("teams", f"Teams page computation, all {len(data.teams)} teams, cold", baseline="SQL, all teams")
     interleaved(runs, [(row, lambda: run_child(worker("sql", str(base))), lambda: run_child(worker("teams", str(store))))])
     return [row, row.warm("the same, warm (repeated in the process)")]
+
+
+def part_report(folder: Path, runs: int) -> list[Row]:
+    """The demo's latest closed sprint of one team as an HTML report: size and time."""
+    folder.mkdir(parents=True, exist_ok=True)
+    db, out = folder / "demo.duckdb", folder / "report.html"
+    demo = run_child([sys.executable, "-m", "analytics", "demo", "--db", str(db)])
+    if demo.error:
+        return [Row("report", "sprint review report (demo)", errors=[demo.error])]
+    team = "Neukunden Nord"
+    listed = subprocess.run([sys.executable, "-m", "analytics", "sprints", "--team", team, "--json", "--db", str(db)],
+                            cwd=ROOT, capture_output=True, text=True, check=True)
+    sprint = [row for row in json.loads(listed.stdout) if row["state"] == "closed"][-1]["sprint"]
+    report = [sys.executable, "-m", "analytics", "report", "--team", team, "--sprint", sprint, "--out", str(out),
+              "--db", str(db)]
+    timing = Row("report", f"sprint review report of {team} as HTML, whole process", baseline="sprints --json")
+    interleaved(runs, [(timing, lambda: run_child(listed.args), lambda: run_child(report))])
+    from plotly.offline import get_plotlyjs
+    from data.reports import plotly_basic
+    size = out.stat().st_size / MB
+    full = size + (len(get_plotlyjs().encode()) - len(plotly_basic().encode())) / MB
+    sized = Row("report", "its size (plotly.js basic bundle inline)", [size], [full], unit="MB",
+                baseline="with the full plotly.js", target=f"≤ {TARGET_REPORT_MB:g} MB",
+                check=within(TARGET_REPORT_MB, lambda r: r.median, "MB"))
+    return [timing, sized]
 
 
 def part_sizes(sizes: list[str], folder: Path, runs: int) -> list[Row]:
@@ -845,6 +879,8 @@ def main(argv: list[str] | None = None) -> int:
                 rows += part_browser(jira, folder / "browser", runs)
         if "sizes" in only:
             rows += part_sizes(sizes, folder / "sizes", runs)
+        if "report" in only:
+            rows += part_report(folder / "report", runs)
     table = markdown(rows)
     print("\n".join(header) + "\n\n" + table)
     if out:

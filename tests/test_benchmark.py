@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_quick_benchmark_prints_and_writes_a_table_of_every_part(tmp_path):
     out = tmp_path / "benchmark.md"
     # every part but the browser, which the browser tests cover (a server and Chromium per run)
-    done = subprocess.run([sys.executable, "scripts/benchmark.py", "--quick", "--only", "import,team,teams,sizes",
+    done = subprocess.run([sys.executable, "scripts/benchmark.py", "--quick", "--only", "import,team,teams,sizes,report",
                            "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout + done.stderr
     lines = [line for line in done.stdout.splitlines() if line.startswith("|")]
@@ -26,15 +26,22 @@ def test_quick_benchmark_prints_and_writes_a_table_of_every_part(tmp_path):
     parts = [row[0] for row in rows]
     # one import row, cold and warm for one team and for all teams, and at size XS the import and
     # every page cold and warm
-    assert parts == ["import", "team", "team", "teams", "teams", "size XS"] + ["size XS"] * 2 * len(PAGES)
+    assert parts == ["import", "team", "team", "teams", "teams", "size XS"] + ["size XS"] * 2 * len(PAGES) + ["report"] * 2
+    # the report's size against the full plotly.js, in MB (issue 24: ≤ 1.5 MB), apart from the timings
+    *rows, timing, size = rows
+    assert size[1] == "its size (plotly.js basic bundle inline)" and size[6] == "≤ 1.5 MB" and size[7] == "met"
+    ours, full = float(size[2].split()[0]), float(size[3].split()[0])
+    assert size[3].endswith("MB (with the full plotly.js)") and 3.4 < full - ours < 3.8   # 4.82 − 1.19 MB
     measures = [row[1] for row in rows]
     assert measures[0].startswith("import Jira 60 rows")
     assert [m.split(",")[0] for m in measures[7::2]] == [f"page {page}" for page in PAGES]
     assert all(", cold" in m for m in measures[6::2]) and all(", warm" in m for m in measures[7::2])
-    for part, measure, ours, baseline, ratio, peak, target, verdict in rows:
+    assert timing[1] == "sprint review report of Neukunden Nord as HTML, whole process"
+    for part, measure, ours, baseline, ratio, peak, target, verdict in [*rows, timing]:
         assert re.fullmatch(r"\d+\.\d\d s", ours), (measure, ours)
         # every row here has a baseline measured in the same run, and the ratio of the two medians
-        assert re.fullmatch(r"\d+\.\d{3} s \((read_csv|SQL, one team|SQL, all teams)\)", baseline), (measure, baseline)
+        assert re.fullmatch(r"\d+\.\d{3} s \((read_csv|SQL, one team|SQL, all teams|sprints --json)\)", baseline), \
+            (measure, baseline)
         assert re.fullmatch(r"\d+\.\d×", ratio), (measure, ratio)
         # the ratio of the unrounded medians lies within what the rounded figures allow
         seconds, base = float(ours.split()[0]), float(baseline.split()[0])

@@ -9,15 +9,16 @@ import subprocess
 from datetime import date
 from pathlib import Path
 
+import plotly.graph_objects as go
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 from analytics.formatting import day, number, percent
-from analytics.report import render_html, sprint_review
+from analytics.report import TRACE_TYPES, Chart, Report, Section, render_html, sprint_review
 from data.demo import load_demo
 from data.importer import import_uploads
-from data.reports import sprint_report
+from data.reports import PLOTLY_BASIC, plotly_basic, sprint_report
 from data.store import Store
 from tests.support import TODAY, upload
 from tests.test_browser import CHROMIUM, CHROMIUM_FLAGS
@@ -104,7 +105,8 @@ def test_okr_cycle_pdf(demo_db, tmp_path, lang):
         assert kr["kr_id"] in text
     for objective in okrs["objectives"]:
         assert objective["objective"] in text.replace("\n", " ")
-    assert ("What changed since last week" if lang == "en" else "Was sich seit letzter Woche geändert hat") in text
+    assert ("What changed since the previous check-in" if lang == "en"
+            else "Was sich seit dem vorigen Check-in geändert hat") in text
 
 
 def open_offline(html_file: Path) -> dict:
@@ -152,6 +154,7 @@ def test_html_report_opens_offline_without_errors(demo_db, sprint_row, tmp_path,
     assert done.returncode == 0, done.stderr
     document = out.read_text(encoding="utf-8")
     assert document.count("<script>") == 1 + document.count("Plotly.newPlot")  # plotly.js inline once
+    assert out.stat().st_size <= 1_500_000  # issue 24: the basic bundle (1.19 MB), not the full 4.8 MB
     assert "<script src" not in document and 'src="http' not in document
     seen = open_offline(out)
     assert seen["requests"] == [] and seen["errors"] == []
@@ -161,6 +164,19 @@ def test_html_report_opens_offline_without_errors(demo_db, sprint_row, tmp_path,
     assert seen["charts"] == (2 + krs if kind == "sprint" else krs)
     assert seen["svgs"] >= seen["charts"]
     assert TEAM in seen["title"]
+
+
+def test_the_inlined_bundle_is_the_plotly_js_of_the_plotly_package_and_holds_every_trace_type_used():
+    """The basic bundle must be the plotly.js version the Python package writes figures for; a report
+    chart of a type the bundle lacks is refused instead of drawing nothing offline."""
+    import plotly
+    full = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_text(encoding="utf-8")[:400]
+    version = re.search(r"plotly\.js v(\d+\.\d+\.\d+)", full).group(1)
+    assert f"plotly.js (basic - minified) v{version}" in PLOTLY_BASIC.read_text(encoding="utf-8")[:200]
+    report = Report("T", "", "en", [Section("S", [Chart(go.Figure(go.Heatmap(z=[[1]])), 300)])])
+    with pytest.raises(ValueError, match="heatmap"):
+        render_html(report, plotly_js=plotly_basic())
+    assert "heatmap" not in TRACE_TYPES
 
 
 HOSTILE = '<script>alert(1)</script><img src="http://evil.example/x.png">'
@@ -174,7 +190,7 @@ def test_user_text_is_escaped_in_html_and_fetches_nothing(store, tmp_path):
              f'"T {quoted}","S1 <b>x</b>",K-1,"{quoted}",3,yes,yes\n')
     import_uploads(store, [upload("sprints.csv", sprints), upload("sprint_items.csv", items)])
     report = sprint_report(store, f"T {HOSTILE}", "S1 <b>x</b>", as_of=date(2026, 2, 1))
-    document = render_html(report)
+    document = render_html(report, plotly_js=plotly_basic())
     assert HOSTILE not in document and "<b>x</b>" not in document
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in document
     out = tmp_path / "hostile.html"
