@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analytics.okr_metrics import key_result_status, objective_scores
-from analytics.okr_revisions import kr_revisions, objective_rewordings, original_key_results, with_revision_counts
+from analytics.okr_revisions import (key_result_versions, kr_revisions, objective_rewordings, original_key_results,
+                                    with_revision_counts)
 
 # The frames an overview is built from: the current rows of these tables …
 CURRENT = ("key_results", "cycles", "checkins", "kr_plans", "objectives")
@@ -25,6 +26,7 @@ class OkrOverview:
     objectives: pd.DataFrame    # okr_metrics.OBJECTIVE_FIELDS
     revisions: pd.DataFrame     # okr_revisions.REVISION_FIELDS
     rewordings: pd.DataFrame    # okr_revisions.REWORDING_FIELDS
+    versions: pd.DataFrame      # okr_revisions.VERSION_FIELDS: every version of each key result
 
 
 def okr_overview(current: dict[str, pd.DataFrame], versions: dict[str, pd.DataFrame] | None = None,
@@ -43,7 +45,7 @@ def okr_overview(current: dict[str, pd.DataFrame], versions: dict[str, pd.DataFr
             return pd.DataFrame(columns=["kr_id", "import_id", "superseded_by"])
         return frame[frame["kr_id"].isin(known)]
 
-    kr_versions, plan_versions = own("key_results"), own("kr_plans")
+    stored, plan_versions = own("key_results"), own("kr_plans")
     objective_versions = versions.get("objectives")
     if objective_versions is not None and not objective_versions.empty:
         keys = set(zip(current["objectives"]["team"], current["objectives"]["cycle"], current["objectives"]["objective_id"]))
@@ -52,10 +54,11 @@ def okr_overview(current: dict[str, pd.DataFrame], versions: dict[str, pd.DataFr
     else:
         objective_versions = pd.DataFrame(columns=["team", "cycle", "objective_id", "objective", "import_id",
                                                    "superseded_by"])
-    revisions = kr_revisions(kr_versions, plan_versions, imports)
-    originals = original_key_results(kr_versions, imports, current["cycles"]) if not kr_versions.empty else None
+    revisions = kr_revisions(stored, plan_versions, imports)
+    originals = original_key_results(stored, imports, current["cycles"]) if not stored.empty else None
     status = key_result_status(krs, current["cycles"], current["checkins"], current.get("kr_plans"), as_of=as_of,
                                behind_gap=behind_gap, cadence_days=cadence_days, originals=originals)
     status = with_revision_counts(status, revisions)
     return OkrOverview(status, objective_scores(status, current["objectives"]), revisions,
-                       objective_rewordings(objective_versions, imports))
+                       objective_rewordings(objective_versions, imports),
+                       key_result_versions(stored, plan_versions, imports))

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analytics.formatting import day, number
+
 REVISION_FIELDS = ["kr_id", "date", "field", "old", "new", "import_id"]
+VERSION_FIELDS = ["kr_id", "import_id", "date", "start_value", "target_value", "kr_type", "plan"]
 REWORDING_FIELDS = ["team", "cycle", "objective_id", "date", "old", "new", "import_id"]
 REVISED = ("target_value", "start_value", "kr_type")  # a change of these is a revision of the KR
 
@@ -75,6 +78,48 @@ def kr_revisions(kr_versions: pd.DataFrame, plan_versions: pd.DataFrame | None, 
                 before = state
     frame = pd.DataFrame(rows, columns=REVISION_FIELDS)
     return frame.sort_values(["kr_id", "import_id"], kind="stable").reset_index(drop=True) if not frame.empty else frame
+
+
+def key_result_versions(kr_versions: pd.DataFrame, plan_versions: pd.DataFrame | None, imports: pd.DataFrame) -> pd.DataFrame:
+    """Every version of each key result, oldest first, as ``kr_revisions`` orders them: each stored
+    version of its row, and the state an import that changed only its plan left it in — start,
+    target, type, the plan then (a list of ``{"date", "planned_value"}``), the import's id and date.
+    A key result never revised has one version, its first."""
+    if kr_versions.empty:
+        return pd.DataFrame(columns=VERSION_FIELDS)
+    when = _dates(imports)
+    plans = plan_versions if plan_versions is not None and not plan_versions.empty else \
+        pd.DataFrame(columns=["kr_id", "date", "planned_value", "import_id", "superseded_by"])
+    # a plan point replaced within the import that wrote it was never a plan anyone saw (kr_revisions)
+    plans = plans[plans["superseded_by"].isna() | (plans["superseded_by"] != plans["import_id"])]
+    plans_of = dict(iter(plans.groupby("kr_id")))
+    rows = []
+    for kr_id, group in _ordered(kr_versions).groupby("kr_id", sort=True):
+        versions = list(group.itertuples(index=False))
+        plan = plans_of.get(kr_id, plans.iloc[0:0])
+        steps = [(version.import_id, version) for version in versions]
+        for step in sorted(set(plan["import_id"]) - set(group["import_id"])):  # imports that changed the plan only
+            before = [version for version in versions if version.import_id <= step]
+            if before:  # a plan imported before its key result shows with the key result's first version
+                steps.append((step, before[-1]))
+        previous = None
+        for step, version in sorted(steps, key=lambda pair: pair[0]):  # stable: an import's versions keep their order
+            points = plan[(plan["import_id"] <= step) & (plan["superseded_by"].isna() | (plan["superseded_by"] > step))]
+            points = points.sort_values("date")
+            state = [{"date": pd.Timestamp(d).date().isoformat(), "planned_value": float(v)}
+                     for d, v in zip(points["date"], points["planned_value"])]
+            shown = (_text(version.start_value), _text(version.target_value), _text(version.kr_type), str(state))
+            if shown != previous:
+                rows.append({"kr_id": kr_id, "import_id": int(step), "date": when.get(step),
+                             "start_value": version.start_value, "target_value": version.target_value,
+                             "kr_type": version.kr_type, "plan": state})
+                previous = shown
+    return pd.DataFrame(rows, columns=VERSION_FIELDS)
+
+
+def plan_text(plan: list[dict], lang: str) -> str:
+    """A version's plan as people read it: "01.02.2024: 10; 01.03.2024: 20" (empty: "–")."""
+    return "; ".join(f"{day(point['date'], lang)}: {number(point['planned_value'], lang)}" for point in plan) or "–"
 
 
 def objective_rewordings(objective_versions: pd.DataFrame, imports: pd.DataFrame) -> pd.DataFrame:

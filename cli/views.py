@@ -67,7 +67,10 @@ def cmd_okrs(args) -> int:
     view = okr_view(store, teams(args), day, cycle=args.cycle)
     status, scores = view.key_results, view.objectives
     if args.json:
-        emit(args, {"as_of": day.isoformat(), "key_results": records(status), "objectives": records(scores)})
+        # every version of each key result, oldest first, in place of the page's count of revisions
+        versions = {kr: records(group.drop(columns="kr_id")) for kr, group in view.versions.groupby("kr_id")}
+        rows = [{**row, "revisions": versions.get(row["kr_id"], [])} for row in records(status)]
+        emit(args, {"as_of": day.isoformat(), "key_results": rows, "objectives": records(scores)})
     else:
         emit(args, None, status[["team", "cycle", "kr_id", "kr_type", "current_value", "target_value", "progress",
                                  "expected_progress", "status", "forecast_value", "forecast_status",

@@ -15,6 +15,7 @@ from analytics.formatting import day as format_day
 from analytics.formatting import number, percent
 from analytics.okr_metrics import running
 from analytics.presentation import present
+from analytics.okr_revisions import plan_text
 from analytics.okr_weekly import checkin_timeline
 from analytics.sprint_kr import sprint_key_results
 from data import service
@@ -185,6 +186,10 @@ with detail_tab:
         if kr.revisions:
             st.text(ui.tr("revised", n=kr.revisions, target=number(kr.original_target, language),
                           status=shown_state(kr.status_vs_original)))
+            kept = okr.versions[okr.versions["kr_id"] == kr.kr_id]
+            st.text(ui.tr("kr_versions"))
+            ui.table(kept.drop(columns="kr_id").assign(plan=[plan_text(p, language) for p in kept["plan"]]),
+                     f"versions_{kr.kr_id}", f"versions_{kr.kr_id}")
         history = checkins[(checkins["kr_id"] == kr.kr_id) & (checkins["date"] <= pd.Timestamp(as_of))]
         left, right = st.columns([2, 1])
         with left:

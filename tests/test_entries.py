@@ -139,6 +139,22 @@ def test_a_revised_target_stays_visible_with_the_status_against_the_original(nor
     assert view.rewordings[["objective_id", "old", "new"]].values.tolist() == [["O1", "Mehr Kunden", "Viel mehr Kunden"]]
 
 
+def test_okrs_json_lists_every_version_of_a_revised_key_result(tmp_path):
+    """Issue 24: `revisions` in `okrs --json` is the list of versions (date, target, plan, type,
+    import id), oldest first, not a count."""
+    db = tmp_path / "cli.duckdb"
+    first, revised = tmp_path / "okrs.csv", tmp_path / "okrs_revised.csv"
+    first.write_text(OKRS, encoding="utf-8")
+    revised.write_text(OKRS.replace("40 Meetings,increase,0,40", "30 Meetings,increase,0,30"), encoding="utf-8")
+    assert run("import", str(first), db=db).returncode == 0 and run("import", str(revised), db=db).returncode == 0
+    rows = {r["kr_id"]: r for r in json.loads(run("okrs", "--json", db=db).stdout)["key_results"]}
+    imported = {h["import_id"]: h["imported_at"][:10] for h in json.loads(run("history", "--json", db=db).stdout)}
+    assert rows["KR-1"]["revisions"] == [
+        {"import_id": 1, "date": imported[1], "start_value": 0.0, "target_value": 40.0, "kr_type": "increase", "plan": []},
+        {"import_id": 2, "date": imported[2], "start_value": 0.0, "target_value": 30.0, "kr_type": "increase", "plan": []}]
+    assert [v["target_value"] for v in rows["KR-2"]["revisions"]] == [4.0]   # never revised: its one version
+
+
 def test_the_demo_shows_a_revision_a_rewording_and_lessons_in_one_undoable_import(store):
     from data.demo import load_demo
     today = date(2026, 11, 25)
@@ -294,3 +310,14 @@ def test_checkin_command_json_on_failure_is_one_document(tmp_path):
     assert done["ok"] is True and done["import_id"] == 2
     rows = json.loads(run("okrs", "--json", db=db).stdout)["key_results"]
     assert next(r for r in rows if r["kr_id"] == "KR-1")["current_value"] == 12.5
+
+
+def test_the_okrs_page_shows_every_version_of_a_revised_key_result_in_its_details(demo_dashboard):
+    """Issue 24: the demo revised PS-Q4-KR2's target from 90 to 80; its details list both versions."""
+    at = open_page("pages/okrs.py")
+    box = next(box for box in at.selectbox if box.key.startswith("detail_kr_"))
+    box.set_value("PS-Q4-KR2").run()
+    assert not at.exception
+    versions = next(frame.value for frame in at.dataframe if "Plan" in frame.value.columns)
+    assert versions["Target"].tolist() == ["90", "80"]
+    assert versions["Import"].tolist() == ["1", "1"]    # the demo writes its revision inside its one import

@@ -14,8 +14,8 @@ import pytest
 
 from analytics.calibration import calibration, verdict
 from analytics.okr_metrics import forecast_status, status, status_disagrees
-from analytics.okr_revisions import (REVISION_FIELDS, kr_revisions, objective_rewordings, original_key_results,
-                                     with_revision_counts)
+from analytics.okr_revisions import (REVISION_FIELDS, VERSION_FIELDS, key_result_versions, kr_revisions,
+                                     objective_rewordings, original_key_results, with_revision_counts)
 from tests.test_okr_metrics import checkin, kr, one, run
 from tests.support import table
 
@@ -233,3 +233,29 @@ def test_calibration_per_team_over_closed_cycles_only():
 
 def test_calibration_empty_input():
     assert calibration(pd.DataFrame(), pd.DataFrame(), date(2024, 1, 1)).empty
+
+
+def test_every_version_of_a_key_result_with_its_import_date_target_type_and_plan():
+    """Issue 24: a revised KR keeps every version with the date it was imported (METRICS.md)."""
+    plans = pd.DataFrame({"kr_id": ["K", "K", "K"], "date": pd.to_datetime(["2024-02-01", "2024-03-01", "2024-03-01"]),
+                          "planned_value": [10.0, 30.0, 20.0], "import_id": [1, 1, 3], "superseded_by": [None, 3, None]})
+    found = key_result_versions(versions(), plans, IMPORTS)
+    assert list(found.columns) == VERSION_FIELDS
+    first_plan = [{"date": "2024-02-01", "planned_value": 10.0}, {"date": "2024-03-01", "planned_value": 30.0}]
+    later_plan = [{"date": "2024-02-01", "planned_value": 10.0}, {"date": "2024-03-01", "planned_value": 20.0}]
+    # import 1: target 50 with the first plan; 2: target 40 (plan as it was); 3: target 30 and the plan's
+    # 1 March point 30 → 20, both in one import: one version
+    assert found[["import_id", "target_value", "kr_type", "plan"]].values.tolist() == [
+        [1, 50.0, "increase", first_plan], [2, 40.0, "increase", first_plan], [3, 30.0, "increase", later_plan]]
+    assert found["date"].tolist() == list(IMPORTS["imported_at"])
+
+
+def test_a_key_result_never_revised_has_its_one_version_and_a_version_that_changed_nothing_adds_none():
+    same = pd.DataFrame([kr_version(40.0, 1, 2), kr_version(40.0, 2)])  # re-imported unchanged text aside
+    found = key_result_versions(same, None, IMPORTS)
+    assert found[["import_id", "target_value", "plan"]].values.tolist() == [[1, 40.0, []]]
+    # the demo revises inside its own import: the replaced version first, as kr_revisions lists it
+    within = pd.DataFrame([kr_version(30.0, 5), kr_version(40.0, 5, 5)])
+    imports = pd.DataFrame({"import_id": [5], "imported_at": [pd.Timestamp("2024-02-01")]})
+    assert key_result_versions(within, None, imports)[["import_id", "target_value"]].values.tolist() == [[5, 40.0],
+                                                                                                       [5, 30.0]]
