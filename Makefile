@@ -5,6 +5,7 @@ PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
+DEMO   ?= yes
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test chromium poppler benchmark real-data screenshots clean
@@ -18,8 +19,9 @@ $(VENV)/.test: requirements-test.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	@touch $@
 
+# DEMO=no starts on an empty store (the Import page takes your own files)
 run: $(VENV)/.runtime
-	$(PY) -m analytics demo --if-empty
+	@if [ "$(DEMO)" != no ]; then $(PY) -m analytics demo --if-empty; fi
 	$(PY) -m streamlit run dashboard.py --server.address localhost --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
 

@@ -905,7 +905,7 @@ that runs a page through AppTest), or the Streamlit server's for the browser par
   text) into a fresh database file — the floor of any import.
 - *SQL*: one hand-written DuckDB aggregate (committed, added, removed, completed, completed late,
   items per sprint) on its own copy of the same rows, a connection opened per question as the store
-  does; it is the floor of a page's data, not a second implementation of METRICS.md.
+  does; it is the floor of a page's data, not a second implementation of the metric definitions.
 - *cold*: the first computation in a fresh process with its modules imported (what the first visit
   after a server start pays); *warm*: the same again in that process — for the computations, a
   repeat without any cache; for the pages (AppTest), a rerun of the session, whose caches answer.
