@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -527,7 +528,7 @@ def parse_template(raw: RawTable, kind: str | None = None, *, team: str | None =
 
 
 # The generated template files are data, not code: they live in assets/ at the top, beside the icon.
-TEMPLATE_DIR = __import__("pathlib").Path(__file__).resolve().parent.parent / "assets" / "templates"
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "assets" / "templates"
 
 
 def _german_example(column: Column) -> str:
