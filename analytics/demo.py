@@ -104,8 +104,8 @@ KR_SPECS = {
             ("1", "Pipeline-Abdeckung mindestens 3-fach", "stay_above", "x Quote", 2.4, 3.0, 1, 1.1),
             ("2", "Anteil Opportunities mit nächstem Schritt auf 90 %", "increase", "%", 55, 90, 1, 0.85),
         ]),
-        ("PS-O2", "Wir treffen unseren Forecast", "aspirational", "Planbares Wachstum", [
-            ("3", "Forecast-Abweichung auf 10 % senken", "decrease", "%", 30, 10, 1, 0.7),
+        ("PS-O2", "Wir treffen unsere Prognosen", "aspirational", "Planbares Wachstum", [
+            ("3", "Prognoseabweichung auf 10 % senken", "decrease", "%", 30, 10, 1, 0.7),
         ]),
     ],
     "Key Account Automotive": [
@@ -123,7 +123,7 @@ LESSONS = {
              "Kaltakquise per LinkedIn brachte kaum Termine.",
     "NN-O2": "Antwortzeit sinkt nur mit fester Vertretungsregel; das Playbook früher im Zyklus starten.",
     "PS-O1": "Pipeline-Review jede Woche am Dienstag hält die Abdeckung stabil.",
-    "PS-O2": "Forecast-Abweichung hängt an wenigen großen Deals: diese einzeln bewerten.",
+    "PS-O2": "Die Prognoseabweichung hängt an wenigen großen Deals: diese einzeln bewerten.",
     "KA-O1": "Executive-Meetings mit Agenda vorab an die Geschäftsführung: beide Seiten kamen vorbereitet.",
 }
 # Revised during the running cycle by a second version in the demo import (the seed: strategy may

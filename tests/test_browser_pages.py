@@ -26,7 +26,9 @@ PAGES = ["", "import", "sprint_review", "retrospective", "okrs", "teams"]
 ENGLISH = ["Committed", "Completed", "Removed", "Added", "Download", "Working days", "Needs attention", "On track",
            "At risk", "Behind", "Achieved", "Sprint goal", "Accuracy", "Velocity per team", "Rolling average",
            "running", "planned", "closed", "yes", "points", "activities", "Confidence", "Target", "Expected pace",
-           "Check-ins", "Date", "Value", "Team", "Say/do", "Scope change", "Carried over", "Language", "As of"]
+           "Check-ins", "Date", "Value", "Team", "Say/do", "Scope change", "Carried over", "Language", "As of",
+           "Forecast", "Progress", "Grade", "Retrospective", "Expected", "Last check-in", "Owner", "Sprint review",
+           "Import history", "Undo", "too few"]
 ENGLISH = [word for word in ENGLISH if word not in ("Team",)]  # 'Team' is German too
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 SNAKE = re.compile(r"^[a-z]+(_[a-z0-9]+)+$")
