@@ -35,6 +35,7 @@ navigation = st.navigation(pages, position="top")
 if target := st.session_state.pop(ui.DEEP_LINK_KEY, None):
     st.switch_page(target)  # a deep link that arrived before the navigation existed (ui.through_dashboard)
 st.session_state[ui.PREAMBLE_KEY] = True  # this session has been through the entry point
+ui.phone_navigation(pages)
 try:
     ui.sidebar(ui.store())
     navigation.run()

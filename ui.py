@@ -331,6 +331,8 @@ def table(frame: pd.DataFrame, key: str, file_name: str, *, unit: str | None = N
         _downloads(frame, key, file_name, unit)
         return
     wide = st.container(key=f"{WIDE}{key}") if compact else st
+    # the phone reads shares as the desktop's words write them (68 %), not as the bars' numbers
+    phone = shown[[label(column, lang(), unit) for column in compact if column in frame]] if compact else None
     config = {}
     for column in bars:
         if column in frame:
@@ -350,7 +352,7 @@ def table(frame: pd.DataFrame, key: str, file_name: str, *, unit: str | None = N
             styled = styled.apply(lambda _, css=background: css, subset=[label(column, lang(), unit)], axis=0)
     wide.dataframe(styled if colours else shown, hide_index=True, column_config=config or None, **options)
     if compact:
-        phone_table(shown[[label(column, lang(), unit) for column in compact if column in frame]], key)
+        phone_table(phone, key)
     _downloads(frame, key, file_name, unit)
 
 
@@ -358,6 +360,17 @@ def table(frame: pd.DataFrame, key: str, file_name: str, *, unit: str | None = N
 # the compact columns as a static table keyed NARROW…; the style (STYLE) shows one of them by width
 WIDE, NARROW = "table_wide_", "table_narrow_"
 PHONE_WIDTH = 640  # px: Streamlit stacks st.columns below this width too
+
+
+PHONE_NAVIGATION = "phone_navigation"
+
+
+def phone_navigation(pages: list) -> None:
+    """Every page as a labelled link on top of the page, for phones only: there the navigation bar
+    folds into the sidebar behind an unlabelled "»" (the STYLE hides these links on wider screens)."""
+    with st.container(key=PHONE_NAVIGATION, horizontal=True, gap="small"):
+        for entry in pages:
+            st.page_link(entry, label=entry.title, icon=entry.icon)
 
 
 def phone_table(shown: pd.DataFrame, key: str) -> None:
@@ -378,6 +391,7 @@ section[data-testid="stSidebar"] [data-testid="stMultiSelect"] [data-tag] > span
 @media (min-width: {PHONE_WIDTH}px) {{ div[class*="st-key-{NARROW}"] {{ display: none; }} }}
 div[class*="st-key-{NARROW}"] :is(th, td) {{ overflow-wrap: anywhere; }}
 @media (max-width: {PHONE_WIDTH - 0.02}px) {{ div[class*="st-key-{WIDE}"] {{ display: none; }} }}
+@media (min-width: {PHONE_WIDTH}px) {{ div.st-key-{PHONE_NAVIGATION} {{ display: none; }} }}
 </style>"""
 
 

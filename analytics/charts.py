@@ -50,21 +50,24 @@ WHITE = go.layout.Template(layout={
                                        "plot_bgcolor", "shapedefaults", "annotationdefaults", "title")},
     **{axis: {**_WHITE[axis].to_plotly_json(), "tickfont": TICKS, "title_font": dict(size=15, color="#1f1f1f"),
               "automargin": True} for axis in ("xaxis", "yaxis")}})
+TOOLBAR = 28  # px on top of every chart kept free for plotly's toolbar (the mode bar)
 MANY = 24  # more sprints than this: slanted labels, thinned to about this many
 
 
 def _layout(fig: go.Figure, title: str, subtitle: str, *, height: int = 460, lang: str = "en",
             hovermode: str = "x unified", top: int = 140) -> go.Figure:
-    """Title and one-line definition on top, the legend right under them (never over an axis title),
-    the language's decimal and thousands marks, dark ticks."""
+    """Title and one-line definition on top, under the row of plotly's toolbar (which would cover
+    their right end), the legend right under them (never over an axis title), the language's decimal
+    and thousands marks, dark ticks."""
+    height += TOOLBAR  # the plot keeps the height asked for
     fig.update_layout(
         title=dict(text=title, subtitle=dict(text=subtitle, font=dict(size=14, color="#333333")), font=dict(size=22),
-                   y=0.98, yanchor="top"),
+                   y=1 - TOOLBAR / height, yanchor="top"),
         font=FONT, height=height, template=WHITE, hovermode=hovermode, separators=locale(lang).plotly_separators,
         # under the title and subtitle, measured from the figure's top: never over an axis or a panel title
-        legend=dict(orientation="h", yref="container", yanchor="top", y=1 - 92 / height, x=0, font=dict(size=14),
-                    traceorder="normal"),
-        margin=dict(t=top, b=70, l=70, r=30))
+        legend=dict(orientation="h", yref="container", yanchor="top", y=1 - (92 + TOOLBAR) / height, x=0,
+                    font=dict(size=14), traceorder="normal"),
+        margin=dict(t=top + TOOLBAR, b=70, l=70, r=30))
     return fig
 
 

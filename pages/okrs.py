@@ -79,7 +79,7 @@ overview = krs[["team", "kr_id", "key_result", "progress", "expected_progress", 
 if closed:  # the pace and the forecast are history once the cycle is over
     overview = overview.drop(columns=["expected_progress", "forecast_status", "status_disagrees", "stale"])
 ui.table(overview, "okr_overview", f"key_results_{cycle}", bars=["progress", "expected_progress"],
-         compact=["key_result", "progress", "status"])
+         compact=["team", "kr_id", "key_result", "progress", "status"])
 disagreeing = krs[krs["status_disagrees"]]
 if not disagreeing.empty and not closed:
     st.warning(ui.md_escape(ui.tr("disagree_note", krs=", ".join(disagreeing["kr_id"]))))

@@ -180,6 +180,16 @@ def test_every_page_reads_right(served, browser, lang):
             shown = page.locator("[data-testid=stAppViewContainer]").inner_text() + " ".join(cells)
             if "**bold**" not in shown:
                 problems.append(f"{where}: the payload is not shown literally")
+        if path == "sprint_review" and store == "demo":
+            # plotly's toolbar, shown while the pointer is on a chart, stays off the chart's title
+            for chart in page.locator("[data-testid=stPlotlyChart]").all():
+                chart.hover()
+                page.wait_for_function("(c) => c.querySelector('.modebar')", arg=chart.element_handle(), timeout=30_000)
+                if chart.evaluate("""c => { const a = c.querySelector('.modebar').getBoundingClientRect();
+                        return Array.from(c.querySelectorAll('.gtitle, .gtitle-subtitle')).some(t => {
+                            const b = t.getBoundingClientRect();
+                            return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom; }); }"""):
+                    problems.append(f"{where}: plotly's toolbar covers a chart's title")
         if path == "okrs" and store == "demo":
             objectives = page.evaluate("""() => {
                 for (const frame of document.querySelectorAll('[data-testid=stDataFrame]')) {
@@ -267,6 +277,21 @@ def test_the_main_pages_read_on_a_phone(served, browser):
         tables = page.evaluate(PHONE_TABLES)
         if store == "demo" and not tables:
             problems.append(f"{where}: no table shown")
+        # issue 24: the way around is visible and labelled, not behind an unlabelled "»"
+        links = page.eval_on_selector_all(".st-key-phone_navigation a", "els => els.filter(e => e.offsetParent !== null)"
+                                          ".map(e => e.innerText.trim())")
+        if not all(name in " ".join(links) for name in ("Start", "Import", "Sprint-Review", "Retrospektive", "OKRs")):
+            problems.append(f"{where}: the page links a phone sees are {links}")
+        if path == "okrs" and store == "demo":
+            # the compact overview says which team and key result, and progress as the desktop writes it
+            overview = page.evaluate("""() => { for (const t of document.querySelectorAll('[data-testid=stTable]'))
+                if (t.offsetParent !== null) return [Array.from(t.querySelectorAll('thead th')).map(e => e.innerText.trim()),
+                    Array.from(t.querySelectorAll('tbody tr')).map(r => Array.from(r.querySelectorAll('td')).map(e => e.innerText.trim()))];
+                return null; }""")
+            heads, rows = overview
+            percents = [row[heads.index("Fortschritt")] for row in rows]
+            if heads[:2] != ["Team", "KR"] or not all(re.fullmatch(r"-?\d+\u00a0%", cell) for cell in percents):
+                problems.append(f"{where}: the key results read {heads} {rows[:2]}")
         for kind, columns, scroll, client in tables:
             if columns < 3:
                 problems.append(f"{where}: a {kind} with {columns} columns")
