@@ -279,7 +279,7 @@ h3 { font-size: 16px; margin: 16px 0 6px; break-after: avoid; page-break-after: 
 table { border-collapse: collapse; width: 100%; margin: 4px 0 10px; font-size: 12px; }
 th, td { border: 1px solid #ccc; padding: 3px 6px; text-align: left; vertical-align: top; white-space: pre-wrap; }
 td.num { text-align: right; white-space: nowrap; } td.key { white-space: nowrap; }
-thead { display: table-header-group; } tr, .chart, .tiles, p { break-inside: avoid; page-break-inside: avoid; }
+thead { display: table-header-group; } tr, .chart, .tiles, p, .keep { break-inside: avoid; page-break-inside: avoid; }
 th { background: #eef4fa; }
 .chart { margin: 6px 0 14px; } .chart img { width: 100%; height: auto; display: block; }
 .empty { color: #555; font-style: italic; }
@@ -317,12 +317,18 @@ def render_html(report: Report, images: list[bytes] | None = None, plotly_js: st
     out.append(f"</head><body><h1>{escape(report.title)}</h1><p class=\"subtitle\">{escape(report.subtitle)}</p>")
     number_of_chart = 0
     for section in report.sections:
-        out.append(f"<section><h2>{escape(section.title)}</h2>")
+        out.append("<section>")
+        # a heading and the block after it in one box that a printed page never splits, so no
+        # heading is left at the foot of a page with its text on the next one
+        heading = f"<h2>{escape(section.title)}</h2>"
         for block in section.blocks:
+            if isinstance(block, tuple) and block[0] == "h3":
+                heading += f"<h3>{escape(block[1])}</h3>"
+                continue
+            if heading:
+                out.append('<div class="keep">' + heading)
             if isinstance(block, str):
                 out.append(f"<p>{escape(block)}</p>")
-            elif isinstance(block, tuple) and block[0] == "h3":
-                out.append(f"<h3>{escape(block[1])}</h3>")
             elif isinstance(block, Figures):
                 out.append('<div class="tiles">' + "".join(
                     f'<div class="tile"><div class="label">{escape(label)}</div><div class="value">{escape(value)}</div></div>'
@@ -339,6 +345,11 @@ def render_html(report: Report, images: list[bytes] | None = None, plotly_js: st
                         full_html=False, include_plotlyjs=False, include_mathjax=False, default_height=block.height,
                         config={"displaylogo": False, "responsive": True}) + "</div>")
                 number_of_chart += 1
+            if heading:
+                out.append("</div>")
+                heading = ""
+        if heading:
+            out.append(heading)  # a heading without content after it
         out.append("</section>")
     out.append("</body></html>")
     return "\n".join(out)

@@ -12,6 +12,7 @@ import pandas as pd
 
 from analytics import report as build
 from analytics.okr_metrics import running
+from analytics.presentation import unit_text
 from analytics.review import item_lists, sprint_comparison
 from analytics.sprint_kr import sprint_key_results
 from data.errors import say
@@ -30,7 +31,7 @@ class ReportUnavailable(ValueError):
 def _unit(store: Store, team: str, lang: str) -> str:
     teams = store.current("teams", [team])
     units = [u for u in teams["unit"] if isinstance(u, str) and u.strip()] if not teams.empty else []
-    return units[0] if units else t("unit_points", lang)
+    return unit_text(units[0], lang) if units else t("unit_points", lang)  # "points" reads Punkte in German
 
 
 def _okr_status(store: Store, teams: list[str] | None, as_of: date) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
