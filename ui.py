@@ -370,7 +370,7 @@ def phone_navigation(pages: list) -> None:
     folds into the sidebar behind an unlabelled "»" (the STYLE hides these links on wider screens)."""
     with st.container(key=PHONE_NAVIGATION, horizontal=True, gap="small"):
         for entry in pages:
-            st.page_link(entry, label=md_escape(entry.title), icon=entry.icon)
+            st.page_link(page=entry, label=md_escape(entry.title), icon=entry.icon)
 
 
 def phone_table(shown: pd.DataFrame, key: str) -> None:
