@@ -2,7 +2,6 @@
 raw velocity (a point in one team is not a point in another)."""
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from analytics.okr_metrics import running
@@ -40,7 +39,8 @@ def team_comparison(metrics: pd.DataFrame, kr_status: pd.DataFrame, objective_sc
     out["trend_range"] = [range_name(first, last) for first, last in zip(out["first_sprint"], out["last_sprint"])]
     out["pooled_sprints"] = out["pooled_sprints"].fillna(0).astype(int)
     out["commitment_accuracy_pooled"] = out["commitment_accuracy_pooled"].astype(float)
-    out["accuracy_note"] = np.where(out["commitment_accuracy_pooled"].isna(), "too_few_sprints", None)
+    out["accuracy_note"] = pd.Series(["too_few_sprints" if missing else None
+                                      for missing in out["commitment_accuracy_pooled"].isna()], dtype=object)
     out["latest_say_do"] = out["team"].map(latest)
     out["objective_score"] = out["team"].map(scores).astype(float)
     for status in STATUS_ORDER:
