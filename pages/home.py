@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 
+import numpy as np
 import streamlit as st
 
 import ui
@@ -41,12 +42,12 @@ if len(shown) <= CARD_TEAMS:
         st.text(f"{team} · {current['sprint']}")
         cols = st.columns(5)
         cols[0].metric(ui.tr("committed"), number(current["committed"], language), help=ui.tr("def_committed"))
-        field = "velocity_per_day" if compared and compared["per_day"] else "completed"
-        delta = None if compared is None else current[field] - compared["row"][field]
-        delta_text = None if delta is None or delta != delta else \
-            ui.tr("ans_per_day", delta=number(delta, language, 2)) if field == "velocity_per_day" else number(delta, language)
-        cols[1].metric(ui.tr("completed"), number(current["completed"], language), delta=delta_text,
-                       help=ui.tr("def_completed"))
+        per_day = bool(compared and compared["per_day"])
+        field = "velocity_per_day" if per_day else "completed"
+        delta = np.nan if compared is None else current[field] - compared["row"][field]
+        cols[1].metric(ui.tr("completed"), number(current["completed"], language),
+                       delta=None if np.isnan(delta) else ui.tr_md("ans_per_day", delta=number(delta, language, 2))
+                       if per_day else number(delta, language), help=ui.tr("def_completed"))
         cols[2].metric(ui.tr("say_do_ratio"), percent(current["say_do_ratio"], language), help=ui.tr("def_say_do_ratio"))
         cols[3].metric(ui.tr("commitment_accuracy"), percent(current["commitment_accuracy"], language),
                        help=ui.tr("def_commitment_accuracy"))
