@@ -96,10 +96,12 @@ shown_objectives = objectives.assign(  # the team goes with the objective's word
     key_results_achieved=[f"{done} / {total}" for done, total in zip(objectives["key_results_achieved"],
                                                                       objectives["key_results"])],
     judged_by=[narrative.grade_rule(kind, language) for kind in objectives["okr_type"]])
-ui.table(shown_objectives[["objective_id", "objective", "grade", "grade_band", "okr_type", "judged_by", "achieved",
+# "Judged by" starts with the kind ("committed: green at 1, …"): kind and band in one column, so the
+# table still fits the screen; the downloads keep okr_type and score as fields
+ui.table(shown_objectives[["objective_id", "objective", "grade", "grade_band", "judged_by", "achieved",
                            "key_results_achieved"]], "objectives", f"objectives_{cycle}",
-         colours={"grade_band": charts.GRADE_COLOURS}, widths={"objective": "large"},
-         compact=["objective", "grade", "grade_band", "okr_type"])
+         colours={"grade_band": charts.GRADE_COLOURS}, widths={"objective": "large", "judged_by": "medium"},
+         compact=["objective", "grade", "grade_band", "judged_by"])
 comparison = ui.objective_comparison(db, version, teams, as_of, cycle)
 carried = comparison.dropna(subset=["previous_lessons"])
 for item in carried.itertuples(index=False):  # what the last cycle taught, where this one is planned and run
