@@ -315,8 +315,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "ans_calibration_few": ("{team}: not enough cycles yet for a verdict ({committed} committed and {aspirational} aspirational objectives in closed cycles; a kind needs {need}).",
                             "{team}: noch nicht genug Zyklen für ein Urteil ({committed} verbindliche und {aspirational} ambitionierte Objectives in abgeschlossenen Zyklen; eine Art braucht {need})."),
     "f_judged_by": ("Judged by", "Bewertet nach"),
-    "ans_band_committed": ("committed: green at {green}, yellow from {yellow}", "verbindlich: grün bei {green}, gelb ab {yellow}"),
-    "ans_band_aspirational": ("aspirational: green from {green}, yellow from {yellow}", "ambitioniert: grün ab {green}, gelb ab {yellow}"),
+    "ans_band_committed": ("committed: green ≥ {green}, yellow ≥ {yellow}", "verbindlich: grün ≥ {green}, gelb ≥ {yellow}"),
+    "ans_band_aspirational": ("aspirational: green ≥ {green}, yellow ≥ {yellow}", "ambitioniert: grün ≥ {green}, gelb ≥ {yellow}"),
     "ans_grade_caption": ("Grade = the score rounded to one decimal, the one figure shown; its colour is judged by the band of the objective's kind (committed objectives are expected to reach {full}, aspirational ones are healthy from {healthy}).",
                           "Note = der Score auf eine Nachkommastelle gerundet, die eine gezeigte Zahl; ihre Farbe wird nach dem Band der Art des Objectives bewertet (verbindliche sollen {full} erreichen, ambitionierte sind ab {healthy} gesund)."),
     # teams

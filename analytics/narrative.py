@@ -41,7 +41,7 @@ def band_sentence(metrics: pd.DataFrame, summary: pd.Series, lang: str = "en") -
 
 
 def grade_rule(okr_type: str, lang: str = "en") -> str:
-    """The band an objective's grade is judged by, in words: 'committed: green at 1.0, yellow from 0.7, red below'."""
+    """The band an objective's grade is judged by, in words: 'committed: green ≥ 1, yellow ≥ 0.7' (below: red)."""
     kind = "committed" if okr_type == "committed" else "aspirational"
     green, yellow = GRADE_BANDS[kind]
     return t(f"ans_band_{kind}", lang, green=number(green, lang, 1), yellow=number(yellow, lang, 1))

@@ -100,7 +100,7 @@ shown_objectives = objectives.assign(  # the team goes with the objective's word
 # table still fits the screen; the downloads keep okr_type and score as fields
 ui.table(shown_objectives[["objective_id", "objective", "grade", "grade_band", "judged_by", "achieved",
                            "key_results_achieved"]], "objectives", f"objectives_{cycle}",
-         colours={"grade_band": charts.GRADE_COLOURS}, widths={"objective": "large", "judged_by": "medium"},
+         colours={"grade_band": charts.GRADE_COLOURS}, widths={"objective": 360, "judged_by": "medium"},
          compact=["objective", "grade", "grade_band", "judged_by"])
 comparison = ui.objective_comparison(db, version, teams, as_of, cycle)
 carried = comparison.dropna(subset=["previous_lessons"])

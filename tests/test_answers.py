@@ -140,8 +140,8 @@ def test_calibration_judges_a_kind_only_from_three_objectives():
 
 
 def test_the_band_an_objective_is_judged_by_in_words():
-    assert narrative.grade_rule("committed") == "committed: green at 1, yellow from 0.7"
-    assert narrative.grade_rule("aspirational", "de") == "ambitioniert: grün ab 0,6, gelb ab 0,4"
+    assert narrative.grade_rule("committed") == "committed: green ≥ 1, yellow ≥ 0.7"
+    assert narrative.grade_rule("aspirational", "de") == "ambitioniert: grün ≥ 0,6, gelb ≥ 0,4"
 
 
 # --- the demo, across Retrospective, Teams, Home, summary and the report -----------------------
@@ -249,9 +249,9 @@ def test_okrs_show_kind_and_band_and_no_verdict_from_one_objective(demo_dashboar
     rows = objectives.set_index("Objective ID")
     # KA-O1-Q4 committed, score 0.76 → grade 0.8, yellow; NN-O2-Q4 aspirational, 0.73 → 0.7, green
     assert rows.loc["KA-O1-Q4", ["Grade", "Grade colour", "Judged by"]].tolist() == [
-        "0.8", "yellow", "committed: green at 1, yellow from 0.7"]
+        "0.8", "yellow", "committed: green ≥ 1, yellow ≥ 0.7"]
     assert rows.loc["NN-O2-Q4", ["Grade", "Grade colour", "Judged by"]].tolist() == [
-        "0.7", "green", "aspirational: green from 0.6, yellow from 0.4"]
+        "0.7", "green", "aspirational: green ≥ 0.6, yellow ≥ 0.4"]
     # one closed cycle (Q3): Neukunden Nord has 1 committed and 1 aspirational objective, too few for a verdict
     assert ("Neukunden Nord: not enough cycles yet for a verdict (1 committed and 1 aspirational objectives in "
             "closed cycles; a kind needs 3).") in texts(at)
