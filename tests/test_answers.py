@@ -83,6 +83,20 @@ def test_teams_side_by_side_in_the_order_of_their_names_with_pooled_accuracy_and
     assert alpha["accuracy_note"] == "too_few_sprints" and alpha["trend_range"] == "A1"
 
 
+def test_homes_organisation_table_puts_each_teams_answer_beside_its_latest_sprint_by_name():
+    frame = metrics_of([
+        sprint("Zeta", "Z1", "2026-01-05", "2026-01-09", 10, 9), sprint("Zeta", "Z2", "2026-01-12", "2026-01-16", 10, 8),
+        sprint("Zeta", "Z3", "2026-01-19", "2026-01-23", 10, 10), sprint("Zeta", "Z4", "2026-12-28", "2027-01-08", 10, 0),
+        sprint("Alpha", "A1", "2026-01-05", "2026-01-09", 10, 10)])  # Z4 runs on 31 Dec
+    out = latest_sprints(frame, team_summary(frame))
+    assert list(out["team"]) == ["Alpha", "Zeta"] and list(out["sprint"]) == ["A1", "Z3"]
+    zeta = out.iloc[1]
+    assert zeta["running_sprint"] == "Z4" and zeta["trend_range"] == "Z1 – Z3"
+    assert zeta["commitment_accuracy_pooled"] == pytest.approx(1 - 3 / 30)  # 1 − (1 + 2 + 0) / 30
+    # accuracy .9, .8, 1.0: slope ((−1)·0 + 0 + 1·0.1) / 2 = +0.05, halves Z1 .9 → Z3 1.0 agree: improving
+    assert zeta["pooled_sprints"] == 3 and zeta["accuracy_trend"] == "improving"
+
+
 # --- like for like ------------------------------------------------------------------------------
 def test_a_sprint_is_compared_with_the_previous_one_of_its_type_per_working_day_when_lengths_differ():
     frame = metrics_of([
