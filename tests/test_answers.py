@@ -271,3 +271,14 @@ def test_okrs_show_kind_and_band_and_no_verdict_from_one_objective(demo_dashboar
             "closed cycles; a kind needs 3).") in texts(at)
     calibrated = next(frame.value for frame in at.dataframe if "Verdict" in frame.value.columns)
     assert set(calibrated["Verdict"]) == {"Not enough cycles yet"}
+
+
+def test_the_range_is_a_setting_and_summary_last_overrides_it(demo_dashboard):
+    rows = json.loads(run("summary", "--team", "Pipeline Süd", "--json", db=demo_dashboard,
+                          env={"DASHBOARD_TREND_SPRINTS": "4"}).stdout)
+    # the last 4 closed: PS Sprint 11 … 14, accuracy .68, .333, .692, .5 → halves .507 → .596
+    assert (rows[0]["sprints"], rows[0]["first_sprint"]) == (4, "PS Sprint 11")
+    assert rows[0]["accuracy_first_half"] == pytest.approx((0.68 + 1 / 3) / 2)
+    overridden = json.loads(run("summary", "--team", "Pipeline Süd", "--last", "6", "--json", db=demo_dashboard,
+                                env={"DASHBOARD_TREND_SPRINTS": "4"}).stdout)
+    assert (overridden[0]["sprints"], overridden[0]["first_sprint"]) == (6, "PS Sprint 9")
