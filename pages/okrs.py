@@ -96,7 +96,7 @@ shown_objectives = objectives.assign(  # the team goes with the objective's word
     key_results_achieved=[f"{done} / {total}" for done, total in zip(objectives["key_results_achieved"],
                                                                       objectives["key_results"])],
     judged_by=[narrative.grade_rule(kind, language) for kind in objectives["okr_type"]])
-# "Judged by" starts with the kind ("committed: green at 1, …"): kind and band in one column, so the
+# "Judged by" starts with the kind ("committed: green ≥ 1, …"): kind and band in one column, so the
 # table still fits the screen; the downloads keep okr_type and score as fields
 ui.table(shown_objectives[["objective_id", "objective", "grade", "grade_band", "judged_by", "achieved",
                            "key_results_achieved"]], "objectives", f"objectives_{cycle}",
