@@ -127,7 +127,14 @@ def attention(_store: Store, version: tuple, teams: tuple[str, ...], as_of: date
 def comparison(_store: Store, version: tuple, teams: tuple[str, ...], as_of: date) -> pd.DataFrame:
     """The Teams page's one row per team, computed once per data version, teams and day."""
     krs, objectives = okr_tables(_store, version, teams, as_of)
-    return team_comparison(sprint_table(_store, version, teams, as_of=as_of), krs, objectives, as_of)
+    return team_comparison(sprint_table(_store, version, teams, as_of=as_of), krs, objectives, as_of,
+                           last=service.trend_sprints())
+
+
+@st.cache_data(show_spinner=False)
+def summary(_store: Store, version: tuple, teams: tuple[str, ...], as_of: date) -> pd.DataFrame:
+    """The team summary over the trend range (``service.summarise``): the one answer every page quotes."""
+    return service.summarise(sprint_table(_store, version, teams, as_of=as_of))
 
 
 @st.cache_data(show_spinner=False)
@@ -301,7 +308,7 @@ def _static(shown: pd.DataFrame) -> None:
 
 def table(frame: pd.DataFrame, key: str, file_name: str, *, unit: str | None = None, bars: list[str] = (),
           colours: dict[str, dict[str, str]] | None = None, widths: dict[str, str | int] | None = None,
-          compact: list[str] = (), wrap: bool = False, **options) -> None:
+          compact: list[str] = (), wrap: bool = False, fixed: bool = False, **options) -> None:
     """A table as people read it (labels and formats of analytics.presentation, empty cells empty)
     and its downloads, which keep the contract's field names and raw values: CSV (formula-like
     cells neutralised, German CSV in German) and .xlsx.
@@ -310,11 +317,19 @@ def table(frame: pd.DataFrame, key: str, file_name: str, *, unit: str | None = N
     a tint behind the column's word (the word stays: colour is never the only signal); ``widths``:
     column → "small" / "medium" / "large" / pixels, for long texts (the full text shows on hover);
     ``wrap``: a static table whose long texts wrap (problems, notes: a few rows of sentences);
-    ``compact``: the columns a phone shows (``phone_table``); the downloads keep every column."""
+    ``compact``: the columns a phone shows (``phone_table``); the downloads keep every column;
+    ``fixed``: rows stay in the order given, a static table no click on a header re-sorts (teams side
+    by side must not turn into a league table)."""
     options.pop("column_config", None)  # values arrive formatted for their meaning: no number formats on top
     shown = present(frame, lang(), unit)
-    if wrap:
+    if wrap or (fixed and not compact):
         _static(shown)
+        _downloads(frame, key, file_name, unit)
+        return
+    if fixed:  # st.dataframe lets the user sort by any column; st.table cannot be sorted
+        with st.container(key=f"{WIDE}{key}"):
+            _static(shown)
+        phone_table(shown[[label(column, lang(), unit) for column in compact if column in frame]], key)
         _downloads(frame, key, file_name, unit)
         return
     wide = st.container(key=f"{WIDE}{key}") if compact else st

@@ -4,7 +4,9 @@ cycle beside the previous one, and objectives rolled up to the company goals (``
 METRICS.md ("Key result states during the cycle", Calibration): ``committed_hit_rate`` = share of
 committed objectives with score 1.0, ``aspirational_hit_rate`` = share of aspirational ones with
 score ≥ 0.7; committed < 0.8 or aspirational < 0.3 "too ambitious", aspirational > 0.8 "too easy",
-else "about right" (thresholds are settings, passed in here).
+else "about right" (thresholds are settings, passed in here). A kind's hit rate enters the verdict only
+with at least ``MIN_OBJECTIVES`` objectives of that kind over the closed cycles ("One question, one
+answer"); with fewer of both kinds there is no verdict: "not enough cycles yet", with the counts.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ COMPARISON_FIELDS = ["team", "objective_id", "objective", "score", "grade", "ach
 ALIGNMENT_FIELDS = ["parent", "teams", "objectives", "key_results", "on_track", "at_risk", "on_track_share"]
 VERDICTS = ("too ambitious", "about right", "too easy")
 _FULL = 1 - 1e-9  # a score of 1.0 after floating-point sums
+MIN_OBJECTIVES = 3  # objectives of a kind a hit rate needs before it may judge the targets
 
 
 def verdict(committed_hit_rate: float, aspirational_hit_rate: float, *, committed_min: float = 0.8,
@@ -43,7 +46,8 @@ def closed_cycles(cycles: pd.DataFrame, as_of) -> pd.DataFrame:
 
 
 def calibration(scores: pd.DataFrame, cycles: pd.DataFrame, as_of, **thresholds) -> pd.DataFrame:
-    """Per team over its closed cycles: hit rates of committed and aspirational objectives and the verdict."""
+    """Per team over its closed cycles: hit rates of committed and aspirational objectives and the
+    verdict, judged on the kinds with at least ``MIN_OBJECTIVES`` objectives (none: no verdict)."""
     closed = closed_cycles(cycles, as_of)
     if scores.empty or closed.empty:
         return pd.DataFrame(columns=CALIBRATION_FIELDS)
@@ -57,7 +61,9 @@ def calibration(scores: pd.DataFrame, cycles: pd.DataFrame, as_of, **thresholds)
         rows.append({"team": team, "cycles": int(group["cycle"].nunique()),
                      "committed_objectives": len(committed), "committed_hit_rate": committed_rate,
                      "aspirational_objectives": len(aspirational), "aspirational_hit_rate": aspirational_rate,
-                     "verdict": verdict(committed_rate, aspirational_rate, **thresholds)})
+                     "verdict": verdict(committed_rate if len(committed) >= MIN_OBJECTIVES else np.nan,
+                                        aspirational_rate if len(aspirational) >= MIN_OBJECTIVES else np.nan,
+                                        **thresholds)})
     return pd.DataFrame(rows, columns=CALIBRATION_FIELDS)
 
 

@@ -15,7 +15,8 @@ from plotly.subplots import make_subplots
 from analytics.formatting import number, percent
 from analytics.locales import locale
 from analytics.presentation import unit_text
-from i18n import messages
+from analytics.sprint_metrics import accuracy_line
+from i18n import messages, t
 
 PALETTE = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
            "sky": "#56B4E9", "purple": "#CC79A7", "yellow": "#F0E442", "black": "#000000", "grey": "#7F7F7F"}
@@ -152,17 +153,20 @@ def forecast_chart(result: dict, unit: str, lang: str = "en") -> go.Figure:
 
 
 def trend_line(values: pd.Series) -> np.ndarray | None:
-    """Least-squares line through the known values, by position (as METRICS.md's accuracy trend)."""
-    known = values.astype(float).notna().to_numpy()
-    if known.sum() < 2:
+    """Least-squares line through the known values, by position: the line whose slope is the team
+    summary's ``accuracy_slope`` when given the same sprints (``sprint_metrics.accuracy_line``)."""
+    line = accuracy_line(values)
+    if line is None:
         return None
-    x = np.arange(len(values), dtype=float)
-    slope, intercept = np.polyfit(x[known], values.astype(float).to_numpy()[known], 1)
-    return slope * x + intercept
+    slope, intercept = line
+    return slope * np.arange(len(values), dtype=float) + intercept
 
 
-def accuracy_chart(metrics: pd.DataFrame, band: tuple[float, float], lang: str = "en") -> go.Figure:
-    """Say/do and commitment accuracy per sprint, the predictability band shaded, the accuracy trend."""
+def accuracy_chart(metrics: pd.DataFrame, band: tuple[float, float], lang: str = "en",
+                   trend_sprints: int | None = None) -> go.Figure:
+    """Say/do and commitment accuracy per sprint, the predictability band shaded, the accuracy trend:
+    the least-squares line over the last ``trend_sprints`` sprints (the team summary's range, named in
+    the legend), over all of them when not given."""
     text = messages("chart_", lang)
     if metrics.empty:
         return empty_figure(text["accuracy"], lang)
@@ -176,9 +180,11 @@ def accuracy_chart(metrics: pd.DataFrame, band: tuple[float, float], lang: str =
                    line=dict(color=PALETTE["green"], width=3, dash="dot"), marker=dict(symbol="square", size=9),
                    hovertemplate="%{y:.0%}"),
     ])
-    trend = trend_line(metrics["commitment_accuracy"])
+    ranged = metrics.tail(trend_sprints) if trend_sprints else metrics
+    trend = trend_line(ranged["commitment_accuracy"])
     if trend is not None:
-        fig.add_trace(go.Scatter(x=x, y=trend, name=text["trend"], mode="lines",
+        name = t("ans_chart_trend", lang, n=len(ranged)) if trend_sprints else text["trend"]
+        fig.add_trace(go.Scatter(x=plain(ranged["sprint"]), y=trend, name=name, mode="lines",
                                  line=dict(color=PALETTE["black"], dash="dash", width=2), hovertemplate="%{y:.0%}"))
     fig.add_hrect(y0=band[0], y1=band[1], fillcolor=PALETTE["green"], opacity=0.12, line_width=0,
                   annotation_text=f"{text['band']} {percent(band[0], lang)}–{percent(band[1], lang)}",

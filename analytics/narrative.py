@@ -3,26 +3,68 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics.formatting import day, number, percent
-from analytics.sprint_metrics import accuracy_trend, closed
+from analytics.formatting import _missing, day, number, percent
+from analytics.okr_metrics import GRADE_BANDS
+from analytics.sprint_metrics import POOLED_MIN_SPRINTS, closed, range_name
 from i18n import messages, t
 
 
-
-def accuracy_sentence(metrics: pd.DataFrame, lang: str = "en", last: int = 8) -> str:
-    text = messages("nar_", lang)
-    recent = closed(metrics).tail(last)
-    trend = accuracy_trend(recent["commitment_accuracy"]) if not recent.empty else {"accuracy_trend": None}
-    if trend["accuracy_trend"] is None:
-        return text["accuracy_few"]
-    key = {"improving": "accuracy_up", "declining": "accuracy_down", "steady": "accuracy_steady"}.get(trend["accuracy_trend"], "accuracy_flat")
-    return text[key].format(first=percent(trend["accuracy_first_half"], lang),
-                            second=percent(trend["accuracy_second_half"], lang), n=len(recent))
+def trend_range(summary: pd.Series) -> str:
+    """The sprints a team summary row was computed over, by name: 'KA Sprint 7 – KA Sprint 14'."""
+    return (range_name(summary["first_sprint"], summary["last_sprint"]) if summary.get("sprints") else None) or "–"
 
 
-def band_sentence(metrics: pd.DataFrame, lang: str = "en", last: int = 8) -> str:
-    recent = closed(metrics).tail(last)["in_band"].dropna()
-    return messages("nar_", lang)["band"].format(inside=int(recent.astype(bool).sum()), n=len(recent))
+def accuracy_sentence(summary: pd.Series, lang: str = "en") -> str:
+    """"Are estimates getting more accurate?" as the team summary (``team_summary``) answers it: its
+    first-half → second-half figures and its verdict over the range it names. Every page and report
+    says this sentence; none words its own."""
+    verdict = summary.get("accuracy_trend")
+    if not isinstance(verdict, str):
+        return t("ans_accuracy_few", lang)
+    return t(f"ans_accuracy_{verdict}", lang, first=percent(summary["accuracy_first_half"], lang),
+             second=percent(summary["accuracy_second_half"], lang), n=int(summary["sprints"]),
+             range=trend_range(summary))
+
+
+def pooled_sentence(summary: pd.Series, lang: str = "en") -> str:
+    """The pooled commitment accuracy of the summary's range with the sprints behind it, or why there is none."""
+    count = int(summary.get("pooled_sprints") or 0)
+    if _missing(summary.get("commitment_accuracy_pooled")):
+        return t("ans_pooled_few", lang, n=count, need=POOLED_MIN_SPRINTS)
+    return t("ans_pooled", lang, pooled=percent(summary["commitment_accuracy_pooled"], lang), n=count)
+
+
+def band_sentence(metrics: pd.DataFrame, summary: pd.Series, lang: str = "en") -> str:
+    """How many sprints of the summary's range (the last ``summary['sprints']`` closed ones) were in band."""
+    recent = closed(metrics).tail(int(summary.get("sprints") or 0))["in_band"].dropna()
+    return t("ans_band", lang, inside=int(recent.astype(bool).sum()), n=len(recent))
+
+
+def grade_rule(okr_type: str, lang: str = "en") -> str:
+    """The band an objective's grade is judged by, in words: 'committed: green ≥ 1, yellow ≥ 0.7' (below: red)."""
+    kind = "committed" if okr_type == "committed" else "aspirational"
+    green, yellow = GRADE_BANDS[kind]
+    return t(f"ans_band_{kind}", lang, green=number(green, lang, 1), yellow=number(yellow, lang, 1))
+
+
+def planned_sentence(row: pd.Series, unit: str, lang: str = "en") -> str | None:
+    """One line when say/do and planned completion differ (scope was swapped: added work done in place
+    of committed work); None when they agree or planned completion is unknown (no item data)."""
+    planned, say_do = row.get("planned_completion"), row.get("say_do_ratio")
+    if _missing(planned) or _missing(say_do) or abs(float(planned) - float(say_do)) < 0.005:
+        return None
+    return t("ans_planned_differs", lang, say_do=percent(say_do, lang), committed=number(row["committed"], lang),
+             done=number(row["completed_committed"], lang), unit=unit, planned=percent(planned, lang))
+
+
+def compared_sentence(compared: dict | None, current: pd.Series, lang: str = "en") -> str:
+    """Which sprint one sprint is set beside (``review.compared_with``), and whether per working day."""
+    if compared is None:
+        return t("ans_compared_none", lang)
+    if compared["per_day"]:
+        return t("ans_compared_per_day", lang, sprint=compared["sprint"], days=number(current["working_days"], lang),
+                 other=number(compared["row"]["working_days"], lang))
+    return t("ans_compared", lang, sprint=compared["sprint"])
 
 
 def velocity_sentence(summary: pd.Series, unit: str, lang: str = "en") -> str:

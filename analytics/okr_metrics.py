@@ -227,15 +227,18 @@ def running(kr_status: pd.DataFrame, as_of) -> pd.DataFrame:
     return kr_status[(kr_status["cycle_start"] <= day) & (kr_status["cycle_end"] >= day)]
 
 
+# (green from, yellow from) on the grade, per objective kind (METRICS.md "Objective"); below yellow: red
+GRADE_BANDS = {"committed": (1.0, 0.7), "aspirational": (0.6, 0.4)}
+
+
 def grade_band(grade: float, okr_type: str) -> str:
     """red / yellow / green (METRICS.md). Aspirational objectives are healthy at 0.6–0.7: < 0.4 red,
     0.4 up to 0.6 yellow, ≥ 0.6 green. Committed ones are expected to reach 1.0: green only then,
     yellow from 0.7, else red."""
     if pd.isna(grade):
         return None
-    if okr_type == "committed":
-        return "green" if grade >= 1.0 else "yellow" if grade >= 0.7 else "red"
-    return "green" if grade >= 0.6 else "yellow" if grade >= 0.4 else "red"
+    green, yellow = GRADE_BANDS["committed" if okr_type == "committed" else "aspirational"]
+    return "green" if grade >= green else "yellow" if grade >= yellow else "red"
 
 
 def objective_scores(kr_status: pd.DataFrame, objectives: pd.DataFrame) -> pd.DataFrame:

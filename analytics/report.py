@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 from analytics import charts, narrative
 from analytics.formatting import day, number, percent
 from analytics.locales import locale
+from analytics.okr_metrics import GRADE_BANDS
 from i18n import t
 
 # A cell's kind decides its format: text as given, number/percent/date in the locale's format.
@@ -102,9 +103,10 @@ def _known(key: str) -> bool:
 def sprint_review(*, team: str, sprint: str, metrics: pd.DataFrame, lists: dict[str, pd.DataFrame],
                   comparison: pd.DataFrame, forecast: dict, unit: str, band: tuple[float, float], window: int,
                   key_results: pd.DataFrame, checkins: pd.DataFrame, plans: pd.DataFrame, links: pd.DataFrame,
-                  actions: pd.DataFrame, as_of, lang: str = "en") -> Report:
+                  actions: pd.DataFrame, as_of, summary: pd.Series, lang: str = "en") -> Report:
     """``metrics``: the team's sprint rows (sprint_metrics) in order; ``lists``: review.item_lists;
-    ``comparison``: review.sprint_comparison; ``forecast``: next_sprint_forecast's result;
+    ``comparison``: review.sprint_comparison; ``summary``: the team's row of the team summary over the
+    trend range (the answer the pages quote); ``forecast``: next_sprint_forecast's result;
     ``key_results``: KR status rows of the team's running cycle; ``links``: sprint ↔ KR rows of
     this sprint; ``actions``: the team's retro actions."""
     row = metrics[metrics["sprint"] == sprint].iloc[0]
@@ -117,15 +119,23 @@ def sprint_review(*, team: str, sprint: str, metrics: pd.DataFrame, lists: dict[
 
     tiles = [(f"{t(name, lang)} ({unit})", number(row[name], lang))
              for name in ("committed", "added", "removed", "completed", "not_completed")]
-    tiles += [(t(name, lang), percent(row[name], lang)) for name in ("say_do_ratio", "commitment_accuracy")]
+    ratios = ("say_do_ratio", "planned_completion", "commitment_accuracy") if not _missing(row["planned_completion"]) \
+        else ("say_do_ratio", "commitment_accuracy")  # planned completion whenever item data knows it
+    tiles += [(t(name, lang), percent(row[name], lang)) for name in ratios]
     numbers = Section(t("rep_figures", lang), [Figures(tiles)])
+    if planned := narrative.planned_sentence(row, unit, lang):
+        numbers.blocks.append(planned)
     if not comparison.empty:
         shown = comparison.assign(label=[_comparison_label(r, lang) for r in comparison.itertuples(index=False)])
         columns = [("label", "", TEXT)] + [(name, _header(name, unit, lang), kind) for name, kind in (
             ("committed", NUMBER), ("added", NUMBER), ("removed", NUMBER), ("completed", NUMBER),
             ("say_do_ratio", PERCENT), ("commitment_accuracy", PERCENT), ("scope_change", PERCENT))
             if name in shown.columns]
-        numbers.blocks += [("h3", t("rep_comparison", lang)), Table(shown, columns)]
+        previous = comparison[comparison["row"].eq("previous")]
+        compared = None if previous.empty else {"sprint": previous["sprint"].iloc[0], "per_day": previous["per_day"].iloc[0],
+                                                "row": previous.iloc[0]}
+        numbers.blocks += [("h3", t("rep_comparison", lang)), narrative.compared_sentence(compared, row, lang),
+                           Table(shown, columns)]
     sections.append(numbers)
 
     items = Section(t("rep_items", lang))
@@ -143,9 +153,11 @@ def sprint_review(*, team: str, sprint: str, metrics: pd.DataFrame, lists: dict[
 
     finished = metrics[metrics["state"].eq("closed")] if "state" in metrics else metrics  # no accuracy yet
     sections.append(Section(t("rep_velocity", lang), [_chart(charts.velocity_chart(metrics, unit, lang, window), lang)]))
-    sections.append(Section(t("rep_accuracy", lang), [_chart(charts.accuracy_chart(finished, band, lang), lang),
-                                                      narrative.accuracy_sentence(finished, lang),
-                                                      narrative.band_sentence(finished, lang)]))
+    ranged = int(summary.get("sprints") or 0) or None
+    sections.append(Section(t("rep_accuracy", lang), [
+        _chart(charts.accuracy_chart(finished, band, lang, trend_sprints=ranged), lang),
+        narrative.accuracy_sentence(summary, lang), narrative.pooled_sentence(summary, lang),
+        narrative.band_sentence(finished, summary, lang)]))
     sections.append(Section(t("forecast", lang), [forecast_sentence(forecast, unit, lang)]))
 
     okr = Section(t("rep_okr", lang, cycle=key_results["cycle"].iloc[0]) if not key_results.empty else t("okr_cycle", lang))
@@ -218,11 +230,20 @@ def okr_cycle(*, team: str | None, cycle: str, key_results: pd.DataFrame, object
     dates = key_results[["cycle_start", "cycle_end"]].iloc[0] if not key_results.empty else None
     subtitle = t("rep_cycle_subtitle", lang, start=day(dates["cycle_start"], lang) if dates is not None else "–",
                  end=day(dates["cycle_end"], lang) if dates is not None else "–", as_of=day(as_of, lang))
-    sections = [Section(t("objectives", lang), [Table(objectives, [
-        ("team", t("team", lang), TEXT), ("objective_id", "ID", KEY), ("objective", t("rep_objective", lang), TEXT),
-        ("okr_type", t("rep_okr_type", lang), OKR_TYPE), ("score", t("rep_score", lang), NUMBER),
-        ("grade", t("rep_grade", lang), NUMBER), ("achieved", t("achieved", lang), FLAG),
-        ("key_results_achieved", t("rep_krs_achieved", lang), NUMBER)], t("rep_none", lang))])]
+    # one figure per objective (the grade: the score rounded), its colour and the band of its kind that
+    # colour is judged by, so 0.8 yellow (committed) beside 0.7 green (aspirational) reads right
+    judged = objectives.assign(
+        judged_by=[narrative.grade_rule(kind, lang) for kind in objectives["okr_type"]],
+        grade_band=[None if _missing(band) else t(f"v_{band}", lang) for band in objectives["grade_band"]])
+    sections = [Section(t("objectives", lang), [
+        t("ans_grade_caption", lang, full=number(GRADE_BANDS["committed"][0], lang, 1),
+          healthy=number(GRADE_BANDS["aspirational"][0], lang, 1)),
+        Table(judged, [
+            ("team", t("team", lang), TEXT), ("objective_id", "ID", KEY), ("objective", t("rep_objective", lang), TEXT),
+            ("okr_type", t("rep_okr_type", lang), OKR_TYPE), ("grade", t("rep_grade", lang), NUMBER),
+            ("grade_band", t("f_grade_band", lang), TEXT), ("judged_by", t("f_judged_by", lang), TEXT),
+            ("achieved", t("achieved", lang), FLAG),
+            ("key_results_achieved", t("rep_krs_achieved", lang), NUMBER)], t("rep_none", lang))])]
 
     last_comment = _last_comments(checkins, as_of)
     shown = key_results.assign(comment=[last_comment.get(kr) for kr in key_results["kr_id"]]) \

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics.sprint_metrics import classify_items, closed
+from analytics.sprint_metrics import LENGTH_SPREAD, classify_items, closed
 
 LISTS = ("completed", "not_completed", "removed", "added", "completed_late", "carried_over")
 ITEM_COLUMNS = ["item_key", "title", "item_type", "weight", "committed", "added_on", "done_on", "key_result"]
@@ -42,25 +42,48 @@ def item_lists(items: pd.DataFrame, sprints: pd.DataFrame, team: str, sprint: st
     return {name: view.loc[mask, ITEM_COLUMNS].reset_index(drop=True) for name, mask in chosen.items()}
 
 
-def sprint_comparison(metrics: pd.DataFrame, team: str, sprint: str) -> pd.DataFrame:
-    """Three rows — ``this``, ``previous`` (the closed sprint before it) and ``average`` (mean of the
-    team's other closed sprints of the same type, or of all types when it has no other of its type) —
-    with the columns ``COMPARED``, plus ``row``, ``sprint`` and ``sprints`` (how many are averaged)."""
+def compared_with(metrics: pd.DataFrame, team: str, sprint: str) -> dict | None:
+    """The sprint one sprint is set beside (METRICS.md "One question, one answer"): the team's previous
+    closed sprint of the same type (sprints without a type count as one type), and whether the two are
+    compared per working day (their working days differ by more than 20 %). None when there is none.
+
+    Returns ``{"sprint": name, "row": its metrics row, "per_day": bool}``; ``metrics`` in sprint order."""
     rows = metrics[metrics["team"] == team].reset_index(drop=True)
     here = rows.index[rows["sprint"] == sprint]
     if not len(here):
-        return pd.DataFrame(columns=["row", "sprint", "sprints", *COMPARED])
+        return None
+    current = rows.iloc[here[0]]
+    before = closed(rows.iloc[:here[0]])
+    kind = before["sprint_type"].fillna("") if len(before) else pd.Series(dtype=object)
+    same = before[kind.eq("" if pd.isna(current["sprint_type"]) else current["sprint_type"])]
+    if same.empty:
+        return None
+    previous = same.iloc[-1]
+    days = sorted(float(d) for d in (current["working_days"], previous["working_days"]) if not pd.isna(d))
+    per_day = len(days) == 2 and days[0] > 0 and days[1] > (1 + LENGTH_SPREAD) * days[0]
+    return {"sprint": previous["sprint"], "row": previous, "per_day": per_day}
+
+
+def sprint_comparison(metrics: pd.DataFrame, team: str, sprint: str) -> pd.DataFrame:
+    """Three rows — ``this``, ``previous`` (``compared_with``: the previous closed sprint of the same
+    type) and ``average`` (mean of the team's other closed sprints of the same type, or of all types
+    when it has no other of its type) — with the columns ``COMPARED``, plus ``row``, ``sprint``,
+    ``sprints`` (how many are averaged) and ``per_day`` (the previous one is compared per working day)."""
+    rows = metrics[metrics["team"] == team].reset_index(drop=True)
+    here = rows.index[rows["sprint"] == sprint]
+    if not len(here):
+        return pd.DataFrame(columns=["row", "sprint", "sprints", "per_day", *COMPARED])
     position = here[0]
     current = rows.iloc[position]
-    before = closed(rows.iloc[:position])
+    previous = compared_with(rows, team, sprint)
     others = closed(rows.drop(index=position))
     same = others[others["sprint_type"].eq(current["sprint_type"])] if pd.notna(current["sprint_type"]) else others.iloc[0:0]
     pool = same if len(same) else others
-    out = [{"row": "this", "sprint": sprint, "sprints": 1, **{c: current[c] for c in COMPARED}}]
-    if len(before):
-        previous = before.iloc[-1]
-        out.append({"row": "previous", "sprint": previous["sprint"], "sprints": 1, **{c: previous[c] for c in COMPARED}})
+    out = [{"row": "this", "sprint": sprint, "sprints": 1, "per_day": None, **{c: current[c] for c in COMPARED}}]
+    if previous is not None:
+        out.append({"row": "previous", "sprint": previous["sprint"], "sprints": 1, "per_day": previous["per_day"],
+                    **{c: previous["row"][c] for c in COMPARED}})
     if len(pool):
-        out.append({"row": "average", "sprint": None, "sprints": len(pool),
+        out.append({"row": "average", "sprint": None, "sprints": len(pool), "per_day": None,
                     **{c: float(pd.to_numeric(pool[c], errors="coerce").mean()) for c in COMPARED}})
-    return pd.DataFrame(out, columns=["row", "sprint", "sprints", *COMPARED])
+    return pd.DataFrame(out, columns=["row", "sprint", "sprints", "per_day", *COMPARED])

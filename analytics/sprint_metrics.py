@@ -251,10 +251,44 @@ SUMMARY_FIELDS = [
     "velocity_std", "velocity_cv", "velocity_per_day_mean", "velocity_per_day_cv", "comparable", "stability_basis",
     "stability_cv", "stability", "commitment_accuracy_mean", "say_do_mean", "in_band_share", "scope_change_mean",
     "accuracy_slope", "accuracy_first_half", "accuracy_second_half", "accuracy_trend",
+    "commitment_accuracy_pooled", "pooled_sprints",
 ]
 STEADY_SLOPE = 0.01      # accuracy changing by less than one point per sprint is "steady" (METRICS.md)
 STABLE_CV, VARIABLE_CV = 0.25, 0.5  # velocity CV up to 0.25 is stable, up to 0.5 variable, above erratic
 LENGTH_SPREAD = 0.2      # sprints whose working days differ by more than 20 % are not comparable per sprint
+POOLED_MIN_SPRINTS = 3   # fewer closed sprints with a commitment: no pooled accuracy, "too few sprints"
+
+
+def range_name(first, last) -> str | None:
+    """The sprints a summary covers, by name: 'KA Sprint 7 – KA Sprint 14' (one name for one sprint)."""
+    if first is None or (isinstance(first, float) and np.isnan(first)):
+        return None
+    return str(first) if first == last else f"{first} – {last}"
+
+
+def accuracy_line(accuracy: pd.Series) -> tuple[float, float] | None:
+    """Slope and intercept of the least-squares line of commitment accuracy over sprint position
+    (0, 1, … in the order given; sprints without a figure keep their place); None below two figures.
+    The one line both the accuracy trend and the chart's trend line are."""
+    values = accuracy.astype(float).reset_index(drop=True)
+    known = values.notna()
+    if known.sum() < 2:
+        return None
+    slope, intercept = np.polyfit(np.arange(len(values), dtype=float)[known.to_numpy()], values[known].to_numpy(), 1)
+    return float(slope), float(intercept)
+
+
+def pooled_accuracy(metrics: pd.DataFrame) -> dict:
+    """Commitment accuracy of the sprints taken together, each by its size: max(0, 1 − Σ|D − C0| / ΣC0)
+    over the sprints with C0 > 0 (1 − WAPE), so a one-day sprint cannot swing it; null below
+    ``POOLED_MIN_SPRINTS`` such sprints. ``pooled_sprints``: how many it is made of."""
+    c0, d = metrics["committed"].astype(float), metrics["completed"].astype(float)
+    used = c0.notna() & (c0 > 0) & d.notna()
+    count = int(used.sum())
+    if count < POOLED_MIN_SPRINTS:
+        return {"commitment_accuracy_pooled": np.nan, "pooled_sprints": count}
+    return {"commitment_accuracy_pooled": max(0.0, float(1 - (d[used] - c0[used]).abs().sum() / c0[used].sum())),
+            "pooled_sprints": count}
 
 
 def accuracy_trend(accuracy: pd.Series) -> dict:
@@ -264,14 +298,12 @@ def accuracy_trend(accuracy: pd.Series) -> dict:
     0.01 per sprint in size; a smaller slope is 'steady'; slope and halves disagreeing is 'unclear'.
     The halves are the first and last n//2 sprints (the middle one of an odd count sits out).
     """
-    values = accuracy.astype(float).reset_index(drop=True)
-    position = pd.Series(np.arange(len(values), dtype=float))
-    known = values.notna()
-    values, position = values[known], position[known]
-    if len(values) < 2:
+    line = accuracy_line(accuracy)
+    if line is None:
         return {"accuracy_slope": np.nan, "accuracy_first_half": np.nan,
                 "accuracy_second_half": np.nan, "accuracy_trend": None}
-    slope = float(np.polyfit(position.to_numpy(), values.to_numpy(), 1)[0])
+    slope = line[0]
+    values = accuracy.astype(float).dropna()
     half = len(values) // 2
     first, second = float(values.iloc[:half].mean()), float(values.iloc[-half:].mean())
     if abs(slope) < STEADY_SLOPE:
@@ -344,8 +376,10 @@ def _stability(group: pd.DataFrame) -> dict:
 
 
 def team_summary(metrics: pd.DataFrame, *, last: int | None = None) -> pd.DataFrame:
-    """One row per team over its closed sprints (the last ``last`` of them when given), in sprint order.
-    Running and future sprints are counted in ``open_sprints`` and enter no figure."""
+    """One row per team over its closed sprints (the last ``last`` of them when given), in sprint order:
+    the one computation every trend answer quotes (METRICS.md "One question, one answer"); the range is
+    ``first_sprint`` … ``last_sprint``, ``sprints`` of them. Running and future sprints are counted in
+    ``open_sprints`` and enter no figure."""
     rows = []
     finished = closed(metrics)
     by_team = dict(tuple(finished.groupby("team", sort=False))) if not finished.empty else {}
@@ -354,7 +388,7 @@ def team_summary(metrics: pd.DataFrame, *, last: int | None = None) -> pd.DataFr
         open_sprints = int(count) - len(group)
         group = group.tail(last) if last else group
         if group.empty:
-            rows.append({"team": team, "sprints": 0, "open_sprints": int(count)})
+            rows.append({"team": team, "sprints": 0, "open_sprints": int(count), "pooled_sprints": 0})
             continue
         velocity = group["completed"].astype(float).dropna()
         mean = float(velocity.mean()) if len(velocity) else np.nan
@@ -374,6 +408,7 @@ def team_summary(metrics: pd.DataFrame, *, last: int | None = None) -> pd.DataFr
             "in_band_share": float(in_band.astype(bool).mean()) if len(in_band) else np.nan,
             "scope_change_mean": float(group["scope_change"].astype(float).mean()),
             **accuracy_trend(group["commitment_accuracy"]),
+            **pooled_accuracy(group),
         })
     return pd.DataFrame(rows, columns=SUMMARY_FIELDS)
 

@@ -17,7 +17,7 @@ from analytics.review import item_lists, sprint_comparison
 from analytics.sprint_kr import sprint_key_results
 from data.errors import say
 from data.pdf import chart_images, html_to_pdf
-from data.service import band, forecast, okr_state, sprint_table, velocity_window
+from data.service import band, forecast, okr_state, sprint_table, summarise, velocity_window
 from data.store import Store
 from i18n import t
 
@@ -65,7 +65,8 @@ def sprint_report(store: Store, team: str, sprint: str, *, as_of: date, lang: st
         team=team, sprint=sprint, metrics=metrics, lists=item_lists(items, sprints, team, sprint, "points"),
         comparison=sprint_comparison(metrics, team, sprint), forecast=forecast(metrics, team), unit=unit,
         band=band(), window=velocity_window(), key_results=cycle_krs, checkins=checkins,
-        plans=current["kr_plans"], links=links, actions=store.current("retro_actions", [team]), as_of=as_of, lang=lang)
+        plans=current["kr_plans"], links=links, actions=store.current("retro_actions", [team]), as_of=as_of,
+        summary=summarise(metrics).iloc[0], lang=lang)
 
 
 def cycle_report(store: Store, team: str | None, cycle: str, *, as_of: date, lang: str = "en") -> build.Report:

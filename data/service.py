@@ -1,6 +1,6 @@
 """What the pages, the reports and the command line all ask of the store, with every setting applied
 here and nowhere else: where the store is, the day they look from, the sprint table, the team
-summary, the forecast, the OKR view, the band, the velocity window, the check-in cadence, the
+summary, the forecast, the OKR view, the band, the velocity window, the trend range, the check-in cadence, the
 calibration thresholds and the upload limit. A setting changed is then changed everywhere alike;
 ``tests/test_layers.py`` fails when a page, ``ui.py``, ``dashboard.py`` or ``cli`` reads one itself."""
 from __future__ import annotations
@@ -115,9 +115,21 @@ def velocity_window() -> int:
     return setting("DASHBOARD_VELOCITY_WINDOW")
 
 
+def trend_sprints() -> int:
+    """How many of a team's latest closed sprints every trend answer is computed over."""
+    return setting("DASHBOARD_TREND_SPRINTS")
+
+
+def summarise(metrics: pd.DataFrame, *, last: int | None = None) -> pd.DataFrame:
+    """The team summary of sprint rows over the trend range: the last ``last`` closed sprints, by
+    default ``trend_sprints()``. The one computation the pages, the reports and ``summary`` quote."""
+    return team_summary(metrics, last=last or trend_sprints())
+
+
 def summary(store: Store, teams: Sequence[str] | None, as_of: date, *, last: int | None = None) -> pd.DataFrame:
-    """The team summary (velocity statistics, accuracy trend, band share) of the teams' closed sprints."""
-    return team_summary(sprint_table(store, teams, "points", as_of), last=last)
+    """The team summary (velocity statistics, accuracy trend, band share) of the teams' closed sprints
+    over the trend range (``summarise``)."""
+    return summarise(sprint_table(store, teams, "points", as_of), last=last)
 
 
 # --- OKRs ---------------------------------------------------------------------------------------

@@ -40,6 +40,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DASHBOARD_BAND_LOW", "0.8", "Lower edge of the predictability band (say/do ratio).", float, 0, 10),
     Setting("DASHBOARD_BAND_HIGH", "1.0", "Upper edge of the predictability band (say/do ratio).", float, 0, 10),
     Setting("DASHBOARD_VELOCITY_WINDOW", "3", "Sprints in the rolling velocity average.", int, 1, 1000),
+    Setting("DASHBOARD_TREND_SPRINTS", "8", "Closed sprints every trend answer is computed over (the team summary, "
+            "the accuracy trend, pooled accuracy; `summary --last N` overrides it).", int, 2, 1000),
     Setting("DASHBOARD_FORECAST_SPRINTS", "8", "Sprints of history the Monte Carlo forecast samples.", int, 1, 1000),
     Setting("DASHBOARD_FORECAST_TRIALS", "10000", "Monte Carlo trials per forecast.", int, 1, 1_000_000),
     Setting("DASHBOARD_FORECAST_SEED", "42", "Seed of the forecast's random generator.", int, 0, 2**63 - 1),

@@ -9,11 +9,11 @@ import streamlit as st
 
 import ui
 from analytics.locales import locale
-from analytics import charts
-from analytics.calibration import alignment, calibration
+from analytics import charts, narrative
+from analytics.calibration import MIN_OBJECTIVES, alignment, calibration
 from analytics.formatting import day as format_day
 from analytics.formatting import number, percent
-from analytics.okr_metrics import running
+from analytics.okr_metrics import GRADE_BANDS, running
 from analytics.presentation import present
 from analytics.okr_revisions import plan_text
 from analytics.okr_weekly import checkin_timeline
@@ -87,16 +87,22 @@ if not disagreeing.empty and not closed:
 st.subheader(ui.tr("objectives"))
 if closed:
     ui.caption(ui.tr("cycle_closed"))
-# the score and grade first: they are what a leader looks for, and stay on screen at 1440 px
+# the grade first: what a leader looks for, and on screen at 1440 px. One figure (the grade, the score
+# rounded), beside the kind and the band it is judged by: 0.8 yellow beside 0.7 green reads right
+ui.caption(ui.tr("ans_grade_caption", full=number(GRADE_BANDS["committed"][0], language, 1),
+                 healthy=number(GRADE_BANDS["aspirational"][0], language, 1)))
 several = objectives["team"].nunique() > 1
 shown_objectives = objectives.assign(  # the team goes with the objective's words: one column less to scroll to
     objective=[f"{team} · {text}" if several else text for team, text in zip(objectives["team"], objectives["objective"])],
     key_results_achieved=[f"{done} / {total}" for done, total in zip(objectives["key_results_achieved"],
-                                                                      objectives["key_results"])])
-ui.table(shown_objectives[["objective_id", "objective", "score", "grade", "grade_band", "achieved",
+                                                                      objectives["key_results"])],
+    judged_by=[narrative.grade_rule(kind, language) for kind in objectives["okr_type"]])
+# "Judged by" starts with the kind ("committed: green ≥ 1, …"): kind and band in one column, so the
+# table still fits the screen; the downloads keep okr_type and score as fields
+ui.table(shown_objectives[["objective_id", "objective", "grade", "grade_band", "judged_by", "achieved",
                            "key_results_achieved"]], "objectives", f"objectives_{cycle}",
-         colours={"grade_band": charts.GRADE_COLOURS}, widths={"objective": "large"},
-         compact=["objective", "score", "grade", "grade_band"])
+         colours={"grade_band": charts.GRADE_COLOURS}, widths={"objective": 360, "judged_by": "medium"},
+         compact=["objective", "grade", "grade_band", "judged_by"])
 comparison = ui.objective_comparison(db, version, teams, as_of, cycle)
 carried = comparison.dropna(subset=["previous_lessons"])
 for item in carried.itertuples(index=False):  # what the last cycle taught, where this one is planned and run
@@ -231,7 +237,10 @@ with close_tab:
                      amin=percent(thresholds["aspirational_min"], language),
                      amax=percent(thresholds["aspirational_max"], language)))
     calibrated = calibration(all_objectives, cycles_table, as_of, **thresholds)
-    calibrated = calibrated.assign(verdict=calibrated["verdict"].map(state))
+    for few in calibrated[calibrated["verdict"].isna()].itertuples(index=False):  # no verdict from one or two
+        ui.caption(ui.tr("ans_calibration_few", team=few.team, committed=few.committed_objectives,
+                         aspirational=few.aspirational_objectives, need=MIN_OBJECTIVES))
+    calibrated = calibrated.assign(verdict=calibrated["verdict"].fillna("not enough cycles").map(state))
     ui.table(calibrated, "calibration", "calibration")
     lessons = objectives.dropna(subset=["lessons"])
     for item in lessons.itertuples(index=False):

@@ -7,7 +7,7 @@ import ui
 from analytics import charts, narrative
 from analytics.retro import by_sprint_type, follow_through
 from analytics.formatting import day
-from analytics.sprint_metrics import accuracy_trend_by_type, closed, comparable, stability_by_type, team_summary
+from analytics.sprint_metrics import accuracy_trend_by_type, closed, comparable, stability_by_type
 from data import service
 from data.entries import record_retro_action
 from data.errors import ImportFailed
@@ -29,16 +29,21 @@ if team_metrics.empty:
     st.info(ui.tr("no_closed_sprints"))
     st.stop()
 
+# every trend answer on this page is the team summary's, over its range (the last N closed sprints)
+summary = ui.summary(db, version, (team,), view.as_of)
+answer = summary.iloc[0]
+in_range = team_metrics.tail(int(answer["sprints"]))
 st.subheader(ui.tr("predictability"))
-ui.caption(narrative.accuracy_sentence(team_metrics, language) + " " + narrative.band_sentence(team_metrics, language))
-ui.chart(charts.accuracy_chart(team_metrics, service.band(), language), "accuracy_chart")
+ui.caption(" ".join([narrative.accuracy_sentence(answer, language), narrative.pooled_sentence(answer, language),
+                     narrative.band_sentence(team_metrics, answer, language)]))
+ui.chart(charts.accuracy_chart(team_metrics, service.band(), language, trend_sprints=int(answer["sprints"])),
+         "accuracy_chart")
 
 st.subheader(ui.tr("scope"))
 ui.caption(narrative.scope_sentence(team_metrics, unit, language))
 ui.chart(charts.scope_chart(team_metrics, unit, language), "scope_chart")
 
 st.subheader(ui.tr("stability"))
-summary = team_summary(team_metrics)
 ui.caption(narrative.velocity_sentence(summary.iloc[0], unit, language))
 ui.table(summary, "summary", f"summary_{team}")
 
@@ -51,9 +56,10 @@ types = by_sprint_type(team_metrics)
 ui.caption(narrative.sprint_type_sentence(types, language))
 ui.chart(charts.sprint_type_chart(types, language), "type_chart")
 ui.table(types, "types", f"sprint_types_{team}")
-if team_metrics["sprint_type"].nunique() > 1:
-    st.caption(ui.tr("accuracy_by_type"))
-    ui.table(accuracy_trend_by_type(team_metrics), "accuracy_types", f"accuracy_trend_by_type_{team}")
+if in_range["sprint_type"].nunique() > 1:  # figures per type over the same range; the verdict is the team's
+    st.caption(ui.tr("ans_types_caption", n=len(in_range)))
+    ui.table(accuracy_trend_by_type(in_range).drop(columns=["accuracy_trend"]), "accuracy_types",
+             f"accuracy_trend_by_type_{team}")
 
 st.subheader(ui.tr("actions"))
 actions = ui.table_of(db, version, "retro_actions", (team,))

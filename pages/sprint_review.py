@@ -8,7 +8,7 @@ import streamlit as st
 import ui
 from analytics import charts, narrative
 from analytics.formatting import day, number, percent
-from analytics.review import LISTS, item_lists, sprint_comparison
+from analytics.review import LISTS, compared_with, item_lists, sprint_comparison
 from analytics.sprint_kr import sprint_key_results
 from analytics.sprint_metrics import classify_items
 from analytics.workdays import public_holidays
@@ -47,11 +47,16 @@ for col, field in zip(cols, ("committed", "added", "removed", "completed", "not_
     # the unit goes with the number: a short label is not cut off in six columns
     col.metric(ui.tr(field), f"{number(row[field], language)} {ui.md_escape(unit)}", help=ui.tr(f"def_{field}"))
 cols = st.columns(6)
-for col, field in ((cols[0], "say_do_ratio"), (cols[1], "commitment_accuracy")):
+# planned completion beside say/do whenever item data knows it: 100 % say/do can hide swapped scope
+ratios = ("say_do_ratio", "planned_completion", "commitment_accuracy") if pd.notna(row["planned_completion"]) \
+    else ("say_do_ratio", "commitment_accuracy")
+for col, field in zip(cols, ratios):
     col.metric(ui.tr(field), percent(row[field], language), help=ui.tr(f"def_{field}"))
-cols[2].metric(ui.tr("working_days"), number(row["working_days"], language), help=ui.tr("def_working_days"))
-cols[3].metric(ui.tr("velocity_per_day"), number(row["velocity_per_day"], language, 2),
-               help=ui.tr("def_velocity_per_day"))  # a bare number: with its unit it is cut off in a sixth of the page
+cols[len(ratios)].metric(ui.tr("working_days"), number(row["working_days"], language), help=ui.tr("def_working_days"))
+cols[len(ratios) + 1].metric(ui.tr("velocity_per_day"), number(row["velocity_per_day"], language, 2),
+                             help=ui.tr("def_velocity_per_day"))  # a bare number: with its unit it is cut off in a sixth of the page
+if planned := narrative.planned_sentence(row, unit, language):
+    ui.caption(planned)
 region = service.regions(db, [team]).get(team)
 ui.caption(" ".join(narrative.days_sentences(row, region, public_holidays(row["start_date"], row["end_date"], region,
                                                                           language), language)))
@@ -62,6 +67,7 @@ if isinstance(row["goal"], str) and row["goal"]:
 st.subheader(ui.tr("compare"))
 st.caption(ui.tr("compare_caption"))
 comparison = sprint_comparison(team_metrics, team, sprint)
+ui.caption(narrative.compared_sentence(compared_with(team_metrics, team, sprint), row, language))
 labels = {"this": ui.tr("row_this"), "previous": ui.tr("row_previous")}
 shown = pd.DataFrame({
     "": [labels.get(r, ui.tr("row_average", n=n)) for r, n in zip(comparison["row"], comparison["sprints"])],

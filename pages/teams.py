@@ -6,7 +6,9 @@ import streamlit as st
 
 import ui
 from analytics import charts
+from analytics.sprint_metrics import POOLED_MIN_SPRINTS
 from analytics.teams import team_pages
+from data import service
 
 view = ui.page("page_teams", "teams_caption")
 db, version, teams, language = view.db, view.version, view.teams, view.lang
@@ -14,7 +16,9 @@ metrics = ui.sprint_table(db, version, teams, as_of=view.as_of)
 
 st.subheader(ui.tr("teams_table"))
 comparison = ui.comparison(db, version, teams, view.as_of)
-ui.table(comparison, "teams", "teams")
+ui.caption(ui.tr("ans_teams_caption", n=service.trend_sprints(), need=POOLED_MIN_SPRINTS))
+ui.table(comparison, "teams", "teams", fixed=True,
+         compact=["team", "commitment_accuracy_pooled", "pooled_sprints", "accuracy_note", "accuracy_trend"])
 ui.chart(charts.status_bars(comparison, language), "status_bars")
 
 names = list(dict.fromkeys(metrics["team"])) if not metrics.empty else []

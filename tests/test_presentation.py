@@ -10,6 +10,7 @@ import pytest
 from analytics import charts, narrative
 from analytics.formatting import day, number, percent
 from analytics.retro import by_sprint_type, follow_through
+from analytics.sprint_metrics import team_summary
 
 
 def metrics(accuracy, say_do=None, completed=None, types=None) -> pd.DataFrame:
@@ -19,6 +20,7 @@ def metrics(accuracy, say_do=None, completed=None, types=None) -> pd.DataFrame:
         "committed": [10.0] * n, "completed": completed or [10.0] * n, "velocity_avg": completed or [10.0] * n,
         "commitment_accuracy": accuracy, "say_do_ratio": say_do or accuracy,
         "in_band": pd.array([0.8 <= a <= 1.0 if a == a else pd.NA for a in accuracy], dtype="boolean"),
+        "state": "closed", "start_date": pd.NaT, "end_date": pd.NaT, "working_days": [5.0] * n,
         "scope_change": [0.1] * n, "carried_over": [2.0] * n, "velocity_per_day": [1.0] * n})
 
 
@@ -100,19 +102,26 @@ def test_follow_through_rate():
 
 
 # --- sentences --------------------------------------------------------------------------------
-def test_accuracy_sentence_states_the_trend_with_the_halves():
-    rising = metrics([0.6, 0.7, 0.8, 0.9])  # halves 0.65 and 0.85, slope +0.1
-    assert narrative.accuracy_sentence(rising) == "Commitment accuracy rose from 65% to 85% over the last 4 sprints."
-    assert narrative.accuracy_sentence(rising, "de") == \
-        "Die Zusagegenauigkeit stieg in den letzten 4 Sprints von 65\u00a0% auf 85\u00a0%."
-    falling = metrics([0.9, 0.8])
+def test_accuracy_sentence_quotes_the_team_summary_and_names_its_range():
+    rising = team_summary(metrics([0.6, 0.7, 0.8, 0.9])).iloc[0]  # halves 0.65 and 0.85, slope +0.1
+    assert narrative.accuracy_sentence(rising) == \
+        "Commitment accuracy rose from 65% to 85% over the last 4 closed sprints (S1 – S4): improving."
+    assert narrative.accuracy_sentence(rising, "de") == ("Die Zusagegenauigkeit stieg in den letzten 4 abgeschlossenen "
+                                                         "Sprints (S1 – S4) von 65\u00a0% auf 85\u00a0%: sie verbessert sich.")
+    falling = team_summary(metrics([0.9, 0.8])).iloc[0]
     assert narrative.accuracy_sentence(falling).startswith("Commitment accuracy fell from 90% to 80%")
-    assert narrative.accuracy_sentence(metrics([0.9])) == "Too few sprints with a commitment to see a trend yet."
+    # the last 2 of 4: halves 0.8 and 0.9 over S3 – S4, not the whole history's 0.65 → 0.85
+    assert narrative.accuracy_sentence(team_summary(metrics([0.6, 0.7, 0.8, 0.9]), last=2).iloc[0]) == \
+        "Commitment accuracy rose from 80% to 90% over the last 2 closed sprints (S3 – S4): improving."
+    few = team_summary(metrics([0.9])).iloc[0]
+    assert narrative.accuracy_sentence(few) == "Too few closed sprints with a commitment to see a trend yet."
+    assert narrative.pooled_sentence(few) == "Pooled accuracy: too few sprints (1 with a commitment; it needs 3)."
 
 
 def test_other_sentences():
     frame = metrics([0.9, 0.7, 1.0], types=["acq", "blitz", "acq"])
-    assert narrative.band_sentence(frame) == "2 of the last 3 sprints landed in the predictability band."
+    assert narrative.band_sentence(frame, team_summary(frame).iloc[0]) == \
+        "2 of these 3 sprints landed in the predictability band."
     assert narrative.scope_sentence(frame, "points") == \
         "On average scope changed by 10% after the start; 6 points carried over in the last 3 sprints."
     types = by_sprint_type(frame)

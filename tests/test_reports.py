@@ -27,8 +27,10 @@ from tests.test_cli import run
 
 AS_OF = "2026-11-25"
 TEAM = "Neukunden Nord"
-LABELS = {"en": ["Committed", "Added", "Removed", "Completed", "Not completed", "Say/do", "Accuracy"],
-          "de": ["Zugesagt", "Hinzugefügt", "Entfernt", "Erledigt", "Nicht erledigt", "Say/Do", "Genauigkeit"]}
+LABELS = {"en": ["Committed", "Added", "Removed", "Completed", "Not completed", "Say/do", "Planned completion",
+                 "Accuracy"],
+          "de": ["Zugesagt", "Hinzugefügt", "Entfernt", "Erledigt", "Nicht erledigt", "Say/Do", "Planerfüllung",
+                 "Genauigkeit"]}
 
 
 @pytest.fixture(scope="module")
@@ -81,10 +83,13 @@ def pdf_pages(path: Path) -> tuple[int, str]:
 
 
 def expected_tiles(row: dict, unit: str, lang: str) -> str:
-    """The key figures as the PDF's text holds them: label, then value, one per line."""
+    """The key figures as the PDF's text holds them: label, then value, one per line (planned
+    completion beside say/do whenever item data knows it)."""
     values = [number(row[f], lang) for f in ("committed", "added", "removed", "completed", "not_completed")]
-    values += [percent(row[f], lang) for f in ("say_do_ratio", "commitment_accuracy")]
-    labels = [f"{label} ({unit})" for label in LABELS[lang][:5]] + LABELS[lang][5:]
+    ratios = ("say_do_ratio", "planned_completion", "commitment_accuracy")
+    values += [percent(row[f], lang) for f in ratios if row[f] is not None]
+    labels = [f"{label} ({unit})" for label in LABELS[lang][:5]] + \
+        [label for label, f in zip(LABELS[lang][5:], ratios) if row[f] is not None]
     return "\n".join(f"{label}\n{value}" for label, value in zip(labels, values)).replace("\u00a0", " ")
 
 
