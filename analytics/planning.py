@@ -359,3 +359,14 @@ def draft_okrs(lessons: pd.DataFrame, objectives: pd.DataFrame, *, next_name: st
                      "target_value": round(float(target), 2), "weight": kr.weight,
                      "parent": getattr(objective, "parent", None), "lessons": None, "note": note})
     return pd.DataFrame(rows, columns=DRAFT_COLUMNS)
+
+
+def overcommit_attention(rows: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """Home's attention rows (team, what, detail) for ``keeps_overcommitting``'s rows."""
+    out = [{"team": row.team,
+            "what": t("plan_att_overcommit", lang, type=row.sprint_type or t("plan_no_type", lang)),
+            "detail": t("plan_att_detail", lang, committed=number(row.typical_commitment, lang),
+                        high=number(row.suggested_high, lang), say_do=percent(row.median_say_do, lang),
+                        n=row.sprints_used, low=number(row.suggested_low, lang), days=number(row.working_days, lang))}
+           for row in rows.itertuples(index=False)]
+    return pd.DataFrame(out, columns=["team", "what", "detail"])

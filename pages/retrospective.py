@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+import planning_ui
 import ui
 from analytics import charts, narrative
 from analytics.retro import by_sprint_type, follow_through
@@ -54,6 +55,8 @@ ui.table(types, "types", f"sprint_types_{team}")
 if team_metrics["sprint_type"].nunique() > 1:
     st.caption(ui.tr("accuracy_by_type"))
     ui.table(accuracy_trend_by_type(team_metrics), "accuracy_types", f"accuracy_trend_by_type_{team}")
+
+planning_ui.drivers_section(view, (team,), "retro")  # what the sprint work moved (issue 23)
 
 st.subheader(ui.tr("actions"))
 actions = ui.table_of(db, version, "retro_actions", (team,))

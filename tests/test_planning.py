@@ -436,3 +436,56 @@ def test_the_demo_coach_flags_the_over_committing_team(demo_dashboard):
     # Pipeline Süd commits far more than it delivers, every sprint (analytics/demo.py)
     assert "Pipeline Süd" in set(flagged["team"])
     assert "Key Account Automotive" not in set(flagged["team"])
+
+
+# --- the pages (Streamlit's AppTest on the demo store, as of TODAY) --------------------------------
+
+def open_page(page: str, lang: str = "en"):
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file("../dashboard.py", default_timeout=90).run()
+    if lang != "en":
+        at.sidebar.radio(key="lang_widget").set_value(lang).run()
+    if page != "pages/home.py":
+        at.switch_page(page).run()
+    assert not at.exception
+    return at
+
+
+def test_sprint_review_coaches_the_next_commitment_in_english_and_german(demo_dashboard):
+    at = open_page("pages/sprint_review.py")
+    texts = [t.value for t in at.text]
+    # the review opens on Pipeline Süd's latest sprint; its acquisition sprints: 14.5 committed, 9.5 done
+    assert "Last 4 Akquise sprints you committed 14.5 and delivered 9.5 points (medians; say/do 65%). " \
+           "For 5 working days, commit 9–10 points." in texts
+    assert "Commitment coach" in [s.value for s in at.subheader]
+    german = open_page("pages/sprint_review.py", "de")
+    assert "Zusage-Coach" in [s.value for s in german.subheader]
+    assert any(t.value.startswith("In den letzten 4 Sprints vom Typ Akquise haben Sie 14,5 zugesagt und 9,5")
+               for t in german.text)
+
+
+def test_home_lists_a_team_that_keeps_over_committing(demo_dashboard):
+    at = open_page("pages/home.py")
+    shown = pd.concat([t.value for t in at.table], ignore_index=True)
+    what = shown.iloc[:, 1].str.replace("\\", "", regex=False).tolist()
+    assert "Commits more than it delivers: Akquise sprints" in what  # Pipeline Süd, say/do 65 %
+    assert "Commits more than it delivers: Key Account sprints" not in what  # 86 %: in the band
+
+
+def test_okrs_page_shows_drivers_and_provisional_lessons_with_the_draft_download(demo_dashboard):
+    at = open_page("pages/okrs.py")
+    headers = [s.value for s in at.subheader]
+    assert "What moves the key results" in headers and "Lessons of the cycle" in headers
+    assert any("Provisional: the cycle runs until" in w.value for w in at.warning)  # Q4 runs until 1 Jan 2027
+    assert any("an association, not a cause" in t.value for t in at.text)
+    assert at.text_input(key="draft_name_Key Account Automotive_Q4 2026").value == "Q1 2027"  # after Q4 2026
+    # a key result without linked work says so and shows how to link it
+    at.selectbox(key="drivers_kr_okrs_Q4 2026").set_value("KA-Q4-KR3").run()
+    assert any("KA-Q4-KR3: no completed sprint work is linked" in i.value.replace("\\", "") for i in at.info)
+    assert any("key_result column" in c.value for c in at.caption)
+
+
+def test_retrospective_shows_what_the_teams_sprint_work_moved_in_german(demo_dashboard):
+    at = open_page("pages/retrospective.py", "de")
+    assert "Was die Key Results bewegt" in [s.value for s in at.subheader]
+    assert any(t.value.startswith("3 Sprints mit verknüpfter Arbeit") for t in at.text)
