@@ -422,7 +422,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "f_realistic_target": ("Realistic target", "Realistisches Ziel"),
     "f_note": ("Note", "Hinweis"),
     "v_met": ("met as committed", "wie zugesagt erreicht"),
-    "v_overreached": ("planned far more than achieved", "viel mehr geplant als erreicht"),
+    "v_overreached": ("planned more than achieved", "mehr geplant als erreicht"),
     "v_healthy": ("healthy stretch", "gesunde Ambition"),
     "v_stretching": ("stretched", "angespannt"),
     "v_too_easy": ("too easy for aspirational", "zu leicht für ambitioniert"),

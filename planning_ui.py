@@ -122,7 +122,7 @@ def lessons_section(view: ui.Page, teams: tuple[str, ...], cycle: str) -> None:
         return
     krs = result["key_results"]
     if result["provisional"]:
-        st.warning(ui.tr_md("plan_lessons_provisional", end=day(_end(view, team, cycle), language),
+        st.warning(ui.tr_md("plan_lessons_provisional", end=day(result["cycle_end"], language),
                             day=day(view.as_of, language)))
     ui.table(krs.drop(columns=["team", "cycle", "objective_id", "okr_type"]), f"lessons_{cycle}", f"lessons_{team}_{cycle}",
              compact=["key_result", "final_progress", "ambition_ratio", "realistic_target"])
@@ -157,7 +157,3 @@ def lessons_section(view: ui.Page, teams: tuple[str, ...], cycle: str) -> None:
                        file_name=f"okrs_draft_{chosen_name.strip()}.csv", key=f"draft_download_{team}_{cycle}",
                        icon=":material/download:")
 
-
-def _end(view: ui.Page, team: str, cycle: str):
-    cycles = ui.table_of(view.db, view.version, "cycles", (team,))
-    return cycles[cycles["cycle"] == cycle]["cycle_end"].iloc[0]

@@ -314,7 +314,8 @@ def cycle_lessons(*, team: str, cycle: str, kr_close: pd.DataFrame, objectives: 
         _, next_start, next_end = next_cycle(cycle, t0, t1)
     open_actions = actions[actions["status"].eq("open")] if not actions.empty else actions
     return {
-        "team": team, "cycle": cycle, "provisional": bool(provisional),
+        "team": team, "cycle": cycle, "provisional": bool(provisional), "cycle_start": t0.date(),
+        "cycle_end": t1.date(), "as_of": pd.Timestamp(as_of).date(),
         "key_results": lessons_key_results(kr_close, objectives, elapsed_days=max(1, cycle_days(t0, close)),
                                            next_days=cycle_days(next_start, next_end)),
         "sprint_types": lessons_sprint_types(in_cycle(metrics, team, t0, t1), drivers),

@@ -489,3 +489,21 @@ def test_retrospective_shows_what_the_teams_sprint_work_moved_in_german(demo_das
     at = open_page("pages/retrospective.py", "de")
     assert "Was die Key Results bewegt" in [s.value for s in at.subheader]
     assert any(t.value.startswith("3 Sprints mit verknüpfter Arbeit") for t in at.text)
+
+
+# --- the reports ------------------------------------------------------------------------------------
+
+def test_the_cycle_report_gains_drivers_and_lessons_and_the_sprint_report_the_coach(planned):
+    from data.reports import cycle_report, sprint_report
+    cycle = cycle_report(planned, "Alpha", "C1", as_of=date(2026, 4, 1), lang="de")
+    titles = [section.title for section in cycle.sections]
+    assert titles[-2:] == ["Was die Key Results bewegt", "Erkenntnisse des Zyklus · Alpha"]
+    lessons = cycle.sections[-1]
+    table_of_krs = next(block for block in lessons.blocks if hasattr(block, "frame"))
+    k1 = table_of_krs.frame.set_index("kr_id").loc["K1"]
+    assert k1["ambition_ratio"] == pytest.approx(1.875) and k1["ambition_reading"] == "mehr geplant als erreicht"
+    review = sprint_report(planned, "Alpha", "P5", as_of=date(2026, 4, 1), lang="en")
+    coach = next(section for section in review.sections if section.title == "Commitment coach")
+    # 3 acq sprints, 5 working days each: 1.4 and 1.6 per day (see test_coach_command_json_shape)
+    assert "Last 3 acq sprints you committed 10 and delivered 8 points (medians; say/do 80%). " \
+           "For 5 working days, commit 7–8 points." in coach.blocks
