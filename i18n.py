@@ -282,9 +282,11 @@ TEXT: dict[str, tuple[str, str]] = {
                            "und in der Hälfte (obere Grenze) seiner letzten 6 abgeschlossenen Sprints dieses Typs erreicht hat, "
                            "nach ihrem Tempo je Arbeitstag. Dafür braucht es 3 abgeschlossene Sprints des Typs."),
     "plan_coach_sentence": ("Last {n} {type} sprints you committed {committed} and delivered {completed} {unit} (medians; "
-                            "say/do {say_do}). For {days} working days, commit {low}–{high} {unit}.",
+                            "say/do {say_do}). For {days}, commit {range} {unit}.",
                             "In den letzten {n} Sprints vom Typ {type} haben Sie {committed} zugesagt und {completed} {unit} "
-                            "geliefert (Mediane; Say/Do {say_do}). Für {days} Arbeitstage sagen Sie {low}–{high} {unit} zu."),
+                            "geliefert (Mediane; Say/Do {say_do}). Für {days} sagen Sie {range} {unit} zu."),
+    "plan_coach_days[one]": ("{days} working day", "{days} Arbeitstag"),
+    "plan_coach_days[other]": ("{days} working days", "{days} Arbeitstage"),
     "plan_coach_few[one]": ("{type}: {used} closed sprints of this type so far; the coach needs {n} more.",
                             "{type}: bisher {used} abgeschlossene Sprints dieses Typs; der Coach braucht noch {n} weiteren."),
     "plan_coach_few[other]": ("{type}: {used} closed sprints of this type so far; the coach needs {n} more.",
@@ -344,6 +346,11 @@ TEXT: dict[str, tuple[str, str]] = {
                                     "Keine Rangkorrelation: Sie braucht mindestens {minimum} Sprints im Zyklus, in denen "
                                     "sich Arbeit und Bewegung beide ändern (bisher {n} Sprints)."),
     "plan_drivers_sprints": ("Sprint by sprint", "Sprint für Sprint"),
+    "plan_drivers_chart": ("Linked work and key result movement: {kr}", "Verknüpfte Arbeit und Bewegung des Key Results: {kr}"),
+    "plan_drivers_chart_def": ("Per closed sprint in the cycle: completed work naming the key result, and how the key "
+                               "result moved in the sprint's window (an association, not a cause)",
+                               "Je abgeschlossenem Sprint im Zyklus: erledigte Arbeit, die das Key Result nennt, und wie "
+                               "sich das Key Result im Sprintfenster bewegt hat (ein Zusammenhang, keine Ursache)"),
     "plan_drivers_empty": ("No closed sprint of these teams lies in this cycle yet.",
                            "Noch kein abgeschlossener Sprint dieser Teams liegt in diesem Zyklus."),
     "plan_lessons_title": ("Lessons of the cycle", "Erkenntnisse des Zyklus"),

@@ -84,9 +84,11 @@ def drivers_section(view: ui.Page, teams: tuple[str, ...], key: str, cycle: str 
     else:
         for line in driver_sentences(row, unit, language):
             st.text(line)
+    per_sprint = detail[detail["kr_id"] == chosen]
+    ui.chart(charts.drivers_chart(per_sprint, chosen, unit, language), f"drivers_chart_{key}")
     st.caption(ui.tr("plan_drivers_sprints"))
-    ui.table(detail[detail["kr_id"] == chosen].drop(columns=["team", "kr_id"]), f"drivers_sprints_{key}",
-             f"kr_drivers_{chosen}", unit=unit, compact=["sprint", "linked_completed", "kr_change"])
+    ui.table(per_sprint.drop(columns=["team", "kr_id"]), f"drivers_sprints_{key}", f"kr_drivers_{chosen}", unit=unit,
+             compact=["sprint", "linked_completed", "kr_change"])
 
 
 def current_cycle(krs: pd.DataFrame, as_of: date) -> str | None:

@@ -391,3 +391,25 @@ def coach_chart(history: pd.DataFrame, coach: dict, unit: str, lang: str = "en")
     _sprint_axis(fig, history["sprint"], messages("chart_", lang)["sprint"])
     fig.update_yaxes(title_text=per_day, rangemode="tozero")
     return _layout(fig, title, t("plan_chart_def", lang), height=400, lang=lang)
+
+
+def drivers_chart(detail: pd.DataFrame, kr_id: str, unit: str, lang: str = "en") -> go.Figure:
+    """One key result's drivers (issue 23): the completed work linked to it per sprint (bars, left
+    axis) and the key result's movement in the same sprint window (line, right axis; a decrease KR's
+    fall counts as positive). ``detail``: planning.kr_drivers' per-sprint rows of that KR."""
+    from i18n import t
+    title = t("plan_drivers_chart", lang, kr=plain(short(kr_id, 40)))
+    if detail.empty:
+        return empty_figure(title, lang)
+    x = plain(detail["sprint"])
+    unit = plain(short(unit))
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_trace(go.Bar(x=x, y=detail["linked_completed"], name=t("f_linked_completed", lang),
+                         marker_color=PALETTE["blue"], hovertemplate="%{y:.4~g} " + unit), secondary_y=False)
+    fig.add_trace(go.Scatter(x=x, y=detail["kr_change"], name=t("f_kr_change", lang), mode="lines+markers",
+                             line=dict(color=PALETTE["orange"], width=3), marker=dict(symbol="diamond", size=10),
+                             hovertemplate="%{y:+.4~g}"), secondary_y=True)
+    _sprint_axis(fig, detail["sprint"], messages("chart_", lang)["sprint"])
+    fig.update_yaxes(title_text=unit, rangemode="tozero", secondary_y=False)
+    fig.update_yaxes(title_text=t("f_kr_change", lang), secondary_y=True, showgrid=False)
+    return _layout(fig, title, t("plan_drivers_chart_def", lang), height=400, lang=lang)

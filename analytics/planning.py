@@ -107,10 +107,13 @@ def coach_sentence(row, unit: str, lang: str = "en") -> str:
     kind = row["sprint_type"] or t("plan_no_type", lang)
     if not row["enough_history"]:
         return t("plan_coach_few", lang, type=kind, used=int(row["sprints_used"]), n=int(row["sprints_needed"]))
+    w = float(row["working_days"])
+    days = t("plan_coach_days", lang, n=int(w) if w.is_integer() else w, days=number(w, lang))
+    low, high = number(row["suggested_low"], lang, 0), number(row["suggested_high"], lang, 0)
     return t("plan_coach_sentence", lang, n=int(row["sprints_used"]), type=kind,
              committed=number(row["typical_commitment"], lang), completed=number(row["typical_completed"], lang),
-             unit=unit, say_do=percent(row["median_say_do"], lang), days=number(row["working_days"], lang),
-             low=number(row["suggested_low"], lang, 0), high=number(row["suggested_high"], lang, 0))
+             unit=unit, say_do=percent(row["median_say_do"], lang), days=days,
+             range=low if low == high else f"{low}–{high}")
 
 
 # --- KR drivers -----------------------------------------------------------------------------------

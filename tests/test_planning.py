@@ -507,3 +507,39 @@ def test_the_cycle_report_gains_drivers_and_lessons_and_the_sprint_report_the_co
     # 3 acq sprints, 5 working days each: 1.4 and 1.6 per day (see test_coach_command_json_shape)
     assert "Last 3 acq sprints you committed 10 and delivered 8 points (medians; say/do 80%). " \
            "For 5 working days, commit 7–8 points." in coach.blocks
+
+
+# --- charts and the text output ------------------------------------------------------------------------
+
+def test_the_coach_chart_draws_per_working_day_and_the_suggested_band():
+    from analytics.charts import coach_chart
+    metrics = coach_metrics()
+    acq = row_of(commitment_coach(metrics), sprint_type="acq")
+    fig = coach_chart(metrics[metrics["sprint"].isin(acq["sprints"])], acq.to_dict(), "points", "de")
+    committed, completed = fig.data
+    assert list(committed.y) == [4.0, 5.0, 5.0, 6.0]   # 20/5, 20/4, 25/5, 30/5
+    assert list(completed.y) == [2.0, 3.0, 4.0, 5.0]   # 10/5, 12/4, 20/5, 25/5
+    band = fig.layout.shapes[0]
+    assert (band.y0, band.y1) == (pytest.approx(2.75), pytest.approx(3.5))  # the quartile and median pace
+    assert fig.layout.title.text == "Zugesagt und erledigt je Arbeitstag: acq"
+
+
+def test_the_drivers_chart_shows_work_and_movement_per_sprint():
+    from analytics.charts import drivers_chart
+    _, detail = drivers_of()
+    fig = drivers_chart(detail[detail["kr_id"] == "K1"], "K1", "points")
+    work, change = fig.data
+    assert list(work.y) == [4.0, 0.0, 6.0, 2.0, 8.0] and list(change.y) == [3.0, 0.0, 6.0, 1.0, 6.0]
+    assert drivers_chart(detail.iloc[0:0], "K1", "points").data == ()  # no sprints: the empty figure
+
+
+def test_coach_and_drivers_text_output(planned, capsys):
+    assert main(["coach", "--db", str(planned.path), "--as-of", "2026-04-01", "--days", "1"]) == 0
+    # 1 day × 1.4 and × 1.6, in whole points: 1–2; one working day, singular
+    assert capsys.readouterr().out == ("Alpha · Last 3 acq sprints you committed 10 and delivered 8 points (medians; "
+                                       "say/do 80%). For 1 working day, commit 1–2 points.\n")
+    assert main(["coach", "--db", str(planned.path), "--as-of", "2026-04-01", "--days", "2"]) == 0
+    assert capsys.readouterr().out.endswith("For 2 working days, commit 3 points.\n")  # 2.8 and 3.2: one number
+    assert main(["drivers", "--db", str(planned.path), "--team", "Alpha", "--as-of", "2026-04-01"]) == 0
+    out = capsys.readouterr().out
+    assert "K1: no completed sprint work is linked to this key result in this cycle." in out
