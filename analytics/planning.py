@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 
 from analytics.formatting import number, percent
-from analytics.sprint_kr import value_on
 from analytics.sprint_metrics import classify_items, closed
 from i18n import t
 
@@ -129,17 +128,35 @@ def in_cycle(metrics: pd.DataFrame, team: str, start, end) -> pd.DataFrame:
     return finished[inside.fillna(False).astype(bool)]
 
 
-def spearman(x: pd.Series, y: pd.Series, minimum: int = DRIVERS_MINIMUM) -> float:
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """1-based ranks, ties given the average of the ranks they share."""
+    _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    return (np.cumsum(counts) - (counts - 1) / 2)[inverse]
+
+
+def spearman(x, y, minimum: int = DRIVERS_MINIMUM) -> float:
     """Spearman's rank correlation (average ranks for ties, then Pearson on the ranks); NaN with fewer
     than ``minimum`` pairs or when either side is constant."""
-    pairs = pd.DataFrame({"x": x.astype(float).to_numpy(), "y": y.astype(float).to_numpy()}).dropna()
-    if len(pairs) < minimum or pairs["x"].nunique() < 2 or pairs["y"].nunique() < 2:
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    known = ~(np.isnan(x) | np.isnan(y))
+    x, y = x[known], y[known]
+    if len(x) < minimum or np.ptp(x) == 0 or np.ptp(y) == 0:
         return np.nan
-    return float(pairs["x"].rank().corr(pairs["y"].rank()))
+    return float(np.corrcoef(_ranks(x), _ranks(y))[0, 1])
 
 
 def _ratio(change: float, work: float) -> float:
     return change / work if work else np.nan
+
+
+def _values_on(history: tuple[np.ndarray, np.ndarray, float], days: np.ndarray) -> np.ndarray:
+    """A KR's value on each day: its last check-in on or before that day, else its start value
+    (``history``: check-in days sorted, their values, the start value)."""
+    dates, values, start = history
+    seen = np.searchsorted(dates, days, side="right")
+    if not len(values):
+        return np.full(len(seen), start)
+    return np.where(seen > 0, values[np.maximum(seen - 1, 0)], start)
 
 
 def kr_drivers(metrics: pd.DataFrame, items: pd.DataFrame, key_results: pd.DataFrame, checkins: pd.DataFrame,
@@ -159,37 +176,48 @@ def kr_drivers(metrics: pd.DataFrame, items: pd.DataFrame, key_results: pd.DataF
         classified = classify_items(items[items["key_result"].notna()], metrics, unit)
         done = classified[classified["is_done"]].groupby(["team", "sprint", "key_result"], as_index=False)["weight"].sum()
     linked = {(r.team, r.sprint, r.key_result): float(r.weight) for r in done.itertuples(index=False)}
+    # each team's dated closed sprints as arrays, once: hundreds of key results ask the same team
+    finished = closed(metrics)
+    finished = finished[finished["start_date"].notna() & finished["end_date"].notna()]
+    teams = {team: (group["sprint"].to_numpy(dtype=object), group["sprint_type"].to_numpy(dtype=object),
+                    pd.to_datetime(group["start_date"]).to_numpy(dtype="datetime64[ns]"),
+                    pd.to_datetime(group["end_date"]).to_numpy(dtype="datetime64[ns]"))
+             for team, group in finished.groupby("team", sort=False)}
     dated = checkins.assign(date=pd.to_datetime(checkins["date"])) if not checkins.empty else \
         pd.DataFrame({"kr_id": [], "date": pd.to_datetime([]), "value": []})
-    by_kr = {kr: group for kr, group in dated.groupby("kr_id")}
+    # each KR's check-ins as sorted arrays: v(day) is the value of the last check-in on or before day
+    by_kr = {kr: (group["date"].to_numpy(dtype="datetime64[ns]"), group["value"].astype(float).to_numpy())
+             for kr, group in dated.sort_values(["kr_id", "date"], kind="stable").groupby("kr_id")}
+    nothing = (np.array([], dtype="datetime64[ns]"), np.array([], dtype=float))
+    no_sprints = (np.array([], dtype=object), np.array([], dtype=object), nothing[0], nothing[0])
     summary, detail = [], []
     for kr in key_results.itertuples(index=False):
-        sprints = in_cycle(metrics, kr.team, kr.cycle_start, kr.cycle_end)
-        history = by_kr.get(kr.kr_id, dated.iloc[0:0])
+        names, kinds, starts, ends = teams.get(kr.team, no_sprints)
+        # the sprints whose window lies in the cycle: one straddling its start or end is left out
+        inside = (starts >= np.datetime64(pd.Timestamp(kr.cycle_start), "ns")) & \
+            (ends <= np.datetime64(pd.Timestamp(kr.cycle_end), "ns"))
+        names, kinds, starts, ends = names[inside], kinds[inside], starts[inside], ends[inside]
+        history = (*by_kr.get(kr.kr_id, nothing), float(kr.start_value))
         sign = -1.0 if kr.kr_type == "decrease" else 1.0
-        rows = [{"team": kr.team, "kr_id": kr.kr_id, "sprint": s.sprint, "sprint_type": s.sprint_type,
-                 "start_date": s.start_date, "end_date": s.end_date,
-                 "linked_completed": linked.get((kr.team, s.sprint, kr.kr_id), 0.0),
-                 "kr_change": sign * (value_on(history, s.end_date, kr.start_value)
-                                      - value_on(history, s.start_date, kr.start_value))}
-                for s in sprints.itertuples(index=False)]
-        frame = pd.DataFrame(rows, columns=DRIVER_SPRINT_FIELDS)
-        detail.append(frame)
-        worked = frame[frame["linked_completed"] > 0]
-        work, change = float(worked["linked_completed"].sum()), float(worked["kr_change"].sum())
-        types = [{"sprint_type": kind or None, "linked_completed": float(g["linked_completed"].sum()),
-                  "kr_change": float(g["kr_change"].sum()),
-                  "change_per_unit": _ratio(float(g["kr_change"].sum()), float(g["linked_completed"].sum())),
-                  "sprints": len(g)}
-                 for kind, g in worked.groupby(worked["sprint_type"].map(_type_key), sort=True)]
+        change = sign * (_values_on(history, ends) - _values_on(history, starts))
+        work = np.array([linked.get((kr.team, name, kr.kr_id), 0.0) for name in names], dtype=float)
+        detail += [{"team": kr.team, "kr_id": kr.kr_id, "sprint": name, "sprint_type": kind,
+                    "start_date": pd.Timestamp(start), "end_date": pd.Timestamp(end), "linked_completed": w,
+                    "kr_change": float(c)} for name, kind, start, end, w, c in zip(names, kinds, starts, ends, work, change)]
+        worked = work > 0
+        types: dict[str, list[float]] = {}
+        for kind, w, c in zip(kinds[worked], work[worked], change[worked]):
+            sums = types.setdefault(_type_key(kind), [0.0, 0.0, 0])
+            sums[0], sums[1], sums[2] = sums[0] + w, sums[1] + float(c), sums[2] + 1
+        total_work, total_change = float(work[worked].sum()), float(change[worked].sum())
         summary.append({"team": kr.team, "cycle": kr.cycle, "kr_id": kr.kr_id, "key_result": kr.key_result,
-                        "kr_type": kr.kr_type, "sprints": len(frame), "sprints_with_work": len(worked),
-                        "linked_completed": work, "kr_change": change, "change_per_unit": _ratio(change, work),
-                        "correlation": spearman(frame["linked_completed"], frame["kr_change"]),
-                        "by_sprint_type": types})
-    details = [frame for frame in detail if not frame.empty]
-    return (pd.DataFrame(summary, columns=DRIVER_FIELDS),
-            pd.concat(details, ignore_index=True) if details else pd.DataFrame(columns=DRIVER_SPRINT_FIELDS))
+                        "kr_type": kr.kr_type, "sprints": len(names), "sprints_with_work": int(worked.sum()),
+                        "linked_completed": total_work, "kr_change": total_change,
+                        "change_per_unit": _ratio(total_change, total_work), "correlation": spearman(work, change),
+                        "by_sprint_type": [{"sprint_type": kind or None, "linked_completed": w, "kr_change": c,
+                                            "change_per_unit": _ratio(c, w), "sprints": n}
+                                           for kind, (w, c, n) in sorted(types.items())]})
+    return pd.DataFrame(summary, columns=DRIVER_FIELDS), pd.DataFrame(detail, columns=DRIVER_SPRINT_FIELDS)
 
 
 def driver_sentences(row, unit: str, lang: str = "en") -> list[str]:
