@@ -384,9 +384,11 @@ def coach_chart(history: pd.DataFrame, coach: dict, unit: str, lang: str = "en")
     ])
     if coach["enough_history"] and coach["working_days"]:
         low, high = coach["suggested_low"] / coach["working_days"], coach["suggested_high"] / coach["working_days"]
-        fig.add_hrect(y0=low, y1=high, fillcolor=PALETTE["green"], opacity=0.18, line_width=0,
-                      annotation_text=f"{t('plan_chart_range', lang)} {number(low, lang, 2)}–{number(high, lang, 2)}",
-                      annotation_position="inside top left")
+        # behind the bars, named in the legend (a label on the band would sit on the bars)
+        fig.add_hrect(y0=low, y1=high, fillcolor=PALETTE["green"], opacity=0.3, line_width=0, layer="below")
+        fig.add_trace(go.Scatter(x=[x[0]], y=[None], mode="markers", hoverinfo="skip",
+                                 name=f"{t('plan_chart_range', lang)} {number(low, lang, 2)}–{number(high, lang, 2)}",
+                                 marker=dict(symbol="square", size=14, color=PALETTE["green"], opacity=0.5)))
     fig.update_layout(barmode="group")
     _sprint_axis(fig, history["sprint"], messages("chart_", lang)["sprint"])
     fig.update_yaxes(title_text=per_day, rangemode="tozero")
@@ -411,5 +413,5 @@ def drivers_chart(detail: pd.DataFrame, kr_id: str, unit: str, lang: str = "en")
                              hovertemplate="%{y:+.4~g}"), secondary_y=True)
     _sprint_axis(fig, detail["sprint"], messages("chart_", lang)["sprint"])
     fig.update_yaxes(title_text=unit, rangemode="tozero", secondary_y=False)
-    fig.update_yaxes(title_text=t("f_kr_change", lang), secondary_y=True, showgrid=False)
+    fig.update_yaxes(title_text=t("f_kr_change", lang), secondary_y=True, showgrid=False, rangemode="tozero")
     return _layout(fig, title, t("plan_drivers_chart_def", lang), height=400, lang=lang)

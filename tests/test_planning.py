@@ -516,7 +516,8 @@ def test_the_coach_chart_draws_per_working_day_and_the_suggested_band():
     metrics = coach_metrics()
     acq = row_of(commitment_coach(metrics), sprint_type="acq")
     fig = coach_chart(metrics[metrics["sprint"].isin(acq["sprints"])], acq.to_dict(), "points", "de")
-    committed, completed = fig.data
+    committed, completed, legend = fig.data
+    assert legend.name == "Empfohlener Bereich 2,75–3,5"
     assert list(committed.y) == [4.0, 5.0, 5.0, 6.0]   # 20/5, 20/4, 25/5, 30/5
     assert list(completed.y) == [2.0, 3.0, 4.0, 5.0]   # 10/5, 12/4, 20/5, 25/5
     band = fig.layout.shapes[0]
