@@ -323,6 +323,170 @@ TEXT: dict[str, tuple[str, str]] = {
     # teams
     "teams_caption": ("Teams side by side on comparable measures. Velocity is in each team's own unit and never ranked.",
                       "Teams nebeneinander auf vergleichbaren Maßen. Velocity steht in der Einheit jedes Teams und wird nie gerankt."),
+    # planning: commitment coach, KR drivers, lessons of a cycle (issue 23)
+    "plan_coach_title": ("Commitment coach", "Zusage-Coach"),
+    "plan_coach_caption": ("For the next sprint of each type: a commitment the team met in about three of four (low end) "
+                           "and in half (high end) of its last 6 closed sprints of that type, at their pace per working day. "
+                           "It needs 3 closed sprints of the type.",
+                           "Für den nächsten Sprint jedes Typs: eine Zusage, die das Team in etwa drei von vier (untere Grenze) "
+                           "und in der Hälfte (obere Grenze) seiner letzten 6 abgeschlossenen Sprints dieses Typs erreicht hat, "
+                           "nach ihrem Tempo je Arbeitstag. Dafür braucht es 3 abgeschlossene Sprints des Typs."),
+    "plan_coach_sentence": ("Last {n} {type} sprints you committed {committed} and delivered {completed} {unit} (medians; "
+                            "say/do {say_do}). For {days}, commit {range} {unit}.",
+                            "In den letzten {n} Sprints vom Typ {type} haben Sie {committed} zugesagt und {completed} {unit} "
+                            "geliefert (Mediane; Say/Do {say_do}). Für {days} sagen Sie {range} {unit} zu."),
+    "plan_coach_days[one]": ("{days} working day", "{days} Arbeitstag"),
+    "plan_coach_days[other]": ("{days} working days", "{days} Arbeitstage"),
+    "plan_coach_few[one]": ("{type}: {used} closed sprints of this type so far; the coach needs {n} more.",
+                            "{type}: bisher {used} abgeschlossene Sprints dieses Typs; der Coach braucht noch {n} weiteren."),
+    "plan_coach_few[other]": ("{type}: {used} closed sprints of this type so far; the coach needs {n} more.",
+                              "{type}: bisher {used} abgeschlossene Sprints dieses Typs; der Coach braucht noch {n} weitere."),
+    "plan_coach_over": ("The team usually commits {over} {unit} more than it delivers at its median pace.",
+                        "Das Team sagt meist {over} {unit} mehr zu, als es in seinem mittleren Tempo liefert."),
+    "plan_coach_type": ("Sprint type", "Sprinttyp"),
+    "plan_no_type": ("(no type)", "(ohne Typ)"),
+    "plan_chart_title": ("Committed and completed per working day: {type}", "Zugesagt und erledigt je Arbeitstag: {type}"),
+    "plan_chart_def": ("Last closed sprints of the type; the band is the suggested range per working day "
+                       "(25th to 50th percentile of completed per working day)",
+                       "Letzte abgeschlossene Sprints des Typs; das Band ist der empfohlene Bereich je Arbeitstag "
+                       "(25. bis 50. Perzentil von erledigt je Arbeitstag)"),
+    "plan_chart_committed": ("Committed per working day", "Zugesagt je Arbeitstag"),
+    "plan_chart_completed": ("Completed per working day", "Erledigt je Arbeitstag"),
+    "plan_chart_range": ("Suggested range", "Empfohlener Bereich"),
+    "plan_chart_axis": ("{unit} per working day", "{unit} je Arbeitstag"),
+    "plan_att_overcommit": ("Commits more than it delivers: {type} sprints", "Sagt mehr zu, als es liefert: Sprints vom Typ {type}"),
+    "plan_att_detail": ("typically {committed} committed, {high} delivered at the median pace, say/do {say_do} "
+                        "({n} sprints); commit {low}–{high} for {days} working days",
+                        "meist {committed} zugesagt, {high} im mittleren Tempo geliefert, Say/Do {say_do} "
+                        "({n} Sprints); {low}–{high} für {days} Arbeitstage zusagen"),
+    "plan_drivers_title": ("What moves the key results", "Was die Key Results bewegt"),
+    "plan_drivers_caption": ("Per key result: the completed work linked to it (items naming the key result) and how the "
+                             "key result moved in the same sprint windows, over the team's closed sprints that lie in the "
+                             "cycle. An association, not proof of cause: other work and the market move key results too.",
+                             "Je Key Result: die damit verknüpfte erledigte Arbeit (Einträge, die das Key Result nennen) und "
+                             "wie sich das Key Result in denselben Sprintfenstern bewegt hat, über die abgeschlossenen Sprints "
+                             "des Teams im Zyklus. Ein Zusammenhang, kein Beweis für Ursache: Auch andere Arbeit und der Markt "
+                             "bewegen Key Results."),
+    "plan_drivers_none": ("{kr}: no completed sprint work is linked to this key result in this cycle.",
+                          "{kr}: In diesem Zyklus ist keine erledigte Sprintarbeit mit diesem Key Result verknüpft."),
+    "plan_drivers_how": ("Link work by writing the key result's id in the key_result column of the sprint items "
+                         "(templates and formats on the Import page).",
+                         "Arbeit verknüpfen Sie, indem Sie die ID des Key Results in die Spalte key_result der "
+                         "Sprint-Einträge schreiben (Vorlagen und Formate auf der Import-Seite)."),
+    "plan_drivers_overall[one]": ("{n} sprint with linked work: {work} {unit} completed went with {change} on the key "
+                                  "result ({per} per completed unit).",
+                                  "{n} Sprint mit verknüpfter Arbeit: {work} {unit} erledigt gingen mit {change} beim Key "
+                                  "Result einher ({per} je erledigter Einheit)."),
+    "plan_drivers_overall[other]": ("{n} sprints with linked work: {work} {unit} completed went with {change} on the key "
+                                    "result ({per} per completed unit).",
+                                    "{n} Sprints mit verknüpfter Arbeit: {work} {unit} erledigt gingen mit {change} beim "
+                                    "Key Result einher ({per} je erledigter Einheit)."),
+    "plan_drivers_type[one]": ("In {type} sprints each completed unit went with {per} on the key result ({n} sprint).",
+                               "In Sprints vom Typ {type} ging jede erledigte Einheit mit {per} beim Key Result einher "
+                               "({n} Sprint)."),
+    "plan_drivers_type[other]": ("In {type} sprints each completed unit went with {per} on the key result ({n} sprints).",
+                                 "In Sprints vom Typ {type} ging jede erledigte Einheit mit {per} beim Key Result einher "
+                                 "({n} Sprints)."),
+    "plan_drivers_correlation": ("Rank correlation of linked work and movement over {n} sprints: {rho} "
+                                 "(an association, not a cause).",
+                                 "Rangkorrelation von verknüpfter Arbeit und Bewegung über {n} Sprints: {rho} "
+                                 "(ein Zusammenhang, keine Ursache)."),
+    "plan_drivers_no_correlation": ("No rank correlation: it needs at least {minimum} sprints in the cycle in which "
+                                    "both the work and the movement vary ({n} sprints so far).",
+                                    "Keine Rangkorrelation: Sie braucht mindestens {minimum} Sprints im Zyklus, in denen "
+                                    "sich Arbeit und Bewegung beide ändern (bisher {n} Sprints)."),
+    "plan_drivers_sprints": ("Sprint by sprint", "Sprint für Sprint"),
+    "plan_drivers_chart": ("Linked work and key result movement: {kr}", "Verknüpfte Arbeit und Bewegung des Key Results: {kr}"),
+    "plan_drivers_chart_def": ("Per closed sprint in the cycle: completed work naming the key result, and how the key "
+                               "result moved in the sprint's window (an association, not a cause)",
+                               "Je abgeschlossenem Sprint im Zyklus: erledigte Arbeit, die das Key Result nennt, und wie "
+                               "sich das Key Result im Sprintfenster bewegt hat (ein Zusammenhang, keine Ursache)"),
+    "plan_drivers_empty": ("No closed sprint of these teams lies in this cycle yet.",
+                           "Noch kein abgeschlossener Sprint dieser Teams liegt in diesem Zyklus."),
+    "plan_lessons_title": ("Lessons of the cycle", "Erkenntnisse des Zyklus"),
+    "plan_lessons_caption": ("Per key result: planned change (target − start) against achieved change (final − start; "
+                             "for decrease key results a fall counts as progress). Ambition ratio = planned ÷ achieved: "
+                             "committed objectives aim at 1 or less, aspirational ones are healthy up to about 1.7 "
+                             "(60 % achieved). Realistic target = final value + achieved change × days of the next cycle ÷ "
+                             "days of this one: the same pace again.",
+                             "Je Key Result: geplante Veränderung (Ziel − Start) gegenüber erreichter (End − Start; bei "
+                             "sinkenden Key Results zählt ein Rückgang als Fortschritt). Ambitionsquote = geplant ÷ erreicht: "
+                             "Verbindliche Objectives zielen auf 1 oder weniger, ambitionierte sind bis etwa 1,7 gesund "
+                             "(60 % erreicht). Realistisches Ziel = Endwert + erreichte Veränderung × Tage des nächsten "
+                             "Zyklus ÷ Tage dieses Zyklus: dasselbe Tempo noch einmal."),
+    "plan_lessons_provisional": ("Provisional: the cycle runs until {end}. Figures as of {day}; the realistic targets "
+                                 "are at the pace so far.",
+                                 "Vorläufig: Der Zyklus läuft bis {end}. Zahlen zum {day}; die realistischen Ziele "
+                                 "folgen dem bisherigen Tempo."),
+    "plan_lessons_types": ("Sprint types in this cycle", "Sprinttypen in diesem Zyklus"),
+    "plan_lessons_type_line[one]": ("{type}: {n} sprint, mean say/do {say_do}; moved most per unit: {krs}",
+                                    "{type}: {n} Sprint, Say/Do im Mittel {say_do}; am meisten je Einheit bewegt: {krs}"),
+    "plan_lessons_type_line[other]": ("{type}: {n} sprints, mean say/do {say_do}; moved most per unit: {krs}",
+                                      "{type}: {n} Sprints, Say/Do im Mittel {say_do}; am meisten je Einheit bewegt: {krs}"),
+    "plan_lessons_no_mover": ("no key result moved with its linked work", "kein Key Result bewegte sich mit verknüpfter Arbeit"),
+    "plan_lessons_no_types": ("No closed sprint of the team lies in this cycle.",
+                              "Kein abgeschlossener Sprint des Teams liegt in diesem Zyklus."),
+    "plan_lessons_actions": ("Retro actions still open", "Noch offene Retro-Maßnahmen"),
+    "plan_lessons_no_actions": ("No retro action is open.", "Keine Retro-Maßnahme ist offen."),
+    "plan_draft_title": ("Draft OKRs of the next cycle", "Entwurf der OKRs des nächsten Zyklus"),
+    "plan_draft_caption": ("Each objective and key result again, start = final value and target = realistic target, "
+                           "marked as a draft in the note column. Review it, then import it as it is on the Import page.",
+                           "Jedes Objective und Key Result erneut, Start = Endwert und Ziel = realistisches Ziel, in der "
+                           "Spalte note als Entwurf markiert. Prüfen Sie ihn und importieren Sie ihn dann so, wie er ist, "
+                           "auf der Import-Seite."),
+    "plan_next_cycle": ("Next cycle", "Nächster Zyklus"),
+    "plan_next_start": ("Starts", "Beginnt"),
+    "plan_next_end": ("Ends", "Endet"),
+    "plan_draft_download": ("Download the draft OKR file", "Entwurf der OKR-Datei herunterladen"),
+    "plan_draft_dates": ("The next cycle must end after it starts.", "Der nächste Zyklus muss nach seinem Beginn enden."),
+    "plan_note_pace": ("Draft from the lessons of {cycle}: target at the same pace. Review before importing.",
+                       "Entwurf aus den Erkenntnissen von {cycle}: Ziel im selben Tempo. Vor dem Import prüfen."),
+    "plan_note_no_progress": ("Draft from the lessons of {cycle}: no progress at this pace, the planned change again. "
+                              "Review before importing.",
+                              "Entwurf aus den Erkenntnissen von {cycle}: kein Fortschritt in diesem Tempo, die geplante "
+                              "Veränderung noch einmal. Vor dem Import prüfen."),
+    "plan_note_floor": ("Draft from the lessons of {cycle}: the same pace would fall below 0, so the target is 0. "
+                        "Review before importing.",
+                        "Entwurf aus den Erkenntnissen von {cycle}: Dasselbe Tempo fiele unter 0, daher ist das Ziel 0. "
+                        "Vor dem Import prüfen."),
+    "plan_note_milestone": ("Draft from the lessons of {cycle}: milestone, open again. Review before importing.",
+                            "Entwurf aus den Erkenntnissen von {cycle}: Meilenstein, wieder offen. Vor dem Import prüfen."),
+    "plan_note_condition": ("Draft from the lessons of {cycle}: the line to hold is kept. Review before importing.",
+                            "Entwurf aus den Erkenntnissen von {cycle}: Die zu haltende Linie bleibt. Vor dem Import prüfen."),
+    "f_sprints_used": ("Sprints used", "Genutzte Sprints"),
+    "f_enough_history": ("Enough history", "Genug Historie"),
+    "f_suggested_low": ("Suggested, low", "Empfohlen, unten"),
+    "f_suggested_high": ("Suggested, high", "Empfohlen, oben"),
+    "f_typical_commitment": ("Typical commitment", "Übliche Zusage"),
+    "f_typical_completed": ("Typically completed", "Üblich erledigt"),
+    "f_median_say_do": ("Say/do, median", "Say/Do, Median"),
+    "f_overcommit": ("Over-commitment", "Überzusage"),
+    "f_next_sprint": ("Next sprint", "Nächster Sprint"),
+    "f_sprints_needed": ("Sprints still needed", "Noch nötige Sprints"),
+    "f_days_basis": ("Working days from", "Arbeitstage aus"),
+    "f_sprints_with_work": ("Sprints with linked work", "Sprints mit verknüpfter Arbeit"),
+    "f_linked_completed": ("Linked work completed", "Verknüpfte Arbeit erledigt"),
+    "f_kr_change": ("KR change", "KR-Veränderung"),
+    "f_change_per_unit": ("Change per completed unit", "Veränderung je erledigter Einheit"),
+    "f_correlation": ("Rank correlation", "Rangkorrelation"),
+    "f_final_value": ("Final value", "Endwert"),
+    "f_final_progress": ("Final progress", "Endfortschritt"),
+    "f_status_at_close": ("Outcome", "Ergebnis"),
+    "f_achieved_change": ("Achieved change", "Erreichte Veränderung"),
+    "f_planned_change": ("Planned change", "Geplante Veränderung"),
+    "f_ambition_ratio": ("Ambition ratio", "Ambitionsquote"),
+    "f_ambition_reading": ("Reading", "Einordnung"),
+    "f_realistic_target": ("Realistic target", "Realistisches Ziel"),
+    "f_note": ("Note", "Hinweis"),
+    "v_met": ("met as committed", "wie zugesagt erreicht"),
+    "v_overreached": ("planned more than achieved", "mehr geplant als erreicht"),
+    "v_healthy": ("healthy stretch", "gesunde Ambition"),
+    "v_stretching": ("stretched", "angespannt"),
+    "v_too_easy": ("too easy for aspirational", "zu leicht für ambitioniert"),
+    "v_no_progress": ("no progress", "kein Fortschritt"),
+    "v_given": ("given", "vorgegeben"),
+    "v_next_sprint": ("next planned sprint", "nächster geplanter Sprint"),
+    "v_median": ("median of these sprints", "Median dieser Sprints"),
     # reports and downloads (issue 10)
     "download_xlsx": ("Download Excel", "Als Excel herunterladen"),
     "download_page_xlsx": ("All tables of this page as one Excel file", "Alle Tabellen dieser Seite als eine Excel-Datei"),

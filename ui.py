@@ -15,6 +15,7 @@ from analytics.attention import needs_attention
 from analytics.calibration import cycle_comparison
 from analytics.okr_overview import OkrOverview
 from analytics.okr_weekly import weekly_changes
+from analytics.planning import overcommit_attention
 from analytics.teams import team_comparison
 from data import aggregates, service
 from data.errors import ImportFailed, in_language
@@ -119,8 +120,11 @@ def sprint_table(_store: Store, version: tuple, teams: tuple[str, ...], *, unit:
 @st.cache_data(show_spinner=False)
 def attention(_store: Store, version: tuple, teams: tuple[str, ...], as_of: date, language: str) -> pd.DataFrame:
     """What needs attention (Home), computed once per data version, teams, day and language."""
-    return needs_attention(sprint_table(_store, version, teams, as_of=as_of), okr_tables(_store, version, teams, as_of)[0],
-                           table_of(_store, version, "retro_actions", teams), as_of=as_of, lang=language)
+    items = needs_attention(sprint_table(_store, version, teams, as_of=as_of), okr_tables(_store, version, teams, as_of)[0],
+                            table_of(_store, version, "retro_actions", teams), as_of=as_of, lang=language)
+    # a team that keeps over-committing, with the commitment coach's range (issue 23)
+    return pd.concat([items, overcommit_attention(service.overcommitting(_store, list(teams), as_of), language)],
+                     ignore_index=True)
 
 
 @st.cache_data(show_spinner=False)

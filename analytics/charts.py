@@ -380,3 +380,56 @@ def status_bars(comparison: pd.DataFrame, lang: str = "en") -> go.Figure:
     fig.update_xaxes(title_text=text["key_results"], dtick=1 if comparison[statuses].sum(axis=1).max() <= 20 else None)
     return _layout(fig, text["status_title"], text["status_def"], height=230 + 56 * len(comparison), lang=lang,
                    hovermode="closest")
+
+
+def coach_chart(history: pd.DataFrame, coach: dict, unit: str, lang: str = "en") -> go.Figure:
+    """The commitment coach of one sprint type (issue 23): committed and completed per working day of
+    the sprints it is based on (``history``: their sprint-table rows), the suggested range per working
+    day drawn as a band (``coach``: a row of ``planning.commitment_coach``)."""
+    from i18n import t
+    kind = coach["sprint_type"] or t("plan_no_type", lang)
+    title = t("plan_chart_title", lang, type=plain(short(kind, 40)))
+    if history.empty:
+        return empty_figure(title, lang)
+    days = history["working_days"].astype(float)
+    x = plain(history["sprint"])
+    per_day = t("plan_chart_axis", lang, unit=plain(short(unit)))
+    fig = go.Figure([
+        go.Bar(x=x, y=history["committed"].astype(float) / days, name=t("plan_chart_committed", lang),
+               marker_color=PALETTE["sky"], customdata=history["committed"], hovertemplate="%{y:.3~g} (%{customdata:.4~g})"),
+        go.Bar(x=x, y=history["completed"].astype(float) / days, name=t("plan_chart_completed", lang),
+               marker_color=PALETTE["blue"], customdata=history["completed"], hovertemplate="%{y:.3~g} (%{customdata:.4~g})"),
+    ])
+    if coach["enough_history"] and coach["working_days"]:
+        low, high = coach["suggested_low"] / coach["working_days"], coach["suggested_high"] / coach["working_days"]
+        # behind the bars, named in the legend (a label on the band would sit on the bars)
+        fig.add_hrect(y0=low, y1=high, fillcolor=PALETTE["green"], opacity=0.3, line_width=0, layer="below")
+        fig.add_trace(go.Scatter(x=[x[0]], y=[None], mode="markers", hoverinfo="skip",
+                                 name=f"{t('plan_chart_range', lang)} {number(low, lang, 2)}–{number(high, lang, 2)}",
+                                 marker=dict(symbol="square", size=14, color=PALETTE["green"], opacity=0.5)))
+    fig.update_layout(barmode="group")
+    _sprint_axis(fig, history["sprint"], messages("chart_", lang)["sprint"])
+    fig.update_yaxes(title_text=per_day, rangemode="tozero")
+    return _layout(fig, title, t("plan_chart_def", lang), height=400, lang=lang)
+
+
+def drivers_chart(detail: pd.DataFrame, kr_id: str, unit: str, lang: str = "en") -> go.Figure:
+    """One key result's drivers (issue 23): the completed work linked to it per sprint (bars, left
+    axis) and the key result's movement in the same sprint window (line, right axis; a decrease KR's
+    fall counts as positive). ``detail``: planning.kr_drivers' per-sprint rows of that KR."""
+    from i18n import t
+    title = t("plan_drivers_chart", lang, kr=plain(short(kr_id, 40)))
+    if detail.empty:
+        return empty_figure(title, lang)
+    x = plain(detail["sprint"])
+    unit = plain(short(unit))
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_trace(go.Bar(x=x, y=detail["linked_completed"], name=t("f_linked_completed", lang),
+                         marker_color=PALETTE["blue"], hovertemplate="%{y:.4~g} " + unit), secondary_y=False)
+    fig.add_trace(go.Scatter(x=x, y=detail["kr_change"], name=t("f_kr_change", lang), mode="lines+markers",
+                             line=dict(color=PALETTE["orange"], width=3), marker=dict(symbol="diamond", size=10),
+                             hovertemplate="%{y:+.4~g}"), secondary_y=True)
+    _sprint_axis(fig, detail["sprint"], messages("chart_", lang)["sprint"])
+    fig.update_yaxes(title_text=unit, rangemode="tozero", secondary_y=False)
+    fig.update_yaxes(title_text=t("f_kr_change", lang), secondary_y=True, showgrid=False, rangemode="tozero")
+    return _layout(fig, title, t("plan_drivers_chart_def", lang), height=400, lang=lang)

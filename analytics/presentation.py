@@ -41,6 +41,15 @@ KINDS: dict[str, str] = {
                      "okr_type", "kr_type", "grade_band", "forecast_status", "status_vs_original", "matched_by",
                      "data_level", "commitment_basis", "source", "kind", "field", "accuracy_note"], "code"),
     "row": "count",
+    # planning (issue 23)
+    **dict.fromkeys(["suggested_low", "suggested_high", "typical_commitment", "typical_completed", "overcommit",
+                     "linked_completed"], "amount"),
+    **dict.fromkeys(["median_say_do", "final_progress"], "percent"),
+    **dict.fromkeys(["kr_change", "final_value", "achieved_change", "planned_change", "realistic_target",
+                     "change_per_unit", "correlation", "ambition_ratio"], "value"),
+    **dict.fromkeys(["sprints_used", "sprints_with_work", "sprints_needed"], "count"),
+    "enough_history": "bool",
+    **dict.fromkeys(["ambition_reading", "days_basis", "status_at_close"], "code"),
 }
 
 

@@ -103,12 +103,13 @@ def _known(key: str) -> bool:
 def sprint_review(*, team: str, sprint: str, metrics: pd.DataFrame, lists: dict[str, pd.DataFrame],
                   comparison: pd.DataFrame, forecast: dict, unit: str, band: tuple[float, float], window: int,
                   key_results: pd.DataFrame, checkins: pd.DataFrame, plans: pd.DataFrame, links: pd.DataFrame,
-                  actions: pd.DataFrame, as_of, summary: pd.Series, lang: str = "en") -> Report:
+                  actions: pd.DataFrame, as_of, summary: pd.Series, lang: str = "en",
+                  coach: pd.DataFrame | None = None) -> Report:
     """``metrics``: the team's sprint rows (sprint_metrics) in order; ``lists``: review.item_lists;
     ``comparison``: review.sprint_comparison; ``summary``: the team's row of the team summary over the
     trend range (the answer the pages quote); ``forecast``: next_sprint_forecast's result;
     ``key_results``: KR status rows of the team's running cycle; ``links``: sprint ↔ KR rows of
-    this sprint; ``actions``: the team's retro actions."""
+    this sprint; ``actions``: the team's retro actions; ``coach``: planning.commitment_coach of the team."""
     row = metrics[metrics["sprint"] == sprint].iloc[0]
     subtitle = t("rep_sprint_subtitle", lang, start=day(row["start_date"], lang), end=day(row["end_date"], lang),
                  as_of=day(as_of, lang))
@@ -159,6 +160,8 @@ def sprint_review(*, team: str, sprint: str, metrics: pd.DataFrame, lists: dict[
         narrative.accuracy_sentence(summary, lang), narrative.pooled_sentence(summary, lang),
         narrative.band_sentence(finished, summary, lang)]))
     sections.append(Section(t("forecast", lang), [forecast_sentence(forecast, unit, lang)]))
+    if coach is not None:
+        sections.append(coach_section(coach, metrics, unit, lang))
 
     okr = Section(t("rep_okr", lang, cycle=key_results["cycle"].iloc[0]) if not key_results.empty else t("okr_cycle", lang))
     if key_results.empty:
@@ -223,9 +226,11 @@ def forecast_sentence(result: dict, unit: str, lang: str = "en") -> str:
 
 def okr_cycle(*, team: str | None, cycle: str, key_results: pd.DataFrame, objectives: pd.DataFrame,
               checkins: pd.DataFrame, plans: pd.DataFrame, weekly: pd.DataFrame, as_of,
-              lang: str = "en") -> Report:
+              lang: str = "en", drivers: pd.DataFrame | None = None, lessons: list[dict] | None = None,
+              unit: str = "") -> Report:
     """``key_results`` / ``objectives``: status and scores of the cycle as of ``as_of``;
-    ``weekly``: okr_weekly.weekly_changes; ``checkins``: every check-in up to ``as_of``."""
+    ``weekly``: okr_weekly.weekly_changes; ``checkins``: every check-in up to ``as_of``;
+    ``drivers``: planning.kr_drivers' summary of the cycle; ``lessons``: planning.cycle_lessons per team."""
     team_label = team if team else t("rep_all_teams", lang)
     dates = key_results[["cycle_start", "cycle_end"]].iloc[0] if not key_results.empty else None
     subtitle = t("rep_cycle_subtitle", lang, start=day(dates["cycle_start"], lang) if dates is not None else "–",
@@ -271,6 +276,10 @@ def okr_cycle(*, team: str | None, cycle: str, key_results: pd.DataFrame, object
                        ("progress_change", t("rep_progress_change", lang), PERCENT),
                        ("confidence_change", t("rep_confidence_change", lang), NUMBER),
                        ("new_checkin", t("rep_new_checkin", lang), FLAG)], t("rep_none", lang))]))
+    if drivers is not None:
+        sections.append(drivers_section(drivers, unit or t("unit_points", lang), lang))
+    for result in lessons or []:
+        sections.append(lessons_section(result, lang))
     return Report(t("rep_cycle_title", lang, team=team_label, cycle=cycle), subtitle, lang, sections)
 
 
@@ -282,6 +291,80 @@ def _last_comments(checkins: pd.DataFrame, as_of) -> dict[str, str]:
     dated = dated[dated["date"] <= pd.Timestamp(as_of)].sort_values("date")
     last = dated.groupby("kr_id").tail(1)
     return {row.kr_id: row.comment for row in last.itertuples(index=False) if isinstance(row.comment, str)}
+
+
+# --- planning (issue 23): the commitment coach, what moves the key results, the lessons --------
+
+def coach_section(coach: pd.DataFrame, metrics: pd.DataFrame, unit: str, lang: str = "en") -> Section:
+    """The commitment coach of one team: one sentence per sprint type, the table, and the chart of
+    the sprints behind the type of the next planned sprint (else the first type with a suggestion)."""
+    from analytics.planning import coach_sentence
+    section = Section(t("plan_coach_title", lang), [t("plan_coach_caption", lang)])
+    if coach.empty:
+        section.blocks.append(t("rep_none", lang))
+        return section
+    section.blocks += [coach_sentence(row, unit, lang) for row in coach.to_dict("records")]
+    section.blocks.append(Table(coach.assign(sprint_type=coach["sprint_type"].fillna(t("plan_no_type", lang))), [
+        ("sprint_type", t("plan_coach_type", lang), TEXT), ("sprints_used", t("f_sprints_used", lang), NUMBER),
+        ("working_days", t("working_days", lang), NUMBER), ("suggested_low", f"{t('f_suggested_low', lang)} ({unit})", NUMBER),
+        ("suggested_high", f"{t('f_suggested_high', lang)} ({unit})", NUMBER),
+        ("typical_commitment", f"{t('f_typical_commitment', lang)} ({unit})", NUMBER),
+        ("median_say_do", t("f_median_say_do", lang), PERCENT)]))
+    upcoming = metrics[metrics["state"].eq("future")]["sprint_type"] if "state" in metrics else pd.Series(dtype=object)
+    ready = coach[coach["enough_history"].astype(bool)]
+    chosen = ready[ready["sprint_type"].eq(upcoming.iloc[0])] if not upcoming.empty else ready.iloc[0:0]
+    row = chosen.iloc[0] if not chosen.empty else ready.iloc[0] if not ready.empty else None
+    if row is not None:
+        history = metrics[metrics["sprint"].isin(row["sprints"])]
+        section.blocks.append(_chart(charts.coach_chart(history, row.to_dict(), unit, lang), lang, height=380))
+    return section
+
+
+def drivers_section(drivers: pd.DataFrame, unit: str, lang: str = "en") -> Section:
+    """Which sprint work went with which key result's movement, per KR, worded as association."""
+    from analytics.planning import driver_sentences
+    section = Section(t("plan_drivers_title", lang), [t("plan_drivers_caption", lang)])
+    section.blocks.append(Table(drivers, [
+        ("kr_id", "KR", KEY), ("key_result", t("rep_key_result", lang), TEXT),
+        ("sprints_with_work", t("f_sprints_with_work", lang), NUMBER),
+        ("linked_completed", f"{t('f_linked_completed', lang)} ({unit})", NUMBER),
+        ("kr_change", t("f_kr_change", lang), NUMBER), ("change_per_unit", t("f_change_per_unit", lang), NUMBER),
+        ("correlation", t("f_correlation", lang), NUMBER)], t("plan_drivers_empty", lang)))
+    for row in drivers.to_dict("records"):
+        section.blocks.append(f"{row['kr_id']}: " + " ".join(driver_sentences(row, unit, lang)))
+    return section
+
+
+def lessons_section(result: dict, lang: str = "en") -> Section:
+    """The lessons of one team's cycle: per KR planned against achieved and the realistic target,
+    the sprint types that moved which key results, the retro actions still open."""
+    krs = result["key_results"]
+    section = Section(f"{t('plan_lessons_title', lang)} · {result['team']}", [t("plan_lessons_caption", lang)])
+    if result["provisional"] and not krs.empty:
+        section.blocks.append(t("plan_lessons_provisional", lang, end=day(result["cycle_end"], lang),
+                                day=day(result["as_of"], lang)))
+    section.blocks.append(Table(krs.assign(status_at_close=krs["status_at_close"].map(lambda s: t(s, lang) if _known(s) else s),
+                                           ambition_reading=krs["ambition_reading"].map(
+                                               lambda r: t(f"v_{r}", lang) if _known(f"v_{r}") else r)), [
+        ("kr_id", "KR", KEY), ("key_result", t("rep_key_result", lang), TEXT),
+        ("start_value", t("f_start_value", lang), NUMBER), ("target_value", t("rep_target", lang), NUMBER),
+        ("final_value", t("f_final_value", lang), NUMBER), ("status_at_close", t("f_status_at_close", lang), TEXT),
+        ("planned_change", t("f_planned_change", lang), NUMBER), ("achieved_change", t("f_achieved_change", lang), NUMBER),
+        ("ambition_ratio", t("f_ambition_ratio", lang), NUMBER), ("ambition_reading", t("f_ambition_reading", lang), TEXT),
+        ("realistic_target", t("f_realistic_target", lang), NUMBER)], t("rep_none", lang)))
+    section.blocks.append(("h3", t("plan_lessons_types", lang)))
+    if not result["sprint_types"]:
+        section.blocks.append(t("plan_lessons_no_types", lang))
+    for kind in result["sprint_types"]:
+        movers = ", ".join(f"{kr['kr_id']} ({number(kr['change_per_unit'], lang, 2)})" for kr in kind["key_results"])
+        section.blocks.append(t("plan_lessons_type_line", lang, type=kind["sprint_type"] or t("plan_no_type", lang),
+                                n=kind["sprints"], say_do=percent(kind["say_do_mean"], lang),
+                                krs=movers or t("plan_lessons_no_mover", lang)))
+    section.blocks.append(("h3", t("plan_lessons_actions", lang)))
+    section.blocks.append(Table(pd.DataFrame(result["open_retro_actions"], columns=["sprint", "action", "owner"]), [
+        ("sprint", t("sprint", lang), TEXT), ("action", t("rep_action", lang), TEXT), ("owner", t("rep_owner", lang), TEXT)],
+        t("plan_lessons_no_actions", lang)))
+    return section
 
 
 # --- HTML --------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from cli.common import count, day
 from cli.imports import cmd_checkin, cmd_import, cmd_inspect
 from cli.maintenance import cmd_backup, cmd_demo, cmd_history, cmd_restore, cmd_settings, cmd_undo
 from cli.output import Printable, records, terminal_safe
+from cli.planning import cmd_coach, cmd_drivers, cmd_lessons
 from cli.views import cmd_forecast, cmd_okrs, cmd_report, cmd_sprints, cmd_summary
 
 __all__ = ["main", "parser", "records", "terminal_safe", "EXIT_OK", "EXIT_REFUSED", "EXIT_USAGE", "EXIT_STORE",
@@ -73,6 +74,29 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--team")
     sub.add_argument("--cycle", metavar="C")
     sub.add_argument("--as-of", metavar="DATE", type=day)
+
+    sub = command("coach", cmd_coach, "commitment coach: a suggested commitment range per sprint type")
+    sub.add_argument("--team")
+    sub.add_argument("--type", metavar="Y", help="only this sprint type")
+    sub.add_argument("--days", type=count(0.5, float), metavar="W",
+                     help="working days of the next sprint (default: the next planned sprint of the type, else the median)")
+    sub.add_argument("--unit", default="points", choices=["points", "items"])
+    sub.add_argument("--as-of", metavar="DATE", type=day, help="state of each sprint as of this day (default today)")
+
+    sub = command("drivers", cmd_drivers, "which sprint work moved which key result, per KR and per sprint type")
+    sub.add_argument("--team")
+    sub.add_argument("--cycle", metavar="C")
+    sub.add_argument("--as-of", metavar="DATE", type=day)
+
+    sub = command("lessons", cmd_lessons, "the lessons of a cycle for the next one; --out writes the next cycle's "
+                  "draft OKR file in the OKR template")
+    sub.add_argument("--team", required=True)
+    sub.add_argument("--cycle", metavar="C", required=True)
+    sub.add_argument("--next-cycle", metavar="C2", help="name of the next cycle (default: Q1 2027 after Q4 2026, …)")
+    sub.add_argument("--next-start", metavar="D", type=day, help="first day of the next cycle")
+    sub.add_argument("--next-end", metavar="D", type=day, help="last day of the next cycle")
+    sub.add_argument("--out", metavar="FILE", help="write the draft OKR file of the next cycle (CSV)")
+    sub.add_argument("--as-of", metavar="DATE", type=day, help="figures as of this day (default today)")
 
     sub = command("checkin", cmd_checkin, "record one check-in (an import of one row: validated, in history, undoable)")
     sub.add_argument("kr_id", metavar="KR_ID")

@@ -12,12 +12,14 @@ import pandas as pd
 
 from analytics import report as build
 from analytics.okr_metrics import running
+from analytics.planning import commitment_coach, kr_drivers
 from analytics.presentation import unit_text
 from analytics.review import item_lists, sprint_comparison
 from analytics.sprint_kr import sprint_key_results
 from data.errors import say
 from data.pdf import chart_images, html_to_pdf
-from data.service import band, forecast, okr_state, sprint_table, summarise, velocity_window
+from data import aggregates
+from data.service import band, forecast, lessons, okr_state, sprint_table, summarise, velocity_window
 from data.store import Store
 from i18n import t
 
@@ -66,7 +68,7 @@ def sprint_report(store: Store, team: str, sprint: str, *, as_of: date, lang: st
         comparison=sprint_comparison(metrics, team, sprint), forecast=forecast(metrics, team), unit=unit,
         band=band(), window=velocity_window(), key_results=cycle_krs, checkins=checkins,
         plans=current["kr_plans"], links=links, actions=store.current("retro_actions", [team]), as_of=as_of,
-        summary=summarise(metrics).iloc[0], lang=lang)
+        summary=summarise(metrics).iloc[0], lang=lang, coach=commitment_coach(metrics))
 
 
 def cycle_report(store: Store, team: str | None, cycle: str, *, as_of: date, lang: str = "en") -> build.Report:
@@ -80,10 +82,13 @@ def cycle_report(store: Store, team: str | None, cycle: str, *, as_of: date, lan
                                 else say("no_krs_in_cycle", cycle=cycle, known=known))
     checkins = current["checkins"]
     checkins = checkins[pd.to_datetime(checkins["date"]) <= pd.Timestamp(as_of)] if not checkins.empty else checkins
+    summary, _ = kr_drivers(sprint_table(store, teams, "points", as_of), aggregates.linked_items(store, teams),
+                            krs, current["checkins"])
     return build.okr_cycle(team=team, cycle=cycle, key_results=krs.reset_index(drop=True),
                            objectives=objectives.reset_index(drop=True), checkins=checkins,
                            plans=current["kr_plans"], weekly=weekly_changes(krs, checkins, as_of), as_of=as_of,
-                           lang=lang)
+                           lang=lang, drivers=summary, unit=_unit(store, team, lang) if team else "",
+                           lessons=[lessons(store, name, cycle, as_of, lang=lang) for name in dict.fromkeys(krs["team"])])
 
 
 # plotly.js's basic bundle (scatter, bar, pie; MIT licence, in the file's header), the version the

@@ -15,9 +15,13 @@ import pandas as pd
 from analytics.forecast import next_sprint_forecast
 from analytics.okr_metrics import stale_after
 from analytics.okr_overview import OkrOverview, okr_overview
+from analytics.planning import (commitment_coach, cycle_lessons, draft_okrs, keeps_overcommitting, kr_drivers,
+                                next_cycle)
 from analytics.sprint_metrics import metrics_from_totals, next_sprints, sprints_in_order, team_summary
 from data import aggregates
 from data.entries import okr_frames
+from data.errors import say
+from data.export import to_csv_bytes
 from data.settings import DEFAULT_STORE, LEGACY_STORE, SETTINGS, setting
 from data.store import Store
 
@@ -167,3 +171,61 @@ def okr_state(store: Store, teams: Sequence[str] | None, as_of: date, *,
 def okr_view(store: Store, teams: Sequence[str] | None, as_of: date, *, cycle: str | None = None) -> OkrOverview:
     """``okr_state`` without the stored tables: what the pages and the ``okrs`` command show."""
     return okr_state(store, teams, as_of, cycle=cycle)[0]
+
+
+# --- planning: commitment coach, KR drivers, lessons of a cycle (issue 23) ---------------------
+
+class PlanningUnavailable(ValueError):
+    """The team or cycle asked for has no key results in the store (the message names the known ones)."""
+
+
+def coach(store: Store, teams: Sequence[str] | None, as_of: date, *, sprint_type: str | None = None,
+          days: float | None = None, unit: str = "points") -> pd.DataFrame:
+    """The commitment coach of the teams' sprint types as of a day (``analytics.planning``)."""
+    return commitment_coach(sprint_table(store, teams, unit, as_of), days=days, sprint_type=sprint_type)
+
+
+def overcommitting(store: Store, teams: Sequence[str] | None, as_of: date) -> pd.DataFrame:
+    """The coach's rows of teams that keep committing more than they deliver (below the band)."""
+    return keeps_overcommitting(coach(store, teams, as_of), band()[0])
+
+
+def drivers(store: Store, teams: Sequence[str] | None, as_of: date, *, cycle: str | None = None,
+            unit: str = "points") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Which sprint work moved which key result (per KR, and per KR and sprint), of one cycle or all."""
+    view = okr_view(store, teams, as_of, cycle=cycle)
+    return kr_drivers(sprint_table(store, teams, unit, as_of), aggregates.linked_items(store, teams),
+                      view.key_results, store.current("checkins", teams), unit=unit)
+
+
+def lessons(store: Store, team: str, cycle: str, as_of: date, *, next_name: str | None = None,
+            next_start: date | None = None, next_end: date | None = None, lang: str = "en") -> dict:
+    """The lessons of a team's cycle (provisional while it runs on ``as_of``), with the next cycle
+    (``next_cycle``, ``next_start``, ``next_end``: the given ones, else the one after this) and its
+    draft OKR file (``draft``, a frame in the OKR template). Raises ``PlanningUnavailable``."""
+    cycles = store.current("cycles", [team])
+    mine = cycles[cycles["cycle"] == cycle] if not cycles.empty else cycles
+    if mine.empty:
+        known = ", ".join(dict.fromkeys(cycles["cycle"])) if not cycles.empty else ""
+        raise PlanningUnavailable(say("no_team_krs_in_cycle", team=team, cycle=cycle, known=known or say("word_none")))
+    start, end = mine["cycle_start"].iloc[0], mine["cycle_end"].iloc[0]
+    close = min(pd.Timestamp(end), pd.Timestamp(as_of)).date()
+    view, current = okr_state(store, [team], close, cycle=cycle)
+    if view.key_results.empty:
+        raise PlanningUnavailable(say("no_team_krs_in_cycle", team=team, cycle=cycle, known=cycle))
+    name, begin, finish = next_cycle(cycle, start, end)
+    name, begin, finish = next_name or name, next_start or begin, next_end or finish
+    metrics = sprint_table(store, [team], "points", as_of)
+    summary, _ = kr_drivers(metrics, aggregates.linked_items(store, [team]), view.key_results,
+                            current["checkins"], unit="points")
+    result = cycle_lessons(team=team, cycle=cycle, kr_close=view.key_results, objectives=current["objectives"],
+                           metrics=metrics, drivers=summary, actions=store.current("retro_actions", [team]),
+                           as_of=as_of, next_start=begin, next_end=finish)
+    draft = draft_okrs(result["key_results"], current["objectives"], next_name=name, next_start=begin,
+                       next_end=finish, lang=lang)
+    return {**result, "next_cycle": name, "next_start": begin, "next_end": finish, "draft": draft}
+
+
+def draft_csv(draft: pd.DataFrame) -> bytes:
+    """The draft OKR file as the OKR template's CSV (English headers), ready to import after review."""
+    return to_csv_bytes(draft)

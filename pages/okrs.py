@@ -7,6 +7,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
+import planning_ui
 import ui
 from analytics.locales import locale
 from analytics import charts, narrative
@@ -257,6 +258,7 @@ with close_tab:
                 problems(failure)
             else:
                 saved(result)
+    planning_ui.lessons_section(view, tuple(dict.fromkeys(krs["team"])), cycle)  # issue 23
 
 # --- sprint work per key result -----------------------------------------------------------------
 st.subheader(ui.tr("sprint_kr"))
@@ -266,6 +268,8 @@ if links.empty:
     st.caption("–")
 else:
     ui.table(links, "sprint_kr", f"sprint_key_results_{cycle}", compact=["sprint", "kr_id", "completed_linked", "kr_movement"])
+
+planning_ui.drivers_section(view, teams, "okrs", cycle)  # which sprint work moves which KR (issue 23)
 
 ui.report_download("cycle", teams[0] if len(teams) == 1 else None, cycle, as_of)
 ui.page_xlsx_download()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+import planning_ui
 import ui
 from analytics import charts, narrative
 from analytics.retro import by_sprint_type, follow_through
@@ -60,6 +61,8 @@ if in_range["sprint_type"].nunique() > 1:  # figures per type over the same rang
     st.caption(ui.tr("ans_types_caption", n=len(in_range)))
     ui.table(accuracy_trend_by_type(in_range).drop(columns=["accuracy_trend"]), "accuracy_types",
              f"accuracy_trend_by_type_{team}")
+
+planning_ui.drivers_section(view, (team,), "retro")  # what the sprint work moved (issue 23)
 
 st.subheader(ui.tr("actions"))
 actions = ui.table_of(db, version, "retro_actions", (team,))

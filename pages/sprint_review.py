@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+import planning_ui
 import ui
 from analytics import charts, narrative
 from analytics.formatting import day, number, percent
@@ -130,6 +131,8 @@ else:
     if backlog is not None:
         st.text(narrative.backlog_sentence(result, unit, language))
     ui.chart(charts.forecast_chart(result, unit, language), "forecast_chart")
+
+planning_ui.coach_section(team_metrics, team, unit)  # the next sprint: how much to commit (issue 23)
 
 if not sprint_items.empty:
     classified = classify_items(sprint_items, team_metrics, unit_mode)

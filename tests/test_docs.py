@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics import calibration, okr_metrics, okr_revisions, okr_weekly, review, sprint_kr, teams
+from analytics import calibration, okr_metrics, okr_revisions, okr_weekly, planning, review, sprint_kr, teams
 from cli import parser
 from analytics.forecast import next_sprint_forecast
 from analytics.sprint_metrics import SPRINT_FIELDS, SUMMARY_FIELDS
@@ -191,6 +191,8 @@ FIELD_LISTS = {
     + calibration.ALIGNMENT_FIELDS,
     "LINK_FIELDS": sprint_kr.LINK_FIELDS,
     "teams COMPARISON_FIELDS": teams.COMPARISON_FIELDS,
+    "planning": planning.COACH_FIELDS + planning.DRIVER_FIELDS + planning.DRIVER_SPRINT_FIELDS
+    + planning.LESSON_FIELDS + ["ambition_reading", "say_do_mean"],
 }
 
 

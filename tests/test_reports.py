@@ -192,10 +192,11 @@ def test_html_report_opens_offline_without_errors(demo_db, sprint_row, tmp_path,
     assert "<script src" not in document and 'src="http' not in document
     seen = open_offline(out)
     assert seen["requests"] == [] and seen["errors"] == []
-    # every chart drawn: sprint report 2 + one per KR of the running cycle; cycle report one per KR
+    # every chart drawn: sprint report 2 + the commitment coach's + one per KR of the running cycle;
+    # cycle report one per KR
     krs = len(json.loads(run("okrs", "--json", "--team", TEAM, "--cycle", "Q4 2026", "--as-of", AS_OF,
                              db=demo_db).stdout)["key_results"])
-    assert seen["charts"] == (2 + krs if kind == "sprint" else krs)
+    assert seen["charts"] == (3 + krs if kind == "sprint" else krs)
     assert seen["svgs"] >= seen["charts"]
     assert TEAM in seen["title"]
 

@@ -1,0 +1,404 @@
+"""Planning the next sprint and the next cycle (METRICS.md, "Planning"): the commitment coach, what
+moves the key results (KR drivers), and the lessons of a cycle with the next cycle's draft OKRs.
+
+Pure: frames in, frames and plain values out; the day (``as_of``) and the next cycle's dates are
+parameters. Every formula with its reading: docs/metrics.md ("Planning")."""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from analytics.formatting import number, percent
+from analytics.sprint_metrics import classify_items, closed
+from i18n import t
+
+COACH_SPRINTS = 6      # the coach looks at the last 6 closed sprints of a type …
+COACH_MINIMUM = 3      # … and suggests nothing from fewer than 3
+DRIVERS_MINIMUM = 4    # a rank correlation over fewer than 4 sprints says nothing
+TOP_KRS = 3            # the key results named per sprint type in the lessons
+
+# what the command line's JSON carries (CLI.md); the frames carry a little more for the pages
+COACH_JSON = ["team", "sprint_type", "sprints_used", "enough_history", "working_days", "suggested_low",
+              "suggested_high", "typical_commitment", "median_say_do", "overcommit"]
+COACH_FIELDS = COACH_JSON + ["typical_completed", "days_basis", "next_sprint", "sprints", "sprints_needed"]
+DRIVER_JSON = ["team", "kr_id", "sprints_with_work", "linked_completed", "kr_change", "change_per_unit",
+               "correlation", "by_sprint_type"]
+DRIVER_FIELDS = ["team", "cycle", "kr_id", "key_result", "kr_type", "sprints", "sprints_with_work", "linked_completed",
+                 "kr_change", "change_per_unit", "correlation", "by_sprint_type"]
+DRIVER_TYPE_JSON = ["sprint_type", "linked_completed", "kr_change", "change_per_unit"]
+DRIVER_SPRINT_FIELDS = ["team", "kr_id", "sprint", "sprint_type", "start_date", "end_date", "linked_completed",
+                        "kr_change"]
+LESSON_FIELDS = ["team", "cycle", "objective_id", "okr_type", "kr_id", "key_result", "kr_type", "unit", "start_value",
+                 "target_value", "weight", "final_value", "final_progress", "status_at_close", "achieved_change",
+                 "planned_change", "ambition_ratio", "ambition_reading", "realistic_target"]
+DRAFT_COLUMNS = ["team", "cycle", "cycle_start", "cycle_end", "objective_id", "objective", "okr_type", "kr_id",
+                 "key_result", "kr_type", "unit", "start_value", "target_value", "weight", "parent", "lessons", "note"]
+PACED = ("increase", "decrease")  # key results with a pace; conditions and milestones have none
+
+
+def _type_key(value) -> str:
+    return value if isinstance(value, str) and value else ""
+
+
+# --- commitment coach ---------------------------------------------------------------------------
+
+def commitment_coach(metrics: pd.DataFrame, *, days: float | None = None, sprint_type: str | None = None,
+                     last: int = COACH_SPRINTS, minimum: int = COACH_MINIMUM) -> pd.DataFrame:
+    """Per team and sprint type: the commitment the team met in about three of four (``suggested_low``)
+    and in half (``suggested_high``) of its last closed sprints of the type, for the next sprint's
+    working days. ``metrics``: the sprint table with each sprint's state as of the day looked from."""
+    rows = []
+    if metrics.empty:
+        return pd.DataFrame(columns=COACH_FIELDS)
+    kinds = metrics["sprint_type"].map(_type_key)
+    for team, group in metrics.groupby("team", sort=False):
+        types = list(dict.fromkeys(sorted(kinds[group.index])))
+        for kind in types:
+            if sprint_type is not None and kind != _type_key(sprint_type):
+                continue
+            rows.append(_coach_row(team, kind, group[kinds[group.index] == kind], days, last, minimum))
+    return pd.DataFrame(rows, columns=COACH_FIELDS)
+
+
+def _coach_row(team: str, kind: str, group: pd.DataFrame, days: float | None, last: int, minimum: int) -> dict:
+    finished = closed(group)
+    wd = finished["working_days"].astype(float)
+    history = finished[(wd > 0) & finished["completed"].notna()].tail(last)
+    n = len(history)
+    upcoming = group[group["state"].eq("future") & (group["working_days"].astype(float) > 0)]
+    if days is not None:
+        w, basis = float(days), "given"
+    elif not upcoming.empty:
+        w, basis = float(upcoming["working_days"].iloc[0]), "next_sprint"
+    elif n:
+        w, basis = float(history["working_days"].astype(float).median()), "median"
+    else:
+        w, basis = np.nan, None
+    rate = history["completed"].astype(float) / history["working_days"].astype(float)
+    enough = n >= minimum
+    low = w * float(rate.quantile(0.25)) if enough else np.nan
+    high = w * float(rate.quantile(0.5)) if enough else np.nan
+    typical = float(history["committed"].astype(float).median()) if n else np.nan
+    return {"team": team, "sprint_type": kind or None, "sprints_used": n, "enough_history": enough,
+            "working_days": w, "suggested_low": low, "suggested_high": high, "typical_commitment": typical,
+            "median_say_do": float(history["say_do_ratio"].astype(float).median()) if n else np.nan,
+            "overcommit": typical - high if enough else np.nan,
+            "typical_completed": float(history["completed"].astype(float).median()) if n else np.nan,
+            "days_basis": basis, "next_sprint": upcoming["sprint"].iloc[0] if not upcoming.empty else None,
+            "sprints": list(history["sprint"]), "sprints_needed": max(0, minimum - n)}
+
+
+def keeps_overcommitting(coach: pd.DataFrame, band_low: float) -> pd.DataFrame:
+    """The coach's rows where a team usually commits more than it delivers at its median pace and its
+    median say/do is below the band: what Home lists as needing attention."""
+    if coach.empty:
+        return coach
+    flagged = coach["enough_history"].astype(bool) & (coach["overcommit"].astype(float) > 0) \
+        & (coach["median_say_do"].astype(float) < band_low)
+    return coach[flagged]
+
+
+def coach_sentence(row, unit: str, lang: str = "en") -> str:
+    """The coach in one sentence: what the team committed and delivered, and the range to commit."""
+    kind = row["sprint_type"] or t("plan_no_type", lang)
+    if not row["enough_history"]:
+        return t("plan_coach_few", lang, type=kind, used=int(row["sprints_used"]), n=int(row["sprints_needed"]))
+    w = float(row["working_days"])
+    days = t("plan_coach_days", lang, n=int(w) if w.is_integer() else w, days=number(w, lang))
+    low, high = number(row["suggested_low"], lang, 0), number(row["suggested_high"], lang, 0)
+    return t("plan_coach_sentence", lang, n=int(row["sprints_used"]), type=kind,
+             committed=number(row["typical_commitment"], lang), completed=number(row["typical_completed"], lang),
+             unit=unit, say_do=percent(row["median_say_do"], lang), days=days,
+             range=low if low == high else f"{low}–{high}")
+
+
+# --- KR drivers -----------------------------------------------------------------------------------
+
+def in_cycle(metrics: pd.DataFrame, team: str, start, end) -> pd.DataFrame:
+    """A team's closed sprints whose window lies in the cycle (start and end within it): a sprint
+    that straddles the cycle's start or end belongs to neither cycle alone and is left out."""
+    finished = closed(metrics)
+    if finished.empty:
+        return finished
+    s, e = pd.to_datetime(finished["start_date"]), pd.to_datetime(finished["end_date"])
+    inside = finished["team"].eq(team) & (s >= pd.Timestamp(start)) & (e <= pd.Timestamp(end))
+    return finished[inside.fillna(False).astype(bool)]
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """1-based ranks, ties given the average of the ranks they share."""
+    _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    return (np.cumsum(counts) - (counts - 1) / 2)[inverse]
+
+
+def spearman(x, y, minimum: int = DRIVERS_MINIMUM) -> float:
+    """Spearman's rank correlation (average ranks for ties, then Pearson on the ranks); NaN with fewer
+    than ``minimum`` pairs or when either side is constant."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    known = ~(np.isnan(x) | np.isnan(y))
+    x, y = x[known], y[known]
+    if len(x) < minimum or np.ptp(x) == 0 or np.ptp(y) == 0:
+        return np.nan
+    return float(np.corrcoef(_ranks(x), _ranks(y))[0, 1])
+
+
+def _ratio(change: float, work: float) -> float:
+    return change / work if work else np.nan
+
+
+def _values_on(history: tuple[np.ndarray, np.ndarray, float], days: np.ndarray) -> np.ndarray:
+    """A KR's value on each day: its last check-in on or before that day, else its start value
+    (``history``: check-in days sorted, their values, the start value)."""
+    dates, values, start = history
+    seen = np.searchsorted(dates, days, side="right")
+    if not len(values):
+        return np.full(len(seen), start)
+    return np.where(seen > 0, values[np.maximum(seen - 1, 0)], start)
+
+
+def kr_drivers(metrics: pd.DataFrame, items: pd.DataFrame, key_results: pd.DataFrame, checkins: pd.DataFrame,
+               *, unit: str = "points") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per team and KR over the KR's cycle: the completed work linked to it and its movement, sprint
+    by sprint and summed over the sprints with linked work, with the change per completed unit
+    overall and per sprint type and the rank correlation across the cycle's sprints. A decrease
+    KR's movement counts falling as positive (progress). An association, never a cause.
+
+    ``metrics``: the sprint table (states as of the day looked from); ``items``: item rows naming a
+    key result; ``key_results``: rows with team, kr_id, kr_type, start_value, cycle_start, cycle_end.
+    Returns (one row per KR: ``DRIVER_FIELDS``, one row per KR and sprint: ``DRIVER_SPRINT_FIELDS``)."""
+    if key_results.empty or metrics.empty:
+        return pd.DataFrame(columns=DRIVER_FIELDS), pd.DataFrame(columns=DRIVER_SPRINT_FIELDS)
+    done = pd.DataFrame(columns=["team", "sprint", "key_result", "weight"])
+    if not items.empty:
+        classified = classify_items(items[items["key_result"].notna()], metrics, unit)
+        done = classified[classified["is_done"]].groupby(["team", "sprint", "key_result"], as_index=False)["weight"].sum()
+    linked = {(r.team, r.sprint, r.key_result): float(r.weight) for r in done.itertuples(index=False)}
+    # each team's dated closed sprints as arrays, once: hundreds of key results ask the same team
+    finished = closed(metrics)
+    finished = finished[finished["start_date"].notna() & finished["end_date"].notna()]
+    teams = {team: (group["sprint"].to_numpy(dtype=object), group["sprint_type"].to_numpy(dtype=object),
+                    pd.to_datetime(group["start_date"]).to_numpy(dtype="datetime64[ns]"),
+                    pd.to_datetime(group["end_date"]).to_numpy(dtype="datetime64[ns]"))
+             for team, group in finished.groupby("team", sort=False)}
+    dated = checkins.assign(date=pd.to_datetime(checkins["date"])) if not checkins.empty else \
+        pd.DataFrame({"kr_id": [], "date": pd.to_datetime([]), "value": []})
+    # each KR's check-ins as sorted arrays: v(day) is the value of the last check-in on or before day
+    by_kr = {kr: (group["date"].to_numpy(dtype="datetime64[ns]"), group["value"].astype(float).to_numpy())
+             for kr, group in dated.sort_values(["kr_id", "date"], kind="stable").groupby("kr_id")}
+    nothing = (np.array([], dtype="datetime64[ns]"), np.array([], dtype=float))
+    no_sprints = (np.array([], dtype=object), np.array([], dtype=object), nothing[0], nothing[0])
+    summary, detail = [], []
+    for kr in key_results.itertuples(index=False):
+        names, kinds, starts, ends = teams.get(kr.team, no_sprints)
+        # the sprints whose window lies in the cycle: one straddling its start or end is left out
+        inside = (starts >= np.datetime64(pd.Timestamp(kr.cycle_start), "ns")) & \
+            (ends <= np.datetime64(pd.Timestamp(kr.cycle_end), "ns"))
+        names, kinds, starts, ends = names[inside], kinds[inside], starts[inside], ends[inside]
+        history = (*by_kr.get(kr.kr_id, nothing), float(kr.start_value))
+        sign = -1.0 if kr.kr_type == "decrease" else 1.0
+        change = sign * (_values_on(history, ends) - _values_on(history, starts))
+        work = np.array([linked.get((kr.team, name, kr.kr_id), 0.0) for name in names], dtype=float)
+        detail += [{"team": kr.team, "kr_id": kr.kr_id, "sprint": name, "sprint_type": kind,
+                    "start_date": pd.Timestamp(start), "end_date": pd.Timestamp(end), "linked_completed": w,
+                    "kr_change": float(c)} for name, kind, start, end, w, c in zip(names, kinds, starts, ends, work, change)]
+        worked = work > 0
+        types: dict[str, list[float]] = {}
+        for kind, w, c in zip(kinds[worked], work[worked], change[worked]):
+            sums = types.setdefault(_type_key(kind), [0.0, 0.0, 0])
+            sums[0], sums[1], sums[2] = sums[0] + w, sums[1] + float(c), sums[2] + 1
+        total_work, total_change = float(work[worked].sum()), float(change[worked].sum())
+        summary.append({"team": kr.team, "cycle": kr.cycle, "kr_id": kr.kr_id, "key_result": kr.key_result,
+                        "kr_type": kr.kr_type, "sprints": len(names), "sprints_with_work": int(worked.sum()),
+                        "linked_completed": total_work, "kr_change": total_change,
+                        "change_per_unit": _ratio(total_change, total_work), "correlation": spearman(work, change),
+                        "by_sprint_type": [{"sprint_type": kind or None, "linked_completed": w, "kr_change": c,
+                                            "change_per_unit": _ratio(c, w), "sprints": n}
+                                           for kind, (w, c, n) in sorted(types.items())]})
+    return pd.DataFrame(summary, columns=DRIVER_FIELDS), pd.DataFrame(detail, columns=DRIVER_SPRINT_FIELDS)
+
+
+def driver_sentences(row, unit: str, lang: str = "en") -> list[str]:
+    """A KR's drivers in words, worded as association with the number of sprints behind each figure."""
+    if not row["sprints_with_work"]:
+        return [t("plan_drivers_none", lang, kr=row["kr_id"])]
+    lines = [t("plan_drivers_overall", lang, n=int(row["sprints_with_work"]), work=number(row["linked_completed"], lang),
+               unit=unit, change=_signed(row["kr_change"], lang), per=_signed(row["change_per_unit"], lang, 2))]
+    for kind in row["by_sprint_type"]:
+        if not pd.isna(kind["change_per_unit"]):
+            lines.append(t("plan_drivers_type", lang, type=kind["sprint_type"] or t("plan_no_type", lang), unit=unit,
+                           per=_signed(kind["change_per_unit"], lang, 2), n=kind["sprints"]))
+    if pd.isna(row["correlation"]):
+        lines.append(t("plan_drivers_no_correlation", lang, n=int(row["sprints"]), minimum=DRIVERS_MINIMUM))
+    else:
+        lines.append(t("plan_drivers_correlation", lang, rho=number(row["correlation"], lang, 2), n=int(row["sprints"])))
+    return lines
+
+
+def _signed(value, lang: str, decimals: int = 1) -> str:
+    text = number(value, lang, decimals)
+    return f"+{text}" if not pd.isna(value) and value > 0 else text
+
+
+# --- lessons of a cycle -----------------------------------------------------------------------------
+
+def cycle_days(start, end) -> int:
+    """Calendar days of a cycle, first and last day included."""
+    return int((pd.Timestamp(end) - pd.Timestamp(start)).days) + 1
+
+
+def next_cycle(cycle: str, start, end) -> tuple[str, date, date]:
+    """The cycle after this one when none is given: 'Q4 2026' → 'Q1 2027' (else '<cycle> +1'),
+    starting the day after this one ends, as many whole months long when this one is whole months,
+    else as many days."""
+    t0, t1 = pd.Timestamp(start), pd.Timestamp(end)
+    begin = (t1 + pd.Timedelta(days=1)).date()
+    if t0.day == 1 and (t1 + pd.Timedelta(days=1)).day == 1:
+        months = (t1.year - t0.year) * 12 + t1.month - t0.month + 1
+        finish = (pd.Timestamp(begin) + pd.DateOffset(months=months) - pd.Timedelta(days=1)).date()
+    else:
+        finish = begin + timedelta(days=cycle_days(t0, t1) - 1)
+    quarter = re.fullmatch(r"\s*Q([1-4])([\s/-]*)(\d{4})\s*", str(cycle))
+    if quarter:
+        q, year = int(quarter.group(1)), int(quarter.group(3))
+        q, year = (1, year + 1) if q == 4 else (q + 1, year)
+        name = f"Q{q}{quarter.group(2)}{year}"
+    else:
+        name = f"{cycle} +1"
+    return name, begin, finish
+
+
+def ambition_reading(ratio: float, okr_type: str) -> str:
+    """How the planned change compares with the achieved one, read as METRICS.md reads grades:
+    committed objectives are meant to be met (ratio ≤ 1); aspirational ones are healthy when 60 % or
+    more of the plan was achieved (ratio ≤ 1/0.6) and too easy when all of it was (ratio ≤ 1)."""
+    if ratio is None or pd.isna(ratio):
+        return "no_progress"
+    if okr_type == "committed":
+        return "met" if ratio <= 1 else "overreached"
+    share = 1 / ratio
+    return "too_easy" if share >= 1 else "healthy" if share >= 0.6 else "stretching" if share >= 0.4 else "overreached"
+
+
+def lessons_key_results(kr_close: pd.DataFrame, objectives: pd.DataFrame, *, elapsed_days: int,
+                        next_days: int) -> pd.DataFrame:
+    """Per KR of a cycle at its close (``kr_close``: KR status as of the close day, or as of the day
+    looked from while the cycle runs): outcome, planned and achieved change (decrease: falling is
+    positive), the ambition ratio and the realistic target for the next cycle at the same pace
+    (``elapsed_days`` of this cycle so far, ``next_days`` of the next)."""
+    if kr_close.empty:
+        return pd.DataFrame(columns=LESSON_FIELDS)
+    types = {(o.team, o.cycle, o.objective_id): o.okr_type for o in objectives.itertuples(index=False)}
+    rows = []
+    for kr in kr_close.itertuples(index=False):
+        paced = kr.kr_type in PACED
+        sign = -1.0 if kr.kr_type == "decrease" else 1.0
+        final, start, target = float(kr.current_value), float(kr.start_value), float(kr.target_value)
+        achieved = sign * (final - start) if paced else np.nan
+        planned = sign * (target - start) if paced else np.nan
+        ratio = planned / achieved if paced and achieved > 0 else np.nan
+        okr_type = types.get((kr.team, kr.cycle, kr.objective_id), "committed")
+        rows.append({"team": kr.team, "cycle": kr.cycle, "objective_id": kr.objective_id, "okr_type": okr_type,
+                     "kr_id": kr.kr_id, "key_result": kr.key_result, "kr_type": kr.kr_type, "unit": kr.unit,
+                     "start_value": start, "target_value": target,
+                     "weight": 1.0 if pd.isna(kr.weight) else float(kr.weight), "final_value": final,
+                     "final_progress": float(kr.progress), "status_at_close": kr.status,
+                     "achieved_change": achieved, "planned_change": planned, "ambition_ratio": ratio,
+                     "ambition_reading": ambition_reading(ratio, okr_type) if paced else None,
+                     "realistic_target": final + sign * achieved * next_days / elapsed_days if paced else np.nan})
+    return pd.DataFrame(rows, columns=LESSON_FIELDS)
+
+
+def lessons_sprint_types(sprints: pd.DataFrame, drivers: pd.DataFrame, top: int = TOP_KRS) -> list[dict]:
+    """Per sprint type of the cycle's closed sprints: how many ran, their mean say/do, and the key
+    results whose change per completed unit in that type was largest (positive ones only)."""
+    out = []
+    if sprints.empty:
+        return out
+    movers: dict[str, list[dict]] = {}
+    for row in drivers.itertuples(index=False):
+        for kind in row.by_sprint_type:
+            if not pd.isna(kind["change_per_unit"]) and kind["change_per_unit"] > 0:
+                movers.setdefault(_type_key(kind["sprint_type"]), []).append(
+                    {"kr_id": row.kr_id, "change_per_unit": kind["change_per_unit"], "sprints": kind["sprints"]})
+    for kind, group in sprints.groupby(sprints["sprint_type"].map(_type_key), sort=True):
+        ranked = sorted(movers.get(kind, []), key=lambda m: (-m["change_per_unit"], m["kr_id"]))[:top]
+        say_do = group["say_do_ratio"].astype(float)
+        out.append({"sprint_type": kind or None, "sprints": len(group),
+                    "say_do_mean": float(say_do.mean()) if say_do.notna().any() else None, "key_results": ranked})
+    return out
+
+
+def cycle_lessons(*, team: str, cycle: str, kr_close: pd.DataFrame, objectives: pd.DataFrame,
+                  metrics: pd.DataFrame, drivers: pd.DataFrame, actions: pd.DataFrame, as_of: date,
+                  next_start: date | None = None, next_end: date | None = None) -> dict:
+    """The lessons of one team's cycle for the next one (``provisional`` while the cycle runs on
+    ``as_of``): ``key_results`` (a frame, ``LESSON_FIELDS``), ``sprint_types``, ``open_retro_actions``.
+    ``kr_close``: the cycle's KR status as of min(cycle end, as_of); ``metrics``: the team's sprint
+    table; ``drivers``: ``kr_drivers``' summary of the cycle's KRs; ``actions``: the team's retro actions."""
+    t0, t1 = pd.Timestamp(kr_close["cycle_start"].iloc[0]), pd.Timestamp(kr_close["cycle_end"].iloc[0])
+    provisional = pd.Timestamp(as_of) < t1
+    close = pd.Timestamp(as_of) if provisional else t1
+    if next_start is None or next_end is None:
+        _, next_start, next_end = next_cycle(cycle, t0, t1)
+    open_actions = actions[actions["status"].eq("open")] if not actions.empty else actions
+    return {
+        "team": team, "cycle": cycle, "provisional": bool(provisional), "cycle_start": t0.date(),
+        "cycle_end": t1.date(), "as_of": pd.Timestamp(as_of).date(),
+        "key_results": lessons_key_results(kr_close, objectives, elapsed_days=max(1, cycle_days(t0, close)),
+                                           next_days=cycle_days(next_start, next_end)),
+        "sprint_types": lessons_sprint_types(in_cycle(metrics, team, t0, t1), drivers),
+        "open_retro_actions": [{"sprint": a.sprint, "action": a.action,
+                                "owner": a.owner if isinstance(a.owner, str) and a.owner else None}
+                               for a in open_actions.itertuples(index=False)],
+    }
+
+
+def draft_okrs(lessons: pd.DataFrame, objectives: pd.DataFrame, *, next_name: str,
+               next_start: date, next_end: date, lang: str = "en") -> pd.DataFrame:
+    """The next cycle's draft OKR file in the OKR template (``DRAFT_COLUMNS``): each objective and KR
+    again, start = final value, target = realistic target, marked as a draft in ``note``. A KR
+    without progress this cycle gets its planned change again (the same pace would set no target); a
+    condition keeps its line, a milestone starts again at 0. KR ids get the next cycle's name, so
+    importing the draft adds the next cycle and leaves this one as it was."""
+    if lessons.empty:
+        return pd.DataFrame(columns=DRAFT_COLUMNS)
+    texts = {(o.team, o.objective_id): o for o in objectives.itertuples(index=False)}
+    suffix = re.sub(r"\s+", "-", next_name.strip())
+    rows = []
+    for kr in lessons.itertuples(index=False):
+        objective = texts.get((kr.team, kr.objective_id))
+        sign = -1.0 if kr.kr_type == "decrease" else 1.0
+        if kr.kr_type in PACED and kr.achieved_change > 0:
+            start, target = kr.final_value, kr.realistic_target
+            note = t("plan_note_pace", lang, cycle=kr.cycle)
+            if kr.kr_type == "decrease" and target < 0 <= kr.final_value:  # hours, errors, churn: not below 0
+                target, note = 0.0, t("plan_note_floor", lang, cycle=kr.cycle)
+        elif kr.kr_type in PACED:
+            start, target = kr.final_value, kr.final_value + sign * kr.planned_change
+            note = t("plan_note_no_progress", lang, cycle=kr.cycle)
+        elif kr.kr_type == "milestone":
+            start, target, note = 0.0, 1.0, t("plan_note_milestone", lang, cycle=kr.cycle)
+        else:
+            start, target, note = kr.final_value, kr.target_value, t("plan_note_condition", lang, cycle=kr.cycle)
+        rows.append({"team": kr.team, "cycle": next_name, "cycle_start": pd.Timestamp(next_start).date().isoformat(),
+                     "cycle_end": pd.Timestamp(next_end).date().isoformat(), "objective_id": kr.objective_id,
+                     "objective": getattr(objective, "objective", kr.objective_id), "okr_type": kr.okr_type,
+                     "kr_id": f"{kr.kr_id}-{suffix}", "key_result": kr.key_result, "kr_type": kr.kr_type,
+                     "unit": kr.unit if isinstance(kr.unit, str) else None, "start_value": round(float(start), 2),
+                     "target_value": round(float(target), 2), "weight": kr.weight,
+                     "parent": getattr(objective, "parent", None), "lessons": None, "note": note})
+    return pd.DataFrame(rows, columns=DRAFT_COLUMNS)
+
+
+def overcommit_attention(rows: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """Home's attention rows (team, what, detail) for ``keeps_overcommitting``'s rows."""
+    out = [{"team": row.team,
+            "what": t("plan_att_overcommit", lang, type=row.sprint_type or t("plan_no_type", lang)),
+            "detail": t("plan_att_detail", lang, committed=number(row.typical_commitment, lang),
+                        high=number(row.suggested_high, lang), say_do=percent(row.median_say_do, lang),
+                        n=row.sprints_used, low=number(row.suggested_low, lang), days=number(row.working_days, lang))}
+           for row in rows.itertuples(index=False)]
+    return pd.DataFrame(out, columns=["team", "what", "detail"])
