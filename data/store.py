@@ -352,7 +352,7 @@ class Store:
                     continue
                 rows = frame.data["source_row"] if "source_row" in frame.data else [None] * len(frame.data)
                 for kr_id, row in zip(frame.data["kr_id"], rows):
-                    if kr_id not in known and len(problems) < 50:
+                    if kr_id not in known:
                         problems.append(Problem(item.file, row, "kr_id", say("unknown_kr", kr_id=kr_id), kr_id))
         if problems:
             raise ImportFailed(say("t_unknown_krs"), problems)
