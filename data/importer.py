@@ -416,7 +416,8 @@ def _dependents(store: Store, jobs: Sequence[Upload], removed: dict[int, dict[in
         index = next(i for i, job in enumerate(jobs) if job.name == item.file)
         for frame in item.frames:
             if "source_row" not in frame.data:
-                continue  # tool exports: their rows are checked by their parser
+                continue
+            # an item of a template or of a tool export (then its whole issue row: all its sprints)
             if frame.table == "sprint_items" and item.kind == "sprint_items":
                 for row in frame.data.itertuples(index=False):
                     origin = refused_sprints.get((row.team, row.sprint))

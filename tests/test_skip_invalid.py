@@ -213,3 +213,16 @@ def test_failures_keep_saying_nothing_was_imported(store):
         import_uploads(store, [upload("s.csv", SPRINTS)])
     except ImportFailed as failure:
         assert failure.rows_only and [p.row for p in failure.problems] == [3]
+
+
+def test_an_issue_of_a_tool_export_in_a_refused_sprint_is_left_out_saying_so(store):
+    exports = Path(__file__).parent / "fixtures" / "tool_exports"
+    calendar = (exports / "jira_server_sprints.csv").read_text().replace("2026-04-10", "2027-06-01")  # Beta 3: 429 days
+    result = import_uploads(store, [upload("jira_server.csv", (exports / "jira_server.csv").read_bytes()),
+                                    upload("sprints.csv", calendar)], skip_invalid=True)
+    # Beta 3 holds BE-1 (rows 2), BE-3 (row 4) and BE-4 (row 5): their issue rows go with it; BE-2 stays
+    assert [(r.file, r.row) for r in result.rejects] == [
+        ("jira_server.csv", 2), ("jira_server.csv", 4), ("jira_server.csv", 5), ("sprints.csv", 4)]
+    assert "Its sprint 'Beta 3' was refused (sprints.csv, row 4)" in result.rejects[0].message
+    assert store.current("sprint_items")["item_key"].tolist() == ["BE-2"]
+    assert store.current("sprints")["sprint"].tolist() == ["Beta 1", "Beta 2"]

@@ -592,7 +592,8 @@ def _parse_export(raw: RawTable, source: Source, team: str | None, mapping: dict
         "removed": (final & rows.cancelled[row].astype(bool)).tolist(), "done": done.tolist(),
         "done_on": np.where(done, rows.resolved[row], None).tolist(),
         "key_result": key_results[row].tolist(), "commitment_basis": "inferred",
-        "source_updated": updated[row].tolist()})  # not stored: picks the newest of overlapping exports
+        "source_updated": updated[row].tolist(),  # not stored: picks the newest of overlapping exports
+        "source_row": table.numbers[row].tolist()})  # not stored: the row, for rows left out
     for column in ("added_on", "done_on", "source_updated"):
         items[column] = pd.to_datetime(items[column]).astype("datetime64[us]")
     items["committed_at_start"] = items["committed_at_start"].astype("boolean")
@@ -629,7 +630,7 @@ def _parse_export(raw: RawTable, source: Source, team: str | None, mapping: dict
     if undated:
         frames.append(Frame("sprints", pd.DataFrame(undated), {"team", "sprint", "file_order"}))
     linked = items["key_result"].notna().any()  # without any link found, stored links are kept
-    frames.append(Frame("sprint_items", items, set(items.columns) - {"source_updated"}
+    frames.append(Frame("sprint_items", items, set(items.columns) - {"source_updated", "source_row"}
                         - (set() if linked else {"key_result"})))
 
     notes = list(raw.notes)
