@@ -182,7 +182,7 @@ if uploads:
     if (failure is not None and failure.rows_only) or (skip and check is not None):
         st.checkbox(ui.tr("skip_invalid"), key="skip_invalid")
     if check is not None and skip:  # the counts before the user confirms, and the rows left out
-        st.info(ui.tr("skip_counts", imported=number(check.imported_rows, language, 0),
+        st.info(ui.tr_md("skip_counts", imported=number(check.imported_rows, language, 0),
                       rejected=number(len(check.rejects), language, 0)))
         if check.rejects:
             ui.strong("rejects_title")
@@ -232,7 +232,7 @@ else:
     ui.table(history, "history", "import_history")
     if rejected:
         chosen_rejects = st.selectbox(ui.tr("rejects_of_import"), sorted(rejected, reverse=True), key="rejects_id")
-        st.download_button(ui.tr("rejects_download", id=chosen_rejects),
+        st.download_button(ui.tr_md("rejects_download", id=chosen_rejects),
                            lambda: to_csv_bytes(rejects_frame(db.rejects(int(chosen_rejects)))),
                            file_name=f"rejects_import_{chosen_rejects}.csv", mime="text/csv", key="rejects_csv")
     open_imports = history.loc[history["undone_at"].isna(), "import_id"].tolist()
