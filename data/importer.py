@@ -349,7 +349,7 @@ def _parse_skipping(store: Store, uploads: Sequence[Upload], sprints: Sequence[U
     last: ImportFailed | None = None
     for _ in range(_ROUNDS):
         current = [without_rows(job, set(removed[index])) if index in removed else job for index, job in enumerate(jobs)]
-        alive = [index for index, job in enumerate(current) if len(read_upload(job))]
+        alive = [index for index, job in enumerate(current) if index not in removed or len(read_upload(job))]
         if not alive:
             break
         try:
