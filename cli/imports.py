@@ -62,9 +62,12 @@ def cmd_import(args) -> int:
         print(f"{verb}: {item.file} as {item.kind}: {item.rows} rows, {item.inserted} new, "
               f"{item.updated} updated, {item.unchanged} unchanged")
     if args.skip_invalid:
-        kept = f" to {args.rejects}" if args.rejects else ""
-        print(f"{result.imported_rows:,} rows imported, {len(result.rejects):,} left out"
-              + (f" (written{kept}; kept with the import)" if result.rejects and not args.dry_run else ""))
+        where = ""
+        if result.rejects and not args.dry_run:
+            where = (f" (written to {args.rejects}, and kept with import {result.import_id})" if args.rejects
+                     else f" (kept with import {result.import_id}; --rejects FILE writes them)")
+        print(f"{result.imported_rows:,} rows {'would be ' if args.dry_run else ''}imported, "
+              f"{len(result.rejects):,} left out{where}")
         for rejected in result.rejects[:10]:
             print(f"  left out: {rejected.file}, row {rejected.row}: {rejected.message}", file=sys.stderr)
         if len(result.rejects) > 10:

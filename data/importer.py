@@ -347,6 +347,7 @@ def _parse_skipping(store: Store, uploads: Sequence[Upload], sprints: Sequence[U
     jobs = [*uploads, *sprints]
     removed: dict[int, dict[int, list[Problem]]] = {}  # job → row → its problems
     last: ImportFailed | None = None
+    hints: list[str] = []
     for _ in range(_ROUNDS):
         current = [without_rows(job, set(removed[index])) if index in removed else job for index, job in enumerate(jobs)]
         alive = [index for index, job in enumerate(current) if index not in removed or len(read_upload(job))]
@@ -358,6 +359,7 @@ def _parse_skipping(store: Store, uploads: Sequence[Upload], sprints: Sequence[U
             if not failure.rows_only:
                 raise
             last = failure
+            hints.extend(hint for hint in failure.hints if hint not in hints)  # the remedy, kept as a note
             for problem in failure.problems:
                 index = next((i for i in alive if jobs[i].name == problem.file), None)
                 if index is None:
@@ -366,7 +368,7 @@ def _parse_skipping(store: Store, uploads: Sequence[Upload], sprints: Sequence[U
             continue
         dependents = _dependents(store, jobs, removed, parsed, known_krs, team, mappings)
         if not dependents:
-            return parsed, _rejects(jobs, removed), _totals_notes(jobs, removed)
+            return parsed, _rejects(jobs, removed), [*_totals_notes(jobs, removed), *hints]
         for index, problem in dependents:
             removed.setdefault(index, {}).setdefault(problem.row, []).append(problem)
     # every row refused (or no end in sight): nothing is imported, and every problem is named

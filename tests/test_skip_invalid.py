@@ -226,3 +226,10 @@ def test_an_issue_of_a_tool_export_in_a_refused_sprint_is_left_out_saying_so(sto
     assert "Its sprint 'Beta 3' was refused (sprints.csv, row 4)" in result.rejects[0].message
     assert store.current("sprint_items")["item_key"].tolist() == ["BE-2"]
     assert store.current("sprints")["sprint"].tolist() == ["Beta 1", "Beta 2"]
+
+
+def test_rows_left_out_as_duplicates_keep_the_remedy_as_a_note(store):
+    result = import_uploads(store, [upload(BOARDS.name, BOARDS.read_bytes())], skip_invalid=True)
+    # rows 3 and 5 (board 2's repeats) and the totals row 6 are left out; rows 2 and 4 imported
+    assert ([r.row for r in result.rejects], result.imported_rows) == ([3, 5, 6], 2)
+    assert any("2 duplicate sprint names" in note and "--map team=team+board" in note for note in result.notes)
