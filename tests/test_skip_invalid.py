@@ -233,3 +233,16 @@ def test_rows_left_out_as_duplicates_keep_the_remedy_as_a_note(store):
     # rows 3 and 5 (board 2's repeats) and the totals row 6 are left out; rows 2 and 4 imported
     assert ([r.row for r in result.rejects], result.imported_rows) == ([3, 5, 6], 2)
     assert any("2 duplicate sprint names" in note and "--map team=team+board" in note for note in result.notes)
+
+
+def test_migration_7_adds_the_rejects_table_to_an_older_store(tmp_path, monkeypatch):
+    import data.store as store_module
+    from data.schema import MIGRATIONS
+    path = tmp_path / "v4.duckdb"
+    monkeypatch.setattr(store_module, "MIGRATIONS", [m for m in MIGRATIONS if m[0] <= 4])
+    Store(path).close()
+    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
+    store = Store(path)
+    assert store.reject_counts() == {}
+    result = import_uploads(store, [upload("s.csv", SPRINTS)], skip_invalid=True)
+    assert store.reject_counts() == {result.import_id: 1}  # S2, 407 days
