@@ -114,6 +114,32 @@ TEXT: dict[str, tuple[str, str]] = {
     "undo_confirm": ("Yes, undo import {id}: remove what it wrote and restore what it replaced",
                      "Ja, Import {id} rückgängig machen: Geschriebenes entfernen, Ersetztes wiederherstellen"),
     "undone": ("Import {id} undone; the data is as it was before it.", "Import {id} rückgängig gemacht; die Daten sind wie vorher."),
+    # issues 19 and 24: a mapping proposed for a team's own spreadsheet, import --skip-invalid with
+    # its rejects, every problem counted, grouped and downloadable (pages/import.py)
+    "proposal_found": ("{file}: the figures seem to be in columns this template does not know by name. "
+                       "Proposed: {proposal}. Nothing is imported until you accept this mapping or choose the columns yourself.",
+                       "{file}: Die Kennzahlen stehen wohl in Spalten, deren Namen diese Vorlage nicht kennt. "
+                       "Vorschlag: {proposal}. Importiert wird erst, wenn Sie diese Zuordnung übernehmen oder die Spalten selbst wählen."),
+    "accept_proposal": ("Use the proposed mapping", "Vorgeschlagene Zuordnung übernehmen"),
+    "team_second_column": ("team, joined with a second column (e.g. project + board)",
+                           "team, verbunden mit einer zweiten Spalte (z. B. Projekt + Board)"),
+    "no_second_column": ("no second column", "keine zweite Spalte"),
+    "skip_invalid": ("Import the valid rows and leave out the refused ones (they are kept with the import as a rejects CSV)",
+                     "Gültige Zeilen importieren, abgelehnte auslassen (sie bleiben als Ablehnungs-CSV beim Import)"),
+    "skip_counts": ("{imported} row(s) will be imported, {rejected} row(s) left out.",
+                    "{imported} Zeile(n) werden importiert, {rejected} Zeile(n) ausgelassen."),
+    "rejects_title": ("Rows left out", "Ausgelassene Zeilen"),
+    "problems_shown": ("{shown} of {n} problems shown; all of them are in the CSV below.",
+                       "{shown} von {n} Problemen angezeigt; alle stehen in der CSV-Datei darunter."),
+    "problems_all": ("All {n} problems (CSV)", "Alle {n} Probleme (CSV)"),
+    "problem_groups_title": ("Problems that repeat", "Probleme, die sich wiederholen"),
+    "import_done_skipped": ("Imported (import {id}): {rows} rows new, {updated} updated, {unchanged} unchanged; "
+                            "{rejected} row(s) left out, kept with the import (history below).",
+                            "Importiert (Import {id}): {rows} Zeilen neu, {updated} geändert, {unchanged} unverändert; "
+                            "{rejected} Zeile(n) ausgelassen, beim Import aufbewahrt (Verlauf unten)."),
+    "rejects_of_import": ("Rows left out by an import", "Von einem Import ausgelassene Zeilen"),
+    "rejects_download": ("Rows left out by import {id} (CSV)", "Von Import {id} ausgelassene Zeilen (CSV)"),
+    'f_rejected': ('Left out', 'Ausgelassen'),
     # the store shared with a scheduled import (data.errors.StoreBusy / StoreUnavailable)
     "store_busy_title": ("The data is busy", "Die Daten sind gerade belegt"),
     "store_busy": ("Another program (an import) is writing the data. This page tries again in a moment.",
@@ -1124,6 +1150,42 @@ TEXT: dict[str, tuple[str, str]] = {
     "imp_t_file_problems": ("{file}: {n} problem(s)", "{file}: {n} Problem(e)"),
     "imp_ignored_columns": ("{file}: {n} column(s) not part of the {kind} template were ignored: {columns}.",
                             "{file}: {n} Spalte(n), die nicht zur Vorlage {kind} gehören, wurden ignoriert: {columns}."),
+    # issues 19 and 24: proposals for a team's own spreadsheet, rows skipped with --skip-invalid,
+    # problems grouped (data.templates, data.importer, data.errors)
+    "imp_problem_group": ("{file}, column '{column}': {n:,} problems like the one in row {row}: {example}",
+                          "{file}, Spalte „{column}“: {n:,} Probleme wie das in Zeile {row}: {example}"),
+    "imp_t_figures_unrecognised": ("{file}: figure columns not recognised", "{file}: Kennzahl-Spalten nicht erkannt"),
+    "imp_figures_proposal": ("No column of this file is one of the sprint figures (committed, completed, added, removed), "
+                             "so every sprint would show nothing. Proposed mapping: {proposal}. Take it (command line: {flags}) "
+                             "or name the columns yourself.",
+                             "Keine Spalte dieser Datei ist eine der Sprint-Kennzahlen (committed, completed, added, removed), "
+                             "jeder Sprint bliebe also leer. Vorgeschlagene Zuordnung: {proposal}. Übernehmen Sie sie "
+                             "(Kommandozeile: {flags}) oder benennen Sie die Spalten selbst."),
+    "imp_t_no_figures": ("{file}: sprints without figures", "{file}: Sprints ohne Kennzahlen"),
+    "imp_no_figures": ("This sprints file has no figures (committed, completed, added, removed) and none of its {n:,} "
+                       "sprints has item rows, so they would show nothing. Columns not recognised: {columns}. Add the "
+                       "figures, map the columns that hold them (--map committed=COLUMN …), or import the item rows with it.",
+                       "Diese Sprint-Datei hat keine Kennzahlen (committed, completed, added, removed), und keiner ihrer "
+                       "{n:,} Sprints hat Einträge; sie blieben also leer. Nicht erkannte Spalten: {columns}. Ergänzen Sie "
+                       "die Kennzahlen, ordnen Sie die Spalten zu, die sie enthalten (--map committed=SPALTE …), oder "
+                       "importieren Sie die Einträge mit ihr."),
+    "imp_totals_row": ("'{text}' marks a totals row of the spreadsheet, not a row of data: delete the row (or import with "
+                       "--skip-invalid, which skips it).",
+                       "„{text}“ kennzeichnet eine Summenzeile der Tabelle, keine Datenzeile: Löschen Sie die Zeile (oder "
+                       "importieren Sie mit --skip-invalid, das sie überspringt)."),
+    "imp_totals_skipped": ("{file}: totals row(s) {rows} skipped (they sum the rows above).",
+                           "{file}: Summenzeile(n) {rows} übersprungen (sie summieren die Zeilen darüber)."),
+    "imp_duplicates_apart": ("{file}: {n:,} duplicate {what} names. The same name appears under different values of "
+                             "'{column}' (another board): join team with that column and they stay apart ({left:,} "
+                             "duplicates would remain): {flags}, on the Import page team with a second column.",
+                             "{file}: {n:,} doppelte Namen in {what}. Derselbe Name steht unter verschiedenen Werten von "
+                             "„{column}“ (einem anderen Board): Verbinden Sie team mit dieser Spalte, dann bleiben sie "
+                             "getrennt ({left:,} Doppelte blieben): {flags}, auf der Import-Seite team mit einer zweiten Spalte."),
+    "imp_sprint_refused": ("Its sprint '{sprint}' was refused ({file}, row {row}), so this item is left out too.",
+                           "Sein Sprint „{sprint}“ wurde abgelehnt ({file}, Zeile {row}), daher wird dieser Eintrag ebenfalls ausgelassen."),
+    "imp_kr_refused": ("Its key result '{kr_id}' was refused ({file}, row {row}), so this row is left out too.",
+                       "Sein Key Result „{kr_id}“ wurde abgelehnt ({file}, Zeile {row}), daher wird diese Zeile ebenfalls ausgelassen."),
+    "imp_t_nothing_valid": ("No valid row to import", "Keine gültige Zeile zum Importieren"),
     # the import as a whole (data.importer)
     "imp_t_unknown_source": ("Unknown source", "Unbekannte Quelle"),
     "imp_unknown_source": ("Source '{source}' is unknown; use one of {sources}.", "Die Quelle „{source}“ ist unbekannt; verwenden Sie eine von {sources}."),

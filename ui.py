@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from analytics.formatting import percent
+from analytics.formatting import number, percent
 from analytics.locales import locale
 from analytics.presentation import label, present, unit_text
 from analytics.attention import needs_attention
@@ -18,7 +18,7 @@ from analytics.okr_weekly import weekly_changes
 from analytics.planning import overcommit_attention
 from analytics.teams import team_comparison
 from data import aggregates, service
-from data.errors import ImportFailed, in_language
+from data.errors import SHOWN_PROBLEMS, ImportFailed, in_language, problem_groups
 from data.export import to_csv_bytes
 import downloads
 from data.store import Store
@@ -95,13 +95,22 @@ def said(message) -> str:
 
 
 def problems(failure: ImportFailed, key: str = "problems", file_name: str = "import_problems") -> None:
-    """What an import or an entry refused, in the chosen language: its title, then one row per
-    problem with file, row, column, value and the whole message (wrapped, never cut)."""
+    """What an import or an entry refused, in the chosen language: its title, the problems that
+    repeat (one line per kind, with what to do about them), then one row per problem with file,
+    row, column, value and the whole message (wrapped, never cut): the first SHOWN_PROBLEMS of
+    them, how many there are, and every one in the downloads."""
     st.text(said(failure.title))
+    groups = [*problem_groups(failure.problems), *failure.hints]
+    if groups:
+        strong("problem_groups_title")
+        st.text("\n".join(f"• {said(line)}" for line in groups))
     # written in the language before they go into a frame: pandas keeps text as plain str
     frame = pd.DataFrame([{**p.as_dict(), "message": said(p.message)} for p in failure.problems],
                          columns=["file", "row", "column", "value", "message"])
-    table(frame, key, file_name, wrap=True)
+    if len(frame) > SHOWN_PROBLEMS:
+        st.caption(tr_md("problems_shown", shown=number(SHOWN_PROBLEMS, lang(), 0), n=number(len(frame), lang(), 0)))
+    _static(present(frame.head(SHOWN_PROBLEMS), lang()))
+    _downloads(frame, key, file_name, None)
 
 
 def strong(key: str) -> None:

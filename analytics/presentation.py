@@ -40,6 +40,7 @@ KINDS: dict[str, str] = {
     **dict.fromkeys(["status", "state", "accuracy_trend", "stability", "stability_basis", "verdict", "linked_by",
                      "okr_type", "kr_type", "grade_band", "forecast_status", "status_vs_original", "matched_by",
                      "data_level", "commitment_basis", "source", "kind", "field", "accuracy_note"], "code"),
+    "rejected": "count",
     "row": "count",
     # planning (issue 23)
     **dict.fromkeys(["suggested_low", "suggested_high", "typical_commitment", "typical_completed", "overcommit",

@@ -43,9 +43,13 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--date-order", choices=["dmy", "mdy"], help="order of slashed dates like 03/04/2026")
     sub.add_argument("--map", action="append", metavar="FIELD=COLUMN",
                      help="which column holds a field of a tool export, e.g. estimate=\"Custom field (QA Story Point)\", "
-                          "team=\"Project name\", key_result=Labels; estimate= for no estimates. With --source "
-                          "template: which column of your spreadsheet holds a template column, e.g. team=Mannschaft")
+                          "team=\"Project name\", key_result=Labels; estimate= for no estimates. For a spreadsheet of "
+                          "our kind: which column holds a template column, e.g. team=Mannschaft, or two joined, "
+                          "team=project+board")
     sub.add_argument("--save-mapping", action="store_true", help="remember --map for this source's next imports")
+    sub.add_argument("--skip-invalid", action="store_true",
+                     help="import the valid rows and leave out the refused ones (kept with the import in the history)")
+    sub.add_argument("--rejects", metavar="FILE", help="with --skip-invalid: write the rows left out to this CSV")
 
     sub = command("inspect", cmd_inspect, "show how the columns of a tool export are recognised")
     sub.add_argument("file", metavar="FILE")

@@ -26,14 +26,18 @@ def cmd_import(args) -> int:
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    if args.rejects and not args.skip_invalid:
+        print("--rejects FILE goes with --skip-invalid (the rows an import leaves out).", file=sys.stderr)
+        return 2
     store = open_store(args)
     try:
-        # --source template: --map names our template's columns in a spreadsheet with its own headers
-        ours = args.source == "template"
+        # --map names our template's columns in a spreadsheet with its own headers when the files
+        # are ours (--source template, or detected so), else a tool export's fields
+        ours = args.source == "template" or (args.source == "auto" and all_templates(uploads))
         result = import_uploads(store, uploads, sprints=sprints, source=args.source, team=args.team,
                                 day_first=day_first, mapping=None if ours else mapping,
                                 template_mapping=mapping if ours else None, save_mapping=args.save_mapping,
-                                dry_run=args.dry_run)
+                                dry_run=args.dry_run, skip_invalid=args.skip_invalid)
     except ImportFailed as failure:
         failure_lines("Import failed", failure)
         if args.json:
@@ -41,6 +45,14 @@ def cmd_import(args) -> int:
                       sys.stdout, ensure_ascii=False, indent=2)
             sys.stdout.write("\n")
         return 1
+    if args.rejects:
+        from data.export import to_csv_bytes
+        from data.importer import rejects_frame
+        try:
+            Path(args.rejects).write_bytes(to_csv_bytes(rejects_frame(result.rejects)))
+        except OSError as exc:  # imported all the same: the rejects stay in the store with the import
+            print(f"--rejects {args.rejects}: {exc.strerror}; the rows left out are kept with import "
+                  f"{result.import_id} (history).", file=sys.stderr)
     if args.json:
         json.dump({"ok": True, **result.as_dict()}, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -49,11 +61,32 @@ def cmd_import(args) -> int:
     for item in result.files:
         print(f"{verb}: {item.file} as {item.kind}: {item.rows} rows, {item.inserted} new, "
               f"{item.updated} updated, {item.unchanged} unchanged")
+    if args.skip_invalid:
+        where = ""
+        if result.rejects and not args.dry_run:
+            where = (f" (written to {args.rejects}, and kept with import {result.import_id})" if args.rejects
+                     else f" (kept with import {result.import_id}; --rejects FILE writes them)")
+        print(f"{result.imported_rows:,} rows {'would be ' if args.dry_run else ''}imported, "
+              f"{len(result.rejects):,} left out{where}")
+        for rejected in result.rejects[:10]:
+            print(f"  left out: {rejected.file}, row {rejected.row}: {rejected.message}", file=sys.stderr)
+        if len(result.rejects) > 10:
+            print(f"  … and {len(result.rejects) - 10:,} more", file=sys.stderr)
     for line in result.notes:
         print(f"note: {line}", file=sys.stderr)
     for line in result.warnings:
         print(f"warning: {line}", file=sys.stderr)
     return 0
+
+
+def all_templates(uploads) -> bool:
+    """True when every file reads as one of our templates (no tool export among them)."""
+    from data.errors import ImportFailed
+    from data.importer import read_upload, source_of
+    try:
+        return all(source_of(read_upload(upload), "auto") == "template" for upload in uploads)
+    except ImportFailed:
+        return False  # the import names the unreadable file
 
 
 def parse_mapping(pairs: list[str] | None) -> dict[str, str] | None:

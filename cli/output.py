@@ -73,7 +73,17 @@ def emit(args, payload, frame: pd.DataFrame | None = None) -> None:
 
 
 def failure_lines(verb: str, failure) -> None:
-    """An ImportFailed on stderr: its title, that nothing was imported, one line per problem."""
+    """An ImportFailed on stderr: its title, that nothing was imported, the problems that repeat
+    (one line per kind), what to do about them, then one line per problem up to SHOWN_PROBLEMS
+    with how many there are (``--json`` lists every one)."""
+    from data.errors import SHOWN_PROBLEMS, problem_groups
     print(f"{verb}: {failure.title}. Nothing was imported.", file=sys.stderr)
-    for problem in failure.problems:
+    for group in problem_groups(failure.problems):
+        print(f"  {group}", file=sys.stderr)
+    for hint in failure.hints:
+        print(f"  {hint}", file=sys.stderr)
+    for problem in failure.problems[:SHOWN_PROBLEMS]:
         print(f"  {problem}", file=sys.stderr)
+    if len(failure.problems) > SHOWN_PROBLEMS:
+        print(f"  ({SHOWN_PROBLEMS} of {len(failure.problems):,} problems shown; --json lists all of them)",
+              file=sys.stderr)

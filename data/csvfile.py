@@ -293,7 +293,7 @@ def _split_with_python(name: str, text: str, delimiter: str, max_rows: int) -> S
     problems: list[Problem] = []
     for index, record in enumerate(records if len(text) > MAX_CELL_CHARS else (), start=1):
         for position, cell in enumerate(record):
-            if len(cell) > MAX_CELL_CHARS and len(problems) < 50:
+            if len(cell) > MAX_CELL_CHARS:
                 column = header[position][:60] if position < len(header) and index > 1 else f"#{position + 1}"
                 problems.append(Problem(name, index, column, say("cell_too_long", chars=len(cell), limit=MAX_CELL_CHARS)))
     if problems:
@@ -309,8 +309,6 @@ def _split_with_python(name: str, text: str, delimiter: str, max_rows: int) -> S
         if len(record) != width:
             hint = say("hint_unquoted" if len(record) > width else "hint_line_break")
             problems.append(Problem(name, index, None, say("wrong_cells", cells=len(record), width=width, hint=hint)))
-            if len(problems) >= 50:
-                break
             continue
         rows.append(record)
         row_numbers.append(index)

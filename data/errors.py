@@ -107,13 +107,52 @@ class Problem:
                 "value": self.value, "message": self.message}
 
 
-class ImportFailed(Exception):
-    """An import that wrote nothing, with every problem found."""
+# How many problems a page or the command line lists one by one; all of them are counted, grouped
+# (``problem_groups``) and offered whole (a CSV on the page, ``--json`` on the command line).
+SHOWN_PROBLEMS = 50
 
-    def __init__(self, title: str, problems: list[Problem]):
+
+class ImportFailed(Exception):
+    """An import that wrote nothing, with every problem found (never only the first 50) and
+    ``hints``: sentences on what to do about many of them at once (a mapping that would fit)."""
+
+    def __init__(self, title: str, problems: list[Problem], hints: list[str] = ()):
         self.title = title
         self.problems = list(problems)
-        super().__init__(title + "".join(f"\n- {p}" for p in self.problems))
+        self.hints = list(hints)
+        shown = "".join(f"\n- {p}" for p in self.problems[:SHOWN_PROBLEMS])
+        more = f"\n({SHOWN_PROBLEMS} of {len(self.problems):,} shown)" if len(self.problems) > SHOWN_PROBLEMS else ""
+        super().__init__(title + shown + more + "".join(f"\n{hint}" for hint in self.hints))
+
+    @property
+    def rows_only(self) -> bool:
+        """Every problem is in a data row (not the header, not the file as a whole): an import that
+        skips invalid rows can leave these out and import the rest."""
+        return bool(self.problems) and all(p.row is not None and p.row >= 2 for p in self.problems)
+
+
+def problem_groups(problems: list[Problem]) -> list[str]:
+    """Problems that repeat, one sentence per kind and file with its count and first example:
+    2,400 duplicate keys read as one line, not as 2,400 (or as the first 50)."""
+    groups: dict[tuple, list[Problem]] = {}
+    for problem in problems:
+        kind = problem.message.key if isinstance(problem.message, Message) else problem.message
+        groups.setdefault((problem.file, problem.column, kind), []).append(problem)
+    return [say("problem_group", n=len(found), file=file, column=column or "–", row=found[0].row or "–",
+                example=found[0].message)
+            for (file, column, _), found in groups.items() if len(found) > 1]
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A data row left out by an import that skips invalid rows: where it was, why, and the row
+    itself as the file had it (header → cell, in the file's order), for the rejects CSV."""
+
+    file: str
+    row: int
+    columns: str
+    message: str
+    original: tuple[tuple[str, str], ...]
 
 
 class UndoRefused(Exception):

@@ -6,17 +6,19 @@ of every file (nothing is written then) or returns what was written.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from data import aggregates
 from data.csvfile import RawTable, read_csv
-from data.errors import ImportFailed, Problem, joined, say
+from data.errors import ImportFailed, Problem, Rejected, joined, say
 from data.settings import setting
 from data.sources import SOURCES as EXPORT_SOURCES
 from data.sources import Inspection, detect_source, fit_mapping, inspect, parse_export
 from data.store import ImportResult, Progress, Store, content_hash, main_table
-from data.templates import TEMPLATES, ParsedFile, fit_score, map_columns, parse_template
+from data.templates import (FIGURES, TEMPLATES, ParsedFile, detect_kind, fit_score, map_columns, parse_template,
+                            propose_mapping)
 from data.templates import match_columns as match_template_columns
 
 
@@ -50,6 +52,17 @@ def read_upload(upload: Upload) -> RawTable:
     return upload._read[0]
 
 
+def without_rows(upload: Upload, rows: set[int]) -> Upload:
+    """The same file as read, less the data rows ``rows`` (spreadsheet numbers): what an import
+    that skips invalid rows parses. Its content (and so its hash in the history) stays the file's."""
+    raw = read_upload(upload)
+    keep = [index for index, number in enumerate(raw.row_numbers) if number not in rows]
+    reduced = Upload(upload.name, upload.content)
+    reduced._read.append(replace(raw, columns=[[column[index] for index in keep] for column in raw.columns],
+                                 row_numbers=[raw.row_numbers[index] for index in keep]))
+    return reduced
+
+
 def source_of(raw, source: str) -> str:
     """The tool that wrote a file: as given, or detected from its header ('template' for ours)."""
     choices = source_choices()
@@ -81,6 +94,8 @@ class TemplateInspection:
     header: list[str]
     recognised: dict[str, str]
     missing: list[str]
+    # template column → the file's column, proposed from the words teams use (templates.PROPOSALS)
+    proposal: dict[str, str] = field(default_factory=dict)
 
 
 def inspect_template(upload: Upload, mapping: dict[str, str] | None = None, kind: str | None = None) -> TemplateInspection:
@@ -94,7 +109,8 @@ def inspect_template(upload: Upload, mapping: dict[str, str] | None = None, kind
     original = original.header
     recognised = {name: original[position] for position, name in matched.items()}
     missing = [c.name for c in template.columns if c.required and c.name not in recognised]
-    return TemplateInspection(upload.name, template.kind, not missing, original, recognised, missing)
+    return TemplateInspection(upload.name, template.kind, not missing, original, recognised, missing,
+                              propose_mapping(template, raw.header))
 
 
 def parse_uploads(uploads: Sequence[Upload], *, sprints: Sequence[Upload] = (), source: str = "auto",
@@ -108,6 +124,7 @@ def parse_uploads(uploads: Sequence[Upload], *, sprints: Sequence[Upload] = (), 
     applied where they fit each file, and what does not fit is left out with a note."""
     problems: list[Problem] = []
     titles: list[str] = []
+    hints: list[str] = []
     jobs = [(u, source) for u in uploads] + [(u, "template:sprints") for u in sprints]
     if not jobs:
         raise ImportFailed(say("t_no_files"), [Problem("(none)", None, None, say("no_files"))])
@@ -118,6 +135,7 @@ def parse_uploads(uploads: Sequence[Upload], *, sprints: Sequence[Upload] = (), 
         except ImportFailed as failure:
             titles.append(failure.title)
             problems.extend(failure.problems)
+            hints.extend(failure.hints)
             return None
 
     raws = []
@@ -155,7 +173,7 @@ def parse_uploads(uploads: Sequence[Upload], *, sprints: Sequence[Upload] = (), 
                                                left_out=joined([p.message for p in unfit])))
     if problems:
         title = titles[0] if len(titles) == 1 else say("t_files_with_problems", n=len(titles))
-        raise ImportFailed(title, problems)
+        raise ImportFailed(title, problems, hints)
     ordered = [parsed[index] for index in sorted(parsed)]
     _keep_latest_issue_rows(ordered)
     return ordered
@@ -250,28 +268,199 @@ class PreparedImport:
     known_krs: set[str]
     undated: list[str]
     reworded: list[str]
+    skip_invalid: bool = False
+    rejects: list[Rejected] = field(default_factory=list)  # rows left out (skip_invalid), kept with the import
+    notes: list[str] = field(default_factory=list)
 
 
 def prepare_import(store: Store, uploads: Sequence[Upload], *, sprints: Sequence[Upload] = (),
                    source: str = "auto", team: str | None = None, day_first: bool | None = None,
                    mapping: dict[str, str] | None = None, progress: Progress | None = None,
-                   template_mapping: dict[str, str] | None = None) -> PreparedImport:
+                   template_mapping: dict[str, str] | None = None, skip_invalid: bool = False) -> PreparedImport:
     """Read, parse and validate files against the store without writing. Raises ImportFailed.
 
     ``mapping`` (field → column) applies to the tool exports of this call; without one, the mapping
     saved for their source is used. ``template_mapping`` (template column → the file's column) reads
-    a spreadsheet with its own headers as one of our templates."""
+    a spreadsheet with its own headers as one of our templates. ``skip_invalid``: rows with problems
+    (and rows that depend on them) are left out and kept as ``rejects``; problems of a header or of a
+    file as a whole still refuse everything."""
     version = store.data_version()
     saved = {name: store.mapping(name) for name in (*EXPORT_SOURCES, "template")}
     given = {name: dict(mapping) for name in EXPORT_SOURCES} if mapping is not None else None
     if template_mapping:
         given = {**(given or {}), "template": dict(template_mapping)}
     known_krs = store.known_key_results()
-    parsed = parse_uploads(uploads, sprints=sprints, source=source, team=team, day_first=day_first,
-                           mappings=given, saved_mappings=saved, known_krs=known_krs, progress=progress)
-    hashes = [content_hash(u.content) for u in [*uploads, *sprints]]
+
+    def parse(files: Sequence[Upload], calendars: Sequence[Upload]) -> list[ParsedFile]:
+        parsed = parse_uploads(files, sprints=calendars, source=source, team=team, day_first=day_first,
+                               mappings=given, saved_mappings=saved, known_krs=known_krs, progress=progress)
+        _refuse_sprints_without_figures(store, parsed)
+        return parsed
+
+    rejects, notes = [], []
+    if skip_invalid:
+        mappings = {"template": {**saved["template"], **(template_mapping or {})}}
+        parsed, rejects, notes = _parse_skipping(store, uploads, sprints, parse, known_krs, team, mappings)
+    else:
+        parsed = parse(uploads, sprints)
+    hashes = [content_hash(u.content) for u in [*uploads, *sprints] if any(item.file == u.name for item in parsed)]
     return PreparedImport(parsed, hashes, version, mapping, template_mapping, saved, known_krs,
-                          _undated_sprints(store, parsed), _reworded_objectives(store, parsed))
+                          _undated_sprints(store, parsed), _reworded_objectives(store, parsed),
+                          skip_invalid, rejects, notes)
+
+
+def _refuse_sprints_without_figures(store: Store, parsed: Sequence[ParsedFile]) -> None:
+    """A sprints file with no figure column, none of whose sprints has item rows (in this call or
+    stored) or stored figures, would import sprints that show nothing: refused, saying why. A file
+    that brings something else about its sprints (dates, goals, types, key results) is a calendar and
+    stays welcome, with a note on any column not recognised: a tool export's items often come later."""
+    for item in parsed:
+        frame = next((f for f in item.frames if f.table == "sprints"), None)
+        if item.kind != "sprints" or item.source != "template" or frame is None or set(FIGURES) & frame.present:
+            continue
+        if frame.present & {"start_date", "end_date", "goal", "sprint_type", "key_results", "days_off"}:
+            continue
+        named = set(zip(frame.data["team"], frame.data["sprint"]))
+        covered = {pair for other in parsed for f in other.frames if f.table == "sprint_items"
+                   for pair in zip(f.data["team"], f.data["sprint"])}
+        teams = sorted({team for team, _ in named})
+        stored = aggregates.item_sprints(store, teams)
+        covered |= set(zip(stored["team"], stored["sprint"]))
+        figures = store.current("sprints", teams)
+        figures = figures[figures[list(FIGURES)].notna().any(axis=1)]
+        covered |= set(zip(figures["team"], figures["sprint"]))
+        if named and not named & covered:
+            unknown = ", ".join(f"'{column}'" for column in item.ignored) or "–"
+            raise ImportFailed(say("t_no_figures", file=item.file), [Problem(
+                item.file, 1, None, say("no_figures", n=len(named), columns=unknown))])
+
+
+# an import that skips invalid rows parses again without them; a few rounds find every row
+# (a problem can hide another: a duplicate behind a bad date), more mean something else is wrong
+_ROUNDS = 6
+
+
+def _parse_skipping(store: Store, uploads: Sequence[Upload], sprints: Sequence[Upload], parse, known_krs: set[str],
+                    team: str | None, mappings: dict[str, dict]) -> tuple[list[ParsedFile], list[Rejected], list[str]]:
+    """Parse, leaving out every row with a problem and every row that depends on one (an item of a
+    refused sprint, a check-in of a refused key result); the rows left out, and notes."""
+    jobs = [*uploads, *sprints]
+    removed: dict[int, dict[int, list[Problem]]] = {}  # job → row → its problems
+    last: ImportFailed | None = None
+    hints: list[str] = []
+    for _ in range(_ROUNDS):
+        current = [without_rows(job, set(removed[index])) if index in removed else job for index, job in enumerate(jobs)]
+        alive = [index for index, job in enumerate(current) if index not in removed or len(read_upload(job))]
+        if not alive:
+            break
+        try:
+            parsed = parse([current[i] for i in alive if i < len(uploads)], [current[i] for i in alive if i >= len(uploads)])
+        except ImportFailed as failure:
+            if not failure.rows_only:
+                raise
+            last = failure
+            hints.extend(hint for hint in failure.hints if hint not in hints)  # the remedy, kept as a note
+            for problem in failure.problems:
+                index = next((i for i in alive if jobs[i].name == problem.file), None)
+                if index is None:
+                    raise
+                removed.setdefault(index, {}).setdefault(problem.row, []).append(problem)
+            continue
+        dependents = _dependents(store, jobs, removed, parsed, known_krs, team, mappings)
+        if not dependents:
+            return parsed, _rejects(jobs, removed), [*_totals_notes(jobs, removed), *hints]
+        for index, problem in dependents:
+            removed.setdefault(index, {}).setdefault(problem.row, []).append(problem)
+    # every row refused (or no end in sight): nothing is imported, and every problem is named
+    problems = [p for rows in removed.values() for found in rows.values() for p in found]
+    raise ImportFailed(say("t_nothing_valid"), problems, last.hints if last else []) if problems else \
+        ImportFailed(say("t_no_files"), [Problem("(none)", None, None, say("no_files"))])
+
+
+def _keys_of_rows(job: Upload, rows: set[int], columns: tuple[str, ...], team: str | None,
+                  mapping: dict | None) -> dict[int, tuple]:
+    """Row → the values of template columns in those rows of a file, as its template reads them."""
+    raw, _ = map_columns(read_upload(job), mapping)
+    try:
+        template = TEMPLATES[detect_kind(raw, frozenset({"team"}) if team else frozenset())]
+    except ImportFailed:
+        return {}
+    where = {name: position for position, name in match_template_columns(template, raw.header).items()}
+    if not all(name in where or (name == "team" and team) for name in columns):
+        return {}
+    found = {}
+    for index, number in enumerate(raw.row_numbers):
+        if number in rows:
+            found[number] = tuple(team if name == "team" and team else raw.columns[where[name]][index].strip()
+                                  for name in columns)
+    return found
+
+
+def _dependents(store: Store, jobs: Sequence[Upload], removed: dict[int, dict[int, list[Problem]]],
+                parsed: Sequence[ParsedFile], known_krs: set[str], team: str | None,
+                mappings: dict[str, dict]) -> list[tuple[int, Problem]]:
+    """The rows of this call that name a sprint or a key result whose row was refused (and not
+    given again by another row), or a key result that is nowhere: refused too, saying so."""
+    refused_sprints: dict[tuple, tuple[str, int]] = {}
+    refused_krs: dict[str, tuple[str, int]] = {}
+    for index, rows in removed.items():
+        job = jobs[index]
+        for number, pair in _keys_of_rows(job, set(rows), ("team", "sprint"), team, mappings.get("template")).items():
+            refused_sprints.setdefault(pair, (job.name, number))
+        for number, (kr,) in _keys_of_rows(job, set(rows), ("kr_id",), team, mappings.get("template")).items():
+            refused_krs.setdefault(kr, (job.name, number))
+    given_sprints = {pair for item in parsed for frame in item.frames if frame.table == "sprints"
+                     and item.kind == "sprints" for pair in zip(frame.data["team"], frame.data["sprint"])}
+    known = set(known_krs) | {kr for item in parsed for frame in item.frames if frame.table == "key_results"
+                              for kr in frame.data["kr_id"]}
+    found = []
+    for item in parsed:
+        index = next(i for i, job in enumerate(jobs) if job.name == item.file)
+        for frame in item.frames:
+            if "source_row" not in frame.data:
+                continue
+            # an item of a template or of a tool export (then its whole issue row: all its sprints)
+            if frame.table == "sprint_items" and item.kind == "sprint_items":
+                for row in frame.data.itertuples(index=False):
+                    origin = refused_sprints.get((row.team, row.sprint))
+                    if origin and (row.team, row.sprint) not in given_sprints:
+                        found.append((index, Problem(item.file, row.source_row, "sprint", say(
+                            "sprint_refused", sprint=row.sprint, file=origin[0], row=origin[1]), row.sprint)))
+            if frame.table in ("checkins", "kr_plans"):
+                for row in frame.data.itertuples(index=False):
+                    if row.kr_id in known:
+                        continue
+                    origin = refused_krs.get(row.kr_id)
+                    message = say("kr_refused", kr_id=row.kr_id, file=origin[0], row=origin[1]) if origin \
+                        else say("unknown_kr", kr_id=row.kr_id)
+                    found.append((index, Problem(item.file, row.source_row, "kr_id", message, row.kr_id)))
+    return found
+
+
+def _rejects(jobs: Sequence[Upload], removed: dict[int, dict[int, list[Problem]]]) -> list[Rejected]:
+    """One rejected row per file and row: where, every column and message, the row as it was."""
+    out = []
+    for index in sorted(removed):
+        raw = read_upload(jobs[index])
+        cells = {number: position for position, number in enumerate(raw.row_numbers)}
+        for number in sorted(removed[index]):
+            problems = removed[index][number]
+            columns = ", ".join(dict.fromkeys(p.column for p in problems if p.column))
+            row = raw.rows[cells[number]] if number in cells else []
+            out.append(Rejected(raw.file, number, columns, joined([p.message for p in problems]),
+                                tuple(zip(raw.header, row))))
+    return out
+
+
+def _totals_notes(jobs: Sequence[Upload], removed: dict[int, dict[int, list[Problem]]]) -> list[str]:
+    """A note per file whose totals rows were skipped (they are no data, but say so)."""
+    notes = []
+    for index, rows in sorted(removed.items()):
+        totals = sorted(number for number, problems in rows.items()
+                        if any(getattr(p.message, "key", None) == "totals_row" for p in problems))
+        if totals:
+            notes.append(say("totals_skipped", file=jobs[index].name, rows=", ".join(map(str, totals))))
+    return notes
 
 
 def write_import(store: Store, prepared: PreparedImport, *, save_mapping: bool = False, dry_run: bool = False,
@@ -288,7 +477,9 @@ def write_import(store: Store, prepared: PreparedImport, *, save_mapping: bool =
 
     sources = sorted({item.source for item in parsed})
     result = store.write(parsed, prepared.hashes, source=sources[0] if len(sources) == 1 else "mixed",
-                         dry_run=dry_run, progress=writing)
+                         dry_run=dry_run, progress=writing, rejects=prepared.rejects)
+    result.skip_invalid = prepared.skip_invalid
+    result.notes.extend(prepared.notes)
     if save_mapping and mapping and not dry_run:
         for name in sorted({item.source for item in parsed if item.source in EXPORT_SOURCES}):
             store.save_mapping(name, mappings[name])
@@ -312,10 +503,32 @@ def import_uploads(store: Store, uploads: Sequence[Upload], *, sprints: Sequence
                    source: str = "auto", team: str | None = None, day_first: bool | None = None,
                    mapping: dict[str, str] | None = None, save_mapping: bool = False,
                    dry_run: bool = False, progress: Progress | None = None,
-                   template_mapping: dict[str, str] | None = None) -> ImportResult:
+                   template_mapping: dict[str, str] | None = None, skip_invalid: bool = False) -> ImportResult:
     """Validate and import files in one transaction (``prepare_import``, then ``write_import``).
-    Raises ImportFailed; the store is then unchanged."""
+    Raises ImportFailed; the store is then unchanged. ``skip_invalid``: the valid rows are imported
+    and the refused ones kept with the import (``ImportResult.rejects``)."""
     with store.session():
         prepared = prepare_import(store, uploads, sprints=sprints, source=source, team=team, day_first=day_first,
-                                  mapping=mapping, progress=progress, template_mapping=template_mapping)
+                                  mapping=mapping, progress=progress, template_mapping=template_mapping,
+                                  skip_invalid=skip_invalid)
         return write_import(store, prepared, save_mapping=save_mapping, dry_run=dry_run, progress=progress)
+
+
+def rejects_frame(rejects: Sequence[Rejected] | pd.DataFrame) -> pd.DataFrame:
+    """The rejects CSV: one line per row left out, with file, row, column and message first, then
+    the row itself under the file's own headers (a header two files share is one column)."""
+    if isinstance(rejects, pd.DataFrame):
+        rows = list(rejects.itertuples(index=False))
+        records = [(r.file, r.row, r.column, r.message, [tuple(pair) for pair in r.original]) for r in rows]
+    else:
+        records = [(r.file, r.row, r.columns, str(r.message), list(r.original)) for r in rejects]
+    fixed = ["file", "row", "column", "message"]
+    lines = []
+    for file, row, column, message, original in records:
+        line = dict(zip(fixed, (file, int(row), column or "", message)))
+        for header, cell in original:
+            name = header if header not in fixed else f"{header} (file)"
+            line.setdefault(name, cell)  # a header repeated in one file: its first cell
+        lines.append(line)
+    headers = list(dict.fromkeys([*fixed, *(name for line in lines for name in line)]))
+    return pd.DataFrame(lines, columns=headers)

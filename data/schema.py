@@ -174,6 +174,13 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
         # what a team learnt in a cycle, per objective: shown when the next cycle is planned
         "ALTER TABLE objectives ADD COLUMN IF NOT EXISTS lessons VARCHAR",
     ]),
+    (7, [
+        # the rows an import that skipped invalid rows left out, kept beside it (its rejects CSV):
+        # where each was, why, and the row as the file had it (a JSON array of [header, cell])
+        """CREATE TABLE IF NOT EXISTS import_rejects (
+               import_id BIGINT NOT NULL, file_name VARCHAR NOT NULL, row_number INTEGER NOT NULL,
+               column_name VARCHAR, message VARCHAR NOT NULL, original VARCHAR NOT NULL)""",
+    ]),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from data.errors import ImportFailed, Problem, StoreBusy, StoreUnavailable, UndoRefused, say
+from data.errors import ImportFailed, Problem, Rejected, StoreBusy, StoreUnavailable, UndoRefused, say
 from data.schema import MIGRATIONS, TABLES
 from data.settings import setting
 from data.templates import Frame, ParsedFile
@@ -58,10 +58,20 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
     previews: dict[str, pd.DataFrame] = field(default_factory=dict)  # file → its first rows as stored
+    rejects: list[Rejected] = field(default_factory=list)  # rows left out by an import that skips invalid ones
+    skip_invalid: bool = False
+
+    @property
+    def imported_rows(self) -> int:
+        """Data rows of the files that were imported (new, updated or unchanged)."""
+        return sum(f.rows for f in self.files)
 
     def as_dict(self) -> dict:
-        return {"import_id": self.import_id, "dry_run": self.dry_run,
-                "files": [vars(f) for f in self.files], "notes": self.notes, "warnings": self.warnings}
+        shown = {"import_id": self.import_id, "dry_run": self.dry_run,
+                 "files": [vars(f) for f in self.files], "notes": self.notes, "warnings": self.warnings}
+        if self.skip_invalid:
+            shown |= {"imported_rows": self.imported_rows, "rejected_rows": len(self.rejects)}
+        return shown
 
 
 def content_hash(content: bytes) -> str:
@@ -255,9 +265,10 @@ class Store:
     # --- writing ------------------------------------------------------------------------------
     def write(self, parsed: Sequence[ParsedFile], hashes: Sequence[str], *, source: str,
               dry_run: bool = False, progress: Progress | None = None,
-              now: datetime | None = None) -> ImportResult:
-        """Write all files in one transaction: all of them or, on any problem, none."""
-        result = ImportResult(None, [], dry_run=dry_run)
+              now: datetime | None = None, rejects: Sequence[Rejected] = ()) -> ImportResult:
+        """Write all files in one transaction: all of them or, on any problem, none. ``rejects``,
+        the rows an import that skips invalid ones left out, are kept with it (``rejects``)."""
+        result = ImportResult(None, [], dry_run=dry_run, rejects=list(rejects))
         try:
             with self._transaction() as cur:
                 self._check_references(cur, parsed)
@@ -283,6 +294,7 @@ class Store:
                                 [import_id, item.file, hashes[number - 1], item.kind, item.source, item.rows,
                                  counts.inserted, counts.updated, counts.unchanged])
                     result.files.append(counts)
+                self._write_rejects(cur, import_id, rejects)
                 if dry_run:
                     raise _DryRun()
                 result.import_id = import_id
@@ -340,10 +352,34 @@ class Store:
                     continue
                 rows = frame.data["source_row"] if "source_row" in frame.data else [None] * len(frame.data)
                 for kr_id, row in zip(frame.data["kr_id"], rows):
-                    if kr_id not in known and len(problems) < 50:
+                    if kr_id not in known:
                         problems.append(Problem(item.file, row, "kr_id", say("unknown_kr", kr_id=kr_id), kr_id))
         if problems:
             raise ImportFailed(say("t_unknown_krs"), problems)
+
+    # --- rows an import left out (import --skip-invalid) -------------------------------------------
+    @staticmethod
+    def _write_rejects(cur: duckdb.DuckDBPyConnection, import_id: int, rejects: Sequence[Rejected]) -> None:
+        if rejects:
+            cur.executemany("INSERT INTO import_rejects VALUES (?, ?, ?, ?, ?, ?)",
+                            [[import_id, r.file, r.row, r.columns or None, str(r.message),
+                              json.dumps([list(pair) for pair in r.original], ensure_ascii=False)] for r in rejects])
+
+    def rejects(self, import_id: int) -> pd.DataFrame:
+        """The rows an import left out: file, row (as a spreadsheet counts), column, message, and the
+        row as the file had it (``original``: a list of [header, cell])."""
+        with self.cursor() as cur:
+            frame = cur.execute("SELECT file_name AS file, row_number AS row, column_name AS column, message, original "
+                                "FROM import_rejects WHERE import_id = ? ORDER BY file_name, row_number",
+                                [import_id]).df()
+        frame["original"] = [json.loads(text) for text in frame["original"]]
+        return frame
+
+    def reject_counts(self) -> dict[int, int]:
+        """Import → how many rows it left out, for the imports that left out any."""
+        with self.cursor() as cur:
+            rows = cur.execute("SELECT import_id, count(*) FROM import_rejects GROUP BY import_id").fetchall()
+        return {int(number): int(count) for number, count in rows}
 
     def save_mapping(self, source: str, mapping: dict[str, str], *, now: datetime | None = None) -> None:
         """Remember a column mapping for a source (jira, azure, linear, template)."""

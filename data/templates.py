@@ -7,6 +7,7 @@ generated from ``TEMPLATES`` by scripts/template_tables.py; tests/test_docs.py k
 from __future__ import annotations
 
 import re
+import shlex
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -203,18 +204,152 @@ def map_columns(raw: RawTable, mapping: dict[str, str] | None) -> tuple[RawTable
     Returns the renamed table and the entries that do not fit it (a field we do not know, a
     column the file lacks), so a saved mapping never blocks a file with other columns."""
     header, unfit = list(raw.header), []
+    joined: dict[int, list[str]] = {}
     for field_name, column in (mapping or {}).items():
         if field_name not in TEMPLATE_FIELDS:
             unfit.append(say("not_template_field", field=field_name, fields=", ".join(TEMPLATE_FIELDS)))
             continue
-        position = next((i for i, cell in enumerate(raw.header) if cell == column), None)
-        if position is None:
-            position = next((i for i, cell in enumerate(raw.header) if normalise(cell) == normalise(column)), None)
+        position = _position(raw.header, column)
+        parts = [_position(raw.header, part) for part in column.split(JOIN)] if position is None and JOIN in column else []
+        if parts and None not in parts and len(set(parts)) == len(parts):
+            # two columns joined into one value: 'Apache' + '37' → 'Apache / 37', so a sprint name
+            # that repeats across boards stays apart; the joined value takes the first column's place
+            position = parts[0]
+            joined[position] = [" / ".join(cell.strip() for cell in cells if cell.strip())
+                                for cells in zip(*(raw.columns[part] for part in parts))]
+            for part in parts[1:]:
+                header[part] = ""  # read into the joined value: not an ignored column
         if position is None:
             unfit.append(say("chosen_column_missing", column=column, field=field_name))
         else:
             header[position] = field_name
+    if joined:
+        columns = [joined.get(position, cells) for position, cells in enumerate(raw.columns)]
+        return replace(raw, header=header, columns=columns), unfit
     return (replace(raw, header=header) if header != raw.header else raw), unfit
+
+
+# 'team=project+board' on the command line, two choices on the Import page: one value of both columns
+JOIN = "+"
+
+
+def _position(header: list[str], column: str) -> int | None:
+    """Where a column named in a mapping is: its exact header, else the same normalised name."""
+    position = next((i for i, cell in enumerate(header) if cell == column), None)
+    if position is None:
+        position = next((i for i, cell in enumerate(header) if normalise(cell) == normalise(column.strip())), None)
+    return position
+
+
+# The sprints template's figures: without them (and without item rows) a sprint shows nothing.
+FIGURES = ("committed", "completed", "added", "removed")
+# Words teams use in their own spreadsheets for the figures and dates of a sprint, German and
+# English; a header matches when its words, units in brackets and filler words set aside, are one
+# of them ("Zusage (Punkte)" → zusage, "Ende Sprint" → ende).
+PROPOSALS = {
+    "committed": ("zusage", "zugesagt", "plan", "geplant", "commitment", "committed", "planned", "forecast",
+                  "zusage_bei_start", "plan_start"),
+    "completed": ("erledigt", "geliefert", "ist", "done", "completed", "delivered", "abgeschlossen", "fertig",
+                  "velocity", "geschafft"),
+    "added": ("neu_hinzugekommen", "hinzugekommen", "hinzugefuegt", "added", "neu", "scope_added", "nachgelegt",
+              "zusaetzlich"),
+    "removed": ("gestrichen", "entfernt", "removed", "dropped", "rausgenommen", "scope_removed"),
+    "start_date": ("beginn", "start", "anfang", "von", "startdatum", "begin", "started", "start_date"),
+    "end_date": ("ende", "end", "bis", "enddatum", "schluss", "finish", "ended", "end_date"),
+}
+_UNIT_WORDS = {"punkte", "punkten", "points", "pts", "sp", "story", "storypoints", "stunden", "hours", "h", "eur",
+               "euro", "anzahl", "count", "tage", "days", "datum", "date", "sprint", "des", "der", "im", "in", "am",
+               "of", "the"}
+
+
+def _proposal_word(header: str) -> str:
+    words = [word for word in normalise(header).split("_") if word and word not in _UNIT_WORDS]
+    return "_".join(words)
+
+
+def propose_mapping(template: Template, header: list[str]) -> dict[str, str]:
+    """Template column → the file's column, for the columns a team's own spreadsheet names with
+    its own words (``PROPOSALS``): only columns the template did not recognise, only fields it
+    lacks, each at most once. A proposal, shown and asked about, never applied by itself."""
+    recognised = match_columns(template, header)
+    lacking = [name for name in PROPOSALS if name in {c.name for c in template.columns}
+               and name not in recognised.values()]
+    proposal: dict[str, str] = {}
+    for position, cell in enumerate(header):
+        if position in recognised or not cell.strip():
+            continue
+        word = _proposal_word(cell)
+        found = next((name for name in lacking if name not in proposal and word in PROPOSALS[name]), None)
+        if found:
+            proposal[found] = cell
+    return proposal
+
+
+def mapping_flags(mapping: dict[str, str]) -> str:
+    """A mapping as the command line takes it: --map 'committed=Zusage (Punkte)' …"""
+    return " ".join(f"--map {shlex.quote(f'{name}={column}')}" for name, column in mapping.items())
+
+
+def _figures_proposal(raw: RawTable, template: Template, cells: _Cells) -> None:
+    """A sprints file whose figures are in columns we do not know is refused with a proposal:
+    imported as it is, every sprint would show nothing (issue 19's 'Zusage (Punkte)')."""
+    if template.kind != "sprints" or any(name in cells.position for name in FIGURES):
+        return
+    proposal = propose_mapping(template, raw.header)
+    if not any(name in proposal for name in FIGURES):
+        return
+    shown = ", ".join(f"{name} ← '{column}'" for name, column in proposal.items())
+    raise ImportFailed(say("t_figures_unrecognised", file=raw.file), [Problem(
+        raw.file, 1, None, say("figures_proposal", proposal=shown, flags=mapping_flags(proposal)))])
+
+
+# what a spreadsheet writes into the first cell of its totals row
+TOTALS = {"summe", "summen", "gesamt", "gesamtsumme", "insgesamt", "endsumme", "total", "totals", "grand_total",
+          "sum", "gesamt_summe"}
+
+
+def _totals_rows(raw: RawTable, cells: _Cells) -> dict[int, tuple[str, str]]:
+    """Row → (column, cell) of every row that is a spreadsheet's totals row ('Summe', 'Total',
+    'Gesamt' in the first column or in a key column): it sums the rows above, it is no sprint."""
+    positions = sorted({0, *(cells.position[name] for name in cells.template.key if name in cells.position)})
+    found: dict[int, tuple[str, str]] = {}
+    for position in positions:
+        for row, cell in zip(raw.row_numbers, raw.columns[position]):
+            if row not in found and normalise(cell) in TOTALS:
+                found[row] = (raw.header[position], cell.strip())
+    return found
+
+
+def _named_totals(raw: RawTable, cells: _Cells) -> None:
+    """A totals row's problems become one that says what the row is (not 'sprint is empty')."""
+    totals = _totals_rows(raw, cells)
+    if totals:
+        cells.problems = [p for p in cells.problems if p.row not in totals]
+        cells.problems += [Problem(raw.file, row, column, say("totals_row", text=text), text)
+                           for row, (column, text) in totals.items()]
+        cells.problems.sort(key=lambda p: p.row or 0)
+
+
+def _duplicates_hint(raw: RawTable, cells: _Cells, frame: pd.DataFrame, key: tuple[str, ...]) -> list[str]:
+    """When a column the template ignores tells duplicate keys apart (the same sprint name on
+    different boards), the remedy: map team to two columns joined."""
+    repeated = int(frame.dropna(subset=list(key)).duplicated(list(key)).sum())
+    if not repeated or "team" not in key or "team" not in cells.position:
+        return []
+    recognised = set(cells.position.values())
+    best = None
+    for position, header in enumerate(raw.header):
+        if position in recognised or not header:
+            continue
+        apart = frame.assign(_apart=raw.columns[position]).dropna(subset=list(key))
+        left = int(apart.duplicated([*key, "_apart"]).sum())
+        if left < repeated and (best is None or left < best[1]):
+            best = (header, left)
+    if best is None:
+        return []
+    team = cells.header_of["team"]
+    return [say("duplicates_apart", n=repeated, file=raw.file, what=key[-1], column=best[0], left=best[1],
+                flags=mapping_flags({"team": f"{team}{JOIN}{best[0]}"}))]
 
 
 def _fail_missing(raw: RawTable, message: str):
@@ -241,6 +376,7 @@ class ParsedFile:
     frames: list[Frame]
     notes: list[str]
     warnings: list[str]
+    ignored: list[str] = field(default_factory=list)  # the file's columns no template column was read from
 
 
 class _Cells:
@@ -264,9 +400,8 @@ class _Cells:
         self.day_first = day_first if day_first is not None else values.decide_day_first(list(date_cells))
 
     def add(self, row: int, column: str, message: str, value: str | None = None) -> None:
-        self.failed.add((row, column))
-        if len(self.problems) < 50:
-            self.problems.append(Problem(self.raw.file, row, self.header_of.get(column, column), message, value))
+        self.failed.add((row, column))  # every one: counted, grouped and offered whole (errors.SHOWN_PROBLEMS)
+        self.problems.append(Problem(self.raw.file, row, self.header_of.get(column, column), message, value))
 
     def frame(self) -> pd.DataFrame:
         data: dict[str, list] = {"source_row": list(self.raw.row_numbers)}
@@ -514,17 +649,21 @@ def parse_template(raw: RawTable, kind: str | None = None, *, team: str | None =
             repeated = True
     if cells.problems and (missing or repeated):
         raise ImportFailed(say("t_columns_missing" if missing else "t_columns_repeated", file=raw.file), cells.problems)
+    _figures_proposal(raw, template, cells)
     frame = cells.frame()
-    _duplicates(cells, frame, template.key if kind != "okrs" else ("kr_id",))
+    key = template.key if kind != "okrs" else ("kr_id",)
+    _duplicates(cells, frame, key)
     frames = _CHECKS[kind](cells, frame)
+    _named_totals(raw, cells)
     if cells.problems:
-        raise ImportFailed(say("t_file_problems", file=raw.file, n=len(cells.problems)), cells.problems)
+        raise ImportFailed(say("t_file_problems", file=raw.file, n=len(cells.problems)), cells.problems,
+                           _duplicates_hint(raw, cells, frame, key))
     recognised = set(match_columns(template, raw.header))
     ignored = [header for position, header in enumerate(raw.header) if position not in recognised and header]
     # one line for all of them: a spreadsheet with 14 extra columns gets one list, not 14 warnings
     warnings = [say("ignored_columns", file=raw.file, n=len(ignored), kind=kind,
                     columns=", ".join(f"'{header}'" for header in ignored))] if ignored else []
-    return ParsedFile(raw.file, kind, "template", len(raw), frames, raw.notes, warnings)
+    return ParsedFile(raw.file, kind, "template", len(raw), frames, raw.notes, warnings, ignored)
 
 
 # The generated template files are data, not code: they live in assets/ at the top, beside the icon.

@@ -7,14 +7,22 @@ import streamlit as st
 import ui
 from analytics.presentation import present
 from data import service
+from analytics.formatting import number
 from data.errors import ImportFailed, UndoRefused, message_of
-from data.importer import (PreparedImport, Upload, inspect_template, prepare_import, read_upload, source_of,
-                           write_import)
+from data.export import to_csv_bytes
+from data.importer import (PreparedImport, Upload, inspect_template, prepare_import, read_upload, rejects_frame,
+                           source_of, write_import)
 from data.sources import REQUIRED, inspect
 from data.store import content_hash
-from data.templates import TEMPLATES, template_csv
+from data.templates import FIGURES, JOIN, TEMPLATES, template_csv
 
 AUTO, NOT_IN_FILE = "auto", "none"
+
+
+def accept(file: str, proposal: dict[str, str]) -> None:
+    """The proposed mapping, taken: each proposed column chosen in its selectbox (still changeable)."""
+    for name, column in proposal.items():
+        st.session_state[f"tmap_{file}_{name}"] = column
 
 
 def auto_label(found: str | None) -> str:
@@ -96,8 +104,19 @@ for upload in uploads:
         continue  # unreadable: the validation below says why, with file, row and column
     incomplete |= not fit.complete
     chosen_kind = st.session_state.get(f"tmap_{upload.name}_kind", fit.kind)
-    with st.expander(f"{ui.tr('template_mapping')}: {ui.md_escape(upload.name)}", expanded=not fit.complete):
+    # figures in columns we do not know by name (issue 19): the mapping opens with a proposal, and
+    # nothing is imported until it is accepted (the check refuses the file until then)
+    open_proposal = {} if set(FIGURES) & set(fit.recognised) or not set(FIGURES) & set(fit.proposal) else \
+        {name: column for name, column in fit.proposal.items()
+         if st.session_state.get(f"tmap_{upload.name}_{name}", AUTO) == AUTO}
+    with st.expander(f"{ui.tr('template_mapping')}: {ui.md_escape(upload.name)}",
+                     expanded=not fit.complete or bool(open_proposal)):
         st.caption(ui.tr("template_mapping_help"))
+        if open_proposal:
+            st.info(ui.tr_md("proposal_found", file=upload.name,
+                             proposal=", ".join(f"{name} ← {column}" for name, column in open_proposal.items())))
+            st.button(ui.tr("accept_proposal"), key=f"accept_{upload.name}", type="primary",
+                      on_click=accept, args=(upload.name, open_proposal))
         kind = st.selectbox(ui.tr("template_kind"), list(TEMPLATES), index=list(TEMPLATES).index(chosen_kind),
                             key=f"tmap_{upload.name}_kind")
         fit = inspect_template(upload, saved_template, kind)
@@ -111,15 +130,27 @@ for upload in uploads:
                                   format_func=lambda h, special=special: special.get(h, h))
             if choice != AUTO:
                 template_mapping[column.name] = choice
+            if column.name == "team":  # a sprint name repeating across boards stays apart: project + board
+                first = choice if choice != AUTO else found
+                none = {NOT_IN_FILE: ui.tr("no_second_column")}
+                second = st.selectbox(ui.tr("team_second_column"), [NOT_IN_FILE, *fit.header],
+                                      key=f"tmap_{upload.name}_team_2",
+                                      format_func=lambda h, none=none: none.get(h, h))
+                if second != NOT_IN_FILE and first and second != first:
+                    template_mapping["team"] = f"{first}{JOIN}{second}"
 
 exports = [u for u in uploads if u.name in exported]
 # offered whenever a tool export is uploaded, not only after a first change of the mapping
 save = st.checkbox(ui.tr("save_mapping"), key="save_mapping", disabled=not (mapping or template_mapping)) \
     if exports or template_mapping or incomplete else False
 
+# offered once the check shows problems in data rows (below); while chosen, the check skips them
+skip = bool(st.session_state.get("skip_invalid"))
+
+
 def prepare(progress=None) -> PreparedImport:
     return prepare_import(db, uploads, team=team, day_first=day_first, mapping=mapping or None,
-                          template_mapping=template_mapping or None, progress=progress)
+                          template_mapping=template_mapping or None, progress=progress, skip_invalid=skip)
 
 
 def dry_run() -> tuple:
@@ -127,7 +158,7 @@ def dry_run() -> tuple:
     when the files, the options or the store change; the import button then writes the very parse
     it checked."""
     key = (tuple(content_hash(u.content) for u in uploads), team, day_first, tuple(sorted(mapping.items())),
-           tuple(sorted(template_mapping.items())), db.data_version())
+           tuple(sorted(template_mapping.items())), db.data_version(), skip)
     cached = st.session_state.get("import_check")
     if cached is None or cached[0] != key:
         bar = st.progress(0.0, text=ui.tr("checking"))
@@ -148,6 +179,14 @@ if uploads:
         st.error(ui.tr("import_failed"))
         st.subheader(ui.tr("problems"))
         ui.problems(failure)
+    if (failure is not None and failure.rows_only) or (skip and check is not None):
+        st.checkbox(ui.tr("skip_invalid"), key="skip_invalid")
+    if check is not None and skip:  # the counts before the user confirms, and the rows left out
+        st.info(ui.tr_md("skip_counts", imported=number(check.imported_rows, language, 0),
+                      rejected=number(len(check.rejects), language, 0)))
+        if check.rejects:
+            ui.strong("rejects_title")
+            ui.table(rejects_frame(check.rejects), "rejects_check", "rejects", wrap=True)
     if check is not None:
         st.subheader(ui.tr("detected"))
         ui.table(pd.DataFrame([vars(f) for f in check.files]), "detected", "import_check")
@@ -176,16 +215,26 @@ if uploads:
                 ui.problems(failure, "problems_at_import")
             else:
                 ui.clear_caches()
-                st.success(ui.tr_md("import_done", id=result.import_id, rows=sum(f.inserted for f in result.files),
-                                 updated=sum(f.updated for f in result.files),
-                                 unchanged=sum(f.unchanged for f in result.files)))
+                st.success(ui.tr_md("import_done_skipped" if result.rejects else "import_done", id=result.import_id,
+                                    rows=sum(f.inserted for f in result.files),
+                                    updated=sum(f.updated for f in result.files),
+                                    unchanged=sum(f.unchanged for f in result.files),
+                                    rejected=number(len(result.rejects), language, 0)))
 
 st.subheader(ui.tr("history"))
 history = db.history()
 if history.empty:
     st.caption("–")
 else:
+    rejected = db.reject_counts()  # the rows imports with --skip-invalid left out, kept beside them
+    if rejected:
+        history["rejected"] = history["import_id"].map(rejected).fillna(0).astype(int)
     ui.table(history, "history", "import_history")
+    if rejected:
+        chosen_rejects = st.selectbox(ui.tr("rejects_of_import"), sorted(rejected, reverse=True), key="rejects_id")
+        st.download_button(ui.tr_md("rejects_download", id=chosen_rejects),
+                           lambda: to_csv_bytes(rejects_frame(db.rejects(int(chosen_rejects)))),
+                           file_name=f"rejects_import_{chosen_rejects}.csv", mime="text/csv", key="rejects_csv")
     open_imports = history.loc[history["undone_at"].isna(), "import_id"].tolist()
     if open_imports:
         if st.session_state.get("undo_newest") != open_imports[0]:  # a new import: it is the one offered

@@ -31,8 +31,6 @@ from data.csvfile import RawTable
 from data.errors import ImportFailed, Problem, message_of, say
 from data.templates import Frame, ParsedFile, normalise
 
-MAX_PROBLEMS = 50
-
 # the fields a mapping may name, in the order messages list them; a tool's own fields are added
 BASE_FIELDS = ("key", "title", "item_type", "status", "status_category", "resolution", "created", "updated", "resolved",
                "sprint", "team", "project", "labels", "epic", "iteration", "cycle_number", "cycle_name", "cycle_start",
@@ -383,11 +381,10 @@ class Table:
                                              "message": np.arange(first, len(self._messages)), "value": value}))
 
     def problems(self) -> list[Problem]:
-        """The first problems in reading order (as many as a row-by-row reading keeps)."""
+        """Every problem in reading order (counted, grouped and listed whole: errors.SHOWN_PROBLEMS)."""
         if not self._found:
             return []
         found = pd.concat(self._found, ignore_index=True).sort_values(["row", "step", "sub"], kind="stable")
-        found = found.head(MAX_PROBLEMS)
         return [Problem(self.raw.file, int(self.numbers[row]), column, self._messages[message],
                         value if isinstance(value, str) else None)
                 for row, column, message, value in zip(found["row"], found["column"], found["message"], found["value"])]
@@ -595,7 +592,8 @@ def _parse_export(raw: RawTable, source: Source, team: str | None, mapping: dict
         "removed": (final & rows.cancelled[row].astype(bool)).tolist(), "done": done.tolist(),
         "done_on": np.where(done, rows.resolved[row], None).tolist(),
         "key_result": key_results[row].tolist(), "commitment_basis": "inferred",
-        "source_updated": updated[row].tolist()})  # not stored: picks the newest of overlapping exports
+        "source_updated": updated[row].tolist(),  # not stored: picks the newest of overlapping exports
+        "source_row": table.numbers[row].tolist()})  # not stored: the issue's row, for rows left out
     for column in ("added_on", "done_on", "source_updated"):
         items[column] = pd.to_datetime(items[column]).astype("datetime64[us]")
     items["committed_at_start"] = items["committed_at_start"].astype("boolean")
@@ -632,7 +630,7 @@ def _parse_export(raw: RawTable, source: Source, team: str | None, mapping: dict
     if undated:
         frames.append(Frame("sprints", pd.DataFrame(undated), {"team", "sprint", "file_order"}))
     linked = items["key_result"].notna().any()  # without any link found, stored links are kept
-    frames.append(Frame("sprint_items", items, set(items.columns) - {"source_updated"}
+    frames.append(Frame("sprint_items", items, set(items.columns) - {"source_updated", "source_row"}
                         - (set() if linked else {"key_result"})))
 
     notes = list(raw.notes)
