@@ -1045,6 +1045,25 @@ TEXT: dict[str, tuple[str, str]] = {
     "imp_row_count_differs": ("Table '{table}' of the backup has {rows} rows; its manifest says {expected}.",
                               "Die Tabelle „{table}“ der Sicherung hat {rows} Zeilen; ihr Manifest nennt {expected}."),
     "imp_joined": ("{first}; {then}", "{first}; {then}"),  # data.errors.joined: sentences in a row
+    # sign-in and team access (issue 22): data.access, ui.gate, the sidebar, the Import page
+    "imp_access_refused": ("{identity} may not do this for team '{team}': it needs the role {needed}, and the role "
+                           "there is {role}. Ask an admin of the dashboard for a grant.",
+                           "{identity} darf das für das Team „{team}“ nicht: Dafür braucht es die Rolle {needed}, "
+                           "die Rolle dort ist {role}. Bitten Sie einen Admin des Dashboards um eine Freigabe."),
+    "imp_access_refused_hidden": ("{identity} may not do this: it needs the role {needed} for a team this identity "
+                                  "has no access to. Nothing was changed.",
+                                  "{identity} darf das nicht: Dafür braucht es die Rolle {needed} für ein Team, auf "
+                                  "das diese Identität keinen Zugriff hat. Nichts wurde geändert."),
+    "imp_access_admin_only": ("Only an admin may do this; {identity} is not one. Nothing was changed.",
+                              "Das darf nur ein Admin; {identity} ist keiner. Nichts wurde geändert."),
+    "imp_identity_invalid": ("'{identity}' is not an identity: write an email address (anna@example.com) or "
+                             "group:NAME for a group of the ID token's groups claim.",
+                             "„{identity}“ ist keine Identität: Schreiben Sie eine E-Mail-Adresse (anna@example.com) "
+                             "oder group:NAME für eine Gruppe aus dem groups-Claim des ID-Tokens."),
+    "imp_role_invalid": ("'{role}' is not a role; use one of {roles}.",
+                         "„{role}“ ist keine Rolle; verwenden Sie eine von {roles}."),
+    "imp_grant_needs_team": ("Name the teams with --team (or --team '*' for every team, present and future).",
+                             "Nennen Sie die Teams mit --team (oder --team '*' für alle Teams, auch künftige)."),
     # tool exports (data.sources): Jira, Azure DevOps, Linear
     "imp_unmappable_field": ("'{name}' is not a field that can be mapped; use one of {fields}.",
                              "„{name}“ ist kein Feld, das sich zuordnen lässt; verwenden Sie eines von {fields}."),
