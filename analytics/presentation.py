@@ -34,12 +34,12 @@ KINDS: dict[str, str] = {
     **dict.fromkeys(["grade", "previous_grade"], "grade"),
     **dict.fromkeys(["start_date", "end_date", "date", "previous_date", "current_date", "last_checkin", "cycle_start", "cycle_end",
                      "added_on", "done_on"], "date"),
-    **dict.fromkeys(["imported_at", "undone_at"], "time"),
+    **dict.fromkeys(["imported_at", "undone_at", "granted_at", "changed_at"], "time"),
     **dict.fromkeys(["comparable", "stale", "confidence_drop", "new_checkin", "in_band", "status_disagrees",
                      "committed_at_start", "done"], "bool"),
     **dict.fromkeys(["status", "state", "accuracy_trend", "stability", "stability_basis", "verdict", "linked_by",
                      "okr_type", "kr_type", "grade_band", "forecast_status", "status_vs_original", "matched_by",
-                     "data_level", "commitment_basis", "source", "kind", "field"], "code"),
+                     "data_level", "commitment_basis", "source", "kind", "field", "role", "action"], "code"),
     "row": "count",
 }
 
