@@ -273,7 +273,9 @@ class ScopedStore(Store):
         return ScopedStore(self.base, access)
 
     # --- reading: only what the identity may see ---------------------------------------------
-    def readable(self, teams: Sequence[str] | None) -> list[str]:
+    def readable(self, teams: Sequence[str] | None) -> Sequence[str] | None:
+        if self.access.admin:
+            return teams  # every team: nothing to narrow, no query to ask
         visible = self.teams()
         return visible if teams is None else [team for team in teams if team in visible]
 
