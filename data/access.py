@@ -266,11 +266,7 @@ class ScopedStore(Store):
 
     def __init__(self, store: Store, access: Access):  # not super().__init__: that would migrate again
         self.__dict__.update(store.__dict__)  # the path, the locks and the session of the store itself
-        self.base = store
         self.access = access
-
-    def as_user(self, access: Access) -> ScopedStore:
-        return ScopedStore(self.base, access)
 
     # --- reading: only what the identity may see ---------------------------------------------
     def readable(self, teams: Sequence[str] | None) -> Sequence[str] | None:

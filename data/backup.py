@@ -193,6 +193,10 @@ def _restore(cur, manifest: dict, folder: Path, progress: Progress | None) -> No
         rows = cur.execute(f"SELECT count(*) FROM {_quoted(table)}").fetchone()[0]
         if rows - had != entry["rows"]:
             raise BackupInvalid(say("row_count_differs", table=table, rows=rows, expected=entry["rows"]))
+    # grants made on this server before the restore and the backup's: as with `access grant`, the
+    # newer grant of an identity for a team replaces the older one
+    cur.execute("DELETE FROM access_grants g WHERE EXISTS (SELECT 1 FROM access_grants n WHERE n.identity = g.identity "
+                "AND n.team = g.team AND n.granted_at > g.granted_at)")
     stated = manifest.get("next_import_id")
     highest = cur.execute("SELECT coalesce(max(import_id), 0) FROM imports").fetchone()[0]
     following = max(stated if isinstance(stated, int) else 1, int(highest) + 1)

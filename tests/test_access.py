@@ -281,3 +281,21 @@ def test_without_sign_in_on_a_shared_address_it_refuses_naming_the_setting(demo_
     monkeypatch.setenv("DASHBOARD_ALLOW_ANONYMOUS", "1")
     at.run()
     assert not at.exception and "Pipeline Süd" in shown(at)
+
+
+def test_a_backup_restores_into_a_new_server_whose_admin_granted_first(org, tmp_path):
+    from data.backup import restore_bytes
+    data = backup_bytes(org)
+    fresh = Store(tmp_path / "fresh.duckdb")
+    with pytest.raises(AccessRefused):
+        restore_bytes(as_user(fresh, LEAD), data)  # no grant on the new server: not an admin
+    grant(fresh, "it@example.com", "admin", [], now=pd.Timestamp("2030-01-01").to_pydatetime())
+    grant(fresh, VIEWER, "lead", ["Süd"], now=pd.Timestamp("2030-01-01").to_pydatetime())
+    restore_bytes(as_user(fresh, "it@example.com"), data)  # grants alone do not make a store "not empty"
+    assert fresh.teams() == ["Nord", "Süd"]
+    rows = grants(fresh)
+    # the backup's four grants and the new server's two; viewer@ keeps Nord (backup) and Süd (new)
+    assert list(zip(rows["identity"], rows["team"], rows["role"])) == [
+        (ADMIN, "*", "admin"), ("it@example.com", "*", "admin"), (LEAD, "Nord", "lead"), (MEMBER, "Nord", "member"),
+        (VIEWER, "Nord", "viewer"), (VIEWER, "Süd", "lead")]
+    assert list(as_user(fresh, VIEWER).history()["import_id"]) == [3, 2, 1]  # it sees both teams now: every import
