@@ -135,10 +135,13 @@ def gate() -> Access | Callable[[], None]:
 
 
 def access() -> Access:
-    """The Access the entry point resolved for this run (``gate``); without one nothing is shown."""
+    """The Access the entry point resolved for this run (``gate``); code run without the entry point
+    (a widget under test) resolves it here, and shows nothing where the gate would refuse."""
     found = st.session_state.get(ACCESS_KEY)
     if not isinstance(found, Access):
-        st.stop()  # a page reached without the entry point's gate: show nothing rather than guess
+        found = gate()
+        if not isinstance(found, Access):
+            st.stop()
     return found
 
 
