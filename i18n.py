@@ -1143,7 +1143,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "f_granted_at": ("Granted", "Freigegeben"),
     "f_changed_at": ("When", "Wann"),
     "f_changed_by": ("By", "Von"),
-    "f_action": ("Change", "Änderung"),
+    "f_change": ("Change", "Änderung"),
     "v_viewer": ("viewer", "Lesen"),
     "v_member": ("member", "Mitglied"),
     "v_lead": ("lead", "Leitung"),

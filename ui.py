@@ -92,10 +92,11 @@ def served_to_others() -> bool:
 @st.cache_data(ttl=60, show_spinner=False)
 def _provider_problem(auth: tuple) -> Message | None:
     from data.signin import provider_problem
-    return provider_problem(dict(auth))
+    return provider_problem(_thawed(auth))
 
 
 def _frozen(mapping: dict) -> tuple:
+    """The [auth] section as a cache key (nested sections too); ``_thawed`` undoes it."""
     return tuple((key, _frozen(value) if isinstance(value, dict) else value) for key, value in sorted(mapping.items()))
 
 
@@ -169,7 +170,7 @@ def _sign_in_page(auth: dict) -> None:
     st.stop()
 
 
-def _no_access(identity: str | None, reason: str = "no_access_text") -> None:
+def _no_access(identity: str | None) -> None:
     """A signed-in identity without a grant: whom to ask, a sign-out, and no data."""
     st.title(tr("app_title"))
     st.subheader(tr("no_access_title"))
@@ -177,7 +178,7 @@ def _no_access(identity: str | None, reason: str = "no_access_text") -> None:
         st.text(tr("no_access_no_email"))
     else:
         admins = [name for name in _admins() if name != identity]
-        st.text(tr(reason, identity=identity, admins=", ".join(admins) if admins else tr("no_access_operator")))
+        st.text(tr("no_access_text", identity=identity, admins=", ".join(admins) if admins else tr("no_access_operator")))
         st.code(f"python -m analytics access grant {identity} --role viewer --team TEAM", language=None)
     if st.button(tr("sign_out"), key="sign_out", icon=":material/logout:"):
         st.logout()
@@ -194,9 +195,9 @@ def signed_in() -> None:
     """The sidebar's last lines: who is signed in, with which rights, and the sign-out."""
     who = access()
     if who.local:
-        st.sidebar.caption(tr("single_user_sidebar", identity=who.identity))
+        st.sidebar.text(tr("single_user_sidebar", identity=who.identity))  # names are text, never Markdown
         return
-    st.sidebar.caption(tr("signed_in_as", identity=who.identity))
+    st.sidebar.text(tr("signed_in_as", identity=who.identity))  # from the ID token: shown as text
     if who.admin:
         st.sidebar.caption(tr("signed_in_admin"))
     if st.sidebar.button(tr("sign_out"), key="sign_out", icon=":material/logout:"):

@@ -39,7 +39,7 @@ KINDS: dict[str, str] = {
                      "committed_at_start", "done"], "bool"),
     **dict.fromkeys(["status", "state", "accuracy_trend", "stability", "stability_basis", "verdict", "linked_by",
                      "okr_type", "kr_type", "grade_band", "forecast_status", "status_vs_original", "matched_by",
-                     "data_level", "commitment_basis", "source", "kind", "field", "role", "action"], "code"),
+                     "data_level", "commitment_basis", "source", "kind", "field", "role", "change"], "code"),
     "row": "count",
 }
 

@@ -186,7 +186,7 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
                granted_by VARCHAR NOT NULL, granted_at TIMESTAMP NOT NULL)""",
         # every grant and revoke, kept: the access table says who may, this one who decided it and when
         """CREATE TABLE IF NOT EXISTS access_changes (
-               changed_at TIMESTAMP NOT NULL, changed_by VARCHAR NOT NULL, action VARCHAR NOT NULL,
+               changed_at TIMESTAMP NOT NULL, changed_by VARCHAR NOT NULL, change VARCHAR NOT NULL,
                identity VARCHAR NOT NULL, team VARCHAR NOT NULL, role VARCHAR)""",
     ]),
 ]

@@ -299,3 +299,16 @@ def test_a_backup_restores_into_a_new_server_whose_admin_granted_first(org, tmp_
         (ADMIN, "*", "admin"), ("it@example.com", "*", "admin"), (LEAD, "Nord", "lead"), (MEMBER, "Nord", "member"),
         (VIEWER, "Nord", "viewer"), (VIEWER, "Süd", "lead")]
     assert list(as_user(fresh, VIEWER).history()["import_id"]) == [3, 2, 1]  # it sees both teams now: every import
+
+
+def test_an_admin_sees_the_grants_and_who_changed_them_on_the_import_page(granted):
+    at = signed({"email": ADMIN}, "pages/import.py")
+    assert not at.exception and not at.error
+    assert "Access" in [h.value for h in at.subheader]
+    frames = [frame.value for frame in at.dataframe]
+    grants_shown = next(f for f in frames if "Identity" in f.columns and "Granted by" in f.columns)
+    assert grants_shown[["Identity", "Team", "Role"]].values.tolist() == [
+        [ADMIN, "*", "admin"], ["group:north", "Neukunden Nord", "member"], [VIEWER, "Pipeline Süd", "viewer"]]
+    changes_shown = next(f for f in frames if "Change" in f.columns)
+    assert set(changes_shown["Change"]) == {"granted"} and set(changes_shown["By"]) == {"ops"}
+    assert at.get("file_uploader")  # an admin imports too
