@@ -2,8 +2,9 @@
 docs/cli.md). ``analytics/__main__.py`` only calls ``main`` here, so ``analytics`` stays pure.
 
 The commands live by what they do: ``cli.imports`` brings data in, ``cli.views`` shows figures
-(through ``data.service``, as the pages do), ``cli.maintenance`` looks after the store; this module
-holds the parser, the exit codes and what every command runs inside."""
+(through ``data.service``, as the pages do), ``cli.maintenance`` looks after the store, ``cli.access``
+lists and changes who may see and do what; this module holds the parser, the exit codes and what
+every command runs inside."""
 from __future__ import annotations
 
 import argparse
