@@ -2,6 +2,8 @@
 tables with CSV download, charts, safe text. Kept outside ``pages/`` with the pages' logic thin."""
 from __future__ import annotations
 
+import functools
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -113,6 +115,7 @@ def gate() -> Access | Callable[[], None]:
     if not auth:
         if served_to_others() and not service.allow_anonymous():
             address = st.get_option("server.address") or "0.0.0.0"
+            _tell_the_operator(address)
             return lambda: _closed("anonymous_refused_title", tr("anonymous_refused", address=address,
                                                                  setting="DASHBOARD_ALLOW_ANONYMOUS"))
         found = single_user()
@@ -133,6 +136,14 @@ def gate() -> Access | Callable[[], None]:
             return lambda: _no_access(found.identity)
     st.session_state[ACCESS_KEY] = found
     return found
+
+
+@functools.cache
+def _tell_the_operator(address: str) -> None:
+    """Once per server, in its log: why every visitor gets the refusal page."""
+    logging.getLogger("dashboard").warning(
+        "Served on %s without sign-in: every page refuses to show data. Configure [auth] in "
+        ".streamlit/secrets.toml, serve on localhost, or set DASHBOARD_ALLOW_ANONYMOUS=1.", address)
 
 
 def access() -> Access:
