@@ -1,6 +1,7 @@
 # Two commands on a fresh machine with Python 3.11 and make:
 #   make run   – virtual environment, pinned install, demo data on first start (store/dashboard.duckdb), dashboard on localhost
-#   make test  – the same plus test packages, Debian's chromium and poppler-utils (pdftotext), then the whole suite
+#   make test  – the same plus test packages, Debian's chromium and poppler-utils (pdftotext), the test
+#                identity provider (npm ci in tests/idp), then the whole suite
 PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -8,7 +9,7 @@ PORT   ?= 8501
 DEMO   ?= yes
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test chromium poppler benchmark real-data screenshots clean
+.PHONY: run test chromium poppler idp benchmark real-data screenshots clean
 
 $(VENV)/.runtime: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,7 +35,11 @@ poppler:
 	@command -v pdftotext >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
 
-test: $(VENV)/.test chromium poppler
+# the OpenID provider the sign-in tests start (oidc-provider, pinned in tests/idp/package-lock.json; node 20+)
+idp:
+	@test -d tests/idp/node_modules || (cd tests/idp && npm ci --no-audit --no-fund)
+
+test: $(VENV)/.test chromium poppler idp
 	$(PY) -m pytest -q
 
 # Real sprint figures of five public Jira ecosystems, when ../shared/data/real is present.

@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 import ui
+from data.access import Access, AccessRefused
 from data.errors import StoreBusy, StoreUnavailable, message_of
 from data.settings import SettingInvalid
 from i18n import t
@@ -30,13 +31,22 @@ pages = [
     st.Page("pages/okrs.py", title=t("page_okrs", language), icon=":material/track_changes:"),
     st.Page("pages/teams.py", title=t("page_teams", language), icon=":material/groups:"),
 ]
-# on top: a phone opens a page without the sidebar covering it (the sidebar keeps language, day, teams)
-navigation = st.navigation(pages, position="top")
-if target := st.session_state.pop(ui.DEEP_LINK_KEY, None):
-    st.switch_page(target)  # a deep link that arrived before the navigation existed (ui.through_dashboard)
-st.session_state[ui.PREAMBLE_KEY] = True  # this session has been through the entry point
-ui.phone_navigation(pages)
+# who is here: everyone who may not see the dashboard gets a page of its own, without data or navigation
 try:
+    admitted = ui.gate()
+except (StoreBusy, StoreUnavailable, SettingInvalid) as problem:  # said below, like on any page
+    admitted = problem
+# on top: a phone opens a page without the sidebar covering it (the sidebar keeps language, day, teams)
+navigation = st.navigation(pages, position="top" if isinstance(admitted, Access) else "hidden")
+try:
+    if isinstance(admitted, Exception):
+        raise admitted
+    if not isinstance(admitted, Access):
+        admitted()  # the sign-in page, the refusal or "no access yet": it stops the run
+    if target := st.session_state.pop(ui.DEEP_LINK_KEY, None):
+        st.switch_page(target)  # a deep link that arrived before the navigation existed (ui.through_dashboard)
+    st.session_state[ui.PREAMBLE_KEY] = True  # this session has been through the entry point
+    ui.phone_navigation(pages)
     ui.sidebar(ui.store())
     navigation.run()
 except StoreBusy:
@@ -44,6 +54,8 @@ except StoreBusy:
     st.warning(f"{t('store_busy_title', language)}. {t('store_busy', language)}", icon=":material/hourglass_top:")
     time.sleep(RETRY_SECONDS)
     st.rerun()
+except AccessRefused as refused:  # a write the role does not allow, however the request was made
+    st.error(ui.md_escape(ui.said(refused.message)), icon=":material/block:")
 except (StoreUnavailable, SettingInvalid) as problem:
     st.error(ui.md_escape(ui.said(getattr(problem, "message", None) or message_of(problem))), icon=":material/error:")
 

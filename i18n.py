@@ -1319,6 +1319,111 @@ TEXT: dict[str, tuple[str, str]] = {
     "imp_row_count_differs": ("Table '{table}' of the backup has {rows} rows; its manifest says {expected}.",
                               "Die Tabelle „{table}“ der Sicherung hat {rows} Zeilen; ihr Manifest nennt {expected}."),
     "imp_joined": ("{first}; {then}", "{first}; {then}"),  # data.errors.joined: sentences in a row
+    # sign-in and team access (issue 22): data.access, ui.gate, the sidebar, the Import page
+    "imp_access_refused": ("{identity} may not do this for team '{team}': it needs the role {needed}, and the role "
+                           "there is {role}. Ask an admin of the dashboard for a grant.",
+                           "{identity} darf das für das Team „{team}“ nicht: Dafür braucht es die Rolle {needed}, "
+                           "die Rolle dort ist {role}. Bitten Sie einen Admin des Dashboards um eine Freigabe."),
+    "imp_access_refused_hidden": ("{identity} may not do this: it needs the role {needed} for a team this identity "
+                                  "has no access to. Nothing was changed.",
+                                  "{identity} darf das nicht: Dafür braucht es die Rolle {needed} für ein Team, auf "
+                                  "das diese Identität keinen Zugriff hat. Nichts wurde geändert."),
+    "imp_access_admin_only": ("Only an admin may do this; {identity} is not one. Nothing was changed.",
+                              "Das darf nur ein Admin; {identity} ist keiner. Nichts wurde geändert."),
+    "imp_identity_invalid": ("'{identity}' is not an identity: write an email address (anna@example.com) or "
+                             "group:NAME for a group of the ID token's groups claim.",
+                             "„{identity}“ ist keine Identität: Schreiben Sie eine E-Mail-Adresse (anna@example.com) "
+                             "oder group:NAME für eine Gruppe aus dem groups-Claim des ID-Tokens."),
+    "imp_role_invalid": ("'{role}' is not a role; use one of {roles}.",
+                         "„{role}“ ist keine Rolle; verwenden Sie eine von {roles}."),
+    "imp_signin_not_configured": ("Sign-in is configured without the identity provider's address "
+                                  "(server_metadata_url in the [auth] section of the secrets).",
+                                  "Die Anmeldung ist ohne die Adresse des Identitätsanbieters eingerichtet "
+                                  "(server_metadata_url im Abschnitt [auth] der Secrets)."),
+    "imp_signin_provider_down": ("The sign-in service {host} does not answer. Try again in a few minutes; if it "
+                                 "stays down, tell your IT department.",
+                                 "Der Anmeldedienst {host} antwortet nicht. Versuchen Sie es in ein paar Minuten "
+                                 "erneut; bleibt er aus, sagen Sie Ihrer IT-Abteilung Bescheid."),
+    "imp_signin_client_rejected": ("The sign-in service {host} does not accept this dashboard (its client id or "
+                                   "client secret is wrong). Nobody can sign in until the administrator fixes the "
+                                   "[auth] section of the dashboard's secrets.",
+                                   "Der Anmeldedienst {host} akzeptiert dieses Dashboard nicht (Client-ID oder "
+                                   "Client-Secret sind falsch). Niemand kann sich anmelden, bis der Administrator "
+                                   "den Abschnitt [auth] der Secrets des Dashboards korrigiert."),
+    "imp_grant_needs_team": ("Name the teams with --team (or --team '*' for every team, present and future).",
+                             "Nennen Sie die Teams mit --team (oder --team '*' für alle Teams, auch künftige)."),
+    "anonymous_refused_title": ("Sign-in is required on this address", "Auf dieser Adresse ist eine Anmeldung nötig"),
+    "anonymous_refused": ("This dashboard is served on {address}, which other computers can reach, and sign-in is "
+                          "not configured (the [auth] section of .streamlit/secrets.toml). It shows no data until "
+                          "sign-in is configured, or until the setting {setting}=1 explicitly lets everyone who "
+                          "reaches this address read and change every team's data.",
+                          "Dieses Dashboard wird auf {address} angeboten, das andere Rechner erreichen, und die "
+                          "Anmeldung ist nicht eingerichtet (Abschnitt [auth] in .streamlit/secrets.toml). Es zeigt "
+                          "keine Daten, bis die Anmeldung eingerichtet ist oder die Einstellung {setting}=1 "
+                          "ausdrücklich allen, die diese Adresse erreichen, das Lesen und Ändern aller Teams erlaubt."),
+    "signin_intro": ("Sign in with your organisation's account to see your teams' sprints and OKRs.",
+                     "Melden Sie sich mit dem Konto Ihrer Organisation an, um die Sprints und OKRs Ihrer Teams zu sehen."),
+    "signin_button": ("Sign in", "Anmelden"),
+    "signin_failed_hint": ("Back here after signing in at the provider? Then the sign-in did not complete: try once "
+                           "more, and if it happens again, tell the dashboard's administrator.",
+                           "Nach der Anmeldung beim Anbieter wieder hier? Dann wurde die Anmeldung nicht "
+                           "abgeschlossen: Versuchen Sie es noch einmal und sagen Sie, wenn es wieder passiert, "
+                           "dem Administrator des Dashboards Bescheid."),
+    "signin_unavailable": ("Sign-in is not possible right now", "Anmelden ist gerade nicht möglich"),
+    "signin_retry": ("Try again", "Erneut versuchen"),
+    "no_access_title": ("No access yet", "Noch kein Zugriff"),
+    "no_access_text": ("You are signed in as {identity}, but no team of this dashboard is shared with you. Ask an "
+                       "admin of the dashboard ({admins}) to grant you a role for your team; they can do it with "
+                       "the command below.",
+                       "Sie sind als {identity} angemeldet, aber kein Team dieses Dashboards ist für Sie "
+                       "freigegeben. Bitten Sie einen Admin des Dashboards ({admins}), Ihnen eine Rolle für Ihr "
+                       "Team zu geben; das geht mit dem Befehl unten."),
+    "no_access_operator": ("whoever runs the dashboard's server", "wer den Server des Dashboards betreibt"),
+    "no_access_no_email": ("You are signed in, but the sign-in service did not tell the dashboard a verified email "
+                           "address (the email claim of the ID token), so it cannot know which teams are yours. Ask "
+                           "your IT department to include the email claim in the dashboard's ID token.",
+                           "Sie sind angemeldet, aber der Anmeldedienst hat dem Dashboard keine bestätigte "
+                           "E-Mail-Adresse genannt (den email-Claim des ID-Tokens), daher weiß es nicht, welche "
+                           "Teams Ihre sind. Bitten Sie Ihre IT-Abteilung, den email-Claim in das ID-Token des "
+                           "Dashboards aufzunehmen."),
+    "sign_out": ("Sign out", "Abmelden"),
+    "signed_in_as": ("Signed in as {identity}", "Angemeldet als {identity}"),
+    "signed_in_admin": ("Admin: every team, backup and restore", "Admin: alle Teams, Sicherung und Wiederherstellung"),
+    "single_user_sidebar": ("Single user on this computer ({identity}), no sign-in",
+                            "Einzelner Nutzer an diesem Rechner ({identity}), ohne Anmeldung"),
+    "single_user_note": ("Single user on this computer: sign-in is not configured, so this dashboard serves only "
+                         "this computer and whoever uses it may see and change every team's data (README, "
+                         "\"Sign-in and access\").",
+                         "Einzelner Nutzer an diesem Rechner: Die Anmeldung ist nicht eingerichtet, daher bedient "
+                         "dieses Dashboard nur diesen Rechner, und wer ihn nutzt, darf die Daten aller Teams sehen "
+                         "und ändern (README, „Sign-in and access“)."),
+    "no_data_reader": ("No data of your teams yet. The team's lead imports it on the Import page.",
+                       "Noch keine Daten Ihrer Teams. Die Leitung des Teams importiert sie auf der Import-Seite."),
+    "import_leads_only": ("Your role lets you read. Imports and undo are for the leads of a team: ask an admin of "
+                          "the dashboard if you should have that role.",
+                          "Ihre Rolle erlaubt das Lesen. Importe und Rückgängig sind der Leitung eines Teams "
+                          "vorbehalten: Fragen Sie einen Admin des Dashboards, wenn Sie diese Rolle haben sollten."),
+    "access_title": ("Access", "Zugriff"),
+    "access_caption": ("Who may see and do what, per team (* is every team). Grants are changed on the server: "
+                       "python -m analytics access grant / access revoke.",
+                       "Wer was sehen und tun darf, je Team (* ist jedes Team). Freigaben werden auf dem Server "
+                       "geändert: python -m analytics access grant / access revoke."),
+    "access_changes_title": ("Changes of access", "Änderungen der Freigaben"),
+    "f_user": ("By", "Von"),
+    "f_undone_by": ("Undone by", "Rückgängig gemacht von"),
+    "f_identity": ("Identity", "Identität"),
+    "f_role": ("Role", "Rolle"),
+    "f_granted_by": ("Granted by", "Freigegeben von"),
+    "f_granted_at": ("Granted", "Freigegeben"),
+    "f_changed_at": ("When", "Wann"),
+    "f_changed_by": ("By", "Von"),
+    "f_change": ("Change", "Änderung"),
+    "v_viewer": ("viewer", "Lesen"),
+    "v_member": ("member", "Mitglied"),
+    "v_lead": ("lead", "Leitung"),
+    "v_admin": ("admin", "Admin"),
+    "v_grant": ("granted", "freigegeben"),
+    "v_revoke": ("revoked", "entzogen"),
     # tool exports (data.sources): Jira, Azure DevOps, Linear
     "imp_unmappable_field": ("'{name}' is not a field that can be mapped; use one of {fields}.",
                              "„{name}“ ist kein Feld, das sich zuordnen lässt; verwenden Sie eines von {fields}."),

@@ -2,6 +2,9 @@
 tables with CSV download, charts, safe text. Kept outside ``pages/`` with the pages' logic thin."""
 from __future__ import annotations
 
+import functools
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,7 +21,8 @@ from analytics.okr_weekly import weekly_changes
 from analytics.planning import overcommit_attention
 from analytics.teams import team_comparison
 from data import aggregates, service
-from data.errors import SHOWN_PROBLEMS, ImportFailed, in_language, problem_groups
+from data.access import Access, ScopedStore, resolve, single_user
+from data.errors import SHOWN_PROBLEMS, ImportFailed, Message, in_language, problem_groups
 from data.export import to_csv_bytes
 import downloads
 from data.store import Store
@@ -52,11 +56,180 @@ def _open_store(path: str) -> Store:
     return Store(path, read_timeout=READ_TIMEOUT)
 
 
-def store() -> Store:
-    """The one store of this server process (a connection per read inside, none held between reruns).
+def store() -> ScopedStore:
+    """The store as the signed-in identity sees it (``data.access.ScopedStore``: only the teams it
+    may see, only the writes its role allows), over the one store of this server process (a
+    connection per read inside, none held between reruns).
 
     Raises ``StoreBusy`` when another program held the file for longer than ``READ_TIMEOUT``."""
-    return _open_store(db_path())
+    return ScopedStore(_open_store(db_path()), access())
+
+
+# --- sign-in and access (issue 22) ---------------------------------------------------------------
+ACCESS_KEY = "_access"
+LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+
+
+def auth_settings() -> dict:
+    """The ``[auth]`` section of Streamlit's secrets (``.streamlit/secrets.toml`` or the file
+    ``--secrets.files`` names); empty when sign-in is not configured."""
+    try:
+        if not st.secrets.load_if_toml_exists():
+            return {}
+        section = st.secrets.get("auth")
+    except Exception:  # an unreadable secrets file: Streamlit's st.login would fail alike
+        return {}
+    return section.to_dict() if hasattr(section, "to_dict") else dict(section or {})
+
+
+def served_to_others() -> bool:
+    """Whether other computers may reach this server: bound to an address that is not loopback
+    (0.0.0.0, a network address) or, bound to every interface, a visitor from another computer."""
+    address = st.get_option("server.address")
+    if address:
+        return address not in LOOPBACK
+    return isinstance(st.context.ip_address, str)  # Streamlit gives None for a visitor on this computer
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _provider_problem(auth: tuple) -> Message | None:
+    from data.signin import provider_problem
+    return provider_problem(_thawed(auth))
+
+
+def _frozen(mapping: dict) -> tuple:
+    """The [auth] section as a cache key (nested sections too); ``_thawed`` undoes it."""
+    return tuple((key, _frozen(value) if isinstance(value, dict) else value) for key, value in sorted(mapping.items()))
+
+
+def _thawed(items: tuple) -> dict:
+    return {key: _thawed(value) if isinstance(value, tuple) else value for key, value in items}
+
+
+def gate() -> Access | Callable[[], None]:
+    """Who is using the dashboard, decided before any page runs: their Access, or the page to show
+    instead of the dashboard (no data, no navigation) to everyone who may not see it. The entry
+    point calls it on every run, so a revoked grant takes effect on the next click."""
+    st.session_state[ACCESS_KEY] = None
+    auth = auth_settings()
+    if not auth:
+        if served_to_others() and not service.allow_anonymous():
+            address = st.get_option("server.address") or "0.0.0.0"
+            _tell_the_operator(address)
+            return lambda: _closed("anonymous_refused_title", tr("anonymous_refused", address=address,
+                                                                 setting="DASHBOARD_ALLOW_ANONYMOUS"))
+        found = single_user()
+    elif not st.user.is_logged_in:
+        return lambda: _sign_in_page(auth)
+    else:
+        # claims come from the ID token only: a provider may leave email or groups out of it
+        email = st.user.get("email")
+        groups = st.user.get("groups")
+        groups = [str(g) for g in groups] if isinstance(groups, (list, tuple)) else []
+        if not isinstance(email, str) or not email.strip() or st.user.get("email_verified") is False:
+            return lambda: _no_access(None)
+        try:
+            found = resolve(_open_store(db_path()), email, groups)
+        except ValueError:  # not an email address a grant could name
+            return lambda: _no_access(None)
+        if not found.has_any():
+            return lambda: _no_access(found.identity)
+    st.session_state[ACCESS_KEY] = found
+    return found
+
+
+@functools.cache
+def _tell_the_operator(address: str) -> None:
+    """Once per server, in its log: why every visitor gets the refusal page."""
+    logging.getLogger("dashboard").warning(
+        "Served on %s without sign-in: every page refuses to show data. Configure [auth] in "
+        ".streamlit/secrets.toml, serve on localhost, or set DASHBOARD_ALLOW_ANONYMOUS=1.", address)
+
+
+def access() -> Access:
+    """The Access the entry point resolved for this run (``gate``); code run without the entry point
+    (a widget under test) resolves it here, and shows nothing where the gate would refuse."""
+    found = st.session_state.get(ACCESS_KEY)
+    if not isinstance(found, Access):
+        found = gate()
+        if not isinstance(found, Access):
+            st.stop()
+    return found
+
+
+def _closed(title_key: str, text: str) -> None:
+    st.title(tr("app_title"))
+    st.subheader(tr(title_key))
+    st.text(text)
+    st.stop()
+
+
+def _sign_in_page(auth: dict) -> None:
+    st.title(tr("app_title"))
+    problem = _provider_problem(_frozen(auth))
+    if problem is not None:
+        st.error(tr("signin_unavailable"), icon=":material/error:")
+        st.text(said(problem))
+        if st.button(tr("signin_retry"), key="signin_retry"):
+            _provider_problem.clear()
+            st.rerun()
+        st.stop()
+    st.text(tr("signin_intro"))
+    if st.button(tr("signin_button"), key="signin", type="primary", icon=":material/login:"):
+        st.login()
+    st.caption(tr("signin_failed_hint"))
+    st.stop()
+
+
+def _no_access(identity: str | None) -> None:
+    """A signed-in identity without a grant: whom to ask, a sign-out, and no data."""
+    st.title(tr("app_title"))
+    st.subheader(tr("no_access_title"))
+    if identity is None:
+        st.text(tr("no_access_no_email"))
+    else:
+        admins = [name for name in _admins() if name != identity]
+        st.text(tr("no_access_text", identity=identity, admins=", ".join(admins) if admins else tr("no_access_operator")))
+        st.code(f"python -m analytics access grant {identity} --role viewer --team TEAM", language=None)
+    if st.button(tr("sign_out"), key="sign_out", icon=":material/logout:"):
+        st.logout()
+    st.stop()
+
+
+def _admins() -> list[str]:
+    from data.access import grants
+    frame = grants(_open_store(db_path()))
+    return sorted(frame.loc[frame["role"] == "admin", "identity"].unique())
+
+
+def signed_in() -> None:
+    """The sidebar's last lines: who is signed in, with which rights, and the sign-out."""
+    who = access()
+    if who.local:
+        st.sidebar.text(tr("single_user_sidebar", identity=who.identity))  # names are text, never Markdown
+        return
+    st.sidebar.text(tr("signed_in_as", identity=who.identity))  # from the ID token: shown as text
+    if who.admin:
+        st.sidebar.caption(tr("signed_in_admin"))
+    if st.sidebar.button(tr("sign_out"), key="sign_out", icon=":material/logout:"):
+        st.logout()
+
+
+def access_section() -> None:
+    """For admins on the Import page: every grant, and every change of them with who made it."""
+    from data.access import changes, grants
+    st.subheader(tr("access_title"))
+    st.caption(tr("access_caption"))
+    table(grants(store()), "access", "access")
+    changed = changes(store())
+    if not changed.empty:
+        strong("access_changes_title")
+        table(changed, "access_changes", "access_changes")
+
+
+def may(needed: str, team: str | None = None) -> bool:
+    """Whether the signed-in identity may do what needs ``needed`` (for ``team``, or for some team)."""
+    return access().may(needed, team) if team is not None else access().may_somewhere(needed)
 
 
 def clear_caches() -> None:
@@ -237,12 +410,12 @@ def sidebar(db: Store) -> None:
     st.sidebar.date_input(tr("as_of"), key=f"{AS_OF_KEY}_widget", help=tr("as_of_help"),
                           format=locale(lang()).date_input,
                           on_change=_keep, args=(AS_OF_KEY, f"{AS_OF_KEY}_widget"))
-    teams = db.teams()
-    if not teams:
-        return
-    st.session_state[f"{TEAM_KEY}_widget"] = list(chosen_teams(db))
-    st.sidebar.multiselect(tr("teams"), teams, key=f"{TEAM_KEY}_widget", help=tr("teams_help"),
-                           on_change=_keep_teams, args=(teams,))
+    teams = db.teams()  # the identity's visible teams only (data.access.ScopedStore)
+    if teams:
+        st.session_state[f"{TEAM_KEY}_widget"] = list(chosen_teams(db))
+        st.sidebar.multiselect(tr("teams"), teams, key=f"{TEAM_KEY}_widget", help=tr("teams_help"),
+                               on_change=_keep_teams, args=(teams,))
+    signed_in()
 
 
 def as_of() -> date:
@@ -268,6 +441,7 @@ class Page:
     version: tuple
     teams: tuple[str, ...]
     as_of: date
+    access: Access
 
 
 PREAMBLE_KEY, DEEP_LINK_KEY = "_preamble", "_deep_link"
@@ -295,14 +469,17 @@ def page(title_key: str, caption_key: str | None = None) -> Page:
     db = store()
     if not db.has_data():
         empty_state()
-    return Page(db, lang(), db.data_version(), chosen_teams(db), as_of())
+    return Page(db, lang(), db.data_version(), chosen_teams(db), as_of(), access())
 
 
 def empty_state() -> None:
     """The first thing a page shows without data: the demo or the Import page."""
     from data.demo import load_demo
+    if not may("lead"):  # the demo and imports are not this identity's to make
+        st.info(tr("no_data_reader"))
+        st.stop()
     st.info(tr("no_data"))
-    if st.button(tr("load_demo"), key="load_demo", type="primary"):
+    if may("admin") and st.button(tr("load_demo"), key="load_demo", type="primary"):
         with st.spinner(tr("loading_demo")):
             load_demo(store(), service.today())
         clear_caches()

@@ -2,13 +2,15 @@
 docs/cli.md). ``analytics/__main__.py`` only calls ``main`` here, so ``analytics`` stays pure.
 
 The commands live by what they do: ``cli.imports`` brings data in, ``cli.views`` shows figures
-(through ``data.service``, as the pages do), ``cli.maintenance`` looks after the store; this module
-holds the parser, the exit codes and what every command runs inside."""
+(through ``data.service``, as the pages do), ``cli.maintenance`` looks after the store, ``cli.access``
+lists and changes who may see and do what; this module holds the parser, the exit codes and what
+every command runs inside."""
 from __future__ import annotations
 
 import argparse
 import sys
 
+from cli.access import cmd_access, cmd_whoami
 from cli.common import count, day
 from cli.imports import cmd_checkin, cmd_import, cmd_inspect
 from cli.maintenance import cmd_backup, cmd_demo, cmd_history, cmd_restore, cmd_settings, cmd_undo
@@ -26,15 +28,19 @@ def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m analytics", description="Sprint & OKR review dashboard, headless.")
     commands = main.add_subparsers(dest="command", required=True)
 
-    def command(name: str, handler, help: str, json_flag: bool = True) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help, description=help)
+    def command(name: str, handler, help: str, json_flag: bool = True, writes: bool = False,
+                within=commands) -> argparse.ArgumentParser:
+        sub = within.add_parser(name, help=help, description=help)
         sub.add_argument("--db", help="DuckDB file (default: $DASHBOARD_DB, else store/dashboard.duckdb)")
         if json_flag:
             sub.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+        if writes:
+            sub.add_argument("--user", metavar="IDENTITY",
+                             help="who does this, recorded in the history (default: the operating-system user)")
         sub.set_defaults(handler=handler)
         return sub
 
-    sub = command("import", cmd_import, "validate and import CSV files in one transaction")
+    sub = command("import", cmd_import, "validate and import CSV files in one transaction", writes=True)
     sub.add_argument("files", nargs="+", metavar="FILE")
     sub.add_argument("--team", help="team for every row (for files without a team column)")
     sub.add_argument("--source", default="auto", choices=["auto", "template", *tools])
@@ -102,17 +108,18 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--out", metavar="FILE", help="write the draft OKR file of the next cycle (CSV)")
     sub.add_argument("--as-of", metavar="DATE", type=day, help="figures as of this day (default today)")
 
-    sub = command("checkin", cmd_checkin, "record one check-in (an import of one row: validated, in history, undoable)")
+    sub = command("checkin", cmd_checkin, "record one check-in (an import of one row: validated, in history, undoable)",
+                  writes=True)
     sub.add_argument("kr_id", metavar="KR_ID")
     sub.add_argument("value", metavar="VALUE")
     sub.add_argument("--confidence", metavar="N", help="0–10")
     sub.add_argument("--comment", metavar="TEXT")
     sub.add_argument("--date", metavar="D", help="day of the check-in (default today)")
 
-    sub = command("demo", cmd_demo, "load the demo data set", json_flag=False)
+    sub = command("demo", cmd_demo, "load the demo data set", json_flag=False, writes=True)
     sub.add_argument("--if-empty", action="store_true", help="only when nothing was ever imported")
     command("history", cmd_history, "the import history")
-    sub = command("undo", cmd_undo, "undo one import", json_flag=False)
+    sub = command("undo", cmd_undo, "undo one import", json_flag=False, writes=True)
     sub.add_argument("import_id", type=int)
     sub.add_argument("--cascade", action="store_true",
                      help="also undo the later imports that depend on this one (newest first, in one step)")
@@ -129,8 +136,24 @@ def parser() -> argparse.ArgumentParser:
     sub = command("backup", cmd_backup, "the whole store (every table, the import history, saved mappings) "
                   "as one file", json_flag=False)
     sub.add_argument("file", metavar="FILE")
-    sub = command("restore", cmd_restore, "load a backup into an empty store", json_flag=False)
+    sub = command("restore", cmd_restore, "load a backup into an empty store", json_flag=False, writes=True)
     sub.add_argument("file", metavar="FILE")
+
+    sub = command("access", cmd_access, "who may see and do what: one row per grant; grant and revoke roles")
+    sub.set_defaults(action=None)
+    changes = sub.add_subparsers(dest="action", metavar="grant|revoke")
+    grant = command("grant", cmd_access, "give an identity (an email, or group:NAME) a role for teams",
+                    json_flag=False, writes=True, within=changes)
+    grant.add_argument("identity", metavar="IDENTITY")
+    grant.add_argument("--role", required=True, choices=["viewer", "member", "lead", "admin"])
+    grant.add_argument("--team", action="append", metavar="T", help="a team, or '*' for every team (repeatable)")
+    revoke = command("revoke", cmd_access, "take an identity's grants back (all of them without --team)",
+                     json_flag=False, writes=True, within=changes)
+    revoke.add_argument("identity", metavar="IDENTITY")
+    revoke.add_argument("--team", action="append", metavar="T")
+    sub = command("whoami", cmd_whoami, "what an identity (with its groups) may see and do")
+    sub.add_argument("--user", required=True, metavar="EMAIL")
+    sub.add_argument("--group", action="append", metavar="NAME", help="a group of its ID token (repeatable)")
     return main
 
 
@@ -141,6 +164,7 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_STORE, EXIT_BUG = 0, 1, 2, 3, 4
 def main(argv: list[str] | None = None) -> int:
     """Run one command; its exit code. Settings are checked first, output is made terminal-safe,
     and every failure is one line on stderr with its own exit code, never a traceback."""
+    from data.access import AccessRefused
     from data.errors import SettingInvalid, StoreBusy, StoreUnavailable
     from data.settings import check_all
     args = parser().parse_args(argv)  # bad arguments: argparse's message and exit 2
@@ -166,6 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     except StoreBusy as busy:  # another program held the file for longer than DASHBOARD_LOCK_TIMEOUT
         print(f"{busy.title}: {busy.message} Nothing was changed.", file=sys.stderr)
         return EXIT_STORE
+    except AccessRefused as refused:
+        print(str(refused), file=sys.stderr)
+        return EXIT_REFUSED
     except StoreUnavailable as unavailable:
         print(f"{unavailable.title}: {unavailable.message}", file=sys.stderr)
         return EXIT_STORE

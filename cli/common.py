@@ -9,16 +9,18 @@ from datetime import date
 
 
 def open_store(args):
-    """The store named by --db, DASHBOARD_DB or the default; waits (printing progress on stderr)
-    while another program, e.g. the dashboard, is using the file."""
+    """The store named by --db, DASHBOARD_DB or the default, acting for the operator (--user, else the
+    operating-system user: every write records it); waits (printing progress on stderr) while another
+    program, e.g. the dashboard, is using the file."""
     from data import service
+    from data.access import ScopedStore, operator
     from data.store import Store
 
     def waiting(seconds: float) -> None:
         print(f"waiting for the store: another program is using it … {seconds:.0f} s "
               f"(gives up after {service.lock_timeout():g} s, setting DASHBOARD_LOCK_TIMEOUT)",
               file=sys.stderr, flush=True)
-    return Store(service.store_path(args.db), on_wait=waiting)
+    return ScopedStore(Store(service.store_path(args.db), on_wait=waiting), operator(getattr(args, "user", None)))
 
 
 def teams(args) -> list[str] | None:

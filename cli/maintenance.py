@@ -33,7 +33,7 @@ def cmd_undo(args) -> int:
     from data.errors import UndoRefused
     store = open_store(args)
     try:
-        undone = store.undo(args.import_id, cascade=args.cascade)
+        undone = store.undo(args.import_id, cascade=args.cascade)  # by --user (open_store)
     except UndoRefused as refusal:
         print(str(refusal), file=sys.stderr)
         return 1

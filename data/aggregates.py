@@ -63,8 +63,10 @@ FROM totals t JOIN sprint_dates d USING (sprint_id) LEFT JOIN carried c USING (s
 """
 
 
-def _teams(teams: Sequence[str] | None) -> list:
-    """The parameters of ``_CURRENT_ITEMS``: every team, or the named ones."""
+def _teams(store: Store, teams: Sequence[str] | None) -> list:
+    """The parameters of ``_CURRENT_ITEMS``: every team, or the named ones; only those the store's
+    identity may see (``Store.readable``: a signed-in user's store never reads another team's rows)."""
+    teams = store.readable(teams)
     return [teams is None, list(teams or [])]
 
 
@@ -73,7 +75,7 @@ def item_sprints(store: Store, teams: Sequence[str] | None) -> pd.DataFrame:
     (``Store.current``: by team and sprint): the sprints without a sprints row come in this order."""
     with store.cursor() as cur:
         return cur.execute(f"SELECT DISTINCT team, sprint FROM ({_CURRENT_ITEMS}) ORDER BY team, sprint",
-                           _teams(teams)).df()
+                           _teams(store, teams)).df()
 
 
 def teams_with_sprints(store: Store, teams: Sequence[str] | None) -> list[str]:
@@ -82,7 +84,7 @@ def teams_with_sprints(store: Store, teams: Sequence[str] | None) -> list[str]:
     with store.cursor() as cur:
         rows = cur.execute("SELECT team FROM sprints WHERE superseded_by IS NULL AND (? OR list_contains(?, team)) "
                            f"UNION SELECT team FROM ({_CURRENT_ITEMS}) ORDER BY team",
-                           [*_teams(teams), *_teams(teams)]).fetchall()
+                           [*_teams(store, teams), *_teams(store, teams)]).fetchall()
     return [row[0] for row in rows]
 
 
@@ -103,7 +105,7 @@ def item_totals(store: Store, teams: Sequence[str] | None, sprint_dates: pd.Data
     with store.cursor() as cur:
         cur.register("sprint_dates", dates)
         try:
-            frame = cur.execute(_TOTALS, [unit == "items", *_teams(teams)]).df()
+            frame = cur.execute(_TOTALS, [unit == "items", *_teams(store, teams)]).df()
         finally:
             cur.unregister("sprint_dates")
     return frame[ITEM_TOTALS]
@@ -115,6 +117,7 @@ _ITEM_ROWS = f"SELECT {', '.join(TABLES['sprint_items'].names)} FROM sprint_item
 def sprint_items(store: Store, team: str, sprints: Sequence[str]) -> pd.DataFrame:
     """The current item rows of some sprints of one team (the review lists a sprint and looks for
     its items in the next one), with the columns and order of ``Store.current``."""
+    team = next(iter(store.readable([team])), None)  # None: a team the identity cannot see, no rows
     with store.cursor() as cur:
         return cur.execute(f"{_ITEM_ROWS} AND team = ? AND list_contains(?, sprint) ORDER BY team, sprint, item_key",
                            [team, list(sprints)]).df()
@@ -125,4 +128,4 @@ def linked_items(store: Store, teams: Sequence[str] | None) -> pd.DataFrame:
     others), with the columns and order of ``Store.current``."""
     with store.cursor() as cur:
         return cur.execute(f"{_ITEM_ROWS} AND key_result IS NOT NULL AND (? OR list_contains(?, team)) "
-                           "ORDER BY team, sprint, item_key", _teams(teams)).df()
+                           "ORDER BY team, sprint, item_key", _teams(store, teams)).df()

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from data.access import access_of
 from data.errors import say
 from data.schema import SCHEMA_VERSION
 from data.store import Store
@@ -30,6 +31,9 @@ MAX_UNPACKED = 4 * 1024 ** 3  # a backup that unpacks to more than this is refus
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 Progress = Callable[[float, str], None]
+
+
+ACCESS_TABLES = ("access_grants", "access_changes")
 
 
 class BackupInvalid(ValueError):
@@ -63,7 +67,9 @@ def _literal(path: Path) -> str:
 
 
 def backup_bytes(store: Store, *, now: datetime | None = None, progress: Progress | None = None) -> bytes:
-    """Every table of the store, read in one snapshot, as the bytes of one zip file."""
+    """Every table of the store, read in one snapshot, as the bytes of one zip file (admins only:
+    it holds every team's data and the access grants)."""
+    access_of(store).require_admin()
     manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "created_at": (now or datetime.now()).isoformat(
         timespec="seconds"), "schema_version": None, "next_import_id": 1, "tables": {}}
     buffer = io.BytesIO()
@@ -141,6 +147,7 @@ def restore_bytes(store: Store, data: bytes, *, progress: Progress | None = None
     Rows go in by column name, so a backup of an older schema fills the columns it has and later
     columns take their defaults. The import-id sequence continues after the backup's last import.
     """
+    access_of(store).require_admin()
     manifest = read_manifest(data)
     with tempfile.TemporaryDirectory(prefix="restore-") as folder:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -155,7 +162,8 @@ def restore_bytes(store: Store, data: bytes, *, progress: Progress | None = None
 
 def _restore(cur, manifest: dict, folder: Path, progress: Progress | None) -> None:
     present = _tables(cur)
-    filled = [table for table in present if table != "schema_version"
+    # the grants are not data: an admin may grant (even themself) before restoring a new server
+    filled = [table for table in present if table not in ("schema_version", *ACCESS_TABLES)
               and cur.execute(f"SELECT count(*) FROM {_quoted(table)}").fetchone()[0]]
     if filled:
         raise RestoreRefused(say("store_not_empty", tables=", ".join(filled)))
@@ -176,14 +184,19 @@ def _restore(cur, manifest: dict, folder: Path, progress: Progress | None) -> No
         columns = ", ".join(_quoted(name) for name in theirs)
         if table == "schema_version":
             cur.execute("DELETE FROM schema_version")
+        had = cur.execute(f"SELECT count(*) FROM {_quoted(table)}").fetchone()[0]  # grants made before
         try:
             cur.execute(f"INSERT INTO {_quoted(table)} ({columns}) SELECT {columns} FROM read_parquet(?)",
                         [str(folder / entry["file"])])
         except Exception as exc:  # a damaged or foreign Parquet file
             raise BackupInvalid(say("table_not_restorable", table=table, error=type(exc).__name__)) from None
         rows = cur.execute(f"SELECT count(*) FROM {_quoted(table)}").fetchone()[0]
-        if rows != entry["rows"]:
+        if rows - had != entry["rows"]:
             raise BackupInvalid(say("row_count_differs", table=table, rows=rows, expected=entry["rows"]))
+    # grants made on this server before the restore and the backup's: as with `access grant`, the
+    # newer grant of an identity for a team replaces the older one
+    cur.execute("DELETE FROM access_grants g WHERE EXISTS (SELECT 1 FROM access_grants n WHERE n.identity = g.identity "
+                "AND n.team = g.team AND n.granted_at > g.granted_at)")
     stated = manifest.get("next_import_id")
     highest = cur.execute("SELECT coalesce(max(import_id), 0) FROM imports").fetchone()[0]
     following = max(stated if isinstance(stated, int) else 1, int(highest) + 1)

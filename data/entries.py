@@ -118,5 +118,5 @@ def okr_frames(store: Store, teams: Sequence[str] | None = None
     chosen = list(teams) if teams is not None else None
     current = {name: store.current(name, chosen) for name in CURRENT}
     versions = {name: store.versions(name) for name in VERSIONED}
-    imports = store.history()[["import_id", "imported_at"]]
+    imports = store.import_dates()
     return current, versions, imports

@@ -174,6 +174,21 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
         # what a team learnt in a cycle, per objective: shown when the next cycle is planned
         "ALTER TABLE objectives ADD COLUMN IF NOT EXISTS lessons VARCHAR",
     ]),
+    (6, [
+        # who did it (issue 22): the identity that made an import or entry, and the one that undid it
+        "ALTER TABLE imports ADD COLUMN IF NOT EXISTS imported_by VARCHAR",
+        "ALTER TABLE imports ADD COLUMN IF NOT EXISTS undone_by VARCHAR",
+        # the teams an import touched (a JSON list): whose history it is, and whose leads may undo it
+        "ALTER TABLE imports ADD COLUMN IF NOT EXISTS teams VARCHAR",
+        # who may see and do what (data.access): one row per identity and team ('*': every team)
+        """CREATE TABLE IF NOT EXISTS access_grants (
+               identity VARCHAR NOT NULL, team VARCHAR NOT NULL, role VARCHAR NOT NULL,
+               granted_by VARCHAR NOT NULL, granted_at TIMESTAMP NOT NULL)""",
+        # every grant and revoke, kept: the access table says who may, this one who decided it and when
+        """CREATE TABLE IF NOT EXISTS access_changes (
+               changed_at TIMESTAMP NOT NULL, changed_by VARCHAR NOT NULL, change VARCHAR NOT NULL,
+               identity VARCHAR NOT NULL, team VARCHAR NOT NULL, role VARCHAR)""",
+    ]),
     (7, [
         # the rows an import that skipped invalid rows left out, kept beside it (its rejects CSV):
         # where each was, why, and the row as the file had it (a JSON array of [header, cell])

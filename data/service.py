@@ -91,6 +91,11 @@ def as_of_day(day: date | None) -> date:
     return day or today()
 
 
+def allow_anonymous() -> bool:
+    """Whether the dashboard may serve other computers without sign-in (DASHBOARD_ALLOW_ANONYMOUS)."""
+    return setting("DASHBOARD_ALLOW_ANONYMOUS") == 1
+
+
 def max_upload_mb() -> float:
     """The largest file an import reads, in MiB (the Import page's uploader limit)."""
     return setting("DASHBOARD_MAX_UPLOAD_MB")

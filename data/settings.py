@@ -62,6 +62,9 @@ SETTINGS: tuple[Setting, ...] = (
             "line; blank: the clock. For demos, screenshots and tests that must look the same on any day.", date),
     Setting("DASHBOARD_LOCK_TIMEOUT", "30", "Seconds a writer waits for the database while another program "
             "uses it (the dashboard waits at most 5 s per read, then says so and retries).", float, 0, 86400),
+    Setting("DASHBOARD_ALLOW_ANONYMOUS", "0", "1: serve without sign-in on an address other computers reach "
+            "(everyone who reaches it reads and changes every team's data). 0: without sign-in ([auth] in "
+            "Streamlit's secrets) the dashboard serves this computer only.", int, 0, 1),
 )
 
 

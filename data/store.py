@@ -245,10 +245,10 @@ class Store:
                        for name in TABLES)
 
     def history(self) -> pd.DataFrame:
-        """One row per import with its files, newest first."""
+        """One row per import with its files, newest first: who made it (``user``) and who undid it."""
         with self.cursor() as cur:
             return cur.execute("""
-                SELECT i.import_id, i.imported_at, i.source, i.undone_at,
+                SELECT i.import_id, i.imported_at, i.source, i.imported_by AS "user", i.undone_at, i.undone_by,
                        string_agg(f.file_name, ', ' ORDER BY f.file_name) AS files,
                        string_agg(DISTINCT f.kind, ', ') AS kinds,
                        CAST(coalesce(sum(f.rows), 0) AS BIGINT) AS rows,
@@ -258,6 +258,16 @@ class Store:
                 FROM imports i LEFT JOIN import_files f USING (import_id)
                 GROUP BY ALL ORDER BY i.import_id DESC""").df()
 
+    def import_dates(self) -> pd.DataFrame:
+        """When each import was made (the OKR view dates the versions of key results with it)."""
+        with self.cursor() as cur:
+            return cur.execute("SELECT import_id, imported_at FROM imports ORDER BY import_id DESC").df()
+
+    def readable(self, teams: Sequence[str] | None) -> Sequence[str] | None:
+        """The teams a read may cover (None: every team). The plain store reads everything; the
+        signed-in identity's store (``data.access.ScopedStore``) narrows it to the visible teams."""
+        return teams
+
     def import_files(self) -> pd.DataFrame:
         with self.cursor() as cur:
             return cur.execute("SELECT * FROM import_files ORDER BY import_id, file_name").df()
@@ -265,9 +275,9 @@ class Store:
     # --- writing ------------------------------------------------------------------------------
     def write(self, parsed: Sequence[ParsedFile], hashes: Sequence[str], *, source: str,
               dry_run: bool = False, progress: Progress | None = None,
-              now: datetime | None = None, rejects: Sequence[Rejected] = ()) -> ImportResult:
-        """Write all files in one transaction: all of them or, on any problem, none. ``rejects``,
-        the rows an import that skips invalid ones left out, are kept with it (``rejects``)."""
+              now: datetime | None = None, rejects: Sequence[Rejected] = (), user: str | None = None) -> ImportResult:
+        """Write all files in one transaction: all of them or, on any problem, none; ``user`` made it.
+        ``rejects``, the rows an import that skips invalid ones left out, are kept with it (``rejects``)."""
         result = ImportResult(None, [], dry_run=dry_run, rejects=list(rejects))
         try:
             with self._transaction() as cur:
@@ -278,7 +288,9 @@ class Store:
                 import_id = 0 if dry_run else cur.execute(
                     "SELECT greatest(nextval('import_ids'), (SELECT coalesce(max(import_id), 0) + 1 FROM imports))"
                 ).fetchone()[0]
-                cur.execute("INSERT INTO imports VALUES (?, ?, ?, NULL)", [import_id, now or datetime.now(), source])
+                cur.execute("INSERT INTO imports (import_id, imported_at, source, imported_by, teams) VALUES (?, ?, ?, ?, ?)",
+                            [import_id, now or datetime.now(), source, user,
+                             json.dumps(sorted(parsed_teams(cur, parsed)), ensure_ascii=False)])
                 for number, item in enumerate(parsed, start=1):
                     if progress:
                         progress((number - 1) / len(parsed), say("writing", file=item.file, rows=item.rows))
@@ -397,7 +409,8 @@ class Store:
         with self.cursor() as cur:
             return {r[0] for r in cur.execute("SELECT kr_id FROM key_results WHERE superseded_by IS NULL").fetchall()}
 
-    def undo(self, import_id: int, *, cascade: bool = False, now: datetime | None = None) -> list[int]:
+    def undo(self, import_id: int, *, cascade: bool = False, now: datetime | None = None,
+             user: str | None = None) -> list[int]:
         """Remove what an import wrote and bring back what it had replaced; the undone imports, newest first.
 
         An import that later imports depend on (they changed rows it wrote, or hold check-ins or plan
@@ -417,9 +430,10 @@ class Store:
                     changed = self._superseding(cur, chosen) - chosen
                     if changed:
                         raise _Dependents(changed, say("why_changed"))
+                    self._allow_undo(cur, chosen)
                     before = set(self._orphans(cur))
                     for number in sorted(chosen, reverse=True):
-                        self._undo_one(cur, number, when)
+                        self._undo_one(cur, number, when, user)
                     holding = {orphan[2] for orphan in self._orphans(cur) if orphan not in before} - chosen
                     if holding:
                         raise _Dependents(holding, say("why_holding"))
@@ -431,8 +445,11 @@ class Store:
                                       sorted(found.imports)) from None
                 chosen |= found.imports
 
+    def _allow_undo(self, cur: duckdb.DuckDBPyConnection, imports: set[int]) -> None:
+        """Raises when the identity may not undo these imports (``data.access.ScopedStore``)."""
+
     @staticmethod
-    def _undo_one(cur: duckdb.DuckDBPyConnection, import_id: int, when: datetime) -> None:
+    def _undo_one(cur: duckdb.DuckDBPyConnection, import_id: int, when: datetime, user: str | None = None) -> None:
         # Teams, cycles and objectives are carried by every row that names them (an items file names
         # its team, an okrs row its cycle dates and objective text). So such a row this import wrote
         # is also what a later import's rows said: it stays while they need it and becomes the
@@ -457,7 +474,7 @@ class Store:
         for table in TABLES.values():
             cur.execute(f"DELETE FROM {table.name} WHERE import_id = ?", [import_id])
             cur.execute(f"UPDATE {table.name} SET superseded_by = NULL WHERE superseded_by = ?", [import_id])
-        cur.execute("UPDATE imports SET undone_at = ? WHERE import_id = ?", [when, import_id])
+        cur.execute("UPDATE imports SET undone_at = ?, undone_by = ? WHERE import_id = ?", [when, user, import_id])
 
     @staticmethod
     def _superseding(cur: duckdb.DuckDBPyConnection, imports: set[int]) -> set[int]:
@@ -526,6 +543,28 @@ def main_table(item: ParsedFile) -> str:
     wanted = {"okrs": "key_results"}.get(item.kind, item.kind)
     tables = [frame.table for frame in item.frames]
     return wanted if wanted in tables else tables[-1]
+
+
+def parsed_teams(cur: duckdb.DuckDBPyConnection, parsed: Sequence[ParsedFile]) -> set[str]:
+    """The teams a write touches: every team its rows name, and for check-ins and plan values the
+    team of their key result (stored, or brought by the same import)."""
+    teams: set[str] = set()
+    krs: dict[str, str] = {}
+    asked: set[str] = set()
+    for item in parsed:
+        for frame in item.frames:
+            if "team" in frame.data:
+                teams |= {team for team in frame.data["team"] if isinstance(team, str)}
+            if frame.table == "key_results":
+                krs.update(zip(frame.data["kr_id"], frame.data["team"]))
+            elif "kr_id" in frame.data:
+                asked |= {kr for kr in frame.data["kr_id"] if isinstance(kr, str)}
+    missing = sorted(asked - set(krs))
+    if missing:
+        krs.update(cur.execute("SELECT kr_id, team FROM key_results WHERE superseded_by IS NULL "
+                               "AND list_contains(?, kr_id)", [missing]).fetchall())
+    teams |= {krs[kr] for kr in asked if kr in krs and isinstance(krs[kr], str)}
+    return teams
 
 
 class _DryRun(Exception):

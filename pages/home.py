@@ -15,6 +15,8 @@ from analytics.teams import latest_sprints
 from data import service
 
 view = ui.page("app_title")
+if view.access.local:  # no sign-in configured: say what that means
+    st.caption(ui.tr("single_user_note"))
 db, language, version, teams = view.db, view.lang, view.version, view.teams
 today = view.as_of
 CARD_TEAMS = 6  # more teams than this: the latest sprints as one table

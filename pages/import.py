@@ -8,6 +8,7 @@ import ui
 from analytics.presentation import present
 from data import service
 from analytics.formatting import number
+from data.access import AccessRefused
 from data.errors import ImportFailed, UndoRefused, message_of
 from data.export import to_csv_bytes
 from data.importer import (PreparedImport, Upload, inspect_template, prepare_import, read_upload, rejects_frame,
@@ -45,15 +46,20 @@ with st.expander(ui.tr("templates")):
             column.download_button(ui.md_escape(name), template_csv(kind, code), file_name=name, mime="text/csv",
                                    key=f"template_{kind}_{code}")
 
-options = st.columns(2)
-team = options[0].text_input(ui.tr("team_for_files"), key="import_team").strip() or None
-# the labels are looked up now: a format_func that looked them up later would not know the language
-order_labels = {"auto": ui.tr("date_order_auto"), "dmy": "31/12/2026", "mdy": "12/31/2026"}
-order = options[1].selectbox(ui.tr("date_order"), list(order_labels), key="import_date_order",
-                             format_func=order_labels.get)
+importer = ui.may("lead")  # imports and undo are for leads (data.access refuses them to anyone else too)
+if importer:
+    options = st.columns(2)
+    team = options[0].text_input(ui.tr("team_for_files"), key="import_team").strip() or None
+    # the labels are looked up now: a format_func that looked them up later would not know the language
+    order_labels = {"auto": ui.tr("date_order_auto"), "dmy": "31/12/2026", "mdy": "12/31/2026"}
+    order = options[1].selectbox(ui.tr("date_order"), list(order_labels), key="import_date_order",
+                                 format_func=order_labels.get)
+    files = st.file_uploader(ui.tr("files"), type=["csv", "txt", "tsv"], accept_multiple_files=True, key="uploads",
+                             max_upload_size=max(1, round(service.max_upload_mb())))
+else:
+    st.info(ui.tr("import_leads_only"))
+    team, order, files = None, "auto", []
 day_first = {"auto": None, "dmy": True, "mdy": False}[order]
-files = st.file_uploader(ui.tr("files"), type=["csv", "txt", "tsv"], accept_multiple_files=True, key="uploads",
-                         max_upload_size=max(1, round(service.max_upload_mb())))
 
 
 def kept(name: str, content: bytes) -> Upload:
@@ -166,7 +172,7 @@ def dry_run() -> tuple:
             with db.session():
                 prepared = prepare(lambda f, m: bar.progress(min(1.0, f), text=ui.md_escape(ui.said(m))))
                 outcome = (prepared, write_import(db, prepared, dry_run=True), None)
-        except ImportFailed as failure:
+        except (ImportFailed, AccessRefused) as failure:
             outcome = (None, None, failure)
         bar.empty()
         st.session_state["import_check"] = cached = (key, outcome)
@@ -175,7 +181,9 @@ def dry_run() -> tuple:
 
 if uploads:
     prepared, check, failure = dry_run()
-    if failure is not None:
+    if isinstance(failure, AccessRefused):  # e.g. a file naming a team this lead does not lead
+        st.error(ui.md_escape(ui.said(failure.message)), icon=":material/block:")
+    elif failure is not None:
         st.error(ui.tr("import_failed"))
         st.subheader(ui.tr("problems"))
         ui.problems(failure)
@@ -213,6 +221,8 @@ if uploads:
             except ImportFailed as failure:  # the store changed between check and import
                 st.error(ui.tr("import_failed"))
                 ui.problems(failure, "problems_at_import")
+            except AccessRefused as refusal:
+                st.error(ui.md_escape(ui.said(refusal.message)), icon=":material/block:")
             else:
                 ui.clear_caches()
                 st.success(ui.tr_md("import_done_skipped" if result.rejects else "import_done", id=result.import_id,
@@ -236,7 +246,7 @@ else:
                            lambda: to_csv_bytes(rejects_frame(db.rejects(int(chosen_rejects)))),
                            file_name=f"rejects_import_{chosen_rejects}.csv", mime="text/csv", key="rejects_csv")
     open_imports = history.loc[history["undone_at"].isna(), "import_id"].tolist()
-    if open_imports:
+    if open_imports and importer:
         if st.session_state.get("undo_newest") != open_imports[0]:  # a new import: it is the one offered
             st.session_state["undo_id"] = open_imports[0]
             st.session_state["undo_newest"] = open_imports[0]
@@ -246,6 +256,8 @@ else:
         if st.button(ui.tr("undo"), key="do_undo", disabled=not sure):
             try:
                 undone = db.undo(int(chosen), cascade=cascade)
+            except AccessRefused as refusal:  # an import that also touched a team this lead does not lead
+                st.error(ui.md_escape(ui.said(refusal.message)), icon=":material/block:")
             except UndoRefused as refusal:
                 st.error(ui.md_escape(ui.said(message_of(refusal))))
                 if refusal.dependents:
@@ -255,5 +267,8 @@ else:
                 st.success(ui.tr_md("undone", id=", ".join(map(str, undone or [chosen]))))
                 st.rerun()
 
-ui.backup_section()
+if ui.may("admin"):  # the whole store, every team's data and the grants
+    ui.backup_section()
+if ui.may("admin") and not ui.access().local:
+    ui.access_section()
 ui.page_xlsx_download()

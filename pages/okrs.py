@@ -21,6 +21,7 @@ from analytics.okr_weekly import checkin_timeline
 from analytics.sprint_kr import sprint_key_results
 from data import service
 from data.entries import record_checkin, record_lessons
+from data.access import AccessRefused
 from data.errors import ImportFailed
 
 view = ui.page("page_okrs")
@@ -59,7 +60,10 @@ def final(code) -> str:
 shown_state = final if closed else state
 
 
-def problems(failure: ImportFailed) -> None:
+def problems(failure: ImportFailed | AccessRefused) -> None:
+    if isinstance(failure, AccessRefused):
+        st.error(ui.md_escape(ui.said(failure.message)), icon=":material/block:")
+        return
     st.error(ui.tr("entry_failed"))
     ui.problems(failure, "entry_problems", "entry_problems")
 
@@ -129,7 +133,8 @@ with weekly_tab:
     stale = krs[krs["stale"]]
     if not stale.empty:
         st.warning(ui.md_escape(ui.tr("stale_list", krs=", ".join(stale["kr_id"]))))
-    open_krs = krs  # a final check-in at or after the cycle end settles a stay_above / stay_below KR
+    # a final check-in at or after the cycle end settles a stay_above / stay_below KR; members check in
+    open_krs = krs[[ui.may("member", team) for team in krs["team"]]]
     if not open_krs.empty:
         with st.form("checkin_form", clear_on_submit=True):
             ui.strong("record_checkin")
@@ -150,7 +155,7 @@ with weekly_tab:
                     try:
                         result = record_checkin(db, kr_choice, float(value), day=checkin_day, comment=comment,
                                                 confidence=None if confidence is None else float(confidence))
-                    except ImportFailed as failure:
+                    except (ImportFailed, AccessRefused) as failure:
                         problems(failure)
                     else:
                         saved(result)
@@ -246,18 +251,20 @@ with close_tab:
     lessons = objectives.dropna(subset=["lessons"])
     for item in lessons.itertuples(index=False):
         st.text(f"{ui.tr('lessons')} · {item.objective_id}: {item.lessons}")
-    with st.form("lessons_form", clear_on_submit=True):
-        ui.strong("record_lessons")
-        keys = {f"{o.team} · {o.objective_id}": (o.team, o.objective_id) for o in objectives.itertuples(index=False)}
-        chosen = st.selectbox(ui.tr("objective"), list(keys), key="lessons_objective")
-        text = st.text_area(ui.tr("lessons"), key="lessons_text", max_chars=2000)
-        if st.form_submit_button(ui.tr("save"), key="lessons_submit") and chosen:
-            try:
-                result = record_lessons(db, keys[chosen][0], cycle, keys[chosen][1], text)
-            except ImportFailed as failure:
-                problems(failure)
-            else:
-                saved(result)
+    keys = {f"{o.team} · {o.objective_id}": (o.team, o.objective_id) for o in objectives.itertuples(index=False)
+            if ui.may("member", o.team)}  # members write lessons
+    if keys:
+        with st.form("lessons_form", clear_on_submit=True):
+            ui.strong("record_lessons")
+            chosen = st.selectbox(ui.tr("objective"), list(keys), key="lessons_objective")
+            text = st.text_area(ui.tr("lessons"), key="lessons_text", max_chars=2000)
+            if st.form_submit_button(ui.tr("save"), key="lessons_submit") and chosen:
+                try:
+                    result = record_lessons(db, keys[chosen][0], cycle, keys[chosen][1], text)
+                except (ImportFailed, AccessRefused) as failure:
+                    problems(failure)
+                else:
+                    saved(result)
     planning_ui.lessons_section(view, tuple(dict.fromkeys(krs["team"])), cycle)  # issue 23
 
 # --- sprint work per key result -----------------------------------------------------------------

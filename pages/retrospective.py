@@ -11,6 +11,7 @@ from analytics.formatting import day
 from analytics.sprint_metrics import accuracy_trend_by_type, closed, comparable, stability_by_type
 from data import service
 from data.entries import record_retro_action
+from data.access import AccessRefused
 from data.errors import ImportFailed
 
 view = ui.page("page_retro")
@@ -71,6 +72,9 @@ if not actions.empty:
     ui.table(actions, "actions", f"retro_actions_{team}")
 if saved := st.session_state.pop("action_saved", None):
     st.success(ui.tr_md("entry_saved", id=saved))
+if not ui.may("member", team):  # a viewer reads the actions; members record them
+    ui.page_xlsx_download()
+    st.stop()
 with st.form("action_form", clear_on_submit=True):
     # the team's improvement for the next sprint, and last sprint's closed: one entry, written like an import
     ui.strong("record_action")
@@ -88,6 +92,8 @@ with st.form("action_form", clear_on_submit=True):
         except ImportFailed as failure:
             st.error(ui.tr("entry_failed"))
             ui.problems(failure, "entry_problems", "entry_problems")
+        except AccessRefused as refusal:
+            st.error(ui.md_escape(ui.said(refusal.message)), icon=":material/block:")
         else:
             st.session_state["action_saved"] = result.import_id
             ui.clear_caches()

@@ -34,11 +34,13 @@ JIRA_EXPORT = (
 )
 
 
-def start_server(env: dict) -> tuple[subprocess.Popen, str]:
-    port = free_port()
+def start_server(env: dict, *options: str, port: int | None = None) -> tuple[subprocess.Popen, str]:
+    """``streamlit run dashboard.py`` on 127.0.0.1 (a free port unless given), with more ``options``
+    (e.g. ``--secrets.files`` for sign-in); returns once it accepts connections."""
+    port = port or free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false", *options],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
