@@ -202,7 +202,7 @@ def shown(at: AppTest) -> str:
     for kind in ("selectbox", "multiselect"):
         for widget in [*getattr(at, kind), *getattr(at.sidebar, kind)]:
             parts += [str(option) for option in widget.options]
-    for frame in at.dataframe:
+    for frame in [*at.dataframe, *at.table]:  # interactive grids and static tables (Teams is one)
         parts.append(frame.value.to_string())
     return "\n".join(map(str, parts))
 

@@ -189,7 +189,7 @@ def test_checkin_command_and_okrs_fields(tmp_path):
     assert {"forecast_status", "status_disagrees", "status_vs_original", "revisions"} <= set(kr1)
     # line (day 0, 0)-(day 43, 18) to day 89: 18 / 43 * 89 = 37.26 < 40
     assert kr1["forecast_status"] == "short" and kr1["status_vs_original"] == kr1["status"] == "behind"
-    assert kr1["revisions"] == 0
+    assert [v["target_value"] for v in kr1["revisions"]] == [40.0]  # its one version: never revised
     bad = run("checkin", "KR-9", "1", db=db)
     assert bad.returncode == 1 and "kr_id" in bad.stderr and "KR-9" in bad.stderr
     history = json.loads(run("history", "--json", db=db).stdout)
