@@ -53,10 +53,10 @@ def forecast(metrics: pd.DataFrame, team: str, *, backlog: float | None = None, 
 # --- where the store is, and the day everything is looked at from ---------------------------------
 
 def store_path(explicit: str | None = None) -> str:
-    """The store file: ``explicit`` (the command line's --db), else DASHBOARD_DB, else the default
-    (``default_store``)."""
-    configured = explicit or setting("DASHBOARD_DB")
-    if explicit or os.path.abspath(configured) != str(DEFAULT_STORE):
+    """The store: ``explicit`` (the command line's --db), else DASHBOARD_STORE, else DASHBOARD_DB,
+    else the default file (``default_store``). A DuckDB file or ``ducklake:postgres:<conninfo>``."""
+    configured = explicit or setting("DASHBOARD_STORE") or setting("DASHBOARD_DB")
+    if explicit or configured.startswith("ducklake:") or os.path.abspath(configured) != str(DEFAULT_STORE):
         return configured  # chosen by the user: a missing folder is their mistake, refused by Store
     return str(default_store())
 
@@ -70,6 +70,11 @@ def default_store(new: Path = DEFAULT_STORE, old: Path = LEGACY_STORE) -> Path:
         return old
     new.parent.mkdir(exist_ok=True)
     return new
+
+
+def lake_retention_days() -> float:
+    """Days a DuckLake store keeps replaced snapshots and files (``maintenance``)."""
+    return setting("DASHBOARD_LAKE_RETENTION_DAYS")
 
 
 def lock_timeout() -> float:
