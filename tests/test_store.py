@@ -1,4 +1,5 @@
-"""The DuckDB store: migrations, round trips, re-import by natural key, undo, atomicity, threads."""
+"""The store, on both kinds (the embedded DuckDB file and DuckLake on a real PostgreSQL): migrations,
+round trips, re-import by natural key, undo, atomicity, threads."""
 from __future__ import annotations
 
 import threading
@@ -25,6 +26,18 @@ Nord,S1,A-1,3,yes,yes
 Nord,S1,A-2,5,yes,no
 Nord,S2,A-2,5,yes,yes
 """
+
+
+# the tests that say nothing kind-specific run on the embedded file only (keeps the suite's time)
+EMBEDDED = pytest.mark.parametrize("store_target", ["duckdb"], indirect=True)
+
+
+@pytest.fixture
+def store(store_target):
+    """Every test of this file that takes ``store`` runs on each kind of store (conftest.store_target)."""
+    db = Store(store_target)
+    yield db
+    db.close()
 
 
 def test_migrations_apply_once_and_twice_is_harmless(tmp_path):
@@ -77,6 +90,7 @@ def test_overlapping_reimport_updates_by_key_and_keeps_history(store):
     assert list(s2["superseded_by"].isna()) == [False, True]
 
 
+@EMBEDDED
 def test_a_column_absent_from_the_file_keeps_its_stored_value(store):
     import_uploads(store, [upload("sprints.csv", SPRINTS)])
     import_uploads(store, [upload("calendar.csv", "team,sprint,sprint_type\nNord,S1,acquisition\n")])
@@ -112,6 +126,7 @@ def test_undo_refuses_when_a_later_import_changed_the_rows(store):
         store.undo(99)
 
 
+@EMBEDDED
 def test_undo_twice_is_refused(store):
     result = import_uploads(store, [upload("sprints.csv", SPRINTS)])
     store.undo(result.import_id)
@@ -119,6 +134,7 @@ def test_undo_twice_is_refused(store):
         store.undo(result.import_id)
 
 
+@EMBEDDED
 def test_undo_of_an_older_independent_import_is_allowed(store):
     first = import_uploads(store, [upload("okrs.csv", OKRS)])
     import_uploads(store, [upload("sprints.csv", SPRINTS)])
@@ -194,6 +210,7 @@ def test_two_imports_from_two_threads_at_once_both_land(store):
     assert sorted(store.history()["import_id"]) == [1, 2]
 
 
+@EMBEDDED
 def test_readers_in_threads_while_an_import_runs(store):
     import_uploads(store, [upload("sprints.csv", SPRINTS)])
     seen: list[int] = []
@@ -220,6 +237,7 @@ HOSTILE = ["=HYPERLINK(\"http://x\",\"klick\")", "<script>alert(1)</script>", "'
            "Umlaute äöüß € 🚀", "**bold** _md_ [link](x)", "x" * 5000, "Zeile 1\nZeile 2"]
 
 
+@EMBEDDED
 def test_hostile_strings_are_stored_and_read_back_exactly(store):
     lines = ["team,sprint,goal"] + [f'Nord,S{i},"{text.replace(chr(34), chr(34) * 2)}"' for i, text in enumerate(HOSTILE)]
     import_uploads(store, [upload("hostile.csv", "\n".join(lines) + "\n")])
@@ -228,6 +246,7 @@ def test_hostile_strings_are_stored_and_read_back_exactly(store):
     assert store.current("sprints")["team"].unique().tolist() == ["Nord"]
 
 
+@EMBEDDED
 def test_team_filter_applies_to_checkins_through_their_key_results(store):
     import_uploads(store, [upload("okrs.csv", OKRS + "Süd,Q1,2026-01-01,2026-03-31,O9,X,KR9,Y,0,10\n"),
                            upload("checkins.csv", "kr_id,date,value\nKR1,2026-01-09,4\nKR9,2026-01-09,2\n")])
@@ -236,6 +255,7 @@ def test_team_filter_applies_to_checkins_through_their_key_results(store):
     assert store.current("checkins", [])["kr_id"].tolist() == []
 
 
+@EMBEDDED
 def test_is_empty_and_has_data(store):
     assert store.is_empty() and not store.has_data()
     result = import_uploads(store, [upload("sprints.csv", SPRINTS)])
@@ -252,6 +272,7 @@ def test_data_version_changes_with_imports_and_undo(store):
     assert len({v0, v1, store.data_version()}) == 3
 
 
+@EMBEDDED
 def test_import_log_records_file_hash_kind_source_and_rows(store):
     import_uploads(store, [upload("sprints.csv", SPRINTS)], source="template")
     log = store.import_files()
