@@ -11,7 +11,7 @@ import sys
 
 from cli.common import count, day
 from cli.imports import cmd_checkin, cmd_import, cmd_inspect
-from cli.maintenance import cmd_backup, cmd_demo, cmd_history, cmd_restore, cmd_settings, cmd_undo
+from cli.maintenance import cmd_backup, cmd_demo, cmd_history, cmd_maintenance, cmd_restore, cmd_settings, cmd_undo
 from cli.output import Printable, records, terminal_safe
 from cli.views import cmd_forecast, cmd_okrs, cmd_report, cmd_sprints, cmd_summary
 
@@ -27,7 +27,8 @@ def parser() -> argparse.ArgumentParser:
 
     def command(name: str, handler, help: str, json_flag: bool = True) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help, description=help)
-        sub.add_argument("--db", help="DuckDB file (default: $DASHBOARD_DB, else store/dashboard.duckdb)")
+        sub.add_argument("--db", help="DuckDB file or ducklake:postgres:<conninfo> (default: $DASHBOARD_STORE, "
+                                         "else $DASHBOARD_DB, else store/dashboard.duckdb)")
         if json_flag:
             sub.add_argument("--json", action="store_true", help="print one JSON document on stdout")
         sub.set_defaults(handler=handler)
@@ -103,6 +104,10 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("file", metavar="FILE")
     sub = command("restore", cmd_restore, "load a backup into an empty store", json_flag=False)
     sub.add_argument("file", metavar="FILE")
+    sub = command("maintenance", cmd_maintenance, "DuckLake: write inlined rows to Parquet, merge small files, "
+                  "expire old snapshots and delete their files (the embedded file: a checkpoint)")
+    sub.add_argument("--retention-days", type=count(0, float, 3650), metavar="DAYS",
+                     help="keep snapshots and files this many days (default: $DASHBOARD_LAKE_RETENTION_DAYS)")
     return main
 
 

@@ -9,8 +9,9 @@ from datetime import date
 
 
 def open_store(args):
-    """The store named by --db, DASHBOARD_DB or the default; waits (printing progress on stderr)
-    while another program, e.g. the dashboard, is using the file."""
+    """The store named by --db, DASHBOARD_STORE, DASHBOARD_DB or the default; waits (printing
+    progress on stderr) while another program, e.g. the dashboard, is using the file, and says so
+    on stderr when a write runs again after another process committed to a DuckLake store first."""
     from data import service
     from data.store import Store
 
@@ -18,7 +19,10 @@ def open_store(args):
         print(f"waiting for the store: another program is using it … {seconds:.0f} s "
               f"(gives up after {service.lock_timeout():g} s, setting DASHBOARD_LOCK_TIMEOUT)",
               file=sys.stderr, flush=True)
-    return Store(service.store_path(args.db), on_wait=waiting)
+    def retrying(attempt: int, limit: int) -> None:
+        print(f"another import committed first: writing again on the newer data (attempt {attempt} of {limit}, "
+              "setting DASHBOARD_WRITE_RETRIES)", file=sys.stderr, flush=True)
+    return Store(service.store_path(args.db), on_wait=waiting, on_retry=retrying)
 
 
 def teams(args) -> list[str] | None:

@@ -18,14 +18,14 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TypeVar
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from data.errors import ImportFailed, Problem, StoreBusy, StoreConflict, StoreUnavailable, UndoRefused, say
-from data.lake import LAKE_PREFIX, Lake, lake_failure
+from data.lake import ALIAS, LAKE_PREFIX, Lake, lake_failure
 from data.schema import MIGRATIONS, PORTABLE, TABLES
 from data.settings import setting
 from data.templates import Frame, ParsedFile
@@ -279,6 +279,45 @@ class Store:
     def schema_version(self) -> int:
         with self.cursor() as cur:
             return cur.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
+
+    # --- upkeep ---------------------------------------------------------------------------------
+    def maintain(self, retention_days: float, *, now: datetime | None = None) -> dict:
+        """Tidy the store; what was done. DuckLake keeps every snapshot and writes small files (an
+        import of a few rows even lives inline in the catalog): this writes inlined rows to Parquet,
+        merges adjacent small files, expires snapshots older than ``retention_days`` and deletes the
+        files only those referenced once they are as old. Readers and imports go on meanwhile (each
+        step is its own transaction, run again on a conflict); the current data never changes, and
+        a reader or a backup still in an older snapshot keeps it for the retention time.
+        The embedded file: a checkpoint (its write-ahead log folded into the file)."""
+        if not self.lake:
+            with self.cursor(self.lock_timeout) as cur:
+                cur.execute("CHECKPOINT")
+            return {"kind": self.kind, "checkpoint": True}
+        cutoff = (now or datetime.now()) - timedelta(days=retention_days)
+        with self.cursor(self.lock_timeout) as cur:
+            def count(sql: str) -> int:
+                return cur.execute(sql).fetchone()[0]
+
+            def step(sql: str, params: list | None = None) -> list:
+                for attempt in range(max(1, self.retries)):
+                    try:
+                        return cur.execute(sql, params or []).fetchall()
+                    except duckdb.TransactionException as exc:
+                        if "conflict" not in str(exc).lower() or attempt + 1 == max(1, self.retries):
+                            raise
+                        time.sleep(0.05 * 2 ** attempt)
+                return []
+            snapshots = count(f"SELECT count(*) FROM {ALIAS}.snapshots()")
+            # counted in SQL: the steps' rows carry time zones, which Python would need pytz to read
+            flushed = step(f"SELECT coalesce(sum(rows_flushed), 0) FROM ducklake_flush_inlined_data('{ALIAS}')")[0][0]
+            step(f"SELECT count(*) FROM ducklake_merge_adjacent_files('{ALIAS}')")
+            older = "older_than => CAST(? AS TIMESTAMP)::TIMESTAMPTZ"
+            step(f"SELECT count(*) FROM ducklake_expire_snapshots('{ALIAS}', {older})", [cutoff])
+            removed = step(f"SELECT count(*) FROM ducklake_cleanup_old_files('{ALIAS}', {older})", [cutoff])[0][0]
+            left = count(f"SELECT count(*) FROM {ALIAS}.snapshots()")
+        return {"kind": self.kind, "retention_days": retention_days, "rows_flushed": int(flushed),
+                "snapshots_before": snapshots, "snapshots_expired": snapshots - left, "snapshots_kept": left,
+                "files_deleted": removed}
 
     # --- reading ------------------------------------------------------------------------------
     def current(self, table: str, teams: Sequence[str] | None = None) -> pd.DataFrame:
