@@ -395,6 +395,7 @@ class Store:
             # number at once conflict on write_serial and the loser runs again (``_run``)
             import_id = 0 if dry_run else cur.execute(
                 "SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchone()[0]
+            touched: set[str] = set()  # the tables this import has written rows to so far
             cur.execute("INSERT INTO imports VALUES (?, ?, ?, NULL)", [import_id, now or datetime.now(), source])
             for number, item in enumerate(parsed, start=1):
                 if progress:
@@ -402,7 +403,7 @@ class Store:
                 counts = FileResult(item.file, item.kind, item.source, item.rows)
                 main = main_table(item)
                 for frame in item.frames:
-                    inserted, updated, unchanged = self._upsert(cur, frame, import_id)
+                    inserted, updated, unchanged = self._upsert(cur, frame, import_id, touched)
                     if frame.table == main:  # teams, cycles … ride along; count the file's own rows
                         counts.inserted += inserted
                         counts.updated += updated
@@ -423,7 +424,8 @@ class Store:
             progress(1.0, say("finished"))
         return result
 
-    def _upsert(self, cur: duckdb.DuckDBPyConnection, frame: Frame, import_id: int) -> tuple[int, int, int]:
+    def _upsert(self, cur: duckdb.DuckDBPyConnection, frame: Frame, import_id: int,
+                touched: set[str]) -> tuple[int, int, int]:
         table = TABLES[frame.table]
         incoming = frame.data.drop_duplicates(list(table.key), keep="last")
         incoming = incoming.reindex(columns=table.names)
@@ -449,12 +451,18 @@ class Store:
                           f"WHERE {on} AND t.superseded_by IS NULL AND t.import_id <> ?)", [import_id]).fetchone()[0]
         changed = cur.execute(f"SELECT count(*) FROM staged s JOIN {table.name} t ON {on} "
                               f"AND t.superseded_by IS NULL AND t.import_id <> ? WHERE {differs}", [import_id]).fetchone()[0]
-        cur.execute(f"UPDATE {table.name} t SET superseded_by = ? FROM staged s "
-                    f"WHERE {on} AND t.superseded_by IS NULL AND ({differs})", [import_id])
-        columns = ", ".join(table.names)
-        cur.execute(f"INSERT INTO {table.name} ({columns}, import_id, superseded_by) SELECT {columns}, ?, NULL "
-                    f"FROM staged s WHERE NOT EXISTS (SELECT 1 FROM {table.name} t WHERE {on} "
-                    "AND t.superseded_by IS NULL)", [import_id])
+        # each statement costs a catalog round trip on DuckLake: skip the ones with nothing to do,
+        # which is known when no earlier file of this import wrote the table (``touched``)
+        fresh = table.name not in touched
+        if changed or not fresh:
+            cur.execute(f"UPDATE {table.name} t SET superseded_by = ? FROM staged s "
+                        f"WHERE {on} AND t.superseded_by IS NULL AND ({differs})", [import_id])
+        if new or changed or not fresh:
+            columns = ", ".join(table.names)
+            cur.execute(f"INSERT INTO {table.name} ({columns}, import_id, superseded_by) SELECT {columns}, ?, NULL "
+                        f"FROM staged s WHERE NOT EXISTS (SELECT 1 FROM {table.name} t WHERE {on} "
+                        "AND t.superseded_by IS NULL)", [import_id])
+            touched.add(table.name)
         cur.execute("DROP TABLE staged")
         return new, changed, total - new - changed
 

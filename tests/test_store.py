@@ -169,11 +169,11 @@ def test_an_import_interrupted_midway_leaves_the_store_as_it_was(store, monkeypa
     real_upsert = Store._upsert
     calls = {"n": 0}
 
-    def failing_after_some_rows(self, cur, frame, import_id):
+    def failing_after_some_rows(self, cur, frame, import_id, touched):
         calls["n"] += 1
         if calls["n"] == 3:  # teams and sprints are written by now; the items table is next
             raise RuntimeError("disk full (injected)")
-        return real_upsert(self, cur, frame, import_id)
+        return real_upsert(self, cur, frame, import_id, touched)
 
     monkeypatch.setattr(Store, "_upsert", failing_after_some_rows)
     with pytest.raises(RuntimeError, match="injected"):
