@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import threading
+import time
 from pathlib import Path
 
 import duckdb
@@ -21,6 +22,11 @@ from data.errors import StoreUnavailable, say
 LAKE_PREFIX = "ducklake:postgres:"
 ALIAS = "lake"  # the catalog's name inside the process's DuckDB; every cursor USEs it
 EXTENSIONS = {"ducklake": "duckdb_extension_ducklake", "postgres": "duckdb_extension_postgres"}
+INITIALISE_ATTEMPTS = 20  # attaching a catalog another process is creating right now: 0.1 s, 0.2 s … apart
+
+
+class _Initialising(Exception):
+    """Another process created the new catalog's tables at the same moment (it won; attach again)."""
 
 
 def _literal(text: str) -> str:
@@ -73,6 +79,16 @@ class Lake:
         self._lock = threading.Lock()
 
     def _attach(self) -> duckdb.DuckDBPyConnection:
+        # Replicas and imports starting together on a new catalog all try to create its tables;
+        # PostgreSQL lets one succeed and the others fail: they attach again once it has committed
+        for attempt in range(INITIALISE_ATTEMPTS):
+            try:
+                return self._attach_once()
+            except _Initialising:
+                time.sleep(0.1 * (attempt + 1))
+        raise StoreUnavailable(say("lake_failed", error="initialising"))
+
+    def _attach_once(self) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
         try:
             for name in EXTENSIONS:
@@ -85,6 +101,8 @@ class Lake:
             con.execute(f"ATTACH {_literal(LAKE_PREFIX + self.conninfo)} AS {ALIAS}{options}")
         except duckdb.Error as exc:
             con.close()
+            if "failed to initialize ducklake" in str(exc).lower() and "already exists" in str(exc).lower():
+                raise _Initialising() from None
             problem = lake_failure(exc)
             if problem is None and "data_path" in str(exc).lower():
                 problem = say("lake_no_data")

@@ -36,7 +36,9 @@ def free_port() -> int:
 
 
 class LocalPostgres:
-    """A PostgreSQL cluster in ``folder`` (made on the first ``start``), listening on 127.0.0.1:``port``."""
+    """A PostgreSQL cluster in ``folder`` (made on the first ``start``), listening on 127.0.0.1:``port``.
+    As root, every folder above ``folder`` must be open to the ``postgres`` user (a private temporary
+    folder is not: give the cluster a folder of its own, e.g. ``tempfile.mkdtemp()``)."""
 
     def __init__(self, folder: Path, port: int, password: str):
         self.bin = server_binaries()
@@ -46,8 +48,11 @@ class LocalPostgres:
         self.owner = "postgres" if os.geteuid() == 0 else None
 
     def _run(self, *command: str) -> subprocess.CompletedProcess:
-        return subprocess.run([str(self.bin / command[0]), *command[1:]], check=True, capture_output=True,
-                              text=True, user=self.owner, cwd=self.folder)
+        done = subprocess.run([str(self.bin / command[0]), *command[1:]], capture_output=True, text=True,
+                              user=self.owner, cwd=self.folder)
+        if done.returncode != 0:
+            raise RuntimeError(f"{command[0]} failed (exit {done.returncode}): {done.stderr.strip()[-500:]}")
+        return done
 
     def _own(self, path: Path) -> None:
         if self.owner:

@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -16,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from data.errors import StoreUnavailable
 from data.importer import import_uploads
+from data.schema import MIGRATIONS, SCHEMA_VERSION
 from data.store import Store
 from tests.support import upload
 from tests.test_browser import ROOT, chromium, start_server, stop  # noqa: F401  (chromium: a fixture)
@@ -80,25 +80,36 @@ def test_two_replicas_and_two_cli_imports_at_once_lose_nothing(lake_target, post
 
 
 def test_four_writers_at_once_all_land_with_unique_numbers(lake_target):
-    """Four processes' worth of stores (each its own attached connection) importing at the same
-    moment: the commits conflict on write_serial, the losers run again, every import lands."""
-    stores = [Store(lake_target) for _ in range(4)]
+    """Four processes' worth of stores (each its own attached connection) opening a new catalog and
+    importing at the same moment: the catalog is made once, the migrations run once, the commits
+    conflict on write_serial, the losers run again, and every import lands."""
     start = threading.Barrier(4)
     done: list[int] = []
+    failed: list[BaseException] = []
 
     def importing(number: int) -> None:
-        start.wait()
-        result = import_uploads(stores[number], [upload(f"t{number}.csv", sprints_file(f"T{number}", 3))])
-        done.append(result.import_id)
+        try:
+            start.wait()
+            store = Store(lake_target)
+            result = import_uploads(store, [upload(f"t{number}.csv", sprints_file(f"T{number}", 3))])
+            done.append(result.import_id)
+        except BaseException as problem:  # noqa: BLE001 - asserted below, in the test's thread
+            failed.append(problem)
 
     threads = [threading.Thread(target=importing, args=(n,)) for n in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    assert failed == []
     assert sorted(done) == [1, 2, 3, 4]
-    assert len(stores[0].current("sprints")) == 12  # 4 teams × 3 sprints
-    assert stores[0].integrity_problems() == []
+    store = Store(lake_target)
+    assert len(store.current("sprints")) == 12  # 4 teams × 3 sprints
+    assert store.schema_version() == SCHEMA_VERSION and len(store.history()) == 4
+    with store.cursor() as cur:  # each migration recorded once, though four processes started at once
+        assert cur.execute("SELECT count(*), count(DISTINCT version) FROM schema_version").fetchone() == \
+            (len(MIGRATIONS), len(MIGRATIONS))
+    assert store.integrity_problems() == []
 
 
 def test_backup_of_a_file_store_restores_into_ducklake_and_back_with_identical_figures(lake_target, tmp_path):
