@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -320,6 +321,61 @@ def test_migration_3_adds_region_days_off_and_file_order_and_keeps_rows(tmp_path
     assert (sprint["sprint"], pd.isna(sprint["days_off"]), pd.isna(sprint["file_order"]), sprint["first_import"]) == \
         ("S1", True, True, 1)
     new.close()
+
+
+def schema_of(store: Store) -> dict[str, list[tuple[str, str]]]:
+    """Every table of the store with its columns and types, in order."""
+    with store.cursor() as cur:
+        rows = cur.execute("SELECT table_name, column_name, data_type FROM duckdb_columns() "
+                           "WHERE database_name = current_database() AND schema_name = 'main' "
+                           "ORDER BY table_name, column_index").fetchall()
+    found: dict[str, list[tuple[str, str]]] = {}
+    for table, column, sql_type in rows:
+        found.setdefault(table, []).append((column, sql_type))
+    return found
+
+
+def test_a_version_4_file_store_upgrades_in_place_to_the_schema_both_kinds_share(tmp_path, monkeypatch):
+    """Migration 5 on a file made by the released versions (a sequence for import ids, primary keys):
+    both gone, every row kept, numbering continued, and the schema exactly a new store's."""
+    import data.store as store_module
+    from data.schema import MIGRATIONS
+    path = tmp_path / "v4.duckdb"
+    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS[:4])
+    monkeypatch.setattr(store_module, "PORTABLE", {})  # as versions 1–4 made every store
+    with duckdb.connect(str(path)) as con:  # and its schema_version table, with a primary key then
+        con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)")
+    old = Store(path)
+    with old.cursor() as cur:  # an import as version 4 wrote it, with its number from the sequence
+        number = cur.execute("SELECT nextval('import_ids')").fetchone()[0]
+        cur.execute("INSERT INTO imports VALUES (?, TIMESTAMP '2026-03-02 09:00', 'template', NULL)", [number])
+        cur.execute("INSERT INTO teams (team, unit, import_id) VALUES ('Nord', 'points', 1)")
+        cur.execute("INSERT INTO sprints (team, sprint, start_date, end_date, committed, completed, import_id) "
+                    "VALUES ('Nord', 'S1', DATE '2026-03-02', DATE '2026-03-13', 20, 18, 1)")
+        cur.execute("INSERT INTO column_mappings VALUES ('jira', '{}', TIMESTAMP '2026-03-02 09:00')")
+        assert cur.execute("SELECT count(*) FROM duckdb_sequences()").fetchone()[0] == 1
+        assert cur.execute("SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'"
+                           ).fetchone()[0] == 3  # imports, column_mappings, schema_version
+    old.close()
+    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
+    monkeypatch.undo()
+    upgraded = Store(path)
+    assert upgraded.schema_version() == SCHEMA_VERSION
+    with upgraded.cursor() as cur:
+        assert cur.execute("SELECT count(*) FROM duckdb_sequences()").fetchone()[0] == 0
+        assert cur.execute("SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'"
+                           ).fetchone()[0] == 0
+        assert cur.execute("SELECT serial FROM write_serial").fetchall() == [(0,)]
+    assert upgraded.current("sprints")[["sprint", "committed", "completed"]].values.tolist() == [["S1", 20.0, 18.0]]
+    assert upgraded.mapping("jira") == {}
+    assert upgraded.history()["import_id"].tolist() == [1]
+    # the next import continues after the sequence's last number: 1 was taken, so 2
+    assert import_uploads(upgraded, [upload("sprints.csv", SPRINTS)]).import_id == 2
+    assert schema_of(upgraded) == schema_of(Store(tmp_path / "new.duckdb"))
+
+
+def test_a_new_ducklake_store_has_the_schema_of_a_new_file_store(lake_target, tmp_path):
+    assert schema_of(Store(lake_target)) == schema_of(Store(tmp_path / "new.duckdb"))
 
 
 def test_column_mappings_are_saved_per_source(store):
