@@ -17,15 +17,15 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TypeVar
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
 
 from data.errors import ImportFailed, Problem, StoreBusy, StoreConflict, StoreUnavailable, UndoRefused, say
-from data.lake import ALIAS, LAKE_PREFIX, Lake, lake_failure
+from data.lake import ALIAS, Lake, lake_failure
 from data.schema import MIGRATIONS, PORTABLE, TABLES
 from data.settings import setting
 from data.templates import Frame, ParsedFile
@@ -106,7 +106,7 @@ class Store:
                  on_retry: Callable[[int, int], None] | None = None, lake_data: str | None = None):
         self.path = str(path)
         self.lake: Lake | None = None
-        if self.path.startswith(LAKE_PREFIX.split(":")[0] + ":"):
+        if self.path.startswith("ducklake:"):  # Lake refuses any kind but LAKE_PREFIX's, saying how
             self.lake = Lake(self.path, setting("DASHBOARD_LAKE_DATA") if lake_data is None else lake_data)
         else:
             if self.path.strip() == "" or self.path.startswith(":memory:"):
