@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 from streamlit.testing.v1 import AppTest
 
-from data.errors import StoreUnavailable
+from data.errors import StoreConflict, StoreUnavailable
 from data.importer import import_uploads
 from data.schema import MIGRATIONS, SCHEMA_VERSION
 from data.store import Store
@@ -110,6 +110,45 @@ def test_four_writers_at_once_all_land_with_unique_numbers(lake_target):
         assert cur.execute("SELECT count(*), count(DISTINCT version) FROM schema_version").fetchone() == \
             (len(MIGRATIONS), len(MIGRATIONS))
     assert store.integrity_problems() == []
+
+
+def interfering(monkeypatch, store: Store, other: Store, times: int) -> list[int]:
+    """While ``store`` writes, ``other`` (another process's connection) commits an import first, the
+    first ``times`` attempts; the numbers ``other`` got."""
+    taken: list[int] = []
+    real = store._check_references
+
+    def checking(cur, parsed):
+        if len(taken) < times:  # another replica's import lands while this transaction is open
+            taken.append(import_uploads(other, [upload(f"o{len(taken)}.csv", sprints_file("Other", 1))]).import_id)
+        return real(cur, parsed)
+    monkeypatch.setattr(store, "_check_references", checking)
+    return taken
+
+
+def test_a_write_that_lost_the_commit_runs_again_on_the_newer_data_and_says_so(lake_target, monkeypatch):
+    retries: list[tuple[int, int]] = []
+    progress: list[str] = []
+    store, other = Store(lake_target, on_retry=lambda attempt, limit: retries.append((attempt, limit))), Store(lake_target)
+    taken = interfering(monkeypatch, store, other, times=1)
+    result = import_uploads(store, [upload("nord.csv", sprints_file("Nord", 3))],
+                            progress=lambda fraction, message: progress.append(message))
+    assert taken == [1] and result.import_id == 2  # the other import took 1; the second attempt saw it
+    assert retries == [(2, 8)]  # attempt 2 of DASHBOARD_WRITE_RETRIES' default 8
+    assert "Another import committed first: writing again on the newer data (attempt 2 of 8)" in progress
+    assert sorted(Store(lake_target).current("sprints")["team"]) == ["Nord"] * 3 + ["Other"]
+
+
+def test_a_write_that_keeps_losing_gives_up_with_nothing_written(lake_target, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_WRITE_RETRIES", "3")
+    store, other = Store(lake_target), Store(lake_target)
+    taken = interfering(monkeypatch, store, other, times=3)
+    with pytest.raises(StoreConflict, match="tried 3 times"):
+        import_uploads(store, [upload("nord.csv", sprints_file("Nord", 3))])
+    assert taken == [1, 2, 3]  # the other process's three imports landed, one per attempt
+    check = Store(lake_target)
+    assert check.history()["import_id"].tolist() == [3, 2, 1]  # none of ours
+    assert "Nord" not in set(check.current("sprints")["team"])
 
 
 def test_backup_of_a_file_store_restores_into_ducklake_and_back_with_identical_figures(lake_target, tmp_path):
