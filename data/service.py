@@ -6,6 +6,7 @@ calibration thresholds and the upload limit. A setting changed is then changed e
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -104,8 +105,13 @@ def max_upload_bytes() -> int:
 
 def settings_table() -> pd.DataFrame:
     """Every setting with its current value, its default and what it does (``settings`` command)."""
-    return pd.DataFrame([{"name": s.name, "value": str(setting(s.name)), "default": s.default, "help": s.help}
-                         for s in SETTINGS])
+    return pd.DataFrame([{"name": s.name, "value": hide_password(str(setting(s.name))), "default": s.default,
+                          "help": s.help} for s in SETTINGS])
+
+
+def hide_password(text: str) -> str:
+    """A connection string with its password replaced by ***, for printing (DASHBOARD_STORE may hold one)."""
+    return re.sub(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", r"\1***", text)
 
 
 # --- sprints ------------------------------------------------------------------------------------

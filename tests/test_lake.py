@@ -213,3 +213,13 @@ def test_a_postgres_that_is_down_or_refuses_the_password_is_a_sentence(postgres,
     assert not at.exception
     # the page's sentence (Markdown-escaped on the page, so read without the backslashes)
     assert any(expected in error.value.replace("\\", "") for error in at.error)
+
+
+def test_the_settings_command_shows_the_store_without_its_password():
+    env = {**os.environ, "DASHBOARD_STORE": "ducklake:postgres:dbname=lake host=10.0.0.5 user=dash password=s3cret"}
+    done = subprocess.run([sys.executable, "-m", "analytics", "settings", "--json"], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    shown = {row["name"]: row["value"] for row in json.loads(done.stdout)}
+    assert shown["DASHBOARD_STORE"] == "ducklake:postgres:dbname=lake host=10.0.0.5 user=dash password=***"
+    assert "s3cret" not in done.stdout
