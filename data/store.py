@@ -177,7 +177,11 @@ class Store:
         answering meanwhile is ``StoreUnavailable`` saying so, never a library's traceback."""
         shared = getattr(self._session, "connection", None)
         if shared is not None:
-            yield shared
+            try:
+                yield shared
+            except duckdb.Error as exc:
+                self._unreachable(exc)
+                raise
             return
         con = self._connect(self.read_timeout if timeout is None else timeout)
         try:
