@@ -1033,7 +1033,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "imp_lake_no_data_folder": ("The data folder of the DuckLake store ({folder}, DASHBOARD_LAKE_DATA) does not exist. Create it (shared by every replica) or fix the path.",
                                 "Der Datenordner des DuckLake-Speichers ({folder}, DASHBOARD_LAKE_DATA) existiert nicht. Legen Sie ihn an (gemeinsam für alle Instanzen) oder korrigieren Sie den Pfad."),
     "imp_lake_failed": ("The DuckLake store cannot be opened ({error}).", "Der DuckLake-Speicher lässt sich nicht öffnen ({error})."),
-    "imp_maintained": ("Maintenance done", "Wartung abgeschlossen"),
     # backup and restore (data.backup)
     "imp_not_table": ("'{name}' is not a table name this store uses.", "„{name}“ ist kein Tabellenname dieses Speichers."),
     "imp_saving": ("Saving {table}", "{table} wird gesichert"),
