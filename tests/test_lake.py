@@ -194,12 +194,14 @@ def test_maintenance_compacts_and_expires_and_keeps_every_figure(lake_target, tm
 @pytest.mark.parametrize("change, expected", [
     ("password", "refused the sign-in"),
     ("port", "does not answer"),
+    ("database", "database named in DASHBOARD_STORE does not exist"),
 ])
 def test_a_postgres_that_is_down_or_refuses_the_password_is_a_sentence(postgres, tmp_path, monkeypatch,
                                                                        change, expected):
     database = postgres.new_database()
-    target = postgres.target(database, password="wrong") if change == "password" else \
-        postgres.target(database).replace(f"port={postgres.port}", "port=1")
+    target = {"password": postgres.target(database, password="wrong"),
+              "port": postgres.target(database).replace(f"port={postgres.port}", "port=1"),
+              "database": postgres.target("no_such_catalog")}[change]
     with pytest.raises(StoreUnavailable, match=expected):
         Store(target, lake_data=str(tmp_path))
     env = {**os.environ, "DASHBOARD_STORE": target, "DASHBOARD_LAKE_DATA": str(tmp_path)}
