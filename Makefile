@@ -1,7 +1,8 @@
 # Two commands on a fresh machine with Python 3.11 and make:
 #   make run   – virtual environment, pinned install, demo data on first start (store/dashboard.duckdb), dashboard on localhost
-#   make test  – the same plus test packages, Debian's chromium and poppler-utils (pdftotext), the test
-#                identity provider (npm ci in tests/idp), then the whole suite
+#   make test  – the same plus test packages, Debian's chromium, poppler-utils (pdftotext) and postgresql,
+#                the test identity provider (npm ci in tests/idp), then the whole suite
+#   make org   – one DuckLake store on a local PostgreSQL (store/org/), the demo, two replicas (README "Deployment")
 PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -9,7 +10,7 @@ PORT   ?= 8501
 DEMO   ?= yes
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test chromium poppler idp benchmark real-data screenshots clean
+.PHONY: run test chromium poppler idp postgresql org benchmark real-data screenshots clean
 
 $(VENV)/.runtime: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,8 +40,20 @@ poppler:
 idp:
 	@test -d tests/idp/node_modules || (cd tests/idp && npm ci --no-audit --no-fund)
 
-test: $(VENV)/.test chromium poppler idp
+# Debian's PostgreSQL server binaries (the DuckLake store's catalog in the tests and in `make org`);
+# its system service is not used: the tests and `make org` run their own cluster from a folder
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+
+test: $(VENV)/.test chromium poppler idp postgresql
 	$(PY) -m pytest -q
+
+# PostgreSQL in store/org/ with the DuckLake catalog, the demo loaded once, two replicas on
+# ORG_PORTS; Ctrl-C stops everything it started
+ORG_PORTS ?= 8501,8502
+org: $(VENV)/.runtime postgresql
+	$(PY) scripts/org.py --ports $(ORG_PORTS)
 
 # Real sprint figures of five public Jira ecosystems, when ../shared/data/real is present.
 real-data: $(VENV)/.runtime

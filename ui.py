@@ -51,8 +51,9 @@ READ_TIMEOUT = 5.0
 
 @st.cache_resource
 def _open_store(path: str) -> Store:
-    # the Store holds no connection between reads, so caching it keeps no lock on the file:
-    # a command-line import can write while the dashboard runs
+    # a file store holds no connection between reads, so caching it keeps no lock on the file:
+    # a command-line import can write while the dashboard runs; a DuckLake store keeps its one
+    # attached connection here, for every session of this replica
     return Store(path, read_timeout=READ_TIMEOUT)
 
 

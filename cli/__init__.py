@@ -13,7 +13,7 @@ import sys
 from cli.access import cmd_access, cmd_whoami
 from cli.common import count, day
 from cli.imports import cmd_checkin, cmd_import, cmd_inspect
-from cli.maintenance import cmd_backup, cmd_demo, cmd_history, cmd_restore, cmd_settings, cmd_undo
+from cli.maintenance import cmd_backup, cmd_demo, cmd_history, cmd_maintenance, cmd_restore, cmd_settings, cmd_undo
 from cli.output import Printable, records, terminal_safe
 from cli.planning import cmd_coach, cmd_drivers, cmd_lessons
 from cli.views import cmd_forecast, cmd_okrs, cmd_report, cmd_sprints, cmd_summary
@@ -31,7 +31,8 @@ def parser() -> argparse.ArgumentParser:
     def command(name: str, handler, help: str, json_flag: bool = True, writes: bool = False,
                 within=commands) -> argparse.ArgumentParser:
         sub = within.add_parser(name, help=help, description=help)
-        sub.add_argument("--db", help="DuckDB file (default: $DASHBOARD_DB, else store/dashboard.duckdb)")
+        sub.add_argument("--db", help="DuckDB file or ducklake:postgres:<conninfo> (default: $DASHBOARD_STORE, "
+                                         "else $DASHBOARD_DB, else store/dashboard.duckdb)")
         if json_flag:
             sub.add_argument("--json", action="store_true", help="print one JSON document on stdout")
         if writes:
@@ -154,6 +155,11 @@ def parser() -> argparse.ArgumentParser:
     sub = command("whoami", cmd_whoami, "what an identity (with its groups) may see and do")
     sub.add_argument("--user", required=True, metavar="EMAIL")
     sub.add_argument("--group", action="append", metavar="NAME", help="a group of its ID token (repeatable)")
+
+    sub = command("maintenance", cmd_maintenance, "DuckLake: write inlined rows to Parquet, merge small files, "
+                  "expire old snapshots and delete their files (the embedded file: a checkpoint)")
+    sub.add_argument("--retention-days", type=count(0, float, 3650), metavar="DAYS",
+                     help="keep snapshots and files this many days (default: $DASHBOARD_LAKE_RETENTION_DAYS)")
     return main
 
 

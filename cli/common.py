@@ -9,9 +9,10 @@ from datetime import date
 
 
 def open_store(args):
-    """The store named by --db, DASHBOARD_DB or the default, acting for the operator (--user, else the
-    operating-system user: every write records it); waits (printing progress on stderr) while another
-    program, e.g. the dashboard, is using the file."""
+    """The store named by --db, DASHBOARD_STORE, DASHBOARD_DB or the default, acting for the operator
+    (--user, else the operating-system user: every write records it); waits (printing progress on
+    stderr) while another program, e.g. the dashboard, is using the file, and says so on stderr when a
+    write runs again after another process committed to a DuckLake store first."""
     from data import service
     from data.access import ScopedStore, operator
     from data.store import Store
@@ -20,7 +21,11 @@ def open_store(args):
         print(f"waiting for the store: another program is using it … {seconds:.0f} s "
               f"(gives up after {service.lock_timeout():g} s, setting DASHBOARD_LOCK_TIMEOUT)",
               file=sys.stderr, flush=True)
-    return ScopedStore(Store(service.store_path(args.db), on_wait=waiting), operator(getattr(args, "user", None)))
+    def retrying(attempt: int, limit: int) -> None:
+        print(f"another import committed first: writing again on the newer data (attempt {attempt} of {limit}, "
+              "setting DASHBOARD_WRITE_RETRIES)", file=sys.stderr, flush=True)
+    return ScopedStore(Store(service.store_path(args.db), on_wait=waiting, on_retry=retrying),
+                       operator(getattr(args, "user", None)))
 
 
 def teams(args) -> list[str] | None:

@@ -1,5 +1,5 @@
 """The commands that look after the store itself: ``demo``, ``history``, ``undo``, ``settings``,
-``backup`` and ``restore``."""
+``backup``, ``restore`` and ``maintenance``."""
 from __future__ import annotations
 
 import sys
@@ -81,4 +81,23 @@ def cmd_restore(args) -> int:
         return 1
     rows = sum(entry["rows"] for entry in manifest["tables"].values())
     print(f"Restored {args.file} (written {manifest['created_at']}): {len(manifest['tables'])} tables, {rows} rows.")
+    return 0
+
+
+def cmd_maintenance(args) -> int:
+    """Compact and expire a DuckLake store's old snapshots and files (a checkpoint of the embedded file)."""
+    import json
+
+    from data.service import lake_retention_days
+    store = open_store(args)
+    days = lake_retention_days() if args.retention_days is None else args.retention_days
+    report = store.maintain(days)
+    if getattr(args, "json", False):
+        print(json.dumps(report))
+    elif report["kind"] == "ducklake":
+        print(f"Maintenance done: {report['rows_flushed']} inlined rows written to Parquet, small files merged, "
+              f"{report['snapshots_expired']} of {report['snapshots_before']} snapshots older than {days:g} days "
+              f"expired, {report['files_deleted']} unused files deleted.")
+    else:
+        print("Maintenance done: the store file was checkpointed.")
     return 0

@@ -196,12 +196,13 @@ def grant(store: Store, identity: str, role: str, teams: Sequence[str], *, now: 
     if not chosen:
         raise IdentityInvalid(say("grant_needs_team"))
     when = now or datetime.now()
-    with store._transaction() as cur:
+    def granting(cur) -> None:
         for team in chosen:
             cur.execute("DELETE FROM access_grants WHERE identity = ? AND team = ?", [who, team])
             cur.execute("INSERT INTO access_grants VALUES (?, ?, ?, ?, ?)", [who, team, role, access.identity, when])
             cur.execute("INSERT INTO access_changes VALUES (?, ?, 'grant', ?, ?, ?)",
                         [when, access.identity, who, team, role])
+    store._run(granting)  # a DuckLake store: retried when another replica committed first
     return chosen
 
 
@@ -211,14 +212,15 @@ def revoke(store: Store, identity: str, teams: Sequence[str] | None = None, *, n
     access.require_admin()
     who = normal_identity(identity)
     when = now or datetime.now()
-    with store._transaction() as cur:
+    def revoking(cur) -> int:
         rows = cur.execute("SELECT team, role FROM access_grants WHERE identity = ? AND (? OR list_contains(?, team))",
                            [who, not teams, list(teams or [])]).fetchall()
         for team, role in rows:
             cur.execute("DELETE FROM access_grants WHERE identity = ? AND team = ?", [who, team])
             cur.execute("INSERT INTO access_changes VALUES (?, ?, 'revoke', ?, ?, ?)",
                         [when, access.identity, who, team, role])
-    return len(rows)
+        return len(rows)
+    return store._run(revoking)
 
 
 # --- the store as one identity sees it ------------------------------------------------------------

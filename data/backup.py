@@ -6,7 +6,8 @@ The tables are read from DuckDB's catalog, so a table or column that a later mig
 the backup without a change here. Every version of every row is kept (``import_id``,
 ``superseded_by``), with ``imports``, ``import_files``, ``column_mappings`` and ``schema_version``:
 undo works on the restored store as on the original. A restore goes into an empty store only, in
-one transaction: on any problem nothing is written.
+one transaction: on any problem nothing is written. Both kinds of store (the embedded file and
+DuckLake) have the same tables, so a backup of one restores into the other.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from data.access import access_of
 from data.errors import say
-from data.schema import SCHEMA_VERSION
+from data.schema import BOOKKEEPING, SCHEMA_VERSION
 from data.store import Store
 
 FORMAT = "sprint-okr-dashboard-backup"
@@ -78,7 +79,7 @@ def backup_bytes(store: Store, *, now: datetime | None = None, progress: Progres
         try:
             manifest["schema_version"] = cur.execute("SELECT max(version) FROM schema_version").fetchone()[0]
             # the number the next import gets: after every import ever made, undone ones included
-            # (DuckDB's own sequence counter is not reliable across reopening a file)
+            # (as Store.write numbers them: max + 1)
             manifest["next_import_id"] = int(cur.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports")
                                              .fetchone()[0])
             tables = _tables(cur)
@@ -145,7 +146,7 @@ def restore_bytes(store: Store, data: bytes, *, progress: Progress | None = None
     """Load a backup into an empty store (refused otherwise); returns the manifest.
 
     Rows go in by column name, so a backup of an older schema fills the columns it has and later
-    columns take their defaults. The import-id sequence continues after the backup's last import.
+    columns take their defaults. Import numbers continue after the backup's last import.
     """
     access_of(store).require_admin()
     manifest = read_manifest(data)
@@ -153,8 +154,8 @@ def restore_bytes(store: Store, data: bytes, *, progress: Progress | None = None
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for entry in manifest["tables"].values():
                 (Path(folder) / entry["file"]).write_bytes(archive.read(entry["file"]))
-        with store._transaction() as cur:  # all or nothing, like an import
-            _restore(cur, manifest, Path(folder), progress)
+        # all or nothing, like an import (and run again should another process write meanwhile)
+        store._run(lambda cur: _restore(cur, manifest, Path(folder), progress), progress=progress)
     if progress:
         progress(1.0, say("restore_finished"))
     return manifest
@@ -163,7 +164,7 @@ def restore_bytes(store: Store, data: bytes, *, progress: Progress | None = None
 def _restore(cur, manifest: dict, folder: Path, progress: Progress | None) -> None:
     present = _tables(cur)
     # the grants are not data: an admin may grant (even themself) before restoring a new server
-    filled = [table for table in present if table not in ("schema_version", *ACCESS_TABLES)
+    filled = [table for table in present if table not in (*BOOKKEEPING, *ACCESS_TABLES)
               and cur.execute(f"SELECT count(*) FROM {_quoted(table)}").fetchone()[0]]
     if filled:
         raise RestoreRefused(say("store_not_empty", tables=", ".join(filled)))
@@ -171,7 +172,7 @@ def _restore(cur, manifest: dict, folder: Path, progress: Progress | None) -> No
     if unknown:
         raise BackupInvalid(say("unknown_tables", tables=", ".join(unknown)))
     same_schema = manifest["schema_version"] == cur.execute("SELECT max(version) FROM schema_version").fetchone()[0]
-    tables = [t for t in manifest["tables"] if t != "schema_version" or same_schema]
+    tables = [t for t in manifest["tables"] if t not in BOOKKEEPING or t == "schema_version" and same_schema]
     for number, table in enumerate(tables):
         if progress:
             progress(number / len(tables), say("restoring", table=table))
@@ -197,11 +198,8 @@ def _restore(cur, manifest: dict, folder: Path, progress: Progress | None) -> No
     # newer grant of an identity for a team replaces the older one
     cur.execute("DELETE FROM access_grants g WHERE EXISTS (SELECT 1 FROM access_grants n WHERE n.identity = g.identity "
                 "AND n.team = g.team AND n.granted_at > g.granted_at)")
-    stated = manifest.get("next_import_id")
-    highest = cur.execute("SELECT coalesce(max(import_id), 0) FROM imports").fetchone()[0]
-    following = max(stated if isinstance(stated, int) else 1, int(highest) + 1)
-    cur.execute("DROP SEQUENCE IF EXISTS import_ids")
-    cur.execute(f"CREATE SEQUENCE import_ids START {following:d}")
+    # the next import takes max(import_id) + 1 of the restored imports (undone ones included), so
+    # numbers continue after the backup's last import without a sequence to set
 
 
 def restore_file(store: Store, path: str | Path, **options) -> dict:

@@ -177,9 +177,20 @@ class StoreBusy(Exception):
         super().__init__(self.message)
 
 
+class StoreConflict(StoreBusy):
+    """Other processes kept committing to a DuckLake store first: this write ran ``attempts`` times
+    on newer data and was rolled back each time. Nothing of it was written; try again later."""
+
+    def __init__(self, attempts: int):
+        super().__init__(0.0)
+        self.attempts = attempts
+        self.message = say("conflict", attempts=attempts)
+        self.args = (self.message,)
+
+
 class StoreUnavailable(Exception):
     """The database cannot be used at all: a folder that does not exist, a file that is not a
-    DuckDB database, ``:memory:``. The command line exits with code 3 (2 for ``--db :memory:``)."""
+    DuckDB database, ``:memory:``, a DuckLake whose PostgreSQL is down or refuses the sign-in. The command line exits with code 3 (2 for ``--db :memory:``)."""
 
     def __init__(self, message: str):
         self.title = say("unavailable_title")

@@ -66,6 +66,9 @@ TABLES: dict[str, Table] = {t.name: t for t in (
 
 # Numbered migrations: each is applied once, in order, inside one transaction, and recorded in
 # schema_version. Never edit a released migration; add the next number (and keep TABLES in step).
+# Write them in SQL that both kinds of store run (DuckLake has no PRIMARY KEY/UNIQUE constraints,
+# sequences or indexes; NOT NULL, DEFAULT, ALTER TABLE ADD COLUMN, UPDATE … FROM and DELETE work):
+# tests/test_store.py migrates a DuckLake store with every migration.
 MIGRATIONS: list[tuple[int, list[str]]] = [
     (1, [
         "CREATE SEQUENCE IF NOT EXISTS import_ids START 1",
@@ -174,6 +177,24 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
         # what a team learnt in a cycle, per objective: shown when the next cycle is planned
         "ALTER TABLE objectives ADD COLUMN IF NOT EXISTS lessons VARCHAR",
     ]),
+    (5, [
+        # One schema for the embedded file and DuckLake (issue 20): what DuckLake lacks goes from
+        # stores made before. Import ids are max + 1 inside the import's transaction instead of a
+        # sequence; the keys stay unique because every write goes through Store._run.
+        "DROP SEQUENCE IF EXISTS import_ids",
+        *(statement for table, columns in (
+            ("imports", "import_id BIGINT NOT NULL, imported_at TIMESTAMP NOT NULL, source VARCHAR NOT NULL, "
+                        "undone_at TIMESTAMP"),
+            ("column_mappings", "source VARCHAR NOT NULL, mapping VARCHAR NOT NULL, saved_at TIMESTAMP NOT NULL"),
+            ("schema_version", "version INTEGER NOT NULL, applied_at TIMESTAMP"))
+          for statement in (f"CREATE TABLE {table}_v5 ({columns})", f"INSERT INTO {table}_v5 SELECT * FROM {table}",
+                            f"DROP TABLE {table}", f"ALTER TABLE {table}_v5 RENAME TO {table}")),
+        # one row every write bumps: two processes writing a DuckLake store at once conflict on it
+        # at commit, and the one that lost runs again (Store._run), as the embedded file's writers
+        # queue for its lock
+        "CREATE TABLE IF NOT EXISTS write_serial (serial BIGINT NOT NULL)",
+        "INSERT INTO write_serial SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM write_serial)",
+    ]),
     (6, [
         # who did it (issue 22): the identity that made an import or entry, and the one that undid it
         "ALTER TABLE imports ADD COLUMN IF NOT EXISTS imported_by VARCHAR",
@@ -197,5 +218,18 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
                column_name VARCHAR, message VARCHAR NOT NULL, original VARCHAR NOT NULL)""",
     ]),
 ]
+
+# What a store made new runs instead of a migration that uses what DuckLake lacks: the same tables
+# and columns, in the same order, without sequence and keys (migration 5 brings an older embedded
+# store to exactly this). A migration not listed here runs as it is on every store.
+PORTABLE: dict[int, list[str]] = {
+    1: [statement.replace("import_id BIGINT PRIMARY KEY", "import_id BIGINT NOT NULL")
+        for statement in MIGRATIONS[0][1] if not statement.startswith("CREATE SEQUENCE")],
+    2: [statement.replace("source VARCHAR PRIMARY KEY", "source VARCHAR NOT NULL") for statement in MIGRATIONS[1][1]],
+    5: MIGRATIONS[4][1][-2:],
+}
+
+# The store's own tables beside the data: a restore keeps the target's (a backup carries them for reading).
+BOOKKEEPING = ("schema_version", "write_serial")
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -6,6 +6,7 @@ calibration thresholds and the upload limit. A setting changed is then changed e
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -57,10 +58,10 @@ def forecast(metrics: pd.DataFrame, team: str, *, backlog: float | None = None, 
 # --- where the store is, and the day everything is looked at from ---------------------------------
 
 def store_path(explicit: str | None = None) -> str:
-    """The store file: ``explicit`` (the command line's --db), else DASHBOARD_DB, else the default
-    (``default_store``)."""
-    configured = explicit or setting("DASHBOARD_DB")
-    if explicit or os.path.abspath(configured) != str(DEFAULT_STORE):
+    """The store: ``explicit`` (the command line's --db), else DASHBOARD_STORE, else DASHBOARD_DB,
+    else the default file (``default_store``). A DuckDB file or ``ducklake:postgres:<conninfo>``."""
+    configured = explicit or setting("DASHBOARD_STORE") or setting("DASHBOARD_DB")
+    if explicit or configured.startswith("ducklake:") or os.path.abspath(configured) != str(DEFAULT_STORE):
         return configured  # chosen by the user: a missing folder is their mistake, refused by Store
     return str(default_store())
 
@@ -74,6 +75,11 @@ def default_store(new: Path = DEFAULT_STORE, old: Path = LEGACY_STORE) -> Path:
         return old
     new.parent.mkdir(exist_ok=True)
     return new
+
+
+def lake_retention_days() -> float:
+    """Days a DuckLake store keeps replaced snapshots and files (``maintenance``)."""
+    return setting("DASHBOARD_LAKE_RETENTION_DAYS")
 
 
 def lock_timeout() -> float:
@@ -108,8 +114,13 @@ def max_upload_bytes() -> int:
 
 def settings_table() -> pd.DataFrame:
     """Every setting with its current value, its default and what it does (``settings`` command)."""
-    return pd.DataFrame([{"name": s.name, "value": str(setting(s.name)), "default": s.default, "help": s.help}
-                         for s in SETTINGS])
+    return pd.DataFrame([{"name": s.name, "value": hide_password(str(setting(s.name))), "default": s.default,
+                          "help": s.help} for s in SETTINGS])
+
+
+def hide_password(text: str) -> str:
+    """A connection string with its password replaced by ***, for printing (DASHBOARD_STORE may hold one)."""
+    return re.sub(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", r"\1***", text)
 
 
 # --- sprints ------------------------------------------------------------------------------------

@@ -32,9 +32,19 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
+    Setting("DASHBOARD_STORE", "", "The store the dashboard and the command line use: a DuckDB file, or "
+            "`ducklake:postgres:<libpq connection string>` for a DuckLake catalog in PostgreSQL that several "
+            "dashboards and imports share (`--db` wins; blank: DASHBOARD_DB)."),
     Setting("DASHBOARD_DB", str(DEFAULT_STORE),
-            "DuckDB file the dashboard and the command line use (`--db` wins; a store an older version "
-            "kept at data/dashboard.duckdb is used while store/ has none)."),
+            "DuckDB file the dashboard and the command line use when DASHBOARD_STORE is blank (`--db` wins; a "
+            "store an older version kept at data/dashboard.duckdb is used while store/ has none)."),
+    Setting("DASHBOARD_LAKE_DATA", "", "Where a DuckLake store keeps its Parquet data: a folder every replica "
+            "shares, or an s3:// URL (blank: the place the catalog already names)."),
+    Setting("DASHBOARD_WRITE_RETRIES", "8", "Attempts of a write that conflicts with another process's commit on "
+            "a DuckLake store (each on the newer data, after a growing pause) before it gives up unwritten.",
+            int, 1, 100),
+    Setting("DASHBOARD_LAKE_RETENTION_DAYS", "7", "Days a DuckLake store keeps replaced snapshots and data files "
+            "before `maintenance` removes them (a reader or a restore can still go back that far).", float, 0, 3650),
     Setting("DASHBOARD_MAX_UPLOAD_MB", "50", "Largest CSV file accepted by an import, in MiB.", float, 0.001, 4096),
     Setting("DASHBOARD_MAX_ROWS", "200000", "Most data rows accepted in one file.", int, 1),
     Setting("DASHBOARD_BAND_LOW", "0.8", "Lower edge of the predictability band (say/do ratio).", float, 0, 10),

@@ -1,4 +1,7 @@
-"""The DuckDB store: a connection per operation (none held in between), one transaction per import, history kept.
+"""The store, one of two kinds behind one class: the embedded DuckDB file (a connection per operation,
+none held in between) or a DuckLake catalog on PostgreSQL shared by several dashboards and scheduled
+imports (one attached connection per process, a cursor per operation). One transaction per import,
+history kept, the same SQL on both.
 
 Imports never overwrite: a changed row is marked ``superseded_by`` the import and the new version
 is inserted, so ``undo`` restores exactly the state before an import. All values travel as
@@ -8,23 +11,27 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
 
-from data.errors import ImportFailed, Problem, Rejected, StoreBusy, StoreUnavailable, UndoRefused, say
-from data.schema import MIGRATIONS, TABLES
+from data.errors import ImportFailed, Problem, Rejected, StoreBusy, StoreConflict, StoreUnavailable, UndoRefused, say
+from data.lake import ALIAS, Lake, lake_failure
+from data.schema import MIGRATIONS, PORTABLE, TABLES
 from data.settings import setting
 from data.templates import Frame, ParsedFile
 
 Progress = Callable[[float, str], None]
+T = TypeVar("T")
 
 _ORDER = {
     "teams": "team", "sprints": "team, start_date NULLS LAST, first_import, file_order, sprint", "sprint_items": "team, sprint, item_key",
@@ -84,39 +91,66 @@ _CONNECTING = threading.Lock()
 
 
 class Store:
-    """The embedded database, shared with other processes (the dashboard, a scheduled import).
+    """The store the dashboard and the command line share, of either kind; the rest of the code
+    calls it the same way.
 
-    DuckDB lets one process at a time open a file for writing, so the store holds no connection
-    between operations: every read and every transaction opens the file, does its work and closes
-    it again (a few milliseconds). When another process has the file, the store waits for it,
-    ``lock_timeout`` seconds for a transaction and ``read_timeout`` for a read, calling
-    ``on_wait(seconds waited)`` about once a second, and then raises ``StoreBusy``.
-    Safe to share between Streamlit's threads (connections of one process share one database).
+    ``path`` is a DuckDB file, or ``ducklake:postgres:<libpq connection string>`` for a DuckLake
+    catalog in PostgreSQL whose Parquet data lives in ``lake_data`` (DASHBOARD_LAKE_DATA).
+
+    The embedded file: DuckDB lets one process at a time open a file for writing, so the store holds
+    no connection between operations: every read and every transaction opens the file, does its
+    work and closes it again (a few milliseconds). When another process has the file, the store
+    waits for it, ``lock_timeout`` seconds for a transaction and ``read_timeout`` for a read,
+    calling ``on_wait(seconds waited)`` about once a second, and then raises ``StoreBusy``.
+
+    DuckLake: one attached connection per process (attaching costs a catalog round trip), a cursor
+    per operation. Writers of several processes run at once and commit optimistically; every
+    transaction bumps the one row of ``write_serial``, so of two overlapping writers one fails at
+    commit and runs again on the newer data (``DASHBOARD_WRITE_RETRIES`` times, with backoff,
+    reported through ``on_retry(attempt, limit)``), then gives up with ``StoreConflict``.
+    Safe to share between Streamlit's threads either way.
     """
 
     def __init__(self, path: str | Path, *, lock_timeout: float | None = None, read_timeout: float | None = None,
-                 on_wait: Callable[[float], None] | None = None):
+                 on_wait: Callable[[float], None] | None = None,
+                 on_retry: Callable[[int, int], None] | None = None, lake_data: str | None = None):
         self.path = str(path)
-        if self.path.strip() == "" or self.path.startswith(":memory:"):
-            raise StoreUnavailable(say("in_memory"))
-        folder = Path(self.path).parent
-        if not folder.is_dir():
-            # a mistyped folder would silently start an empty second store: refuse instead
-            raise StoreUnavailable(say("no_folder", folder=str(folder.name or folder)))
-        if Path(self.path).exists() and not Path(self.path).is_file():
-            raise StoreUnavailable(say("not_regular_file"))
+        self.lake: Lake | None = None
+        if self.path.startswith("ducklake:"):  # Lake refuses any kind but LAKE_PREFIX's, saying how
+            self.lake = Lake(self.path, setting("DASHBOARD_LAKE_DATA") if lake_data is None else lake_data)
+        else:
+            if self.path.strip() == "" or self.path.startswith(":memory:"):
+                raise StoreUnavailable(say("in_memory"))
+            folder = Path(self.path).parent
+            if not folder.is_dir():
+                # a mistyped folder would silently start an empty second store: refuse instead
+                raise StoreUnavailable(say("no_folder", folder=str(folder.name or folder)))
+            if Path(self.path).exists() and not Path(self.path).is_file():
+                raise StoreUnavailable(say("not_regular_file"))
         self.lock_timeout = setting("DASHBOARD_LOCK_TIMEOUT") if lock_timeout is None else lock_timeout
         self.read_timeout = self.lock_timeout if read_timeout is None else read_timeout
+        self.retries = setting("DASHBOARD_WRITE_RETRIES")
         self.on_wait = on_wait
+        self.on_retry = on_retry
         self._write_lock = threading.Lock()  # DuckDB would abort one of two conflicting writers
         self._session = threading.local()  # the connection of this thread's ``session``, if any
         self.migrate()
 
+    @property
+    def kind(self) -> str:
+        """``duckdb`` (the embedded file) or ``ducklake``."""
+        return "ducklake" if self.lake else "duckdb"
+
     def close(self) -> None:
-        """Nothing to release: no connection is kept between operations (kept for callers)."""
+        """The embedded file: nothing to release (no connection is kept between operations).
+        DuckLake: detaches the process's connection (the next operation attaches again)."""
+        if self.lake:
+            self.lake.close()
 
     def _connect(self, timeout: float) -> duckdb.DuckDBPyConnection:
-        """A connection to the file, waiting while another process holds it."""
+        """A connection to the store, waiting while another process holds the file."""
+        if self.lake:
+            return self.lake.cursor()
         started = time.monotonic()
         reported = 0
         pause = 0.02
@@ -139,20 +173,40 @@ class Store:
             time.sleep(min(pause, max(0.0, timeout - waited)))
             pause = min(pause * 2, 0.25)
 
+    def _release(self, con: duckdb.DuckDBPyConnection) -> None:
+        if self.lake:
+            con.close()  # a cursor: the attached connection stays
+            return
+        with _CONNECTING:
+            con.close()
+
     @contextmanager
     def cursor(self, timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection for one read, closed afterwards so the file is free for other processes
-        (inside ``session``: the session's connection, left open)."""
+        (inside ``session``: the session's connection, left open). A PostgreSQL that stops
+        answering meanwhile is ``StoreUnavailable`` saying so, never a library's traceback."""
         shared = getattr(self._session, "connection", None)
         if shared is not None:
-            yield shared
+            try:
+                yield shared
+            except duckdb.Error as exc:
+                self._unreachable(exc)
+                raise
             return
         con = self._connect(self.read_timeout if timeout is None else timeout)
         try:
             yield con
+        except duckdb.Error as exc:
+            self._unreachable(exc)
+            raise
         finally:
-            with _CONNECTING:
-                con.close()
+            self._release(con)
+
+    def _unreachable(self, exc: duckdb.Error) -> None:
+        """Raise ``StoreUnavailable`` when ``exc`` says the catalog's PostgreSQL cannot be reached."""
+        if self.lake and (problem := lake_failure(exc)) is not None:
+            self.lake.close()  # attach again next time: the server may be back
+            raise StoreUnavailable(problem) from None
 
     @contextmanager
     def session(self) -> Iterator[None]:
@@ -167,37 +221,117 @@ class Store:
             yield
         finally:
             connection, self._session.connection = self._session.connection, None
-            with _CONNECTING:
-                connection.close()
+            self._release(connection)
 
-    @contextmanager
-    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with self._write_lock, self.cursor(self.lock_timeout) as cur:
-            cur.begin()
+    def _run(self, work: Callable[[duckdb.DuckDBPyConnection], T], *, progress: Progress | None = None,
+             bookkeeping: bool = True) -> T:
+        """``work(cursor)`` in one transaction, committed when it returns, rolled back when it raises.
+
+        Every write bumps ``write_serial`` (``bookkeeping``; not before the migrations made it), so
+        two processes writing a DuckLake store at once conflict at commit instead of both landing
+        (an import id taken twice, a row superseded twice). The one that lost rolls back and runs
+        ``work`` again on what the other committed, after a growing pause with jitter, reporting
+        each attempt; after ``retries`` attempts it raises ``StoreConflict``: nothing written."""
+        limit = max(1, self.retries)
+        pause = 0.05
+        for attempt in range(1, limit + 1):
             try:
-                yield cur
-            except BaseException:
-                cur.rollback()
-                raise
-            cur.commit()
+                with self._write_lock, self.cursor(self.lock_timeout) as cur:
+                    cur.begin()
+                    try:
+                        if bookkeeping:
+                            cur.execute("UPDATE write_serial SET serial = serial + 1")
+                        result = work(cur)
+                    except BaseException:
+                        cur.rollback()
+                        raise
+                    cur.commit()  # a conflict fails here, the transaction already rolled back
+                    return result
+            except duckdb.TransactionException as exc:
+                if "conflict" not in str(exc).lower():
+                    raise
+            if attempt == limit:
+                break
+            if self.on_retry:
+                self.on_retry(attempt + 1, limit)
+            if progress:
+                progress(0.0, say("write_retry", attempt=attempt + 1, limit=limit))
+            time.sleep(pause * (0.5 + random.random()))  # jitter: two losers do not collide again
+            pause = min(pause * 2, 2.0)
+        raise StoreConflict(limit)
 
     # --- schema -------------------------------------------------------------------------------
     def migrate(self) -> int:
-        """Apply the migrations not yet applied; safe to call any number of times."""
-        with self._transaction() as cur:
-            cur.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)")
+        """Apply the migrations not yet applied; safe to call any number of times, from several
+        processes at once. A store made new runs each migration's portable form (``PORTABLE``)."""
+        def migrating(cur: duckdb.DuckDBPyConnection) -> None:
+            existed = bool(cur.execute(
+                "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+                "AND schema_name = 'main' AND table_name = 'schema_version'").fetchone()[0])
+            cur.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP)")
             done = {row[0] for row in cur.execute("SELECT version FROM schema_version").fetchall()}
+            new = not existed or not done
             for version, statements in MIGRATIONS:
                 if version in done:
                     continue
-                for statement in statements:
+                for statement in PORTABLE.get(version, statements) if new else statements:
                     cur.execute(statement)
                 cur.execute("INSERT INTO schema_version VALUES (?, ?)", [version, datetime.now()])
+        if self._up_to_date():
+            return self.schema_version()
+        self._run(migrating, bookkeeping=False)
         return self.schema_version()
+
+    def _up_to_date(self) -> bool:
+        """Every migration applied (a read: replicas starting at once write nothing then)."""
+        try:
+            with self.cursor() as cur:
+                return cur.execute("SELECT max(version) FROM schema_version").fetchone()[0] == MIGRATIONS[-1][0]
+        except duckdb.CatalogException:
+            return False
 
     def schema_version(self) -> int:
         with self.cursor() as cur:
             return cur.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
+
+    # --- upkeep ---------------------------------------------------------------------------------
+    def maintain(self, retention_days: float, *, now: datetime | None = None) -> dict:
+        """Tidy the store; what was done. DuckLake keeps every snapshot and writes small files (an
+        import of a few rows even lives inline in the catalog): this writes inlined rows to Parquet,
+        merges adjacent small files, expires snapshots older than ``retention_days`` and deletes the
+        files only those referenced once they are as old. Readers and imports go on meanwhile (each
+        step is its own transaction, run again on a conflict); the current data never changes, and
+        a reader or a backup still in an older snapshot keeps it for the retention time.
+        The embedded file: a checkpoint (its write-ahead log folded into the file)."""
+        if not self.lake:
+            with self.cursor(self.lock_timeout) as cur:
+                cur.execute("CHECKPOINT")
+            return {"kind": self.kind, "checkpoint": True}
+        cutoff = (now or datetime.now()) - timedelta(days=retention_days)
+        with self.cursor(self.lock_timeout) as cur:
+            def count(sql: str) -> int:
+                return cur.execute(sql).fetchone()[0]
+
+            def step(sql: str, params: list | None = None) -> list:
+                for attempt in range(max(1, self.retries)):
+                    try:
+                        return cur.execute(sql, params or []).fetchall()
+                    except duckdb.TransactionException as exc:
+                        if "conflict" not in str(exc).lower() or attempt + 1 == max(1, self.retries):
+                            raise
+                        time.sleep(0.05 * 2 ** attempt)
+                return []
+            snapshots = count(f"SELECT count(*) FROM {ALIAS}.snapshots()")
+            # counted in SQL: the steps' rows carry time zones, which Python would need pytz to read
+            flushed = step(f"SELECT coalesce(sum(rows_flushed), 0) FROM ducklake_flush_inlined_data('{ALIAS}')")[0][0]
+            step(f"SELECT count(*) FROM ducklake_merge_adjacent_files('{ALIAS}')")
+            older = "older_than => CAST(? AS TIMESTAMP)::TIMESTAMPTZ"
+            step(f"SELECT count(*) FROM ducklake_expire_snapshots('{ALIAS}', {older})", [cutoff])
+            removed = step(f"SELECT count(*) FROM ducklake_cleanup_old_files('{ALIAS}', {older})", [cutoff])[0][0]
+            left = count(f"SELECT count(*) FROM {ALIAS}.snapshots()")
+        return {"kind": self.kind, "retention_days": retention_days, "rows_flushed": int(flushed),
+                "snapshots_before": snapshots, "snapshots_expired": snapshots - left, "snapshots_kept": left,
+                "files_deleted": removed}
 
     # --- reading ------------------------------------------------------------------------------
     def current(self, table: str, teams: Sequence[str] | None = None) -> pd.DataFrame:
@@ -278,45 +412,48 @@ class Store:
               now: datetime | None = None, rejects: Sequence[Rejected] = (), user: str | None = None) -> ImportResult:
         """Write all files in one transaction: all of them or, on any problem, none; ``user`` made it.
         ``rejects``, the rows an import that skips invalid ones left out, are kept with it (``rejects``)."""
-        result = ImportResult(None, [], dry_run=dry_run, rejects=list(rejects))
+        def writing(cur: duckdb.DuckDBPyConnection) -> ImportResult:
+            result = ImportResult(None, [], dry_run=dry_run, rejects=list(rejects))
+            self._check_references(cur, parsed)
+            # a dry run is rolled back: it borrows id 0. A real one takes the number after every
+            # import ever made (undone ones stay in ``imports``); two processes taking the same
+            # number at once conflict on write_serial and the loser runs again (``_run``)
+            import_id = 0 if dry_run else cur.execute(
+                "SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchone()[0]
+            touched: set[str] = set()  # the tables this import has written rows to so far
+            cur.execute("INSERT INTO imports (import_id, imported_at, source, imported_by, teams) VALUES (?, ?, ?, ?, ?)",
+                        [import_id, now or datetime.now(), source, user,
+                         json.dumps(sorted(parsed_teams(cur, parsed)), ensure_ascii=False)])
+            for number, item in enumerate(parsed, start=1):
+                if progress:
+                    progress((number - 1) / len(parsed), say("writing", file=item.file, rows=item.rows))
+                counts = FileResult(item.file, item.kind, item.source, item.rows)
+                main = main_table(item)
+                for frame in item.frames:
+                    inserted, updated, unchanged = self._upsert(cur, frame, import_id, touched)
+                    if frame.table == main:  # teams, cycles … ride along; count the file's own rows
+                        counts.inserted += inserted
+                        counts.updated += updated
+                        counts.unchanged += unchanged
+                cur.execute("INSERT INTO import_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            [import_id, item.file, hashes[number - 1], item.kind, item.source, item.rows,
+                             counts.inserted, counts.updated, counts.unchanged])
+                result.files.append(counts)
+            self._write_rejects(cur, import_id, rejects)
+            if dry_run:
+                raise _DryRun(result)
+            result.import_id = import_id
+            return result
         try:
-            with self._transaction() as cur:
-                self._check_references(cur, parsed)
-                # a dry run is rolled back: it borrows id 0 instead of using up a number of the sequence
-                # after every import ever made even if the sequence lost a step (the file is reopened for
-                # every operation, and a write cut off before DuckDB's checkpoint is replayed from its log)
-                import_id = 0 if dry_run else cur.execute(
-                    "SELECT greatest(nextval('import_ids'), (SELECT coalesce(max(import_id), 0) + 1 FROM imports))"
-                ).fetchone()[0]
-                cur.execute("INSERT INTO imports (import_id, imported_at, source, imported_by, teams) VALUES (?, ?, ?, ?, ?)",
-                            [import_id, now or datetime.now(), source, user,
-                             json.dumps(sorted(parsed_teams(cur, parsed)), ensure_ascii=False)])
-                for number, item in enumerate(parsed, start=1):
-                    if progress:
-                        progress((number - 1) / len(parsed), say("writing", file=item.file, rows=item.rows))
-                    counts = FileResult(item.file, item.kind, item.source, item.rows)
-                    main = main_table(item)
-                    for frame in item.frames:
-                        inserted, updated, unchanged = self._upsert(cur, frame, import_id)
-                        if frame.table == main:  # teams, cycles … ride along; count the file's own rows
-                            counts.inserted += inserted
-                            counts.updated += updated
-                            counts.unchanged += unchanged
-                    cur.execute("INSERT INTO import_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                [import_id, item.file, hashes[number - 1], item.kind, item.source, item.rows,
-                                 counts.inserted, counts.updated, counts.unchanged])
-                    result.files.append(counts)
-                self._write_rejects(cur, import_id, rejects)
-                if dry_run:
-                    raise _DryRun()
-                result.import_id = import_id
-        except _DryRun:
-            return result  # rolled back: the counts say what the import would do
+            result = self._run(writing, progress=progress)
+        except _DryRun as rolled_back:
+            return rolled_back.result  # the counts say what the import would do
         if progress:
             progress(1.0, say("finished"))
         return result
 
-    def _upsert(self, cur: duckdb.DuckDBPyConnection, frame: Frame, import_id: int) -> tuple[int, int, int]:
+    def _upsert(self, cur: duckdb.DuckDBPyConnection, frame: Frame, import_id: int,
+                touched: set[str]) -> tuple[int, int, int]:
         table = TABLES[frame.table]
         incoming = frame.data.drop_duplicates(list(table.key), keep="last")
         incoming = incoming.reindex(columns=table.names)
@@ -342,12 +479,18 @@ class Store:
                           f"WHERE {on} AND t.superseded_by IS NULL AND t.import_id <> ?)", [import_id]).fetchone()[0]
         changed = cur.execute(f"SELECT count(*) FROM staged s JOIN {table.name} t ON {on} "
                               f"AND t.superseded_by IS NULL AND t.import_id <> ? WHERE {differs}", [import_id]).fetchone()[0]
-        cur.execute(f"UPDATE {table.name} t SET superseded_by = ? FROM staged s "
-                    f"WHERE {on} AND t.superseded_by IS NULL AND ({differs})", [import_id])
-        columns = ", ".join(table.names)
-        cur.execute(f"INSERT INTO {table.name} ({columns}, import_id, superseded_by) SELECT {columns}, ?, NULL "
-                    f"FROM staged s WHERE NOT EXISTS (SELECT 1 FROM {table.name} t WHERE {on} "
-                    "AND t.superseded_by IS NULL)", [import_id])
+        # each statement costs a catalog round trip on DuckLake: skip the ones with nothing to do,
+        # which is known when no earlier file of this import wrote the table (``touched``)
+        fresh = table.name not in touched
+        if changed or not fresh:
+            cur.execute(f"UPDATE {table.name} t SET superseded_by = ? FROM staged s "
+                        f"WHERE {on} AND t.superseded_by IS NULL AND ({differs})", [import_id])
+        if new or changed or not fresh:
+            columns = ", ".join(table.names)
+            cur.execute(f"INSERT INTO {table.name} ({columns}, import_id, superseded_by) SELECT {columns}, ?, NULL "
+                        f"FROM staged s WHERE NOT EXISTS (SELECT 1 FROM {table.name} t WHERE {on} "
+                        "AND t.superseded_by IS NULL)", [import_id])
+            touched.add(table.name)
         cur.execute("DROP TABLE staged")
         return new, changed, total - new - changed
 
@@ -395,10 +538,11 @@ class Store:
 
     def save_mapping(self, source: str, mapping: dict[str, str], *, now: datetime | None = None) -> None:
         """Remember a column mapping for a source (jira, azure, linear, template)."""
-        with self._transaction() as cur:
+        def saving(cur: duckdb.DuckDBPyConnection) -> None:
             cur.execute("DELETE FROM column_mappings WHERE source = ?", [source])
             cur.execute("INSERT INTO column_mappings VALUES (?, ?, ?)",
                         [source, json.dumps(mapping, ensure_ascii=False, sort_keys=True), now or datetime.now()])
+        self._run(saving)
 
     def mapping(self, source: str) -> dict[str, str]:
         with self.cursor() as cur:
@@ -419,25 +563,27 @@ class Store:
         ``integrity_problems()`` finds nothing new afterwards."""
         chosen = {import_id}
         when = now or datetime.now()
+
+        def undoing(cur: duckdb.DuckDBPyConnection) -> list[int]:
+            row = cur.execute("SELECT undone_at FROM imports WHERE import_id = ?", [import_id]).fetchone()
+            if row is None:
+                raise UndoRefused(say("no_import", id=import_id))
+            if row[0] is not None:
+                raise UndoRefused(say("already_undone", id=import_id, when=row[0]))
+            changed = self._superseding(cur, chosen) - chosen
+            if changed:
+                raise _Dependents(changed, say("why_changed"))
+            self._allow_undo(cur, chosen)
+            before = set(self._orphans(cur))
+            for number in sorted(chosen, reverse=True):
+                self._undo_one(cur, number, when, user)
+            holding = {orphan[2] for orphan in self._orphans(cur) if orphan not in before} - chosen
+            if holding:
+                raise _Dependents(holding, say("why_holding"))
+            return sorted(chosen, reverse=True)
         while True:
             try:
-                with self._transaction() as cur:
-                    row = cur.execute("SELECT undone_at FROM imports WHERE import_id = ?", [import_id]).fetchone()
-                    if row is None:
-                        raise UndoRefused(say("no_import", id=import_id))
-                    if row[0] is not None:
-                        raise UndoRefused(say("already_undone", id=import_id, when=row[0]))
-                    changed = self._superseding(cur, chosen) - chosen
-                    if changed:
-                        raise _Dependents(changed, say("why_changed"))
-                    self._allow_undo(cur, chosen)
-                    before = set(self._orphans(cur))
-                    for number in sorted(chosen, reverse=True):
-                        self._undo_one(cur, number, when, user)
-                    holding = {orphan[2] for orphan in self._orphans(cur) if orphan not in before} - chosen
-                    if holding:
-                        raise _Dependents(holding, say("why_holding"))
-                    return sorted(chosen, reverse=True)
+                return self._run(undoing)
             except _Dependents as found:
                 if not cascade:
                     later = ", ".join(map(str, sorted(found.imports)))
@@ -568,4 +714,8 @@ def parsed_teams(cur: duckdb.DuckDBPyConnection, parsed: Sequence[ParsedFile]) -
 
 
 class _DryRun(Exception):
-    """Raised inside the transaction to roll a dry run back after counting."""
+    """Raised inside the transaction to roll a dry run back after counting; carries the counts."""
+
+    def __init__(self, result: ImportResult):
+        super().__init__()
+        self.result = result

@@ -24,6 +24,10 @@ Parts (``--only``):
 - ``browser`` ``streamlit run`` in headless Chromium: the 100k-row upload on the Import page until
               the Sprint review's charts are drawn, one filter change until redrawn, the server's
               peak memory.
+- ``lake``    the DuckLake store on a local PostgreSQL (scripts/local_postgres.py) against the
+              embedded file, in the same run (size ``--lake-size``, default L): the import, every
+              page cold and warm, and 4 imports started at once while two ``streamlit run``
+              replicas serve the DuckLake store (the file's 4 queue for its lock).
 
 Only public entry points are used (the command line, ``data.service``, the store's reads the pages
 use, the analytics functions the pages call, the pages themselves), so the benchmark survives
@@ -57,7 +61,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-PARTS = ("import", "team", "teams", "sizes", "report", "browser")
+PARTS = ("import", "team", "teams", "sizes", "report", "browser", "lake")
 PAGES = ("home", "import", "sprint_review", "retrospective", "okrs", "teams")
 # (teams, sprints per team, items per sprint)
 JIRA_SIZE, JIRA_QUICK = (40, 50, 50), (3, 4, 5)
@@ -76,6 +80,9 @@ TARGET_PAGE_COLD_S = {"M": 1.0, "L": 2.0}
 TARGET_SERVER_MB_100K = 300.0
 TARGET_PEAK_MB = {"L": 1500.0}
 TARGET_REPORT_MB = 1.5  # issue 24: a team's sprint report, self-contained
+# Targets of issue 20: DuckLake pages within 1.5× of the embedded file's, 4 concurrent imports all land
+TARGET_LAKE_PAGE_RATIO = 1.5
+CONCURRENT_IMPORTS = 4
 
 
 # ----------------------------------------------------------------------------------------------
@@ -439,7 +446,7 @@ def work_page(db: str, name: str) -> dict:
     """One page run through Streamlit's AppTest as a deep link (straight to the page, no other page
     first): cold is the first run in this process, warm a rerun of the same session (the page's
     caches answer, its figures are built again)."""
-    os.environ["DASHBOARD_DB"] = db
+    os.environ["DASHBOARD_STORE" if db.startswith("ducklake:") else "DASHBOARD_DB"] = db
     from streamlit.testing.v1 import AppTest
     import ui
     from i18n import t
@@ -693,6 +700,112 @@ def part_sizes(sizes: list[str], folder: Path, runs: int) -> list[Row]:
     return rows
 
 
+def part_lake(size: str, folder: Path, runs: int) -> list[Row]:
+    """The DuckLake store against the embedded file in the same run: import, pages, concurrent imports."""
+    from scripts.local_postgres import LocalPostgres, free_port
+    data = template_files(*SIZES[size])
+    say(f"lake {size}: {data.name}")
+    folder.mkdir(parents=True, exist_ok=True)
+    lake_data = folder / "lake-data"
+    lake_data.mkdir()
+    env = {"DASHBOARD_MAX_ROWS": str(max(200_000, len(data.items) + 1)),
+           "DASHBOARD_MAX_UPLOAD_MB": str(max(50, 2 * sum(map(len, data.files.values())) / 2**20)),
+           "DASHBOARD_LAKE_DATA": str(lake_data)}
+    files, calendar = write_files(data, folder / "files")
+    # a folder of its own: the benchmark's temporary folder is closed to the postgres user
+    server = LocalPostgres(Path(tempfile.mkdtemp(prefix="benchmark-postgres-")), free_port(), "benchmark").start()
+    counter = iter(range(10**6))
+
+    def new_lake() -> str:
+        name = f"lake{next(counter)}"
+        server.create_database(name)
+        return server.target(name)
+
+    def new_file() -> str:
+        return str(folder / f"file{next(counter)}.duckdb")
+    try:
+        part = f"lake {size}"
+        row = Row(part, f"import {data.name}, DuckLake, whole process", baseline="embedded file")
+        stores = {"lake": [], "file": []}
+
+        def importing(kind: str) -> Outcome:
+            store = new_lake() if kind == "lake" else new_file()
+            stores[kind].append(store)
+            return run_child(cli_import(store, files, calendar), env)
+        interleaved(runs, [(row, lambda: importing("file"), lambda: importing("lake"))])
+        rows = [row]
+        lake, plain = stores["lake"][-1], stores["file"][-1]
+        extra = []
+        for name, content in data.extra.items():
+            (folder / name).write_bytes(content)
+            extra.append(folder / name)
+        for store in (lake, plain):
+            if extra and (added := run_child(cli_import(store, extra, []), env)).error:
+                raise RuntimeError(f"{part}: the OKR files did not import: {added.error}")
+        pairs = []
+        for page in PAGES:
+            page_row = Row(part, f"page {page}, DuckLake, cold (AppTest, fresh process)", baseline="embedded file",
+                           target=f"≤ {TARGET_LAKE_PAGE_RATIO:g}× embedded",
+                           check=within(TARGET_LAKE_PAGE_RATIO, lambda r: r.ratio, "×"))
+            pairs.append((page_row, lambda page=page: run_child(worker("page", plain, page), env),
+                          lambda page=page: run_child(worker("page", lake, page), env)))
+        interleaved(runs, pairs)
+        for page_row, _, _ in pairs:
+            warm = page_row.warm(page_row.measure.split(", cold")[0] + ", warm (a rerun)")
+            warm.target, warm.check = page_row.target, page_row.check
+            rows += [page_row, warm]
+        rows.append(concurrent_imports(part, data, folder, runs, env, new_lake, new_file))
+        return rows
+    finally:
+        server.stop()
+        server.remove()
+
+
+def concurrent_imports(part: str, data: DataSet, folder: Path, runs: int, env: dict, new_lake, new_file) -> Row:
+    """4 command-line imports of 4 organisations' files started at once: on a DuckLake store while two
+    replicas serve it (commits conflict and retry), against the embedded file (they queue)."""
+    paths = []
+    for number in range(CONCURRENT_IMPORTS):
+        path = folder / f"org{number}.csv"
+        path.write_bytes(next(iter(data.files.values())).replace(b"Team ", f"Org {number} Team ".encode()))
+        paths.append(path)
+    row = Row(part, f"{CONCURRENT_IMPORTS} imports at once ({len(data.items):,} rows each), DuckLake with two "
+                    "replicas serving", baseline="embedded file, queued",
+              target=f"all {CONCURRENT_IMPORTS} land", check=lambda r: "met" if not r.errors else "missed")
+
+    def at_once(store: str, replicas: bool) -> Outcome:
+        servers = []
+        if replicas:
+            for _ in range(2):
+                port = _free_port()
+                servers.append(subprocess.Popen(
+                    [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1",
+                     "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+                    cwd=ROOT, env={**os.environ, **env, "DASHBOARD_STORE": store},
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        try:
+            start = time.perf_counter()
+            running = [subprocess.Popen(cli_import(store, [path], []), cwd=ROOT, env={**os.environ, **env},
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for path in paths]
+            failures = [process.communicate()[1].strip().splitlines()[-1:] for process in running
+                        if process.wait() != 0]
+            seconds = time.perf_counter() - start
+            landed = json.loads(subprocess.run([sys.executable, "-m", "analytics", "history", "--json", "--db", store],
+                                               cwd=ROOT, env={**os.environ, **env}, capture_output=True,
+                                               text=True).stdout or "[]")
+            ids = sorted(entry["import_id"] for entry in landed)
+            error = None if not failures and ids == list(range(1, CONCURRENT_IMPORTS + 1)) else \
+                f"landed {ids}, failed: {failures[:1]}"
+            return Outcome(seconds, 0.0, {}, error)
+        finally:
+            for server in servers:
+                server.terminate()
+                server.wait()
+    interleaved(runs, [(row, lambda: at_once(new_file(), False), lambda: at_once(new_lake(), True))])
+    row.ours_mb.clear()  # six processes: no one peak to show
+    return row
+
+
 # ----------------------------------------------------------------------------------------------
 # The browser
 
@@ -833,6 +946,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=",".join(PARTS), help=f"parts to run, comma-separated: {', '.join(PARTS)}")
     parser.add_argument("--sizes", default=None, help=f"sizes for the 'sizes' part, of {', '.join(SIZES)} "
                                                       "(default M,L; XS with --quick)")
+    parser.add_argument("--lake-size", default=None, help=f"size for the 'lake' part, of {', '.join(SIZES)} "
+                                                          "(default L; XS with --quick)")
     parser.add_argument("--out", default=None, help="markdown file for the table (default docs/benchmark.md; "
                                                     "none with --quick)")
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
@@ -850,8 +965,9 @@ def main(argv: list[str] | None = None) -> int:
     only = [part.strip() for part in args.only.split(",") if part.strip()]
     unknown = [part for part in only if part not in PARTS]
     sizes = [s.strip() for s in (args.sizes or ("XS" if args.quick else "M,L")).split(",") if s.strip()]
-    if unknown or any(s not in SIZES for s in sizes):
-        parser.error(f"unknown part or size: {', '.join(unknown + [s for s in sizes if s not in SIZES])}")
+    lake_size = args.lake_size or ("XS" if args.quick else "L")
+    if unknown or any(s not in SIZES for s in [*sizes, lake_size]):
+        parser.error(f"unknown part or size: {', '.join(unknown + [s for s in [*sizes, lake_size] if s not in SIZES])}")
     runs = args.runs or (1 if args.quick else 5)
     out = Path(args.out) if args.out else (None if args.quick else ROOT / "docs" / "benchmark.md")
 
@@ -881,6 +997,8 @@ def main(argv: list[str] | None = None) -> int:
             rows += part_sizes(sizes, folder / "sizes", runs)
         if "report" in only:
             rows += part_report(folder / "report", runs)
+        if "lake" in only:
+            rows += part_lake(lake_size, folder / "lake", runs)
     table = markdown(rows)
     print("\n".join(header) + "\n\n" + table)
     if out:
@@ -918,6 +1036,11 @@ that runs a page through AppTest), or the Streamlit server's for the browser par
   together on the Import page, checked, imported, then the Sprint review opened through the
   navigation until its three charts are drawn; the filter change is "Count items instead of
   estimates", until the rerun has finished and the charts are drawn again.
+- DuckLake (issue 20): PostgreSQL runs on the same machine from a folder of the run; every import
+  goes into a fresh catalog database. The pages run on DuckLake and on the embedded file with the
+  same data (plus the OKR files); the ratio is DuckLake's over the file's. The concurrent imports
+  are four organisations' copies of the items file, each its own command-line process, started at
+  once; DuckLake's commits conflict and are retried, the file's wait for its lock.
 """
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from data.store import Store
+from tests.postgres import Postgres
 from tests.support import TODAY
 
 
@@ -10,7 +11,36 @@ from tests.support import TODAY
 def fixed_today(monkeypatch):
     """Every test, and every server or command it starts (they inherit the environment), sees TODAY."""
     monkeypatch.setenv("DASHBOARD_TODAY", TODAY.isoformat())
+    monkeypatch.delenv("DASHBOARD_STORE", raising=False)  # a shell's own store never leaks into a test
+    monkeypatch.delenv("DASHBOARD_LAKE_DATA", raising=False)
     return TODAY
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One real PostgreSQL server for the whole run (tests/postgres.py), stopped at the end."""
+    server = Postgres().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def lake_target(postgres, tmp_path, monkeypatch) -> str:
+    """A new, empty DuckLake store: a fresh database of the test server, its data in a folder of the
+    test (DASHBOARD_LAKE_DATA, so every Store, server or command the test starts finds it)."""
+    data = tmp_path / "lake-data"
+    data.mkdir()
+    monkeypatch.setenv("DASHBOARD_LAKE_DATA", str(data))
+    return postgres.target(postgres.new_database())
+
+
+@pytest.fixture(params=["duckdb", "ducklake"])
+def store_target(request, tmp_path):
+    """A new store of each kind in turn: a DuckDB file path, then a DuckLake target (the store
+    tests that matter for DuckLake run on both by asking for this instead of ``store``)."""
+    if request.param == "duckdb":
+        return str(tmp_path / "test.duckdb")
+    return request.getfixturevalue("lake_target")
 
 
 @pytest.fixture

@@ -315,8 +315,7 @@ def test_an_admin_sees_the_grants_and_who_changed_them_on_the_import_page(grante
 
 
 def test_imports_made_before_teams_were_recorded_are_placed_by_their_rows(org):
-    with org._transaction() as cur:  # as a store migrated from schema 4 has them
-        cur.execute("UPDATE imports SET teams = NULL")
+    org._run(lambda cur: cur.execute("UPDATE imports SET teams = NULL"))  # as a store migrated from schema 4 has them
     viewer = as_user(org, VIEWER)
     # import 1 wrote both teams' rows (check-in KR-S counts as Süd through its key result), 2 Süd's, 3 Nord's
     assert list(viewer.history()["import_id"]) == [3]

@@ -23,7 +23,9 @@ CHANGED_SPRINT = "team,sprint,start_date,end_date,goal,committed,completed\nNord
 def everything(store: Store) -> dict[str, list]:
     """Every row of every table in the catalog (not only the known ones), sorted."""
     with store.cursor() as cur:
-        names = [r[0] for r in cur.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()]
+        # write_serial is the store's own write counter, bumped by the restore itself
+        names = [r[0] for r in cur.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary "
+                                           "AND table_name <> 'write_serial'").fetchall()]
         return {name: sorted(map(repr, cur.execute(f'SELECT * FROM "{name}"').fetchall())) for name in names}
 
 

@@ -118,8 +118,12 @@ BAD_VALUES = {str: "/no/such/folder/x.duckdb", int: "ten", float: "1e999", date:
 @pytest.mark.parametrize("item", SETTINGS, ids=lambda s: s.name)
 def test_every_bad_setting_names_itself_and_exits_2(tmp_path, capsys, monkeypatch, item):
     monkeypatch.setenv(item.name, BAD_VALUES[item.kind])
-    code, out, err = cli(capsys, "history", *([] if item.name == "DASHBOARD_DB" else ["--db", str(tmp_path / "x.duckdb")]))
-    if item.name == "DASHBOARD_DB":  # a store in a folder that does not exist: exit 3, no folder made
+    # the store's places are checked where they are used: a folder that does not exist is exit 3 (the
+    # data folder by a DuckLake store, which looks at it before it connects to PostgreSQL)
+    where = {"DASHBOARD_DB": [], "DASHBOARD_STORE": [],
+             "DASHBOARD_LAKE_DATA": ["--db", "ducklake:postgres:dbname=lake host=127.0.0.1 port=1"]}
+    code, out, err = cli(capsys, "history", *where.get(item.name, ["--db", str(tmp_path / "x.duckdb")]))
+    if item.name in where:  # a store in a folder that does not exist: exit 3, no folder made
         assert code == 3 and "does not exist" in err and not Path("/no/such/folder").exists()
     else:
         assert code == 2 and item.name in err and "Traceback" not in err

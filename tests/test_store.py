@@ -1,8 +1,10 @@
-"""The DuckDB store: migrations, round trips, re-import by natural key, undo, atomicity, threads."""
+"""The store, on both kinds (the embedded DuckDB file and DuckLake on a real PostgreSQL): migrations,
+round trips, re-import by natural key, undo, atomicity, threads."""
 from __future__ import annotations
 
 import threading
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -25,6 +27,18 @@ Nord,S1,A-1,3,yes,yes
 Nord,S1,A-2,5,yes,no
 Nord,S2,A-2,5,yes,yes
 """
+
+
+# the tests that say nothing kind-specific run on the embedded file only (keeps the suite's time)
+EMBEDDED = pytest.mark.parametrize("store_target", ["duckdb"], indirect=True)
+
+
+@pytest.fixture
+def store(store_target):
+    """Every test of this file that takes ``store`` runs on each kind of store (conftest.store_target)."""
+    db = Store(store_target)
+    yield db
+    db.close()
 
 
 def test_migrations_apply_once_and_twice_is_harmless(tmp_path):
@@ -77,6 +91,7 @@ def test_overlapping_reimport_updates_by_key_and_keeps_history(store):
     assert list(s2["superseded_by"].isna()) == [False, True]
 
 
+@EMBEDDED
 def test_a_column_absent_from_the_file_keeps_its_stored_value(store):
     import_uploads(store, [upload("sprints.csv", SPRINTS)])
     import_uploads(store, [upload("calendar.csv", "team,sprint,sprint_type\nNord,S1,acquisition\n")])
@@ -112,6 +127,7 @@ def test_undo_refuses_when_a_later_import_changed_the_rows(store):
         store.undo(99)
 
 
+@EMBEDDED
 def test_undo_twice_is_refused(store):
     result = import_uploads(store, [upload("sprints.csv", SPRINTS)])
     store.undo(result.import_id)
@@ -119,6 +135,7 @@ def test_undo_twice_is_refused(store):
         store.undo(result.import_id)
 
 
+@EMBEDDED
 def test_undo_of_an_older_independent_import_is_allowed(store):
     first = import_uploads(store, [upload("okrs.csv", OKRS)])
     import_uploads(store, [upload("sprints.csv", SPRINTS)])
@@ -153,11 +170,11 @@ def test_an_import_interrupted_midway_leaves_the_store_as_it_was(store, monkeypa
     real_upsert = Store._upsert
     calls = {"n": 0}
 
-    def failing_after_some_rows(self, cur, frame, import_id):
+    def failing_after_some_rows(self, cur, frame, import_id, touched):
         calls["n"] += 1
         if calls["n"] == 3:  # teams and sprints are written by now; the items table is next
             raise RuntimeError("disk full (injected)")
-        return real_upsert(self, cur, frame, import_id)
+        return real_upsert(self, cur, frame, import_id, touched)
 
     monkeypatch.setattr(Store, "_upsert", failing_after_some_rows)
     with pytest.raises(RuntimeError, match="injected"):
@@ -194,6 +211,7 @@ def test_two_imports_from_two_threads_at_once_both_land(store):
     assert sorted(store.history()["import_id"]) == [1, 2]
 
 
+@EMBEDDED
 def test_readers_in_threads_while_an_import_runs(store):
     import_uploads(store, [upload("sprints.csv", SPRINTS)])
     seen: list[int] = []
@@ -220,6 +238,7 @@ HOSTILE = ["=HYPERLINK(\"http://x\",\"klick\")", "<script>alert(1)</script>", "'
            "Umlaute äöüß € 🚀", "**bold** _md_ [link](x)", "x" * 5000, "Zeile 1\nZeile 2"]
 
 
+@EMBEDDED
 def test_hostile_strings_are_stored_and_read_back_exactly(store):
     lines = ["team,sprint,goal"] + [f'Nord,S{i},"{text.replace(chr(34), chr(34) * 2)}"' for i, text in enumerate(HOSTILE)]
     import_uploads(store, [upload("hostile.csv", "\n".join(lines) + "\n")])
@@ -228,6 +247,7 @@ def test_hostile_strings_are_stored_and_read_back_exactly(store):
     assert store.current("sprints")["team"].unique().tolist() == ["Nord"]
 
 
+@EMBEDDED
 def test_team_filter_applies_to_checkins_through_their_key_results(store):
     import_uploads(store, [upload("okrs.csv", OKRS + "Süd,Q1,2026-01-01,2026-03-31,O9,X,KR9,Y,0,10\n"),
                            upload("checkins.csv", "kr_id,date,value\nKR1,2026-01-09,4\nKR9,2026-01-09,2\n")])
@@ -236,6 +256,7 @@ def test_team_filter_applies_to_checkins_through_their_key_results(store):
     assert store.current("checkins", [])["kr_id"].tolist() == []
 
 
+@EMBEDDED
 def test_is_empty_and_has_data(store):
     assert store.is_empty() and not store.has_data()
     result = import_uploads(store, [upload("sprints.csv", SPRINTS)])
@@ -252,6 +273,7 @@ def test_data_version_changes_with_imports_and_undo(store):
     assert len({v0, v1, store.data_version()}) == 3
 
 
+@EMBEDDED
 def test_import_log_records_file_hash_kind_source_and_rows(store):
     import_uploads(store, [upload("sprints.csv", SPRINTS)], source="template")
     log = store.import_files()
@@ -299,6 +321,61 @@ def test_migration_3_adds_region_days_off_and_file_order_and_keeps_rows(tmp_path
     assert (sprint["sprint"], pd.isna(sprint["days_off"]), pd.isna(sprint["file_order"]), sprint["first_import"]) == \
         ("S1", True, True, 1)
     new.close()
+
+
+def schema_of(store: Store) -> dict[str, list[tuple[str, str]]]:
+    """Every table of the store with its columns and types, in order."""
+    with store.cursor() as cur:
+        rows = cur.execute("SELECT table_name, column_name, data_type FROM duckdb_columns() "
+                           "WHERE database_name = current_database() AND schema_name = 'main' "
+                           "ORDER BY table_name, column_index").fetchall()
+    found: dict[str, list[tuple[str, str]]] = {}
+    for table, column, sql_type in rows:
+        found.setdefault(table, []).append((column, sql_type))
+    return found
+
+
+def test_a_version_4_file_store_upgrades_in_place_to_the_schema_both_kinds_share(tmp_path, monkeypatch):
+    """Migration 5 on a file made by the released versions (a sequence for import ids, primary keys):
+    both gone, every row kept, numbering continued, and the schema exactly a new store's."""
+    import data.store as store_module
+    from data.schema import MIGRATIONS
+    path = tmp_path / "v4.duckdb"
+    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS[:4])
+    monkeypatch.setattr(store_module, "PORTABLE", {})  # as versions 1–4 made every store
+    with duckdb.connect(str(path)) as con:  # and its schema_version table, with a primary key then
+        con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)")
+    old = Store(path)
+    with old.cursor() as cur:  # an import as version 4 wrote it, with its number from the sequence
+        number = cur.execute("SELECT nextval('import_ids')").fetchone()[0]
+        cur.execute("INSERT INTO imports VALUES (?, TIMESTAMP '2026-03-02 09:00', 'template', NULL)", [number])
+        cur.execute("INSERT INTO teams (team, unit, import_id) VALUES ('Nord', 'points', 1)")
+        cur.execute("INSERT INTO sprints (team, sprint, start_date, end_date, committed, completed, import_id) "
+                    "VALUES ('Nord', 'S1', DATE '2026-03-02', DATE '2026-03-13', 20, 18, 1)")
+        cur.execute("INSERT INTO column_mappings VALUES ('jira', '{}', TIMESTAMP '2026-03-02 09:00')")
+        assert cur.execute("SELECT count(*) FROM duckdb_sequences()").fetchone()[0] == 1
+        assert cur.execute("SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'"
+                           ).fetchone()[0] == 3  # imports, column_mappings, schema_version
+    old.close()
+    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
+    monkeypatch.undo()
+    upgraded = Store(path)
+    assert upgraded.schema_version() == SCHEMA_VERSION
+    with upgraded.cursor() as cur:
+        assert cur.execute("SELECT count(*) FROM duckdb_sequences()").fetchone()[0] == 0
+        assert cur.execute("SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'"
+                           ).fetchone()[0] == 0
+        assert cur.execute("SELECT serial FROM write_serial").fetchall() == [(0,)]
+    assert upgraded.current("sprints")[["sprint", "committed", "completed"]].values.tolist() == [["S1", 20.0, 18.0]]
+    assert upgraded.mapping("jira") == {}
+    assert upgraded.history()["import_id"].tolist() == [1]
+    # the next import continues after the sequence's last number: 1 was taken, so 2
+    assert import_uploads(upgraded, [upload("sprints.csv", SPRINTS)]).import_id == 2
+    assert schema_of(upgraded) == schema_of(Store(tmp_path / "new.duckdb"))
+
+
+def test_a_new_ducklake_store_has_the_schema_of_a_new_file_store(lake_target, tmp_path):
+    assert schema_of(Store(lake_target)) == schema_of(Store(tmp_path / "new.duckdb"))
 
 
 def test_column_mappings_are_saved_per_source(store):

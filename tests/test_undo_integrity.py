@@ -1,5 +1,6 @@
 """Issue 11 item 4: undo never leaves orphans. Refused (naming the later imports) or cascaded, and
-the referential rules (Store.integrity_problems) hold after any sequence of imports and undos."""
+the referential rules (Store.integrity_problems) hold after any sequence of imports and undos. The
+refusal and the cascade run on both kinds of store (the embedded file and DuckLake)."""
 from __future__ import annotations
 
 import tempfile
@@ -21,6 +22,17 @@ OKRS_2 = ("team,cycle,cycle_start,cycle_end,objective_id,objective,kr_id,key_res
 CHECKINS = "kr_id,date,value\nKR-1,2026-04-10,5\nKR-1,2026-04-24,9\n"
 SPRINTS = "team,sprint,start_date,end_date,unit\nNord,S1,2026-03-02,2026-03-13,points\n"
 ITEMS = "team,sprint,item_key,estimate,done\nNord,S1,A-1,3,yes\nNord,S2,A-2,5,no\n"
+
+# the tests that say nothing kind-specific run on the embedded file only (keeps the suite's time)
+EMBEDDED = pytest.mark.parametrize("store_target", ["duckdb"], indirect=True)
+
+
+@pytest.fixture
+def store(store_target):
+    """The tests of this file that take ``store`` run on each kind of store (conftest.store_target)."""
+    db = Store(store_target)
+    yield db
+    db.close()
 
 
 def test_undoing_the_import_that_defined_a_key_result_is_refused_while_check_ins_need_it(store):
@@ -44,6 +56,7 @@ def test_undoing_the_import_that_defined_a_key_result_is_refused_while_check_ins
     assert len(store.current("checkins")) == 2 and store.integrity_problems() == []
 
 
+@EMBEDDED
 def test_a_teams_first_import_can_be_undone_while_a_later_file_names_the_team_too(store):
     """Every file carries the teams of its rows: the team stays, now the later import's."""
     first = import_uploads(store, [upload("sprints.csv", SPRINTS)])
@@ -57,6 +70,7 @@ def test_a_teams_first_import_can_be_undone_while_a_later_file_names_the_team_to
     assert store.teams() == [] and store.integrity_problems() == []
 
 
+@EMBEDDED
 def test_an_objective_shared_by_two_okrs_imports_stays_for_the_later_one(store):
     first = import_uploads(store, [upload("okrs.csv", OKRS)])
     second = import_uploads(store, [upload("okrs2.csv", OKRS_2)])
@@ -69,6 +83,7 @@ def test_an_objective_shared_by_two_okrs_imports_stays_for_the_later_one(store):
     assert not store.has_data() and store.integrity_problems() == []
 
 
+@EMBEDDED
 def test_a_later_version_of_a_team_stays_current_when_the_first_is_undone(store):
     first = import_uploads(store, [upload("sprints.csv", SPRINTS)])
     second = import_uploads(store, [upload("sprints2.csv", SPRINTS.replace("S1", "S2").replace("points", "deals"))])
@@ -88,6 +103,7 @@ def test_undo_refused_for_changed_rows_names_them_and_cascade_takes_them_along(s
     assert not store.has_data()
 
 
+@EMBEDDED
 def test_integrity_problems_names_an_orphan(store):
     import_uploads(store, [upload("okrs.csv", OKRS)])
     import_uploads(store, [upload("checkins.csv", CHECKINS)])
