@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 from tests.test_browser import CHROMIUM, CHROMIUM_FLAGS, ROOT, start_server, stop
@@ -274,6 +275,11 @@ def test_the_main_pages_read_on_a_phone(served, browser):
         width = page.evaluate("() => document.documentElement.scrollWidth")
         if width > 390:
             problems.append(f"{where}: the page is {width} px wide")
+        if store == "demo":  # every one of these pages shows a table of the demo: wait until one is drawn
+            try:
+                page.wait_for_function(f"() => ({PHONE_TABLES})().length > 0", timeout=30_000)
+            except PlaywrightTimeout:
+                pass  # said below as "no table shown"
         tables = page.evaluate(PHONE_TABLES)
         if store == "demo" and not tables:
             problems.append(f"{where}: no table shown")

@@ -59,6 +59,12 @@ def test_the_undo_picker_offers_the_newest_import_and_history_has_the_time(db_pa
     assert at.selectbox(key="undo_id").value == 2
     history = next(d.value for d in at.dataframe if "Imported" in d.value.columns)
     assert history["Imported"].str.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d").all()
+    at.checkbox(key="undo_sure").check().run()
+    at.button(key="do_undo").click().run()
+    assert [s.value for s in at.success] == ["Import 2 undone; the data is as it was before it."]
+    assert at.selectbox(key="undo_id").value == 1  # the newest import still open is offered next
+    assert at.checkbox(key="undo_sure").value is False  # and its undo is confirmed afresh
+    assert at.button(key="do_undo").disabled
 
 
 def test_an_undo_that_later_imports_depend_on_offers_to_take_them_along(db_path):
@@ -77,6 +83,8 @@ def test_an_undo_that_later_imports_depend_on_offers_to_take_them_along(db_path)
     at.checkbox(key="undo_sure").check().run()
     at.button(key="do_undo").click().run()
     assert not at.exception
+    # said after the rerun that shows the store without them (a message before st.rerun() is never seen)
+    assert [s.value for s in at.success] == ["Import 2, 1 undone; the data is as it was before it."]
     store = Store(db_path)
     assert not store.has_data() and store.history()["undone_at"].notna().all()
     store.close()

@@ -98,13 +98,13 @@ def test_a_writer_that_waited_imports_once_the_file_is_free(db, tmp_path):
     (tmp_path / "sued.csv").write_text(SUED)
     other = holder(db)
     importing = cli("import", str(tmp_path / "sued.csv"), "--db", str(db), DASHBOARD_LOCK_TIMEOUT="60")
-    time.sleep(2.5)
-    assert importing.poll() is None  # still waiting
+    said = importing.stderr.readline()  # blocks until the import says it waits (not a guessed sleep)
+    assert said.startswith("waiting for the store") and importing.poll() is None  # still waiting
     other.kill()
     other.wait()
     out, err = importing.communicate(timeout=60)
-    assert importing.returncode == 0, err
-    assert "waiting for the store" in err and "Imported (import 2)" in out
+    assert importing.returncode == 0, said + err
+    assert "Imported (import 2)" in out
     assert Store(db).teams() == ["Nord", "Süd"]
 
 
