@@ -42,10 +42,12 @@ if row["commitment_basis"] == "inferred":
 if pd.isna(row["start_date"]):
     st.warning(ui.tr("no_dates"))
 
+# the unit once above the cards, not in each: "160 points" was cut to "160 poi…" in a sixth of the page,
+# and a unit such as "deal value in EUR" would leave no number at all
+ui.caption(ui.tr("figures_in", unit=unit))
 cols = st.columns(6)
 for col, field in zip(cols, ("committed", "added", "removed", "completed", "not_completed", "completed_late")):
-    # the unit goes with the number: a short label is not cut off in six columns
-    col.metric(ui.tr(field), f"{number(row[field], language)} {ui.md_escape(unit)}", help=ui.tr(f"def_{field}"))
+    col.metric(ui.tr(field), number(row[field], language), help=ui.tr(f"def_{field}"))
 cols = st.columns(6)
 for col, field in ((cols[0], "say_do_ratio"), (cols[1], "commitment_accuracy")):
     col.metric(ui.tr(field), percent(row[field], language), help=ui.tr(f"def_{field}"))
@@ -113,7 +115,7 @@ else:
 ui.chart(charts.velocity_chart(shown_metrics, unit, language, service.velocity_window()), "velocity_chart")
 
 st.subheader(ui.tr("forecast"))
-backlog = st.number_input(ui.tr_md("backlog_input", unit=unit), min_value=0.0, value=None, step=10.0, key="review_backlog")
+backlog = ui.number_field(ui.tr_md("backlog_input", unit=unit), "review_backlog", minimum=0).value
 result = service.forecast(team_metrics, team, backlog=backlog)
 lines = narrative.forecast_sentences(result, unit, language)
 if result["velocity_p50"] is None:

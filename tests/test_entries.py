@@ -166,7 +166,7 @@ def test_checkin_command_and_okrs_fields(tmp_path):
     assert run("import", str(okrs), db=db).returncode == 0
     done = run("checkin", "KR-1", "18", "--confidence", "6", "--comment", "Messe", "--date", "2026-02-13", db=db)
     assert done.returncode == 0, done.stderr
-    assert "import 2" in done.stdout
+    assert "Check-in recorded for KR-1 on 2026-02-13: value 18, confidence 6 (import 2;" in done.stdout
     rows = json.loads(run("okrs", "--as-of", "2026-02-15", "--json", db=db).stdout)["key_results"]
     kr1 = next(r for r in rows if r["kr_id"] == "KR-1")
     assert (kr1["current_value"], kr1["last_checkin"], kr1["confidence"]) == (18.0, "2026-02-13", 6.0)
@@ -223,10 +223,12 @@ def test_a_checkin_entered_on_the_okrs_page_shows_everywhere_and_goes_with_undo(
     at = open_page("pages/okrs.py")
     assert not at.exception
     at.selectbox(key="checkin_kr").set_value("KR-2")
-    at.number_input(key="checkin_value").set_value(6.5)
-    at.number_input(key="checkin_confidence").set_value(4)
+    at.text_input(key="checkin_value").input("6.5")
+    at.text_input(key="checkin_confidence").input("4")
     at.date_input(key="checkin_date").set_value(TODAY)
-    at.text_area(key="checkin_comment").set_value("**Engpass** bei <b>Qualifizierung</b>")
+    at.text_area(key="checkin_comment").set_value("**Engpass** bei <b>Qualifizierung</b>").run()
+    assert [t.value for t in at.text if t.value.startswith("Understood as")][:2] == [
+        "Understood as 6.5 (was 9, -28%)", "Understood as 4"]   # KR-2 starts at 9, no check-in: (6.5 − 9) / 9 = −27.8 % → −28%
     at.button(key="checkin_submit").click().run()
     assert not at.exception and not at.error
     assert "Saved as import 2" in at.success[0].value
@@ -289,8 +291,42 @@ def test_checkin_command_json_on_failure_is_one_document(tmp_path):
     assert failed.returncode == 1
     document = json.loads(failed.stdout)
     assert document["ok"] is False
-    assert sorted((p["row"], p["column"]) for p in document["problems"]) == [(2, "confidence"), (2, "value")]
-    done = json.loads(run("checkin", "KR-1", "12,5", "--json", db=db).stdout)  # a decimal comma, as typed in Germany
-    assert done["ok"] is True and done["import_id"] == 2
+    assert sorted(p["column"] for p in document["problems"]) == ["confidence", "value"]
+    comma = run("checkin", "KR-1", "12,5", "--json", db=db)  # a decimal comma, as typed in Germany: refused
+    assert comma.returncode == 1
+    assert json.loads(comma.stdout)["problems"][0]["message"] == (
+        "'12,5' is not a plain number; write 12.5: the command line takes plain numbers, no thousands separators, "
+        "a point for decimals.")
+    done = json.loads(run("checkin", "KR-1", "12.5", "--json", db=db).stdout)
+    assert done["ok"] is True and done["import_id"] == 2 and done["value"] == 12.5
     rows = json.loads(run("okrs", "--json", db=db).stdout)["key_results"]
     assert next(r for r in rows if r["kr_id"] == "KR-1")["current_value"] == 12.5
+
+
+@pytest.mark.parametrize(("typed", "reason"), [
+    ("1.850.000", "write 1850000:"),                       # only German reads it: 1850000
+    ("1,850,000", "write 1850000:"),                       # only English reads it: 1850000
+    ("1,850", "can be read as 1.85 or as 1850;"),          # English 1850, German 1.85
+    ("1e5", "such as 1850000 or 1850000.5"),               # no number in either language
+    ("", "such as 1850000 or 1850000.5"),
+])
+def test_the_checkin_command_takes_plain_numbers_and_says_why_not(tmp_path, typed, reason):
+    db = tmp_path / "cli.duckdb"
+    okrs = tmp_path / "okrs.csv"
+    okrs.write_text(OKRS, encoding="utf-8")
+    run("import", str(okrs), db=db)
+    refused = run("checkin", "KR-1", typed, db=db)
+    assert refused.returncode == 1 and reason in refused.stderr and "column 'value'" in refused.stderr
+    assert [h["import_id"] for h in json.loads(run("history", "--json", db=db).stdout)] == [1]  # nothing stored
+
+
+def test_the_checkin_command_says_what_it_stored(tmp_path):
+    db = tmp_path / "cli.duckdb"
+    okrs = tmp_path / "okrs.csv"
+    okrs.write_text(OKRS, encoding="utf-8")
+    run("import", str(okrs), db=db)
+    done = run("checkin", "KR-1", "1850000.5", "--date", "2026-02-13", db=db)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Check-in recorded for KR-1 on 2026-02-13: value 1850000.5 (import 2;")
+    rows = json.loads(run("okrs", "--as-of", "2026-02-15", "--json", db=db).stdout)["key_results"]
+    assert next(r for r in rows if r["kr_id"] == "KR-1")["current_value"] == 1850000.5
