@@ -5,6 +5,7 @@ command and okrs fields, and the OKRs / Retrospective forms driven through AppTe
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import pytest
@@ -241,6 +242,112 @@ def test_a_checkin_entered_on_the_okrs_page_shows_everywhere_and_goes_with_undo(
     assert "**Engpass** bei <b>Qualifizierung</b>" not in timeline_comments(at)
     rows = json.loads(run("okrs", "--json", db=app_db).stdout)["key_results"]
     assert next(r for r in rows if r["kr_id"] == "KR-2")["last_checkin"] is None
+
+
+# the issue's key result: revenue from 1.500.000 to 2.000.000 EUR in Q4 2026, last checked in at 1.745.545
+REVENUE = """team,cycle,cycle_start,cycle_end,objective_id,objective,okr_type,kr_id,key_result,kr_type,start_value,target_value,weight
+Süd,Q4,2026-10-01,2026-12-31,O1,Wachstum,committed,KR-U,Umsatz in EUR,increase,1500000,2000000,1
+"""
+REVENUE_CHECKINS = "kr_id,date,value,confidence\nKR-U,2026-11-27,1745545,7\n"
+
+
+@pytest.fixture
+def revenue_db(tmp_path, monkeypatch):
+    path = tmp_path / "revenue.duckdb"
+    monkeypatch.setenv("DASHBOARD_DB", str(path))
+    store = Store(path)
+    import_uploads(store, [upload("okrs.csv", REVENUE), upload("checkins.csv", REVENUE_CHECKINS)])
+    store.close()
+    return path
+
+
+def german_checkin(db) -> AppTest:
+    at = AppTest.from_file("../dashboard.py", default_timeout=90)
+    at.session_state["lang"] = "de"   # the sidebar's choice, kept across pages
+    at.run().switch_page("pages/okrs.py").run()
+    assert at.title[0].value == "OKRs" and at.text_input(key="checkin_value").label == "Wert"
+    at.selectbox(key="checkin_kr").set_value("KR-U").run()
+    return at
+
+
+def understood(at: AppTest) -> list[str]:
+    return [t.value for t in at.text if t.value.startswith("Verstanden als")]
+
+
+def revenue(db) -> float:
+    rows = json.loads(run("okrs", "--json", db=db).stdout)["key_results"]
+    return next(r for r in rows if r["kr_id"] == "KR-U")["current_value"]
+
+
+def imports(db) -> int:
+    return len(json.loads(run("history", "--json", db=db).stdout))
+
+
+def read(elements) -> list[str]:
+    """Messages (st.error, st.warning: Markdown, escaped by ui.md_escape) as the browser shows them."""
+    return [re.sub(r"\\(.)", r"\1", element.value) for element in elements]
+
+
+def test_a_german_checkin_value_is_read_the_german_way_and_shown_back(revenue_db):
+    at = german_checkin(revenue_db)
+    at.text_input(key="checkin_value").input("1.850.000").run()
+    # (1850000 − 1745545) / 1745545 = +5.98 % → +6 %
+    assert understood(at) == ["Verstanden als 1.850.000 (bisher 1.745.545, +6\u00a0%)"]
+    assert not at.warning and not at.checkbox                     # 49 % → 70 %: no jump to confirm
+    at.button(key="checkin_submit").click().run()
+    assert not at.exception and not at.error
+    assert revenue(revenue_db) == 1850000.0                       # not 1.85
+    assert at.text_input(key="checkin_value").value == ""         # the form is empty again
+
+
+def test_a_german_page_refuses_an_english_decimal_point_and_saves_nothing(revenue_db):
+    at = german_checkin(revenue_db)
+    at.text_input(key="checkin_value").input("1.85").run()
+    assert read(at.error) == ["„1.85“ ist keine Zahl, wie diese Seite sie schreibt (etwa 1.850.000,5). "
+                                           "Meinten Sie 185 oder 1,85?"]
+    at.text_input(key="checkin_value").input("1.850").run()       # 1850 here, 1.85 in English: which one?
+    assert "kann 1850 oder 1,85 heißen" in read(at.error)[0]
+    at.button(key="checkin_submit").click().run()
+    assert not at.exception and not at.success
+    assert (imports(revenue_db), revenue(revenue_db)) == (1, 1745545.0)   # the files' one import, nothing more
+
+
+def test_a_value_typed_and_saved_in_one_go_is_shown_first_not_saved(revenue_db):
+    at = german_checkin(revenue_db)
+    at.text_input(key="checkin_value").input("1.900.000")
+    at.button(key="checkin_submit").click().run()                 # typed and clicked at once: one run
+    assert read(at.warning) == ["Prüfen Sie den oben verstandenen Wert und speichern Sie dann erneut."]
+    assert imports(revenue_db) == 1
+    # (1900000 − 1745545) / 1745545 = +8.85 % → +9 %
+    assert understood(at) == ["Verstanden als 1.900.000 (bisher 1.745.545, +9\u00a0%)"]
+    at.button(key="checkin_submit").click().run()
+    assert revenue(revenue_db) == 1900000.0
+
+
+def test_a_huge_jump_is_saved_only_after_it_is_confirmed(revenue_db):
+    at = german_checkin(revenue_db)
+    at.text_input(key="checkin_value").input("1,85").run()        # 1.85 typed the German way: a real 1.85
+    # progress (1745545 − 1500000) / 500000 = 49 % → (1.85 − 1500000) / 500000 = −300 %; the value ÷ 943,538
+    assert read(at.warning)[0].startswith("Von 1.745.545 auf 1,85 bewegt den Fortschritt von KR-U von 49\u00a0% "
+                                          "auf -300\u00a0%")
+    at.button(key="checkin_submit").click().run()
+    assert "Bestätigen Sie zuerst den großen Sprung" in read(at.warning)[-1]
+    assert imports(revenue_db) == 1
+    at.checkbox[0].check().run()
+    at.button(key="checkin_submit").click().run()
+    assert not at.exception and not at.error
+    assert revenue(revenue_db) == 1.85
+
+
+def test_confidence_is_typed_too_and_refused_outside_0_to_10(revenue_db):
+    at = german_checkin(revenue_db)
+    at.text_input(key="checkin_value").input("1.800.000")
+    at.text_input(key="checkin_confidence").input("7,5").run()
+    assert understood(at)[-1] == "Verstanden als 7,5"
+    at.text_input(key="checkin_confidence").input("12").run()
+    assert read(at.error) == ["12 liegt nicht zwischen 0 und 10."]
+    at.button(key="checkin_submit").click().run()
+    assert imports(revenue_db) == 1
 
 
 def test_a_retro_action_entered_on_the_retrospective_page_and_undone(app_db):
