@@ -32,14 +32,15 @@ team_metrics = metrics[metrics["team"] == team].reset_index(drop=True)
 row = team_metrics[team_metrics["sprint"] == sprint].iloc[0]
 unit = ui.unit_label(ui.units(db, version), (team,), unit_mode)
 
-st.text(f"{team} · {sprint} · {day(row['start_date'], language)} – {day(row['end_date'], language)}")
+dated = not pd.isna(row["start_date"])  # an undated sprint (a tool export without a sprints file) names no days
+st.text(f"{team} · {sprint}" + (f" · {day(row['start_date'], language)} – {day(row['end_date'], language)}" if dated else ""))
 if row["state"] == "running":
     st.warning(ui.tr_md("provisional_running", end=day(row["end_date"], language)), icon=":material/pending:")
 elif row["state"] == "future":
     st.warning(ui.tr_md("provisional_future", start=day(row["start_date"], language)), icon=":material/event:")
 if row["commitment_basis"] == "inferred":
     st.info(ui.tr("inferred_note"))
-if pd.isna(row["start_date"]):
+if not dated:
     st.warning(ui.tr("no_dates"))
 
 # the unit once above the cards, not in each: "160 points" was cut to "160 poi…" in a sixth of the page,
@@ -55,8 +56,9 @@ cols[2].metric(ui.tr("working_days"), number(row["working_days"], language), hel
 cols[3].metric(ui.tr("velocity_per_day"), number(row["velocity_per_day"], language, 2),
                help=ui.tr("def_velocity_per_day"))  # a bare number: with its unit it is cut off in a sixth of the page
 region = service.regions(db, [team]).get(team)
-ui.caption(" ".join(narrative.days_sentences(row, region, public_holidays(row["start_date"], row["end_date"], region,
-                                                                          language), language)))
+if dated:
+    ui.caption(" ".join(narrative.days_sentences(row, region, public_holidays(row["start_date"], row["end_date"], region,
+                                                                              language), language)))
 if isinstance(row["goal"], str) and row["goal"]:
     st.caption(ui.tr("goal"))
     st.text(row["goal"])
