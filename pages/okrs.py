@@ -78,7 +78,7 @@ def checkin_form(open_krs: pd.DataFrame) -> None:
     if st.session_state.pop("checkin_clear", False):  # after a save, before the fields are drawn again
         for key in CHECKIN_FIELDS:
             st.session_state[key] = ""
-    with st.container(border=True):
+    with st.container(border=True, key="checkin_box"):
         ui.strong("record_checkin")
         names = dict(zip(open_krs["kr_id"], open_krs["key_result"]))
         kr_choice = st.selectbox(ui.tr("key_result"), list(names), key="checkin_kr",
