@@ -134,7 +134,7 @@ def shown(value: float) -> str:
 
 
 def number_field(label: str, key: str, *, where=st, minimum: float | None = None, maximum: float | None = None,
-                 understood=None, help: str | None = None) -> Typed:
+                 understood=None) -> Typed:
     """A number a person types (a check-in value, a confidence, a backlog, days), read in the page's
     language (``data.values.parse_typed``: German 1.850.000,5; a wrongly grouped or ambiguous entry
     is refused with what to write) and shown back under the field as understood: "Understood as
@@ -145,7 +145,8 @@ def number_field(label: str, key: str, *, where=st, minimum: float | None = None
     counts only then never stores a typo that nobody saw read back (typing and clicking Save at once
     sends both in one run)."""
     example = number(1850000.5, lang(), 1)
-    text = where.text_input(label, key=key, placeholder=tr("typed_placeholder", example=example), help=help)
+    # the label is plain text (it may name a team's unit): escaped here, as Streamlit renders labels as Markdown
+    text = where.text_input(md_escape(label), key=key, placeholder=tr("typed_placeholder", example=example))
     memory = f"{key}__shown"
     seen = st.session_state.get(memory) == text
     st.session_state[memory] = text

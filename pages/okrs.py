@@ -114,7 +114,7 @@ def checkin_form(open_krs: pd.DataFrame) -> None:
             return
         if value.value is None:
             if value.problem is None:  # blank: the refusal of a typed text is already under its field
-                st.error(ui.tr("entry_failed") + " " + ui.said(say("typed_blank")))
+                st.error(ui.md_escape(ui.tr("entry_failed") + " " + ui.said(say("typed_blank"))))
             return
         if confidence.problem is not None:
             return

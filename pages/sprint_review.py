@@ -117,7 +117,7 @@ else:
 ui.chart(charts.velocity_chart(shown_metrics, unit, language, service.velocity_window()), "velocity_chart")
 
 st.subheader(ui.tr("forecast"))
-backlog = ui.number_field(ui.tr_md("backlog_input", unit=unit), "review_backlog", minimum=0).value
+backlog = ui.number_field(ui.tr("backlog_input", unit=unit), "review_backlog", minimum=0).value
 result = service.forecast(team_metrics, team, backlog=backlog)
 lines = narrative.forecast_sentences(result, unit, language)
 if result["velocity_p50"] is None:
