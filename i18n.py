@@ -299,7 +299,9 @@ TEXT: dict[str, tuple[str, str]] = {
                             "„{text}“ kann {first} oder {second} heißen; schreiben Sie die gemeinte Zahl: Die Kommandozeile nimmt einfache Zahlen, ohne Tausendertrennzeichen, mit Punkt vor den Dezimalstellen."),
     "imp_plain_only": ("'{text}' is not a plain number; the command line takes plain numbers such as 1850000 or 1850000.5: no thousands separators, a point for decimals.",
                        "„{text}“ ist keine einfache Zahl; die Kommandozeile nimmt einfache Zahlen wie 1850000 oder 1850000.5: ohne Tausendertrennzeichen, mit Punkt vor den Dezimalstellen."),
-    "imp_t_not_plain": ("Not plain numbers", "Keine einfachen Zahlen"),
+    "imp_t_not_plain": ("{n} numbers refused", "{n} Zahlen abgelehnt"),
+    "imp_t_not_plain[one]": ("A number refused", "Eine Zahl abgelehnt"),
+    "imp_t_not_plain[other]": ("{n} numbers refused", "{n} Zahlen abgelehnt"),
     # real data in the wording (issue 19, point 9)
     "nar_forecast_zero": ("The history cannot support a forecast of {sprint}: {zeros} of the {n} closed sprints it draws on completed nothing, so no amount can be promised with 85 % confidence.",
                           "Für eine Prognose zu {sprint} reicht die Historie nicht: {zeros} der {n} abgeschlossenen Sprints, auf denen sie beruht, haben nichts erledigt, deshalb lässt sich mit 85 % Sicherheit keine Menge zusagen."),

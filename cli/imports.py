@@ -135,7 +135,7 @@ def cmd_checkin(args) -> int:
     store = open_store(args)
     try:  # the template checks the rest (a known KR, the day), like a file's cells
         if refused:
-            raise ImportFailed(say("t_not_plain"), refused)
+            raise ImportFailed(say("t_not_plain", n=len(refused)), refused)
         result = record_checkin(store, args.kr_id, numbers["value"], day=day, confidence=numbers.get("confidence"),
                                 comment=args.comment)
     except ImportFailed as failure:
