@@ -87,6 +87,8 @@ def checkin_form(open_krs: pd.DataFrame) -> None:
         was = kr["current_value"] if not pd.isna(kr["current_value"]) else kr["start_value"]
 
         def understood(value: float) -> str:
+            if pd.isna(was):  # no check-in and no start value (a milestone): nothing to compare with
+                return ui.tr("typed_understood", value=ui.shown(value))
             jump = checkin_jump(was, value, kr["start_value"], kr["target_value"], kr["kr_type"])
             if pd.isna(jump["change"]):
                 return ui.tr("typed_understood_was_zero", value=ui.shown(value), was=ui.shown(was))
