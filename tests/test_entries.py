@@ -184,6 +184,35 @@ def test_checkin_command_and_okrs_fields(tmp_path):
     assert next(r for r in rows if r["kr_id"] == "KR-1")["last_checkin"] is None
 
 
+@pytest.mark.parametrize(("typed", "reason"), [
+    ("1.850.000", "write 1850000:"),                       # only German reads it: 1850000
+    ("1,850,000", "write 1850000:"),                       # only English reads it: 1850000
+    ("1,850", "can be read as 1.85 or as 1850;"),          # English 1850, German 1.85
+    ("1e5", "such as 1850000 or 1850000.5"),               # no number in either language
+    ("", "such as 1850000 or 1850000.5"),
+])
+def test_the_checkin_command_takes_plain_numbers_and_says_why_not(tmp_path, typed, reason):
+    db = tmp_path / "cli.duckdb"
+    okrs = tmp_path / "okrs.csv"
+    okrs.write_text(OKRS, encoding="utf-8")
+    run("import", str(okrs), db=db)
+    refused = run("checkin", "KR-1", typed, db=db)
+    assert refused.returncode == 1 and reason in refused.stderr and "column 'value'" in refused.stderr
+    assert [h["import_id"] for h in json.loads(run("history", "--json", db=db).stdout)] == [1]  # nothing stored
+
+
+def test_the_checkin_command_says_what_it_stored(tmp_path):
+    db = tmp_path / "cli.duckdb"
+    okrs = tmp_path / "okrs.csv"
+    okrs.write_text(OKRS, encoding="utf-8")
+    run("import", str(okrs), db=db)
+    done = run("checkin", "KR-1", "1850000.5", "--date", "2026-02-13", db=db)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Check-in recorded for KR-1 on 2026-02-13: value 1850000.5 (import 2;")
+    rows = json.loads(run("okrs", "--as-of", "2026-02-15", "--json", db=db).stdout)["key_results"]
+    assert next(r for r in rows if r["kr_id"] == "KR-1")["current_value"] == 1850000.5
+
+
 # --- the pages ----------------------------------------------------------------------------------
 @pytest.fixture
 def app_db(tmp_path, monkeypatch):
@@ -408,32 +437,3 @@ def test_checkin_command_json_on_failure_is_one_document(tmp_path):
     assert done["ok"] is True and done["import_id"] == 2 and done["value"] == 12.5
     rows = json.loads(run("okrs", "--json", db=db).stdout)["key_results"]
     assert next(r for r in rows if r["kr_id"] == "KR-1")["current_value"] == 12.5
-
-
-@pytest.mark.parametrize(("typed", "reason"), [
-    ("1.850.000", "write 1850000:"),                       # only German reads it: 1850000
-    ("1,850,000", "write 1850000:"),                       # only English reads it: 1850000
-    ("1,850", "can be read as 1.85 or as 1850;"),          # English 1850, German 1.85
-    ("1e5", "such as 1850000 or 1850000.5"),               # no number in either language
-    ("", "such as 1850000 or 1850000.5"),
-])
-def test_the_checkin_command_takes_plain_numbers_and_says_why_not(tmp_path, typed, reason):
-    db = tmp_path / "cli.duckdb"
-    okrs = tmp_path / "okrs.csv"
-    okrs.write_text(OKRS, encoding="utf-8")
-    run("import", str(okrs), db=db)
-    refused = run("checkin", "KR-1", typed, db=db)
-    assert refused.returncode == 1 and reason in refused.stderr and "column 'value'" in refused.stderr
-    assert [h["import_id"] for h in json.loads(run("history", "--json", db=db).stdout)] == [1]  # nothing stored
-
-
-def test_the_checkin_command_says_what_it_stored(tmp_path):
-    db = tmp_path / "cli.duckdb"
-    okrs = tmp_path / "okrs.csv"
-    okrs.write_text(OKRS, encoding="utf-8")
-    run("import", str(okrs), db=db)
-    done = run("checkin", "KR-1", "1850000.5", "--date", "2026-02-13", db=db)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("Check-in recorded for KR-1 on 2026-02-13: value 1850000.5 (import 2;")
-    rows = json.loads(run("okrs", "--as-of", "2026-02-15", "--json", db=db).stdout)["key_results"]
-    assert next(r for r in rows if r["kr_id"] == "KR-1")["current_value"] == 1850000.5
