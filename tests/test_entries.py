@@ -275,13 +275,13 @@ def test_a_checkin_entered_on_the_okrs_page_shows_everywhere_and_goes_with_undo(
 
 # the issue's key result: revenue from 1.500.000 to 2.000.000 EUR in Q4 2026, last checked in at 1.745.545
 REVENUE = """team,cycle,cycle_start,cycle_end,objective_id,objective,okr_type,kr_id,key_result,kr_type,start_value,target_value,weight
-Süd,Q4,2026-10-01,2026-12-31,O1,Wachstum,committed,KR-U,Umsatz in EUR,increase,1500000,2000000,1
+Umsatz Süd,Q4,2026-10-01,2026-12-31,O1,Wachstum,committed,KR-U,Umsatz in EUR,increase,1500000,2000000,1
 """
 REVENUE_CHECKINS = "kr_id,date,value,confidence\nKR-U,2026-11-27,1745545,7\n"
 
 
 @pytest.fixture
-def revenue_db(tmp_path, monkeypatch):
+def revenue_db(tmp_path, monkeypatch):  # a team of its own: the pages' caches are keyed by data version and teams
     path = tmp_path / "revenue.duckdb"
     monkeypatch.setenv("DASHBOARD_DB", str(path))
     store = Store(path)

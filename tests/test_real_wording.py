@@ -21,19 +21,19 @@ from tests.support import upload
 # a team whose history cannot carry a forecast: 2 of its 5 sprints completed nothing; no dates, no
 # type, and a unit too long for a sixth of the page
 IDLE = ("team,sprint,committed,completed,unit\n"
-        "Nord,S1,10,0,deal value in EUR\nNord,S2,10,0,deal value in EUR\nNord,S3,10,12,deal value in EUR\n"
-        "Nord,S4,10,20,deal value in EUR\nNord,S5,160,30,deal value in EUR\n")
+        "Board 9,S1,10,0,deal value in EUR\nBoard 9,S2,10,0,deal value in EUR\nBoard 9,S3,10,12,deal value in EUR\n"
+        "Board 9,S4,10,20,deal value in EUR\nBoard 9,S5,160,30,deal value in EUR\n")
 
 
 def idle_metrics() -> pd.DataFrame:
     """The five sprints as the sprint table has them: closed, undated, untyped."""
-    return pd.DataFrame({"team": "Nord", "sprint": [f"S{n}" for n in range(1, 6)], "state": "closed",
+    return pd.DataFrame({"team": "Board 9", "sprint": [f"S{n}" for n in range(1, 6)], "state": "closed",
                          "completed": [0.0, 0.0, 12.0, 20.0, 30.0], "sprint_type": None, "working_days": float("nan"),
                          "velocity_per_day": float("nan")})
 
 
 def test_a_forecast_of_nothing_says_the_history_cannot_support_it_and_why():
-    result = next_sprint_forecast(idle_metrics(), "Nord")
+    result = next_sprint_forecast(idle_metrics(), "Board 9")
     # 2 of 5 sampled sprints are 0: the 15th percentile of 10,000 draws is 0 (40 % of them are);
     # the median is 12 (0 covers 40 %, 0 or 12 covers 60 %)
     assert (result["velocity_p85"], result["velocity_p50"]) == (0.0, 12.0)
@@ -50,13 +50,15 @@ def test_a_forecast_of_nothing_says_the_history_cannot_support_it_and_why():
 
 def test_a_forecast_that_promises_something_still_reads_as_before():
     metrics = idle_metrics().assign(completed=[8.0, 8.0, 8.0, 8.0, 8.0], sprint_type="Regular")
-    result = next_sprint_forecast(metrics, "Nord")
+    result = next_sprint_forecast(metrics, "Board 9")
     assert forecast_sentences(result, "points", "en")[0] == (  # constant history: every draw is 8
         "With 85 % confidence the team completes at least 8 points in the next sprint; in half of the trials at least 8.")
 
 
 @pytest.fixture
 def idle_db(db_path):
+    # the pages' caches are keyed by data version and teams, not by the store's file (a server has one
+    # store): a team of its own, so no other test's cached tables answer here, nor these there
     store = Store(db_path)
     import_uploads(store, [upload("sprints.csv", IDLE)])
     store.close()
@@ -73,7 +75,7 @@ def test_the_sprint_review_of_real_looking_data_has_no_dash_for_a_word_and_no_cu
     at = review()
     assert not at.exception
     texts = [t.value for t in at.text]
-    assert "Nord · S5" in texts                                  # no "· – – –" for dates it does not have
+    assert "Board 9 · S5" in texts                                  # no "· – – –" for dates it does not have
     assert not any(re.search(r"(^|\s)–(\s|$)", text) for text in texts)
     assert not any("at least 0 " in text for text in texts)
     assert "The history cannot support a forecast of the next sprint: 2 of the 5 closed sprints" in "\n".join(texts)
@@ -97,7 +99,8 @@ def test_the_import_page_says_what_to_do_on_the_page_and_the_command_line_its_op
     at = AppTest.from_file("../dashboard.py", default_timeout=90).run().switch_page("pages/import.py").run()
     at.file_uploader(key="uploads").set_value([("sprints.csv", IDLE.encode(), "text/csv")]).run()
     notes = "\n".join(t.value for t in at.text)
-    assert "No dates for 5 sprint(s): Nord / S1, Nord / S2, Nord / S3, Nord / S4, Nord / S5." in notes
+    assert ("No dates for 5 sprint(s): Board 9 / S1, Board 9 / S2, Board 9 / S3, Board 9 / S4, "
+            "Board 9 / S5.") in notes
     assert "upload a sprints file with their dates together with this file (the sprints template under Templates)" in notes
     assert "--sprints" not in notes
     path = tmp_path / "sprints.csv"
