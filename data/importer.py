@@ -275,11 +275,11 @@ def prepare_import(store: Store, uploads: Sequence[Upload], *, sprints: Sequence
 
 
 def write_import(store: Store, prepared: PreparedImport, *, save_mapping: bool = False, dry_run: bool = False,
-                 progress: Progress | None = None, command_line: bool = False) -> ImportResult:
+                 progress: Progress | None = None, command_line: bool = True) -> ImportResult:
     """Write a prepared import in one transaction (``dry_run``: count, then roll back). Raises
     ImportFailed; the store is then unchanged. ``save_mapping`` keeps the given mappings for next time.
-    ``command_line``: the warnings tell what to do in the command's words (--sprints FILE), else
-    in the Import page's (upload a sprints file)."""
+    ``command_line``: the warnings tell what to do in the command's words (--sprints FILE); the
+    Import page passes False for its own (upload a sprints file)."""
     parsed, mapping, template_mapping, saved = (prepared.parsed, prepared.mapping, prepared.template_mapping,
                                                 prepared.saved)
     mappings = {name: {**saved[name], **(mapping or {})} for name in EXPORT_SOURCES}
@@ -317,10 +317,8 @@ def import_uploads(store: Store, uploads: Sequence[Upload], *, sprints: Sequence
                    dry_run: bool = False, progress: Progress | None = None,
                    template_mapping: dict[str, str] | None = None) -> ImportResult:
     """Validate and import files in one transaction (``prepare_import``, then ``write_import``).
-    Raises ImportFailed; the store is then unchanged. The command line's way in: its warnings name
-    its options."""
+    Raises ImportFailed; the store is then unchanged."""
     with store.session():
         prepared = prepare_import(store, uploads, sprints=sprints, source=source, team=team, day_first=day_first,
                                   mapping=mapping, progress=progress, template_mapping=template_mapping)
-        return write_import(store, prepared, save_mapping=save_mapping, dry_run=dry_run, progress=progress,
-                            command_line=True)
+        return write_import(store, prepared, save_mapping=save_mapping, dry_run=dry_run, progress=progress)

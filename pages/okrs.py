@@ -13,10 +13,11 @@ from analytics import charts
 from analytics.calibration import alignment, calibration
 from analytics.formatting import day as format_day
 from analytics.formatting import number, percent
-from analytics.okr_metrics import checkin_jump, running
+from analytics.okr_metrics import running
 from analytics.presentation import present
 from analytics.okr_weekly import checkin_timeline
 from analytics.sprint_kr import sprint_key_results
+from analytics.okr_metrics import checkin_jump
 from data import service
 from data.entries import record_checkin, record_lessons
 from data.errors import ImportFailed, say
