@@ -20,7 +20,7 @@ from analytics.sprint_kr import sprint_key_results
 from analytics.okr_metrics import checkin_jump
 from data import service
 from data.entries import record_checkin, record_lessons
-from data.errors import ImportFailed, say
+from data.errors import ImportFailed
 
 view = ui.page("page_okrs")
 db, language, version, teams = view.db, view.lang, view.version, view.teams
@@ -117,7 +117,7 @@ def checkin_form(open_krs: pd.DataFrame) -> None:
             return
         if value.value is None:
             if value.problem is None:  # blank: the refusal of a typed text is already under its field
-                st.error(ui.md_escape(ui.tr("entry_failed") + " " + ui.said(say("typed_blank"))))
+                st.error(ui.tr("entry_failed") + " " + ui.tr("imp_typed_blank"))
             return
         if confidence.problem is not None:
             return

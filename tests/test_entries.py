@@ -336,6 +336,8 @@ def test_a_german_checkin_value_is_read_the_german_way_and_shown_back(revenue_db
 
 def test_a_german_page_refuses_an_english_decimal_point_and_saves_nothing(revenue_db):
     at = german_checkin(revenue_db)
+    at.button(key="checkin_submit").click().run()                 # nothing typed yet
+    assert read(at.error)[-1].endswith(" Bitte eine Zahl eingeben.")
     at.text_input(key="checkin_value").input("1.85").run()
     assert read(at.error) == ["„1.85“ ist keine Zahl, wie diese Seite sie schreibt (etwa 1.850.000,5). "
                                            "Meinten Sie 185 oder 1,85?"]
