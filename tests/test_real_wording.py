@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics.forecast import next_sprint_forecast
 from analytics.narrative import forecast_sentences
+from analytics.report import forecast_sentence
 from data.importer import import_uploads
 from data.store import Store
 from tests.support import upload
@@ -46,6 +47,12 @@ def test_a_forecast_of_nothing_says_the_history_cannot_support_it_and_why():
     assert german[0].startswith("Für eine Prognose zu dem nächsten Sprint reicht die Historie nicht: 2 der 5 ")
     assert german[1].startswith("Zu dem nächsten Sprint ist kein Sprint-Typ bekannt")
     assert not any("mindestens 0 " in line or "–" in line for line in german)
+
+
+def test_the_sprint_report_says_it_too():
+    text = forecast_sentence(next_sprint_forecast(idle_metrics(), "Board 9"), "points", "en")
+    assert text.startswith("The history cannot support a forecast of the next sprint: 2 of the 5 closed sprints")
+    assert "at least 0 " not in text and " – " not in text
 
 
 def test_a_forecast_that_promises_something_still_reads_as_before():
