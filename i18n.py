@@ -308,7 +308,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "nar_forecast_zero_half": (" In half of the trials at least {p50} {unit}.", " In der Hälfte der Durchläufe mindestens {p50} {unit}."),
     "nar_basis_untyped": ("No sprint type for {sprint}, so the forecast uses the last {n} closed sprints of all types: {used}.",
                           "Zu {sprint} ist kein Sprint-Typ bekannt, deshalb nutzt die Prognose die letzten {n} abgeschlossenen Sprints aller Typen: {used}."),
-    "figures_in": ("Figures in {unit}", "Angaben in {unit}"),
+    "figures_in": ("Unit of the figures: {unit}", "Einheit der Zahlen: {unit}"),  # no German case to get wrong
     "imp_sprints_how_cli": ("add a sprints file (--sprints FILE) for dates", "fügen Sie eine Sprint-Datei (--sprints DATEI) mit Daten hinzu"),
     "imp_sprints_how_page": ("upload a sprints file with their dates together with this file (the sprints template under Templates)",
                              "laden Sie eine Sprint-Datei mit ihren Daten zusammen mit dieser Datei hoch (die Vorlage sprints unter Vorlagen)"),

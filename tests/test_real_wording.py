@@ -87,7 +87,7 @@ def test_the_sprint_review_of_real_looking_data_has_no_dash_for_a_word_and_no_cu
     assert not any("at least 0 " in text for text in texts)
     assert "The history cannot support a forecast of the next sprint: 2 of the 5 closed sprints" in "\n".join(texts)
     # the unit once above the cards; the cards' values are the bare numbers, which fit
-    assert "Figures in deal value in EUR" in texts
+    assert "Unit of the figures: deal value in EUR" in texts
     cards = {m.label: m.value for m in at.metric}
     assert (cards["Committed"], cards["Completed"]) == ("160", "30")
 
