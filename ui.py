@@ -24,6 +24,7 @@ from data import aggregates, service
 from data.access import Access, ScopedStore, resolve, single_user
 from data.errors import SHOWN_PROBLEMS, ImportFailed, Message, in_language, problem_groups
 from data.export import to_csv_bytes
+from data.values import parse_typed
 import downloads
 from data.store import Store
 from markup import catalog_md, md_escape
@@ -285,6 +286,51 @@ def problems(failure: ImportFailed, key: str = "problems", file_name: str = "imp
         st.caption(tr_md("problems_shown", shown=number(SHOWN_PROBLEMS, lang(), 0), n=number(len(frame), lang(), 0)))
     _static(present(frame.head(SHOWN_PROBLEMS), lang()))
     _downloads(frame, key, file_name, None)
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A number field as the person left it: what they typed, the number understood (None when blank
+    or refused), why it was refused, and whether the understood value was already on screen."""
+
+    text: str
+    value: float | None
+    problem: str | None
+    seen: bool
+
+
+def shown(value: float) -> str:
+    """A typed number as it is shown back: every decimal kept, grouped the page's way (1.850.000,5)."""
+    return number(value, lang(), 10)
+
+
+def number_field(label: str, key: str, *, where=st, minimum: float | None = None, maximum: float | None = None,
+                 understood=None) -> Typed:
+    """A number a person types (a check-in value, a confidence, a backlog, days), read in the page's
+    language (``data.values.parse_typed``: German 1.850.000,5; a wrongly grouped or ambiguous entry
+    is refused with what to write) and shown back under the field as understood: "Understood as
+    1.850.000", or ``understood(value)``'s longer text. A text field, not ``st.number_input``: the
+    browser reads 1.850.000 as 1.85.
+
+    ``seen`` is True when the value understood was already shown on the previous run: a save that
+    counts only then never stores a typo that nobody saw read back (typing and clicking Save at once
+    sends both in one run)."""
+    example = number(1850000.5, lang(), 1)
+    # the label is plain text (it may name a team's unit): escaped here, as Streamlit renders labels as Markdown
+    text = where.text_input(md_escape(label), key=key, placeholder=tr("typed_placeholder", example=example))
+    memory = f"{key}__shown"
+    seen = st.session_state.get(memory) == text
+    st.session_state[memory] = text
+    if not text.strip():
+        return Typed(text, None, None, seen)
+    try:
+        value = parse_typed(text, lang(), minimum=minimum, maximum=maximum)
+    except ValueError as refused:
+        problem = said(refused.args[0])
+        where.error(md_escape(problem))
+        return Typed(text, None, problem, seen)
+    where.text(understood(value) if understood else tr("typed_understood", value=shown(value)))
+    return Typed(text, value, None, seen)
 
 
 def strong(key: str) -> None:

@@ -86,11 +86,21 @@ def forecast_sentences(result: dict, unit: str, lang: str = "en") -> list[str]:
         return [text["no_forecast"].format(team=result["team"], n=result["sprints_used"])]
     sprint = result["next_sprint"] or text["next_unplanned"]
     days = text["forecast_days"].format(days=number(result["next_working_days"], lang)) if result["per_day"] else ""
-    lines = [text["forecast"].format(p85=number(result["velocity_p85"], lang), p50=number(result["velocity_p50"], lang),
-                                     unit=unit, sprint=sprint, days=days)]
-    kind = result["next_type"] or "–"
-    basis = text["basis_same" if result["basis"] == "same_type" else "basis_all"].format(
-        n=result["sprints_used"], kind=kind, sprint=sprint, used=", ".join(result["used"][-result["sprints_used"]:]))
+    if result["velocity_p85"] <= 0:  # "at least 0 points" promises nothing: say why the history cannot tell
+        zeros = sum(1 for value in result["history"] if value <= 0)
+        line = text["forecast_zero"].format(sprint=sprint, zeros=zeros, n=result["sprints_used"])
+        if result["velocity_p50"] > 0:
+            line += text["forecast_zero_half"].format(p50=number(result["velocity_p50"], lang), unit=unit)
+        lines = [line]
+    else:
+        lines = [text["forecast"].format(p85=number(result["velocity_p85"], lang),
+                                         p50=number(result["velocity_p50"], lang), unit=unit, sprint=sprint, days=days)]
+    used = ", ".join(result["used"][-result["sprints_used"]:])
+    if result["next_type"] is None:  # no type to name: a "–" in a sentence reads as a word left out
+        basis = text["basis_untyped"].format(n=result["sprints_used"], sprint=sprint, used=used)
+    else:
+        basis = text["basis_same" if result["basis"] == "same_type" else "basis_all"].format(
+            n=result["sprints_used"], kind=result["next_type"], sprint=sprint, used=used)
     if result["per_day"]:
         basis += text["basis_days"].format(days=number(result["next_working_days"], lang), sprint=sprint)
     return lines + [basis]

@@ -49,6 +49,23 @@ def progress(value: float, start: float, target: float, kr_type: str) -> float:
     raise ValueError(f"unknown kr_type {kr_type!r}")
 
 
+JUMP_PROGRESS = 1.0  # a check-in moving progress by more than this (100 percentage points) asks for confirmation
+JUMP_FACTOR = 100    # … and so does one whose value is this many times the last value, or this many times smaller
+
+
+def checkin_jump(was: float, value: float, start: float, target: float, kr_type: str) -> dict:
+    """What a new check-in value does to a key result, before it is saved: ``change`` (the value
+    against the last one, a share of it; NaN from 0), ``progress_before`` / ``progress_after``, and
+    ``big``: the move is so large (progress by more than 100 points, or the value ×100 or ÷100 or
+    more) that a typo is likelier than the truth, so the person confirms it first."""
+    before, after = progress(was, start, target, kr_type), progress(value, start, target, kr_type)
+    moved = abs(after - before) if not (pd.isna(before) or pd.isna(after)) else 0.0
+    known = was is not None and not pd.isna(was)
+    ratio = abs(value / was) if known and was != 0 and value != 0 else 1.0
+    return {"change": (value - was) / abs(was) if known and was != 0 else np.nan, "progress_before": before,
+            "progress_after": after, "big": bool(moved > JUMP_PROGRESS or ratio >= JUMP_FACTOR or ratio <= 1 / JUMP_FACTOR)}
+
+
 def _days(a, b) -> float:
     return (pd.Timestamp(b) - pd.Timestamp(a)) / pd.Timedelta(days=1)
 

@@ -209,6 +209,8 @@ def forecast_sentence(result: dict, unit: str, lang: str = "en") -> str:
     """The next-sprint forecast in words, in the report's language."""
     if result.get("velocity_p50") is None:
         return t("rep_forecast_none", lang, n=result.get("sprints_used", 0))
+    if result["velocity_p85"] <= 0:  # "at least 0 points" promises nothing: why not, as the Sprint review says
+        return " ".join(narrative.forecast_sentences(result, unit, lang))
     nxt = result.get("next_sprint")
     used = result.get("used") or []
     kind = result.get("next_type")

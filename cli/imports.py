@@ -148,17 +148,28 @@ def cmd_inspect(args) -> int:
 
 def cmd_checkin(args) -> int:
     from data.entries import record_checkin
-    from data.errors import ImportFailed
+    from data.errors import ImportFailed, Problem, message_of, say
     from data.service import today
-    from data.values import parse_date
+    from data.values import parse_date, parse_plain
     try:
         day = parse_date(args.date) if args.date else today()
     except ValueError as exc:
         print(f"checkin --date: {exc}", file=sys.stderr)
         return 2
+    # plain numbers only: a script's 1.850.000 or 12,5 must not be read one way here and another in Germany
+    numbers, refused = {}, []
+    for column, text, bounds in (("value", args.value, {}), ("confidence", args.confidence, {"minimum": 0, "maximum": 10})):
+        if text is None:
+            continue
+        try:
+            numbers[column] = parse_plain(text, **bounds)
+        except ValueError as exc:
+            refused.append(Problem("checkin", None, column, message_of(exc), text))
     store = open_store(args)
-    try:  # value and confidence are checked by the checkins template, like a file's cells
-        result = record_checkin(store, args.kr_id, args.value, day=day, confidence=args.confidence,
+    try:  # the template checks the rest (a known KR, the day), like a file's cells
+        if refused:
+            raise ImportFailed(say("t_not_plain", n=len(refused)), refused)
+        result = record_checkin(store, args.kr_id, numbers["value"], day=day, confidence=numbers.get("confidence"),
                                 comment=args.comment)
     except ImportFailed as failure:
         failure_lines("Check-in not recorded", failure)
@@ -166,8 +177,16 @@ def cmd_checkin(args) -> int:
             emit(args, {"ok": False, "title": failure.title, "problems": [p.as_dict() for p in failure.problems]})
         return 1
     if args.json:
-        emit(args, {"ok": True, **result.as_dict()})
+        emit(args, {"ok": True, **result.as_dict(), "value": numbers["value"], "confidence": numbers.get("confidence")})
     else:
-        print(f"Check-in recorded for {args.kr_id} on {day.isoformat()} (import {result.import_id}; "
+        stored = f"value {plain(numbers['value'])}"  # what was stored, in the form it was typed in
+        if "confidence" in numbers:
+            stored += f", confidence {plain(numbers['confidence'])}"
+        print(f"Check-in recorded for {args.kr_id} on {day.isoformat()}: {stored} (import {result.import_id}; "
               f"undo with: python -m analytics undo {result.import_id})")
     return 0
+
+
+def plain(value: float) -> str:
+    """1850000.0 → '1850000', 1850000.5 → '1850000.5': a number as the command line takes it."""
+    return str(int(value)) if value.is_integer() else repr(value)

@@ -464,9 +464,11 @@ def _totals_notes(jobs: Sequence[Upload], removed: dict[int, dict[int, list[Prob
 
 
 def write_import(store: Store, prepared: PreparedImport, *, save_mapping: bool = False, dry_run: bool = False,
-                 progress: Progress | None = None) -> ImportResult:
+                 progress: Progress | None = None, command_line: bool = True) -> ImportResult:
     """Write a prepared import in one transaction (``dry_run``: count, then roll back). Raises
-    ImportFailed; the store is then unchanged. ``save_mapping`` keeps the given mappings for next time."""
+    ImportFailed; the store is then unchanged. ``save_mapping`` keeps the given mappings for next time.
+    ``command_line``: the warnings tell what to do in the command's words (--sprints FILE); the
+    Import page passes False for its own (upload a sprints file)."""
     parsed, mapping, template_mapping, saved = (prepared.parsed, prepared.mapping, prepared.template_mapping,
                                                 prepared.saved)
     mappings = {name: {**saved[name], **(mapping or {})} for name in EXPORT_SOURCES}
@@ -495,7 +497,8 @@ def write_import(store: Store, prepared: PreparedImport, *, save_mapping: bool =
     undated = prepared.undated
     if undated:
         result.warnings.append(say("undated_sprints", n=len(undated), sprints=", ".join(undated[:10]),
-                                   more=" …" if len(undated) > 10 else ""))
+                                   more=" …" if len(undated) > 10 else "",
+                                   how=say("sprints_how_cli" if command_line else "sprints_how_page")))
     return result
 
 

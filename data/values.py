@@ -1,4 +1,5 @@
-"""Parsing of cell values as people write them: yes/ja/x, 1,5 and 1.5, 31.12.2025 and 2025-12-31.
+"""Parsing of cell values as people write them: yes/ja/x, 1,5 and 1.5, 31.12.2025 and 2025-12-31;
+and of numbers a person types on a page (``parse_typed``) or on the command line (``parse_plain``).
 
 Every parser returns the value or raises ``ValueError`` with a sentence the import shows as it is.
 Decisions that depend on the whole file (decimal comma, day/month order) are made by
@@ -12,7 +13,11 @@ import unicodedata
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
+from decimal import Decimal
 
+from babel.numbers import NumberFormatError, format_decimal, parse_decimal
+
+from analytics.locales import LOCALES, locale
 from data.errors import say
 
 TRUE_WORDS = {"yes", "y", "true", "1", "x", "ja", "j", "wahr", "on", "✓"}
@@ -86,6 +91,90 @@ def parse_number(text: str, decimal: str = ".") -> float:
     if not math.isfinite(number):  # 309 digits overflow to inf, which no chart, sum or JSON can use
         raise ValueError(say("number_too_large", text=_short(text)))
     return number
+
+
+# what a typed number may contain: digits, a sign, the marks of some language and spaces around it;
+# letters (1e5, 12k, EUR) and other scripts' digits are refused rather than guessed
+_TYPED = re.compile(r"^[+-]?[0-9][0-9.,]*$|^[+-]?[.,][0-9]+$")
+_PLAIN = re.compile(r"^[+-]?[0-9]+(?:\.[0-9]+)?$")
+
+
+def _readings(text: str) -> dict[str, Decimal]:
+    """The number ``text`` is in each language of the product that reads it (Babel, strict: a
+    grouping mark in the wrong place is no number), by language code."""
+    readings = {}
+    for code, record in LOCALES.items():
+        try:
+            readings[code] = parse_decimal(text, locale=record.cldr, strict=True)
+        except NumberFormatError:
+            continue
+    return readings
+
+
+def _bare(value: Decimal | float, lang: str) -> str:
+    """A number without grouping marks in a language's decimal mark (1850000, 1,85): the form that
+    no language reads differently."""
+    return format_decimal(value, format="0.##########", locale=locale(lang).cldr)
+
+
+def _checked(number: float, text: str, minimum: float | None, maximum: float | None, lang: str) -> float:
+    if not math.isfinite(number) or abs(number) >= 1e15:  # beyond any KR, backlog or day count; floats blur there
+        raise ValueError(say("typed_too_large", text=_short(text)))
+    if minimum is not None and maximum is not None and not minimum <= number <= maximum:
+        raise ValueError(say("typed_range", value=_bare(number, lang), minimum=minimum, maximum=maximum))
+    if minimum is not None and number < minimum:
+        raise ValueError(say("typed_below", value=_bare(number, lang), minimum=minimum))
+    if maximum is not None and number > maximum:
+        raise ValueError(say("typed_above", value=_bare(number, lang), maximum=maximum))
+    return number
+
+
+def parse_typed(text: str | None, lang: str, *, minimum: float | None = None, maximum: float | None = None) -> float:
+    """A number a person typed on a page, read the way the page's language writes numbers (German
+    1.850.000,5 and 1,85; English 1,850,000.5 and 1.85), through Babel's strict parsing.
+
+    Raises ``ValueError`` with the reason and what to write instead when it is blank, no number
+    (letters, 1e5), wrongly grouped for the language (German 1.85: Babel's proposals are named),
+    ambiguous (German 1.850 is 1850, in English 1.85: both are named, for the person to say which)
+    or outside ``minimum`` … ``maximum``.
+    """
+    raw = (text or "").strip().replace("\u2212", "-")  # the typographic minus of a copied figure
+    if not raw:
+        raise ValueError(say("typed_blank"))
+    own = locale(lang).cldr
+    example = format_decimal(1850000.5, format="#,##0.0", locale=own)
+    if not _TYPED.match(raw):
+        raise ValueError(say("typed_not_number", text=_short(raw), example=example))
+    try:
+        value = parse_decimal(raw, locale=own, strict=True)
+    except NumberFormatError as error:
+        proposals = [p for p in (error.suggestions or []) if p != raw][:2]
+        if len(proposals) == 2:
+            raise ValueError(say("typed_malformed_two", text=raw, first=proposals[0], second=proposals[1],
+                                 example=example)) from None
+        if proposals:
+            raise ValueError(say("typed_malformed_one", text=raw, first=proposals[0], example=example)) from None
+        raise ValueError(say("typed_malformed", text=raw, example=example)) from None
+    others = sorted({reading for reading in _readings(raw).values() if reading != value})
+    if others:  # another language of the product reads the same keys as another number
+        raise ValueError(say("typed_ambiguous", text=raw, first=_bare(value, lang), second=_bare(others[0], lang)))
+    return _checked(float(value), raw, minimum, maximum, lang)
+
+
+def parse_plain(text: str | None, *, minimum: float | None = None, maximum: float | None = None) -> float:
+    """A number typed on the command line: the plain form only (1850000, 1850000.5, -3), which a
+    script writes the same in every country. Anything else is refused with the plain form to write
+    when the text reads as one number (12,5 → 12.5; 1.850.000 → 1850000), else with the rule."""
+    raw = (text or "").strip()
+    if _PLAIN.match(raw):
+        return _checked(float(raw), raw, minimum, maximum, "en")
+    readings = sorted(set(_readings(raw).values())) if _TYPED.match(raw) else []
+    if len(readings) == 1:
+        raise ValueError(say("plain_write", text=_short(raw), plain=_bare(readings[0], "en")))
+    if len(readings) == 2:
+        raise ValueError(say("plain_ambiguous", text=_short(raw), first=_bare(readings[0], "en"),
+                             second=_bare(readings[1], "en")))
+    raise ValueError(say("plain_only", text=_short(raw)))
 
 
 def _short(text: str) -> str:

@@ -171,7 +171,7 @@ def dry_run() -> tuple:
         try:
             with db.session():
                 prepared = prepare(lambda f, m: bar.progress(min(1.0, f), text=ui.md_escape(ui.said(m))))
-                outcome = (prepared, write_import(db, prepared, dry_run=True), None)
+                outcome = (prepared, write_import(db, prepared, dry_run=True, command_line=False), None)
         except (ImportFailed, AccessRefused) as failure:
             outcome = (None, None, failure)
         bar.empty()
@@ -217,7 +217,7 @@ if uploads:
                 # the parse the check made, unless the store changed since (then validate anew)
                 with db.session():
                     current = prepared if prepared.version == db.data_version() else prepare(step)
-                    result = write_import(db, current, save_mapping=save, progress=step)
+                    result = write_import(db, current, save_mapping=save, progress=step, command_line=False)
             except ImportFailed as failure:  # the store changed between check and import
                 st.error(ui.tr("import_failed"))
                 ui.problems(failure, "problems_at_import")

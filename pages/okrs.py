@@ -19,6 +19,7 @@ from analytics.presentation import present
 from analytics.okr_revisions import plan_text
 from analytics.okr_weekly import checkin_timeline
 from analytics.sprint_kr import sprint_key_results
+from analytics.okr_metrics import checkin_jump
 from data import service
 from data.entries import record_checkin, record_lessons
 from data.access import AccessRefused
@@ -72,6 +73,74 @@ def saved(result) -> None:
     st.session_state["okr_saved"] = result.import_id
     ui.clear_caches()
     st.rerun()
+
+
+CHECKIN_FIELDS = ("checkin_value", "checkin_confidence", "checkin_comment")
+
+
+def checkin_form(open_krs: pd.DataFrame) -> None:
+    """The check-in: the value and confidence typed the page's way and shown back as understood
+    (with the last value and the change), saved only once that was on screen, a huge jump only
+    after a tick. Not an st.form: a form shows nothing back before its button is pressed."""
+    if st.session_state.pop("checkin_clear", False):  # after a save, before the fields are drawn again
+        for key in CHECKIN_FIELDS:
+            st.session_state[key] = ""
+    with st.container(border=True, key="checkin_box"):
+        ui.strong("record_checkin")
+        names = dict(zip(open_krs["kr_id"], open_krs["key_result"]))
+        kr_choice = st.selectbox(ui.tr("key_result"), list(names), key="checkin_kr",
+                                 format_func=lambda kr: f"{kr} · {names[kr]}")
+        kr = open_krs[open_krs["kr_id"] == kr_choice].iloc[0]
+        was = kr["current_value"] if not pd.isna(kr["current_value"]) else kr["start_value"]
+
+        def understood(value: float) -> str:
+            if pd.isna(was):  # no check-in and no start value (a milestone): nothing to compare with
+                return ui.tr("typed_understood", value=ui.shown(value))
+            jump = checkin_jump(was, value, kr["start_value"], kr["target_value"], kr["kr_type"])
+            if pd.isna(jump["change"]):
+                return ui.tr("typed_understood_was_zero", value=ui.shown(value), was=ui.shown(was))
+            sign = "+" if jump["change"] > 0 else ""  # a rise reads as one: +6 %
+            return ui.tr("typed_understood_was", value=ui.shown(value), was=ui.shown(was),
+                         change=sign + percent(jump["change"], language))
+
+        left, middle, right = st.columns(3)
+        value = ui.number_field(ui.tr("value"), "checkin_value", where=left, understood=understood)
+        confidence = ui.number_field(ui.tr("confidence"), "checkin_confidence", where=middle, minimum=0, maximum=10)
+        checkin_day = right.date_input(ui.tr("checkin_date"), value=service.today(), key="checkin_date",
+                                        format=locale(language).date_input)
+        comment = st.text_area(ui.tr("comment"), key="checkin_comment", max_chars=2000)
+        confirmed = True
+        if value.value is not None:
+            jump = checkin_jump(was, value.value, kr["start_value"], kr["target_value"], kr["kr_type"])
+            if jump["big"]:
+                st.warning(ui.tr_md("checkin_jump", was=ui.shown(was), value=ui.shown(value.value), kr=kr_choice,
+                                    before=percent(jump["progress_before"], language),
+                                    after=percent(jump["progress_after"], language)))
+                # keyed by KR and value: another value or key result needs its own tick
+                confirmed = st.checkbox(ui.tr_md("checkin_jump_confirm", value=ui.shown(value.value)),
+                                        key=f"checkin_confirm_{kr_choice}_{value.value!r}")
+        if not st.button(ui.tr("save"), key="checkin_submit"):
+            return
+        if value.value is None:
+            if value.problem is None:  # blank: the refusal of a typed text is already under its field
+                st.error(ui.tr("entry_failed") + " " + ui.tr("imp_typed_blank"))
+            return
+        if confidence.problem is not None:
+            return
+        if not (value.seen and confidence.seen):
+            st.warning(ui.tr("checkin_check_first"))
+            return
+        if not confirmed:
+            st.warning(ui.tr("checkin_confirm_first"))
+            return
+        try:
+            result = record_checkin(db, kr_choice, value.value, day=checkin_day, comment=comment,
+                                    confidence=confidence.value)
+        except (ImportFailed, AccessRefused) as failure:
+            problems(failure)
+        else:
+            st.session_state["checkin_clear"] = True
+            saved(result)
 
 
 # --- overview: one row per key result --------------------------------------------------------
@@ -136,29 +205,7 @@ with weekly_tab:
     # a final check-in at or after the cycle end settles a stay_above / stay_below KR; members check in
     open_krs = krs[[ui.may("member", team) for team in krs["team"]]]
     if not open_krs.empty:
-        with st.form("checkin_form", clear_on_submit=True):
-            ui.strong("record_checkin")
-            names = dict(zip(open_krs["kr_id"], open_krs["key_result"]))
-            kr_choice = st.selectbox(ui.tr("key_result"), list(names), key="checkin_kr",
-                                     format_func=lambda kr: f"{kr} · {names[kr]}")
-            left, middle, right = st.columns(3)
-            value = left.number_input(ui.tr("value"), value=None, step=1.0, key="checkin_value")
-            confidence = middle.number_input(ui.tr("confidence"), min_value=0, max_value=10, value=None, step=1,
-                                             key="checkin_confidence")
-            checkin_day = right.date_input(ui.tr("checkin_date"), value=service.today(), key="checkin_date",
-                                            format=locale(language).date_input)
-            comment = st.text_area(ui.tr("comment"), key="checkin_comment", max_chars=2000)
-            if st.form_submit_button(ui.tr("save"), key="checkin_submit"):
-                if value is None:
-                    st.error(ui.tr("entry_failed") + " " + ui.tr("value"))
-                else:
-                    try:
-                        result = record_checkin(db, kr_choice, float(value), day=checkin_day, comment=comment,
-                                                confidence=None if confidence is None else float(confidence))
-                    except (ImportFailed, AccessRefused) as failure:
-                        problems(failure)
-                    else:
-                        saved(result)
+        checkin_form(open_krs)
 
 # --- each key result in detail ------------------------------------------------------------------
 with detail_tab:

@@ -33,20 +33,23 @@ team_metrics = metrics[metrics["team"] == team].reset_index(drop=True)
 row = team_metrics[team_metrics["sprint"] == sprint].iloc[0]
 unit = ui.unit_label(ui.units(db, version), (team,), unit_mode)
 
-st.text(f"{team} · {sprint} · {day(row['start_date'], language)} – {day(row['end_date'], language)}")
+dated = not pd.isna(row["start_date"])  # an undated sprint (a tool export without a sprints file) names no days
+st.text(f"{team} · {sprint}" + (f" · {day(row['start_date'], language)} – {day(row['end_date'], language)}" if dated else ""))
 if row["state"] == "running":
     st.warning(ui.tr_md("provisional_running", end=day(row["end_date"], language)), icon=":material/pending:")
 elif row["state"] == "future":
     st.warning(ui.tr_md("provisional_future", start=day(row["start_date"], language)), icon=":material/event:")
 if row["commitment_basis"] == "inferred":
     st.info(ui.tr("inferred_note"))
-if pd.isna(row["start_date"]):
+if not dated:
     st.warning(ui.tr("no_dates"))
 
+# the unit once above the cards, not in each: "160 points" was cut to "160 poi…" in a sixth of the page,
+# and a unit such as "deal value in EUR" would leave no number at all
+ui.caption(ui.tr("figures_in", unit=unit))
 cols = st.columns(6)
 for col, field in zip(cols, ("committed", "added", "removed", "completed", "not_completed", "completed_late")):
-    # the unit goes with the number: a short label is not cut off in six columns
-    col.metric(ui.tr(field), f"{number(row[field], language)} {ui.md_escape(unit)}", help=ui.tr(f"def_{field}"))
+    col.metric(ui.tr(field), number(row[field], language), help=ui.tr(f"def_{field}"))
 cols = st.columns(6)
 # planned completion beside say/do whenever item data knows it: 100 % say/do can hide swapped scope
 ratios = ("say_do_ratio", "planned_completion", "commitment_accuracy") if pd.notna(row["planned_completion"]) \
@@ -59,8 +62,9 @@ cols[len(ratios) + 1].metric(ui.tr("velocity_per_day"), number(row["velocity_per
 if planned := narrative.planned_sentence(row, unit, language):
     ui.caption(planned)
 region = service.regions(db, [team]).get(team)
-ui.caption(" ".join(narrative.days_sentences(row, region, public_holidays(row["start_date"], row["end_date"], region,
-                                                                          language), language)))
+if dated:
+    ui.caption(" ".join(narrative.days_sentences(row, region, public_holidays(row["start_date"], row["end_date"], region,
+                                                                              language), language)))
 if isinstance(row["goal"], str) and row["goal"]:
     st.caption(ui.tr("goal"))
     st.text(row["goal"])
@@ -120,7 +124,7 @@ else:
 ui.chart(charts.velocity_chart(shown_metrics, unit, language, service.velocity_window()), "velocity_chart")
 
 st.subheader(ui.tr("forecast"))
-backlog = st.number_input(ui.tr_md("backlog_input", unit=unit), min_value=0.0, value=None, step=10.0, key="review_backlog")
+backlog = ui.number_field(ui.tr("backlog_input", unit=unit), "review_backlog", minimum=0).value
 result = service.forecast(team_metrics, team, backlog=backlog)
 lines = narrative.forecast_sentences(result, unit, language)
 if result["velocity_p50"] is None:

@@ -2,7 +2,9 @@
 Chromium through Playwright."""
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -119,3 +121,80 @@ def test_upload_a_jira_export_and_find_its_sprints_in_the_velocity_chart(empty_s
     expect(ticks).to_have_text(["VS Sprint 1", "VS Sprint 2"])
     expect(page.get_by_text("Commitment of this sprint is inferred", exact=False)).to_be_visible()
     page.screenshot(path=str(tmp_path / "review.png"))
+
+
+# the issue's key result: revenue from 1.500.000 to 2.000.000 EUR in Q4 2026, last checked in at 1.745.545
+REVENUE_OKRS = ("team,cycle,cycle_start,cycle_end,objective_id,objective,okr_type,kr_id,key_result,kr_type,"
+                "start_value,target_value,weight\n"
+                "Süd,Q4,2026-10-01,2026-12-31,O1,Wachstum,committed,KR-U,Umsatz in EUR,increase,1500000,2000000,1\n")
+REVENUE_CHECKINS = "kr_id,date,value,confidence\nKR-U,2026-11-27,1745545,7\n"
+
+
+def stored_value(env: dict) -> float:
+    """KR-U's value as the command line reads it from the store."""
+    done = subprocess.run([sys.executable, "-m", "analytics", "okrs", "--json"], cwd=ROOT, env=env, check=True,
+                          capture_output=True, text=True, timeout=120)
+    return next(r for r in json.loads(done.stdout)["key_results"] if r["kr_id"] == "KR-U")["current_value"]
+
+
+def drawn_once(page):
+    """The check-in form once the rerun is over: while the page redraws, the old tabs stay until the new ones replace them."""
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
+    expect(page.locator(".st-key-checkin_box")).to_have_count(1, timeout=60_000)
+    return page.locator(".st-key-checkin_box")
+
+
+def test_a_german_checkin_typed_in_chromium_is_stored_as_meant(tmp_path, chromium):
+    env = {**os.environ, "DASHBOARD_DB": str(tmp_path / "revenue.duckdb")}
+    for name, text in (("okrs.csv", REVENUE_OKRS), ("checkins.csv", REVENUE_CHECKINS)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "analytics", "import", str(tmp_path / "okrs.csv"),
+                    str(tmp_path / "checkins.csv")], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
+    process, url = start_server(env)
+    try:
+        page = chromium.new_page(viewport={"width": 1400, "height": 1400})
+        page.goto(f"{url}/okrs?lang=de", wait_until="domcontentloaded")
+        expect(page.locator(".st-key-checkin_box").first).to_be_visible(timeout=60_000)
+        form = drawn_once(page)
+        value = form.get_by_role("textbox", name="Wert")
+        save = form.get_by_role("button", name="Speichern", exact=True)
+
+        # an English decimal point on the German page: refused, with Babel's proposals
+        value.fill("1.85")
+        value.press("Enter")
+        expect(form.get_by_text("„1.85“ ist keine Zahl, wie diese Seite sie schreibt (etwa 1.850.000,5). "
+                                "Meinten Sie 185 oder 1,85?")).to_be_visible(timeout=30_000)
+        drawn_once(page)
+        save.click()
+        expect(form.get_by_text("Meinten Sie 185 oder 1,85?")).to_be_visible()
+
+        # the issue's entry: shown back as understood, then saved as 1850000 (not 1.85)
+        value.fill("1.850.000")
+        value.press("Enter")
+        # (1850000 − 1745545) / 1745545 = +5.98 % → +6 %
+        expect(form.get_by_text(re.compile(r"^Verstanden als 1\.850\.000 \(bisher 1\.745\.545, \+6\s%\)$"))
+               ).to_be_visible(timeout=30_000)
+        drawn_once(page)
+        save.click()
+        expect(page.get_by_text("Gespeichert als Import 2", exact=False)).to_be_visible(timeout=60_000)
+        assert stored_value(env) == 1850000.0
+
+        # a German 1,85 for a KR at 1.850.000: progress 70 % → −300 %, a jump confirmed before it counts
+        drawn_once(page)
+        expect(value).to_have_value("")                            # the form is empty after the save
+        value.fill("1,85")
+        value.press("Enter")
+        expect(form.get_by_text("ein ungewöhnlich großer Sprung", exact=False)).to_be_visible(timeout=30_000)
+        drawn_once(page)
+        save.click()
+        expect(form.get_by_text("Bestätigen Sie zuerst den großen Sprung", exact=False)).to_be_visible(timeout=30_000)
+        assert stored_value(env) == 1850000.0
+        drawn_once(page)
+        form.get_by_text("Ja, 1,85 stimmt").click()
+        expect(form.get_by_role("checkbox", name="Ja, 1,85 stimmt")).to_be_checked(timeout=30_000)
+        drawn_once(page)
+        save.click()
+        expect(page.get_by_text("Gespeichert als Import 3", exact=False)).to_be_visible(timeout=60_000)
+        assert stored_value(env) == 1.85
+    finally:
+        stop(process)

@@ -5,6 +5,7 @@ command and okrs fields, and the OKRs / Retrospective forms driven through AppTe
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import pytest
@@ -182,7 +183,7 @@ def test_checkin_command_and_okrs_fields(tmp_path):
     assert run("import", str(okrs), db=db).returncode == 0
     done = run("checkin", "KR-1", "18", "--confidence", "6", "--comment", "Messe", "--date", "2026-02-13", db=db)
     assert done.returncode == 0, done.stderr
-    assert "import 2" in done.stdout
+    assert "Check-in recorded for KR-1 on 2026-02-13: value 18, confidence 6 (import 2;" in done.stdout
     rows = json.loads(run("okrs", "--as-of", "2026-02-15", "--json", db=db).stdout)["key_results"]
     kr1 = next(r for r in rows if r["kr_id"] == "KR-1")
     assert (kr1["current_value"], kr1["last_checkin"], kr1["confidence"]) == (18.0, "2026-02-13", 6.0)
@@ -197,6 +198,35 @@ def test_checkin_command_and_okrs_fields(tmp_path):
     assert run("undo", "2", db=db).returncode == 0
     rows = json.loads(run("okrs", "--as-of", "2026-02-15", "--json", db=db).stdout)["key_results"]
     assert next(r for r in rows if r["kr_id"] == "KR-1")["last_checkin"] is None
+
+
+@pytest.mark.parametrize(("typed", "reason"), [
+    ("1.850.000", "write 1850000:"),                       # only German reads it: 1850000
+    ("1,850,000", "write 1850000:"),                       # only English reads it: 1850000
+    ("1,850", "can be read as 1.85 or as 1850;"),          # English 1850, German 1.85
+    ("1e5", "such as 1850000 or 1850000.5"),               # no number in either language
+    ("", "such as 1850000 or 1850000.5"),
+])
+def test_the_checkin_command_takes_plain_numbers_and_says_why_not(tmp_path, typed, reason):
+    db = tmp_path / "cli.duckdb"
+    okrs = tmp_path / "okrs.csv"
+    okrs.write_text(OKRS, encoding="utf-8")
+    run("import", str(okrs), db=db)
+    refused = run("checkin", "KR-1", typed, db=db)
+    assert refused.returncode == 1 and reason in refused.stderr and "column 'value'" in refused.stderr
+    assert [h["import_id"] for h in json.loads(run("history", "--json", db=db).stdout)] == [1]  # nothing stored
+
+
+def test_the_checkin_command_says_what_it_stored(tmp_path):
+    db = tmp_path / "cli.duckdb"
+    okrs = tmp_path / "okrs.csv"
+    okrs.write_text(OKRS, encoding="utf-8")
+    run("import", str(okrs), db=db)
+    done = run("checkin", "KR-1", "1850000.5", "--date", "2026-02-13", db=db)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Check-in recorded for KR-1 on 2026-02-13: value 1850000.5 (import 2;")
+    rows = json.loads(run("okrs", "--as-of", "2026-02-15", "--json", db=db).stdout)["key_results"]
+    assert next(r for r in rows if r["kr_id"] == "KR-1")["current_value"] == 1850000.5
 
 
 # --- the pages ----------------------------------------------------------------------------------
@@ -239,10 +269,12 @@ def test_a_checkin_entered_on_the_okrs_page_shows_everywhere_and_goes_with_undo(
     at = open_page("pages/okrs.py")
     assert not at.exception
     at.selectbox(key="checkin_kr").set_value("KR-2")
-    at.number_input(key="checkin_value").set_value(6.5)
-    at.number_input(key="checkin_confidence").set_value(4)
+    at.text_input(key="checkin_value").input("6.5")
+    at.text_input(key="checkin_confidence").input("4")
     at.date_input(key="checkin_date").set_value(TODAY)
-    at.text_area(key="checkin_comment").set_value("**Engpass** bei <b>Qualifizierung</b>")
+    at.text_area(key="checkin_comment").set_value("**Engpass** bei <b>Qualifizierung</b>").run()
+    assert [t.value for t in at.text if t.value.startswith("Understood as")][:2] == [
+        "Understood as 6.5 (was 9, -28%)", "Understood as 4"]   # KR-2 starts at 9, no check-in: (6.5 − 9) / 9 = −27.8 % → −28%
     at.button(key="checkin_submit").click().run()
     assert not at.exception and not at.error
     assert "Saved as import 2" in at.success[0].value
@@ -255,6 +287,119 @@ def test_a_checkin_entered_on_the_okrs_page_shows_everywhere_and_goes_with_undo(
     assert "**Engpass** bei <b>Qualifizierung</b>" not in timeline_comments(at)
     rows = json.loads(run("okrs", "--json", db=app_db).stdout)["key_results"]
     assert next(r for r in rows if r["kr_id"] == "KR-2")["last_checkin"] is None
+
+
+# the issue's key result: revenue from 1.500.000 to 2.000.000 EUR in Q4 2026, last checked in at 1.745.545
+REVENUE = """team,cycle,cycle_start,cycle_end,objective_id,objective,okr_type,kr_id,key_result,kr_type,start_value,target_value,weight
+Umsatz Süd,Q4,2026-10-01,2026-12-31,O1,Wachstum,committed,KR-U,Umsatz in EUR,increase,1500000,2000000,1
+"""
+REVENUE_CHECKINS = "kr_id,date,value,confidence\nKR-U,2026-11-27,1745545,7\n"
+
+
+@pytest.fixture
+def revenue_db(tmp_path, monkeypatch):  # a team of its own: the pages' caches are keyed by data version and teams
+    path = tmp_path / "revenue.duckdb"
+    monkeypatch.setenv("DASHBOARD_DB", str(path))
+    store = Store(path)
+    import_uploads(store, [upload("okrs.csv", REVENUE), upload("checkins.csv", REVENUE_CHECKINS)])
+    store.close()
+    return path
+
+
+def german_checkin(db) -> AppTest:
+    at = AppTest.from_file("../dashboard.py", default_timeout=90)
+    at.session_state["lang"] = "de"   # the sidebar's choice, kept across pages
+    at.run().switch_page("pages/okrs.py").run()
+    assert at.title[0].value == "OKRs" and at.text_input(key="checkin_value").label == "Wert"
+    at.selectbox(key="checkin_kr").set_value("KR-U").run()
+    return at
+
+
+def understood(at: AppTest) -> list[str]:
+    return [t.value for t in at.text if t.value.startswith("Verstanden als")]
+
+
+def revenue(db) -> float:
+    rows = json.loads(run("okrs", "--json", db=db).stdout)["key_results"]
+    return next(r for r in rows if r["kr_id"] == "KR-U")["current_value"]
+
+
+def imports(db) -> int:
+    return len(json.loads(run("history", "--json", db=db).stdout))
+
+
+def confirm_box(at: AppTest) -> list:
+    """The tick a huge jump asks for (keyed by key result and value), if the page shows one."""
+    return [box for box in at.checkbox if box.key and box.key.startswith("checkin_confirm_")]
+
+
+def read(elements) -> list[str]:
+    """Messages (st.error, st.warning: Markdown, escaped by ui.md_escape) as the browser shows them."""
+    return [re.sub(r"\\(.)", r"\1", element.value) for element in elements]
+
+
+def test_a_german_checkin_value_is_read_the_german_way_and_shown_back(revenue_db):
+    at = german_checkin(revenue_db)
+    at.text_input(key="checkin_value").input("1.850.000").run()
+    # (1850000 − 1745545) / 1745545 = +5.98 % → +6 %
+    assert understood(at) == ["Verstanden als 1.850.000 (bisher 1.745.545, +6\u00a0%)"]
+    assert not confirm_box(at)                                    # 49 % → 70 %: no jump to confirm
+    at.button(key="checkin_submit").click().run()
+    assert not at.exception and not at.error
+    assert revenue(revenue_db) == 1850000.0                       # not 1.85
+    assert at.text_input(key="checkin_value").value == ""         # the form is empty again
+
+
+def test_a_german_page_refuses_an_english_decimal_point_and_saves_nothing(revenue_db):
+    at = german_checkin(revenue_db)
+    at.button(key="checkin_submit").click().run()                 # nothing typed yet
+    assert read(at.error)[-1].endswith(" Bitte eine Zahl eingeben.")
+    at.text_input(key="checkin_value").input("1.85").run()
+    assert read(at.error) == ["„1.85“ ist keine Zahl, wie diese Seite sie schreibt (etwa 1.850.000,5). "
+                                           "Meinten Sie 185 oder 1,85?"]
+    at.text_input(key="checkin_value").input("1.850").run()       # 1850 here, 1.85 in English: which one?
+    assert "kann 1850 oder 1,85 heißen" in read(at.error)[0]
+    at.button(key="checkin_submit").click().run()
+    assert not at.exception and not at.success
+    assert (imports(revenue_db), revenue(revenue_db)) == (1, 1745545.0)   # the files' one import, nothing more
+
+
+def test_a_value_typed_and_saved_in_one_go_is_shown_first_not_saved(revenue_db):
+    at = german_checkin(revenue_db)
+    at.text_input(key="checkin_value").input("1.900.000")
+    at.button(key="checkin_submit").click().run()                 # typed and clicked at once: one run
+    assert "Prüfen Sie den oben verstandenen Wert und speichern Sie dann erneut." in read(at.warning)
+    assert imports(revenue_db) == 1
+    # (1900000 − 1745545) / 1745545 = +8.85 % → +9 %
+    assert understood(at) == ["Verstanden als 1.900.000 (bisher 1.745.545, +9\u00a0%)"]
+    at.button(key="checkin_submit").click().run()
+    assert revenue(revenue_db) == 1900000.0
+
+
+def test_a_huge_jump_is_saved_only_after_it_is_confirmed(revenue_db):
+    at = german_checkin(revenue_db)
+    at.text_input(key="checkin_value").input("1,85").run()        # 1.85 typed the German way: a real 1.85
+    # progress (1745545 − 1500000) / 500000 = 49 % → (1.85 − 1500000) / 500000 = −300 %; the value ÷ 943,538
+    assert any(w.startswith("Von 1.745.545 auf 1,85 bewegt den Fortschritt von KR-U von 49\u00a0% auf -300\u00a0%")
+               for w in read(at.warning))
+    at.button(key="checkin_submit").click().run()
+    assert any("Bestätigen Sie zuerst den großen Sprung" in w for w in read(at.warning))
+    assert imports(revenue_db) == 1
+    confirm_box(at)[0].check().run()
+    at.button(key="checkin_submit").click().run()
+    assert not at.exception and not at.error
+    assert revenue(revenue_db) == 1.85
+
+
+def test_confidence_is_typed_too_and_refused_outside_0_to_10(revenue_db):
+    at = german_checkin(revenue_db)
+    at.text_input(key="checkin_value").input("1.800.000")
+    at.text_input(key="checkin_confidence").input("7,5").run()
+    assert understood(at)[-1] == "Verstanden als 7,5"
+    at.text_input(key="checkin_confidence").input("12").run()
+    assert read(at.error) == ["12 liegt nicht zwischen 0 und 10."]
+    at.button(key="checkin_submit").click().run()
+    assert imports(revenue_db) == 1
 
 
 def test_a_retro_action_entered_on_the_retrospective_page_and_undone(app_db):
@@ -305,9 +450,14 @@ def test_checkin_command_json_on_failure_is_one_document(tmp_path):
     assert failed.returncode == 1
     document = json.loads(failed.stdout)
     assert document["ok"] is False
-    assert sorted((p["row"], p["column"]) for p in document["problems"]) == [(2, "confidence"), (2, "value")]
-    done = json.loads(run("checkin", "KR-1", "12,5", "--json", db=db).stdout)  # a decimal comma, as typed in Germany
-    assert done["ok"] is True and done["import_id"] == 2
+    assert sorted(p["column"] for p in document["problems"]) == ["confidence", "value"]
+    comma = run("checkin", "KR-1", "12,5", "--json", db=db)  # a decimal comma, as typed in Germany: refused
+    assert comma.returncode == 1
+    assert json.loads(comma.stdout)["problems"][0]["message"] == (
+        "'12,5' is not a plain number; write 12.5: the command line takes plain numbers, no thousands separators, "
+        "a point for decimals.")
+    done = json.loads(run("checkin", "KR-1", "12.5", "--json", db=db).stdout)
+    assert done["ok"] is True and done["import_id"] == 2 and done["value"] == 12.5
     rows = json.loads(run("okrs", "--json", db=db).stdout)["key_results"]
     assert next(r for r in rows if r["kr_id"] == "KR-1")["current_value"] == 12.5
 

@@ -7,13 +7,14 @@ As of 15 Feb the linear expectation is 45 / 90 = 0.5.
 """
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.okr_metrics import (KR_FIELDS, OBJECTIVE_FIELDS, expected_progress, forecast_value, grade_band,
+from analytics.okr_metrics import (KR_FIELDS, OBJECTIVE_FIELDS, checkin_jump, expected_progress, forecast_value, grade_band,
                                    key_result_status, objective_scores, progress, status)
 from tests.support import table
 
@@ -448,3 +449,33 @@ def test_grade_band_committed_expects_one():
 
 def test_grade_band_empty_input():
     assert grade_band(np.nan, "aspirational") is None
+
+
+# --- a check-in's jump, before it is saved ----------------------------------------------------------
+def test_a_german_number_read_the_english_way_is_a_big_jump():
+    # the issue's KR: start 1,500,000, target 2,000,000, last 1,745,545; 1.850.000 read as 1.85
+    jump = checkin_jump(1745545, 1.85, 1500000, 2000000, "increase")
+    assert jump["progress_before"] == pytest.approx(0.49109)   # (1745545 − 1500000) / 500000
+    assert jump["progress_after"] == pytest.approx(-2.9999963)  # (1.85 − 1500000) / 500000
+    assert jump["big"]                                          # 349 points, and the value ÷ 943,538
+    honest = checkin_jump(1745545, 1850000, 1500000, 2000000, "increase")
+    assert honest["change"] == pytest.approx(0.059841, abs=1e-6)  # (1850000 − 1745545) / 1745545 = +6 %
+    assert honest["progress_after"] == pytest.approx(0.7)        # (1850000 − 1500000) / 500000
+    assert not honest["big"]                                     # 21 points, ×1.06
+
+
+@pytest.mark.parametrize(("was", "value", "big"), [
+    (10, 1000, True),     # ×100 exactly; progress 0 → 99 (start 10, target 20: (1000 − 10) / 10 = 99)
+    (10, 0.1, True),      # ÷100
+    (10, 999, True),      # ×99.9 but progress (999 − 10) / 10 = 98.9 → moved 98.9 > 1
+    (12, 21, False),      # progress 0.2 → 1.1: moved 0.9, ×1.75
+    (10, 21, True),       # progress 0 → 1.1: moved 1.1 > 1
+])
+def test_a_jump_is_big_beyond_100_points_or_a_factor_of_100(was, value, big):
+    assert checkin_jump(was, value, 10, 20, "increase")["big"] is big
+
+
+def test_a_jump_from_nothing_has_no_change_and_counts_progress_only():
+    jump = checkin_jump(0, 5, 0, 10, "increase")
+    assert math.isnan(jump["change"]) and jump["progress_after"] == 0.5 and not jump["big"]  # 5 / 10
+    assert checkin_jump(float("nan"), 5, 0, 10, "increase")["big"] is False   # no value before: nothing to compare

@@ -331,3 +331,86 @@ def test_an_invalid_year_setting_fails_at_every_date_that_needs_it(monkeypatch):
         for text in ("2026-01-01", "2026-01-02"):  # an invalid value is never remembered
             with pytest.raises(SettingInvalid, match="DASHBOARD_MAX_YEAR='soon' is not a whole number"):
                 values.parse_date(text)
+
+
+# --- parse_typed: a number typed on a page, in the page's language ---------------------------------
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    ("1.850.000", "de", 1850000.0),      # German thousands points
+    ("1.850.000,50", "de", 1850000.5),   # … and a decimal comma
+    ("1,85", "de", 1.85),
+    (" 12 ", "de", 12.0),
+    ("-3,5", "de", -3.5),
+    ("\u22123,5", "de", -3.5),           # a typographic minus, as copied from a report
+    (",5", "de", 0.5),
+    ("1,850,000", "en", 1850000.0),      # English thousands commas
+    ("1,850,000.5", "en", 1850000.5),
+    ("1.85", "en", 1.85),
+    ("0", "en", 0.0),
+])
+def test_parse_typed_reads_the_pages_language(text, lang, expected):
+    assert values.parse_typed(text, lang) == expected
+
+
+@pytest.mark.parametrize(("text", "lang", "says"), [
+    # a German page: 1.85 is no German number; Babel proposes 185 and 1,85
+    ("1.85", "de", "„1.85“ ist keine Zahl, wie diese Seite sie schreibt (etwa 1.850.000,5). Meinten Sie 185 oder 1,85?"),
+    # an English page: 1.850.000 is no English number (a decimal point once at most)
+    ("1.850.000", "en", "'1.850.000' is not a number the way this page writes them (such as 1,850,000.5)."),
+    ("1,85", "en", "'1,85' is not a number the way this page writes them (such as 1,850,000.5). Did you mean 185 or 1.85?"),
+    # one mark followed by three digits: 1850 in German, 1.85 in English: which one, the person says
+    ("1.850", "de", "„1.850“ kann 1850 oder 1,85 heißen. Schreiben Sie die Zahl ohne Tausenderpunkte: 1850 oder 1,85."),
+    ("1,850", "en", "'1,850' can be read as 1850 or as 1.85. Write it without thousands separators: 1850 or 1.85."),
+    ("", "en", "Type a number."),
+    ("   ", "de", "Bitte eine Zahl eingeben."),
+    ("viele", "de", "„viele“ ist keine Zahl: Schreiben Sie Ziffern, etwa 1.850.000,5."),
+    ("1e5", "en", "'1e5' is not a number: write digits, such as 1,850,000.5."),   # Babel would read 100000
+    ("12k", "en", "'12k' is not a number: write digits, such as 1,850,000.5."),
+    ("1 850 000", "de", "„1 850 000“ ist keine Zahl: Schreiben Sie Ziffern, etwa 1.850.000,5."),
+    ("9" * 20, "en", f"'{'9' * 20}' is too large a number."),
+])
+def test_parse_typed_refuses_with_what_to_write(text, lang, says):
+    with pytest.raises(ValueError) as refused:
+        values.parse_typed(text, lang)
+    assert refused.value.args[0].in_language(lang) == says
+
+
+@pytest.mark.parametrize(("text", "lang", "bounds", "says"), [
+    ("-5", "en", {"minimum": 0}, "-5 is below 0, the smallest value allowed here."),       # a negative backlog
+    ("11", "en", {"minimum": 0, "maximum": 10}, "11 is outside 0 to 10."),                  # confidence 0–10
+    ("-0,5", "de", {"minimum": 0, "maximum": 10}, "-0,5 liegt nicht zwischen 0 und 10."),
+    ("12", "en", {"maximum": 10}, "12 is above 10, the largest value allowed here."),
+])
+def test_parse_typed_refuses_values_outside_the_bounds(text, lang, bounds, says):
+    with pytest.raises(ValueError) as refused:
+        values.parse_typed(text, lang, **bounds)
+    assert refused.value.args[0].in_language(lang) == says
+
+
+def test_parse_typed_takes_the_bounds_themselves():
+    assert values.parse_typed("0", "en", minimum=0, maximum=10) == 0.0
+    assert values.parse_typed("10", "de", minimum=0, maximum=10) == 10.0
+
+
+# --- parse_plain: a number typed on the command line ------------------------------------------------
+@pytest.mark.parametrize(("text", "expected"), [("1850000", 1850000.0), ("1850000.5", 1850000.5), ("-3", -3.0),
+                                                ("+4", 4.0), (" 12.5 ", 12.5), ("1.850", 1.85)])
+def test_parse_plain_takes_the_plain_form(text, expected):
+    assert values.parse_plain(text) == expected
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("12,5", "'12,5' is not a plain number; write 12.5: the command line takes plain numbers, no thousands "
+             "separators, a point for decimals."),                       # only German reads it: 12.5
+    ("1.850.000", "'1.850.000' is not a plain number; write 1850000: the command line takes plain numbers, no "
+                  "thousands separators, a point for decimals."),        # only German reads it
+    ("1,850,000.5", "'1,850,000.5' is not a plain number; write 1850000.5: the command line takes plain numbers, "
+                    "no thousands separators, a point for decimals."),   # only English reads it
+    ("1,850", "'1,850' can be read as 1.85 or as 1850; write the one you mean: the command line takes plain "
+              "numbers, no thousands separators, a point for decimals."),
+    ("1e5", "'1e5' is not a plain number; the command line takes plain numbers such as 1850000 or 1850000.5: no "
+            "thousands separators, a point for decimals."),
+])
+def test_parse_plain_refuses_anything_else_with_the_reason(text, says):
+    with pytest.raises(ValueError) as refused:
+        values.parse_plain(text)
+    assert str(refused.value) == says
