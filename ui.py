@@ -10,7 +10,6 @@ import pandas as pd
 import streamlit as st
 
 from analytics.formatting import percent
-from analytics.locales import locale
 from analytics.presentation import label, present, unit_text
 from analytics.attention import needs_attention
 from analytics.calibration import cycle_comparison
@@ -23,7 +22,7 @@ from data.export import to_csv_bytes
 import downloads
 from downloads import backup_section, page_xlsx_download, report_download  # noqa: F401 (pages call ui.…)
 from data.store import Store
-from i18n import languages, t
+from i18n import languages, locale, t
 
 # The choices live under these keys; the sidebar widgets are drawn from them on every page and
 # write back when changed, so the choice survives page switches whatever Streamlit does with

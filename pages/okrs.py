@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from analytics.locales import locale
+from i18n import locale
 from analytics import charts
 from analytics.calibration import alignment, calibration
 from analytics.formatting import day as format_day
