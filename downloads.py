@@ -1,7 +1,8 @@
 """What leaves the dashboard, as Streamlit widgets: every table as .xlsx (one table, or all tables
 of the page in one workbook), the review and OKR reports as HTML or PDF with progress while they
 render, and the backup of the whole store. The work itself is in ``data`` (export, reports, pdf,
-backup); labels come from the i18n catalog and never carry user text."""
+backup); labels come from the i18n catalog and never carry user text. ``ui`` calls these with the
+page's language and store: this module never imports ``ui`` (the dependency runs one way)."""
 from __future__ import annotations
 
 import re
@@ -10,7 +11,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from data.errors import in_language
 from data.export import to_xlsx_bytes
+from i18n import t
+from markup import catalog_md
 
 _TABLES = "_page_tables"  # the tables drawn during this run of the page: file name → frame
 _PAGE = "_page_title"
@@ -41,103 +45,96 @@ def _file_stem(name: str) -> str:
     return re.sub(r"[^\w.-]+", "_", str(name), flags=re.UNICODE).strip("_") or "table"
 
 
-def xlsx_button(frame: pd.DataFrame, key: str, file_name: str, unit: str | None = None) -> None:
+def xlsx_button(frame: pd.DataFrame, key: str, file_name: str, unit: str | None, lang: str) -> None:
     """An .xlsx download of one table (built when clicked), and the table noted for the page's workbook."""
-    import ui
-    lang = ui.lang()
     tables = st.session_state.setdefault(_TABLES, {})
     name, number = file_name, 1
     while name in tables:  # two tables under one file name keep a sheet each
         number += 1
         name = f"{file_name} ({number})"
     tables[name] = (frame, unit)
-    st.download_button(ui.tr("download_xlsx"), lambda: workbook({file_name: (frame, unit)}, lang),
+    st.download_button(t("download_xlsx", lang), lambda: workbook({file_name: (frame, unit)}, lang),
                        file_name=f"{_file_stem(file_name)}.xlsx", key=f"{key}_xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def page_xlsx_download() -> None:
+def page_xlsx_download(lang: str) -> None:
     """At the end of a page: every table it showed in one workbook, one sheet per table."""
-    import ui
     tables = dict(st.session_state.get(_TABLES) or {})
     if not tables:
         return
-    lang = ui.lang()
-    title = ui.tr(st.session_state.get(_PAGE) or "app_title")
+    title = t(st.session_state.get(_PAGE) or "app_title", lang)
     st.divider()
-    st.download_button(ui.tr("download_page_xlsx"), lambda: workbook(tables, lang),
+    st.download_button(t("download_page_xlsx", lang), lambda: workbook(tables, lang),
                        file_name=f"{_file_stem(title)}.xlsx", key="page_xlsx", icon=":material/table_view:",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def report_download(kind: str, team: str | None, sprint_or_cycle: str, as_of: date) -> None:
+def report_download(store, lang: str, kind: str, team: str | None, sprint_or_cycle: str, as_of: date) -> None:
     """Buttons that make the sprint review report (``kind='sprint'``) or the OKR cycle report
     (``kind='cycle'``) as HTML or PDF, with progress while it renders, then its download."""
-    import ui
     from data.errors import message_of
     from data.pdf import RenderFailed, RendererMissing
     from data.reports import ReportUnavailable, cycle_report, render, sprint_report
-    lang = ui.lang()
-    wanted = (kind, team, sprint_or_cycle, as_of, lang, ui.store().data_version())
+    wanted = (kind, team, sprint_or_cycle, as_of, lang, store.data_version())
     ready_key = f"_report_{kind}"
     ready = st.session_state.get(ready_key)
     if ready and ready[0] != wanted:
         ready = st.session_state[ready_key] = None
-    st.subheader(ui.tr("report"))
+    st.subheader(t("report", lang))
     left, right = st.columns(2)
-    chosen = "html" if left.button(ui.tr("report_html"), key=f"{kind}_report_html") else \
-        "pdf" if right.button(ui.tr("report_pdf"), key=f"{kind}_report_pdf") else None
+    chosen = "html" if left.button(t("report_html", lang), key=f"{kind}_report_html") else \
+        "pdf" if right.button(t("report_pdf", lang), key=f"{kind}_report_pdf") else None
     if chosen:
-        with st.status(ui.tr("report_rendering"), expanded=True) as status:
+        with st.status(t("report_rendering", lang), expanded=True) as status:
             bar = st.progress(0.0)
             try:
-                bar.progress(0.02, ui.tr("report_rendering"))
+                bar.progress(0.02, t("report_rendering", lang))
                 if kind == "sprint":
-                    report = sprint_report(ui.store(), team, sprint_or_cycle, as_of=as_of, lang=lang)
+                    report = sprint_report(store, team, sprint_or_cycle, as_of=as_of, lang=lang)
                 else:
-                    report = cycle_report(ui.store(), team, sprint_or_cycle, as_of=as_of, lang=lang)
+                    report = cycle_report(store, team, sprint_or_cycle, as_of=as_of, lang=lang)
                 data = render(report, chosen, progress=lambda share, _text: bar.progress(min(max(share, 0.0), 1.0)))
             except (RendererMissing, RenderFailed, ReportUnavailable) as problem:
-                status.update(label=ui.tr("report_failed"), state="error")
-                st.text(ui.said(message_of(problem)))  # may name a team or sprint: shown as text, never Markdown
+                status.update(label=t("report_failed", lang), state="error")
+                st.text(in_language(message_of(problem), lang))  # may name a team or sprint: shown as text, never Markdown
                 data = None
             else:
                 bar.progress(1.0)
-                status.update(label=ui.tr("report_ready"), state="complete", expanded=False)
+                status.update(label=t("report_ready", lang), state="complete", expanded=False)
         if data is not None:
             ready = st.session_state[ready_key] = (wanted, chosen, data)
     if ready:
         _, fmt, data = ready
         stem = _file_stem(f"{'review' if kind == 'sprint' else 'okr'}_{team or 'all'}_{sprint_or_cycle}")
-        st.download_button(ui.tr("report_html" if fmt == "html" else "report_pdf"), data, file_name=f"{stem}.{fmt}",
+        st.download_button(t("report_html" if fmt == "html" else "report_pdf", lang), data, file_name=f"{stem}.{fmt}",
                            mime="text/html" if fmt == "html" else "application/pdf", key=f"{kind}_report_download",
                            type="primary", icon=":material/download:")
 
 
-def backup_section() -> None:
-    """The Import page's "Backup and restore": download the whole store; restore into an empty one."""
-    import ui
+def backup_section(db, lang: str, on_restored) -> None:
+    """The Import page's "Backup and restore": download the whole store; restore into an empty one
+    (``on_restored`` then forgets what the page had cached)."""
     from data.backup import BackupInvalid, RestoreRefused, backup_bytes, restore_bytes
     from data.errors import message_of
-    db = ui.store()
-    st.subheader(ui.tr("backup_title"))
-    st.caption(ui.tr("backup_caption"))
-    st.download_button(ui.tr("backup_download"), lambda: backup_bytes(db), file_name="dashboard-backup.zip",
+    st.subheader(t("backup_title", lang))
+    st.caption(t("backup_caption", lang))
+    st.download_button(t("backup_download", lang), lambda: backup_bytes(db), file_name="dashboard-backup.zip",
                        mime="application/zip", key="backup_download", icon=":material/backup:")
     if not db.is_empty():
-        st.caption(ui.tr("backup_not_empty"))
+        st.caption(t("backup_not_empty", lang))
         return
     # restoring is rare: its uploader appears on demand, so the page's one file box stays the import's
-    if not st.toggle(ui.tr("backup_restore_open"), key="backup_restore_open"):
+    if not st.toggle(t("backup_restore_open", lang), key="backup_restore_open"):
         return
-    upload = st.file_uploader(ui.tr("backup_upload"), type=["zip"], key="backup_upload")
-    if upload is not None and st.button(ui.tr("backup_restore"), key="backup_restore", type="primary"):
+    upload = st.file_uploader(t("backup_upload", lang), type=["zip"], key="backup_upload")
+    if upload is not None and st.button(t("backup_restore", lang), key="backup_restore", type="primary"):
         try:
             manifest = restore_bytes(db, upload.getvalue())
         except (BackupInvalid, RestoreRefused) as problem:
-            st.error(ui.tr("backup_refused"))
-            st.text(ui.said(message_of(problem)))
+            st.error(t("backup_refused", lang))
+            st.text(in_language(message_of(problem), lang))
             return
-        ui.clear_caches()
+        on_restored()
         rows = sum(entry["rows"] for entry in manifest["tables"].values())
-        st.success(ui.tr_md("backup_restored", tables=len(manifest["tables"]), rows=f"{rows:,}"))
+        st.success(catalog_md("backup_restored", lang, tables=len(manifest["tables"]), rows=f"{rows:,}"))

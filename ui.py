@@ -2,7 +2,6 @@
 tables with CSV download, charts, safe text. Kept outside ``pages/`` with the pages' logic thin."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,12 +16,12 @@ from analytics.okr_overview import OkrOverview
 from analytics.okr_weekly import weekly_changes
 from analytics.teams import team_comparison
 from data import aggregates, service
-from data.errors import ImportFailed, Message
+from data.errors import ImportFailed, in_language
 from data.export import to_csv_bytes
 import downloads
-from downloads import backup_section, page_xlsx_download, report_download  # noqa: F401 (pages call ui.…)
 from data.store import Store
 from i18n import languages, locale, t
+from markup import catalog_md, md_escape
 
 # The choices live under these keys; the sidebar widgets are drawn from them on every page and
 # write back when changed, so the choice survives page switches whatever Streamlit does with
@@ -80,29 +79,17 @@ def tr(key: str, **values) -> str:
     return t(key, lang(), **values)
 
 
-_AUTOLINK = re.compile(r"(?i)(?:https?|ftp)(?=\\?:)|www(?=\\?\.)|(?=@)")
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def md_escape(text) -> str:
-    """User text in a place Streamlit renders as Markdown (labels, headers) shown literally: every
-    Markdown character escaped, and addresses broken with an invisible word joiner so that GitHub's
-    autolinking (which ignores escapes) cannot turn http://…, www.… or a@b into links."""
-    escaped = _MARKDOWN.sub(r"\\\1", str(text))
-    return _AUTOLINK.sub(lambda m: m.group(0) + "\u2060", escaped)
-
-
 def tr_md(key: str, **values) -> str:
     """A catalog text for a place Streamlit renders as Markdown, with every filled-in value (a team,
     a unit, a file name …) escaped: the catalog's own words may format, user text never does."""
-    return tr(key, **{name: md_escape(value) if isinstance(value, str) else value for name, value in values.items()})
+    return catalog_md(key, lang(), **values)
 
 
 def said(message) -> str:
     """A sentence of the data layer (``data.errors.Message``: a problem, a note, a warning, a
     progress text, a refusal) in the chosen language, numbers and dates written its way; any other
     text (an old message, a library's error) as it is. Plain text: show it with ``st.text`` or escape it."""
-    return message.in_language(lang()) if isinstance(message, Message) else str(message)
+    return in_language(message, lang())
 
 
 def problems(failure: ImportFailed, key: str = "problems", file_name: str = "import_problems") -> None:
@@ -404,7 +391,7 @@ def _downloads(frame: pd.DataFrame, key: str, file_name: str, unit: str | None) 
         german = lang() == "de"  # made on click, not on every rerun of the page
         st.download_button(tr("download_csv"), lambda: to_csv_bytes(frame, german=german), file_name=f"{file_name}.csv",
                            mime="text/csv", key=f"{key}_csv", help=tr("download_help"))
-        downloads.xlsx_button(frame, key, file_name, unit)
+        downloads.xlsx_button(frame, key, file_name, unit, lang())
 
 
 def chart(figure, key: str) -> None:
@@ -416,3 +403,22 @@ def chart(figure, key: str) -> None:
 def caption(text: str) -> None:
     """Explanations built from user data (team names, sprint types) shown as plain text."""
     st.text(text)
+
+
+# --- what leaves the dashboard: downloads, reports, the backup (downloads.py, given the page's
+# language and store; it never imports this module) ------------------------------------------------
+
+def page_xlsx_download() -> None:
+    """At the end of a page: every table it showed in one workbook, one sheet per table."""
+    downloads.page_xlsx_download(lang())
+
+
+def report_download(kind: str, team: str | None, sprint_or_cycle: str, as_of: date) -> None:
+    """The sprint review report (``kind='sprint'``) or the OKR cycle report (``kind='cycle'``) as HTML
+    or PDF, with progress while it renders, then its download."""
+    downloads.report_download(store(), lang(), kind, team, sprint_or_cycle, as_of)
+
+
+def backup_section() -> None:
+    """The Import page's "Backup and restore": download the whole store; restore into an empty one."""
+    downloads.backup_section(store(), lang(), on_restored=clear_caches)

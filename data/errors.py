@@ -58,6 +58,12 @@ def _render(key: str, lang: str, values: dict) -> str:
     return fill(template(PREFIX + key, lang, values.get("n")), lang, **values)
 
 
+def in_language(message, lang: str) -> str:
+    """A Message in a language, numbers and dates written its way; any other text (an old message, a
+    library's error) as it is."""
+    return message.in_language(lang) if isinstance(message, Message) else str(message)
+
+
 def say(key: str, **values) -> Message:
     """The message ``imp_<key>`` of the catalog filled with ``values`` (English as ``str``)."""
     return Message(key, values)

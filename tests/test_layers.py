@@ -4,6 +4,7 @@ The import rules are import-linter contracts in pyproject.toml, checked here by 
 ``lint-imports``; the tests below cover what an import graph cannot see."""
 from __future__ import annotations
 
+import ast
 import os
 import re
 import shutil
@@ -61,3 +62,13 @@ def test_settings_are_applied_only_in_the_service_layer():
     offenders = [path.relative_to(ROOT).as_posix() for path in CODE_OUTSIDE_DATA
                  if reads.search(path.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+def test_downloads_never_imports_ui():
+    """ui draws every table with the download buttons of downloads; downloads gets the page's language
+    and store from ui's calls and never imports ui, so the dependency runs one way (issue 24)."""
+    tree = ast.parse((ROOT / "downloads.py").read_text(encoding="utf-8"))
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    assert "ui" not in imported and "pages" not in imported

@@ -21,7 +21,7 @@ LABELLED = {"selectbox", "multiselect", "radio", "select_slider", "checkbox", "t
             "form_submit_button", "link_button", "text_area", "slider", "color_picker", "time_input"}
 BODY = {"markdown", "subheader", "header", "title", "info", "warning", "error", "success", "toast", "write"}
 OPTIONS_AS_MARKDOWN = {"radio", "select_slider"}  # their options (format_func) render Markdown too
-SAFE_CALLS = {"md_escape", "tr_md", "number", "percent", "day", "money", "compact", "len", "str", "int", "languages"}
+SAFE_CALLS = {"md_escape", "tr_md", "catalog_md", "number", "percent", "day", "money", "compact", "len", "str", "int", "languages"}
 
 
 def _safe(node: ast.AST) -> bool:
