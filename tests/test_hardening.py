@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import tracemalloc
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -111,7 +112,7 @@ def test_bad_numbers_on_the_command_line_are_usage_errors(tmp_path, capsys, args
     assert "must be" in err or "is not a" in err
 
 
-BAD_VALUES = {str: "/no/such/folder/x.duckdb", int: "ten", float: "1e999"}
+BAD_VALUES = {str: "/no/such/folder/x.duckdb", int: "ten", float: "1e999", date: "2026-02-30"}
 
 
 @pytest.mark.parametrize("item", SETTINGS, ids=lambda s: s.name)
