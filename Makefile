@@ -10,7 +10,7 @@ PORT   ?= 8501
 DEMO   ?= yes
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test chromium poppler idp postgresql org benchmark real-data screenshots clean
+.PHONY: run test chromium poppler idp postgresql org benchmark real-data screenshots translations check-translations clean
 
 $(VENV)/.runtime: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,14 @@ screenshots: $(VENV)/.test chromium
 # ARGS passes options, e.g. make benchmark ARGS="--quick" or ARGS="--only import --runs 3".
 benchmark: $(VENV)/.test chromium
 	$(PY) scripts/benchmark.py $(ARGS)
+
+# the catalogs after an English change: the template, every language merged (new texts empty, changed fuzzy)
+translations: $(VENV)/.runtime
+	$(PY) scripts/translations.py update
+
+# fails on a text without translation, a stale (fuzzy) one or one with other placeholders
+check-translations: $(VENV)/.runtime
+	$(PY) scripts/translations.py check
 
 # keeps store/: the database is the user's data, not a build product
 clean:

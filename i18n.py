@@ -1,1554 +1,164 @@
-"""The one catalog of the dashboard's words, keyed by message id, one dictionary per language.
+"""The dashboard's words and each language's rules for numbers, dates and plurals: the one place for both.
 
-English and German are written side by side below (``TEXT``: id → (English, German)) because
-that is how they are kept in step; ``CATALOGS`` is what the lookup reads. Another language is
-data, not code: a dictionary in ``CATALOGS`` and a record in ``analytics.locales.LOCALES`` (its
-number, date and plural rules); ids it lacks fall back to English. A plural is an id with ``[one]``
-/ ``[other]`` (CLDR's forms of the language) chosen by the value ``n``.
+Words live in gettext catalogs, ``locales/<lang>/LC_MESSAGES/messages.po``: each message's context
+(``msgctxt``) is the id the code looks up (``t("committed", lang)``), its ``msgid`` the English text,
+its ``msgstr`` the language's; a plural has ``msgid_plural`` and one ``msgstr[i]`` per form of the
+language's ``Plural-Forms``. English is the source (``locales/en``); ``locales/messages.pot`` is its
+template, from which a translator starts a language with the usual tools (``pybabel init -l fr -i
+locales/messages.pot -d locales``, Poedit, Weblate …). ``make translations`` brings every language up
+to date after an English change (new texts empty, changed ones fuzzy) and ``make check-translations``
+fails on a text without translation, a fuzzy (stale) one or different placeholders
+(``scripts/translations.py``). Catalogs are compiled to ``.mo`` beside their ``.po`` when the ``.po``
+is newer (at build time by make, else on first use), since reading the ``.po`` itself costs a fifth of
+a second at every start. A text a language lacks is English.
+
+Numbers, percentages, dates and plural forms are written by Babel from the language's CLDR locale.
+``LOCALES`` holds our own choices for English and German (ISO dates in English, as the product always
+showed them; German Excel's CSV with ``;``); a language without a record gets one derived from CLDR,
+so a new language is a catalog file, no code.
 """
 from __future__ import annotations
 
-from babel import Locale
+import gettext
+import os
+import struct
+from dataclasses import dataclass
+from pathlib import Path
 
-from analytics.locales import LOCALES, locale
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_compact_decimal, get_decimal_symbol, get_group_symbol
 
-TEXT: dict[str, tuple[str, str]] = {
-    # navigation and shared
-    "app_title": ("Sprint & OKR review", "Sprint- & OKR-Review"),
-    "language": ("Language", "Sprache"),
-    "teams": ("Teams", "Teams"),
-    "teams_help": ("One, several or all teams; kept on every page.", "Ein, mehrere oder alle Teams; gilt auf jeder Seite."),
-    "download_help": ("The file keeps the field names of the metric definitions (docs/metrics.md) and raw values, for other tools.",
-                      "Die Datei behält die Feldnamen der Metrikdefinitionen (docs/metrics.md) und die Rohwerte, für andere Werkzeuge."),
-    "download_csv": ("Download CSV", "Als CSV herunterladen"),
-    "no_data": ("No data yet. Load the demo organisation to look around, or import your own CSV files.",
-                "Noch keine Daten. Laden Sie die Demo-Organisation zum Ausprobieren oder importieren Sie Ihre CSV-Dateien."),
-    "load_demo": ("Load demo data", "Demodaten laden"),
-    "go_import": ("Go to the Import page", "Zur Import-Seite"),
-    "loading_demo": ("Loading the demo organisation …", "Demo-Organisation wird geladen …"),
-    "page_home": ("Home", "Start"),
-    "page_import": ("Import", "Import"),
-    "page_review": ("Sprint review", "Sprint-Review"),
-    "page_retro": ("Retrospective", "Retrospektive"),
-    "page_okrs": ("OKRs", "OKRs"),
-    "page_teams": ("Teams", "Teams"),
-    "unit_points": ("points", "Punkte"),
-    "unit_items": ("items", "Einträge"),
-    "unit_activities": ("activities", "Aktivitäten"),
-    "count_items": ("Count items instead of estimates", "Einträge zählen statt Schätzungen"),
-    "inferred_note": ("Commitment of this sprint is inferred from an issue export (no snapshot of the sprint start).",
-                      "Die Zusage dieses Sprints ist aus einem Vorgangsexport abgeleitet (kein Stand zum Sprintstart)."),
-    "no_dates": ("No dates for this sprint: import a sprints file to give it its calendar.",
-                 "Für diesen Sprint fehlen Daten: Importieren Sie eine Sprint-Datei mit dem Kalender."),
-    # home
-    "latest_sprint": ("Latest sprint", "Letzter Sprint"),
-    "latest_caption": ("Say/do = completed ÷ committed at start. Commitment accuracy = 1 − |completed − committed| ÷ committed.",
-                       "Say/Do = erledigt ÷ zum Start zugesagt. Zusagegenauigkeit = 1 − |erledigt − zugesagt| ÷ zugesagt."),
-    "okr_cycle": ("Running OKR cycle", "Laufender OKR-Zyklus"),
-    "no_cycle": ("No OKR cycle is running today.", "Heute läuft kein OKR-Zyklus."),
-    "attention": ("Needs attention", "Braucht Aufmerksamkeit"),
-    "nothing_attention": ("Nothing needs attention.", "Nichts braucht gerade Aufmerksamkeit."),
-    # metric names
-    "committed": ("Committed", "Zugesagt"),
-    "added": ("Added", "Hinzugefügt"),
-    "removed": ("Removed", "Entfernt"),
-    "completed": ("Completed", "Erledigt"),
-    "not_completed": ("Not completed", "Nicht erledigt"),
-    "carried_over": ("Carried over", "Übertragen"),
-    "say_do_ratio": ("Say/do", "Say/Do"),
-    "commitment_accuracy": ("Accuracy", "Genauigkeit"),
-    "velocity_avg": ("Rolling average", "Gleitender Durchschnitt"),
-    "scope_change": ("Scope change", "Umfangsänderung"),
-    # one-line definitions (METRICS.md), shown as help next to each figure
-    "def_committed": ("Sum of estimates of items in the sprint at its start.", "Summe der Schätzungen der Einträge, die zum Sprintstart im Sprint waren."),
-    "def_added": ("Sum of estimates of items added after the start.", "Summe der Schätzungen der nach dem Start hinzugefügten Einträge."),
-    "def_removed": ("Sum of estimates of items removed before the end.", "Summe der Schätzungen der vor dem Ende entfernten Einträge."),
-    "def_completed": ("Sum of estimates of items done in the sprint (not removed): the velocity.", "Summe der Schätzungen der im Sprint erledigten Einträge (ohne entfernte): die Velocity."),
-    "def_not_completed": ("Committed + added − removed − completed, never below 0.", "Zugesagt + hinzugefügt − entfernt − erledigt, nie unter 0."),
-    "def_say_do_ratio": ("Completed ÷ committed at start; above 100 % when added work was done too.", "Erledigt ÷ zum Start zugesagt; über 100 %, wenn auch Hinzugefügtes erledigt wurde."),
-    "def_commitment_accuracy": ("1 − |completed − committed| ÷ committed: over- and under-delivery both lower it.", "1 − |erledigt − zugesagt| ÷ zugesagt: Über- wie Unterlieferung senken sie."),
-    # statuses
-    "achieved": ("Achieved", "Erreicht"),
-    "on_track": ("On track", "Im Plan"),
-    "behind": ("Behind", "Im Verzug"),
-    "at_risk": ("At risk", "Gefährdet"),
-    "not_started": ("Not started", "Nicht begonnen"),
-    # import
-    "import_intro": ("Upload our templates or the exports of Jira, Azure DevOps or Linear. Nothing is stored until you press Import, and then all files or none.",
-                     "Laden Sie unsere Vorlagen oder Exporte aus Jira, Azure DevOps oder Linear hoch. Gespeichert wird erst mit „Importieren“, und dann alle Dateien oder keine."),
-    "files": ("CSV files", "CSV-Dateien"),
-    "team_for_files": ("Team for files without a team column (optional)", "Team für Dateien ohne Team-Spalte (optional)"),
-    "date_order": ("Order of dates like 03/04/2026", "Reihenfolge bei Datumsangaben wie 03/04/2026"),
-    "date_order_auto": ("decide from the file", "aus der Datei ermitteln"),
-    "detected": ("Detected", "Erkannt"),
-    "preview": ("Preview: the first rows as they will be stored", "Vorschau: die ersten Zeilen, wie sie gespeichert werden"),
-    "mapping": ("Column mapping", "Spaltenzuordnung"),
-    "mapping_help": ("Fields of a tool export and the column they come from. Choose a column where one was not recognised.",
-                     "Felder eines Tool-Exports und die Spalte, aus der sie kommen. Wählen Sie eine Spalte, wo keine erkannt wurde."),
-    "not_in_file": ("(not in this file)", "(nicht in dieser Datei)"),
-    "save_mapping": ("Remember this mapping for the next upload", "Zuordnung für den nächsten Upload merken"),
-    "import_button": ("Import", "Importieren"),
-    "import_failed": ("Nothing was imported: fix the problems below and upload again.",
-                      "Es wurde nichts importiert: Beheben Sie die Probleme unten und laden Sie erneut hoch."),
-    "import_done": ("Imported (import {id}): {rows} rows new, {updated} updated, {unchanged} unchanged.",
-                    "Importiert (Import {id}): {rows} Zeilen neu, {updated} geändert, {unchanged} unverändert."),
-    "importing": ("Importing …", "Import läuft …"),
-    "checking": ("Checking the files …", "Dateien werden geprüft …"),
-    "counts_help": ("New: rows the store did not have; changed: rows it had with other values (the old version stays in the history); unchanged: rows it already had exactly.",
-                    "Neu: Zeilen, die der Speicher nicht hatte; geändert: Zeilen mit anderen Werten (die alte Fassung bleibt im Verlauf); unverändert: Zeilen, die er genau so schon hatte."),
-    "warnings_title[one]": ("{n} note on these files:", "{n} Hinweis zu diesen Dateien:"),
-    "warnings_title[other]": ("{n} notes on these files:", "{n} Hinweise zu diesen Dateien:"),
-    "undo_cascade": ("Also undo later imports that depend on it", "Auch spätere Importe rückgängig machen, die darauf aufbauen"),
-    "undo_cascade_help": ("Without this, an import that later imports build on (they changed its rows or add check-ins to its key results) is refused, naming them.",
-                          "Ohne dies wird ein Import, auf dem spätere aufbauen (sie änderten seine Zeilen oder ergänzen Check-ins zu seinen Key Results), abgelehnt und die späteren genannt."),
-    "undo_dependents": ("Later imports {ids} depend on it: tick the box above to undo them together, newest first.",
-                        "Die späteren Importe {ids} bauen darauf auf: Kreuzen Sie oben an, um sie gemeinsam rückgängig zu machen, neueste zuerst."),
-    "template_mapping": ("Columns as one of our templates", "Spalten als eine unserer Vorlagen"),
-    "template_mapping_help": ("Your own spreadsheet: choose the template it is and, for each of its columns (* required), the column of your file that holds it. Remembered with the box below.",
-                              "Ihre eigene Tabelle: Wählen Sie die Vorlage und für jede ihrer Spalten (* Pflicht) die Spalte Ihrer Datei, die sie enthält. Mit dem Kästchen unten gemerkt."),
-    "template_kind": ("Template", "Vorlage"),
-    "auto_column": ("as recognised: {column}", "wie erkannt: {column}"),
-    "auto_none": ("not recognised", "nicht erkannt"),
-    "history": ("Import history", "Import-Verlauf"),
-    "undo": ("Undo import", "Import rückgängig machen"),
-    "undo_confirm": ("Yes, undo import {id}: remove what it wrote and restore what it replaced",
-                     "Ja, Import {id} rückgängig machen: Geschriebenes entfernen, Ersetztes wiederherstellen"),
-    "undone": ("Import {id} undone; the data is as it was before it.", "Import {id} rückgängig gemacht; die Daten sind wie vorher."),
-    # issues 19 and 24: a mapping proposed for a team's own spreadsheet, import --skip-invalid with
-    # its rejects, every problem counted, grouped and downloadable (pages/import.py)
-    "proposal_found": ("{file}: the figures seem to be in columns this template does not know by name. "
-                       "Proposed: {proposal}. Nothing is imported until you accept this mapping or choose the columns yourself.",
-                       "{file}: Die Kennzahlen stehen wohl in Spalten, deren Namen diese Vorlage nicht kennt. "
-                       "Vorschlag: {proposal}. Importiert wird erst, wenn Sie diese Zuordnung übernehmen oder die Spalten selbst wählen."),
-    "accept_proposal": ("Use the proposed mapping", "Vorgeschlagene Zuordnung übernehmen"),
-    "team_second_column": ("team, joined with a second column (e.g. project + board)",
-                           "team, verbunden mit einer zweiten Spalte (z. B. Projekt + Board)"),
-    "no_second_column": ("no second column", "keine zweite Spalte"),
-    "skip_invalid": ("Import the valid rows and leave out the refused ones (they are kept with the import as a rejects CSV)",
-                     "Gültige Zeilen importieren, abgelehnte auslassen (sie bleiben als Ablehnungs-CSV beim Import)"),
-    "skip_counts": ("{imported} row(s) will be imported, {rejected} row(s) left out.",
-                    "{imported} Zeile(n) werden importiert, {rejected} Zeile(n) ausgelassen."),
-    "rejects_title": ("Rows left out", "Ausgelassene Zeilen"),
-    "problems_shown": ("{shown} of {n} problems shown; all of them are in the CSV below.",
-                       "{shown} von {n} Problemen angezeigt; alle stehen in der CSV-Datei darunter."),
-    "problems_all": ("All {n} problems (CSV)", "Alle {n} Probleme (CSV)"),
-    "problem_groups_title": ("Problems that repeat", "Probleme, die sich wiederholen"),
-    "import_done_skipped": ("Imported (import {id}): {rows} rows new, {updated} updated, {unchanged} unchanged; "
-                            "{rejected} row(s) left out, kept with the import (history below).",
-                            "Importiert (Import {id}): {rows} Zeilen neu, {updated} geändert, {unchanged} unverändert; "
-                            "{rejected} Zeile(n) ausgelassen, beim Import aufbewahrt (Verlauf unten)."),
-    "rejects_of_import": ("Rows left out by an import", "Von einem Import ausgelassene Zeilen"),
-    "rejects_download": ("Rows left out by import {id} (CSV)", "Von Import {id} ausgelassene Zeilen (CSV)"),
-    'f_rejected': ('Left out', 'Ausgelassen'),
-    # the store shared with a scheduled import (data.errors.StoreBusy / StoreUnavailable)
-    "store_busy_title": ("The data is busy", "Die Daten sind gerade belegt"),
-    "store_busy": ("Another program (an import) is writing the data. This page tries again in a moment.",
-                   "Ein anderes Programm (ein Import) schreibt gerade die Daten. Diese Seite versucht es gleich noch einmal."),
-    "store_unavailable": ("The data cannot be opened: {message}", "Die Daten lassen sich nicht öffnen: {message}"),
-    "templates": ("Templates", "Vorlagen"),
-    "templates_help": ("Each with one example row. German files use ; and decimal commas.",
-                       "Jeweils mit einer Beispielzeile. Deutsche Dateien verwenden ; und Dezimalkomma."),
-    "problems": ("Problems", "Probleme"),
-    "notes": ("Notes", "Hinweise"),
-    # sprint review
-    "sprint": ("Sprint", "Sprint"),
-    "team": ("Team", "Team"),
-    "goal": ("Sprint goal", "Sprintziel"),
-    "items_behind": ("Items behind the numbers", "Einträge hinter den Zahlen"),
-    "by_kr": ("Completed work by key result", "Erledigte Arbeit je Key Result"),
-    "velocity": ("Velocity", "Velocity"),
-    "range": ("Sprints shown", "Angezeigte Sprints"),
-    "forecast": ("Next sprint forecast", "Prognose für den nächsten Sprint"),
-    "forecast_caption": ("Monte Carlo over the last {n} sprints ({trials} trials): “at least X with Y % confidence”.",
-                         "Monte-Carlo über die letzten {n} Sprints ({trials} Durchläufe): „mindestens X mit Y % Sicherheit“."),
-    "burnup": ("Within-sprint burn-up", "Burn-up im Sprint"),
-    "report": ("Review report", "Review-Bericht"),
-    # sprint state, working days, the review's lists (issue 7)
-    "as_of_help": ("The day the pages look from: which sprints are closed, running or planned, and where each key result stands.",
-                   "Der Tag, von dem aus die Seiten schauen: welche Sprints abgeschlossen sind, laufen oder geplant sind, und wo jedes Key Result steht."),
-    "state_closed": ("closed", "abgeschlossen"),
-    "state_running": ("running", "läuft"),
-    "state_future": ("planned", "geplant"),
-    "provisional_running": ("This sprint is running until {end}: its figures are provisional and enter no average, trend, forecast or alert.",
-                            "Dieser Sprint läuft bis {end}: Seine Zahlen sind vorläufig und gehen in keinen Durchschnitt, Trend, keine Prognose und keinen Hinweis ein."),
-    "provisional_future": ("This sprint starts on {start}: planned, nothing of it is done yet, and it enters no average, trend, forecast or alert.",
-                           "Dieser Sprint beginnt am {start}: geplant, noch nichts davon erledigt; er geht in keinen Durchschnitt, Trend, keine Prognose und keinen Hinweis ein."),
-    "completed_late": ("Completed late", "Verspätet erledigt"),
-    "def_completed_late": ("Sum of estimates of items done after the sprint's end: not in Completed.",
-                           "Summe der Schätzungen der nach Sprintende erledigten Einträge: nicht in Erledigt enthalten."),
-    "working_days": ("Working days", "Arbeitstage"),
-    "def_working_days": ("Mon–Fri from start to end, minus the public holidays of the team's region, minus days off.",
-                         "Mo–Fr von Start bis Ende, abzüglich der Feiertage der Region des Teams und der Abwesenheitstage."),
-    "velocity_per_day": ("Per working day", "Je Arbeitstag"),
-    "def_velocity_per_day": ("Completed ÷ working days: compares sprints of different lengths.",
-                             "Erledigt ÷ Arbeitstage: macht Sprints unterschiedlicher Länge vergleichbar."),
-    "compare": ("Beside the previous sprint and the average", "Im Vergleich mit dem vorigen Sprint und dem Durchschnitt"),
-    "compare_caption": ("Average: the team's other closed sprints of the same type (all types when there is no other of its type).",
-                        "Durchschnitt: die übrigen abgeschlossenen Sprints des Teams vom selben Typ (alle Typen, wenn es keinen weiteren dieses Typs gibt)."),
-    "row_this": ("This sprint", "Dieser Sprint"),
-    "row_previous": ("Previous sprint", "Voriger Sprint"),
-    "row_average": ("Average of {n}", "Durchschnitt aus {n}"),
-    "list_completed": ("Completed", "Erledigt"),
-    "list_not_completed": ("Not completed", "Nicht erledigt"),
-    "list_removed": ("Removed", "Entfernt"),
-    "list_added": ("Added after start", "Nach Start hinzugefügt"),
-    "list_completed_late": ("Completed late", "Verspätet erledigt"),
-    "list_carried_over": ("Carried over", "Übertragen"),
-    "list_empty": ("No items in this list.", "Keine Einträge in dieser Liste."),
-    "backlog_input": ("How many sprints for a backlog of … ({unit})", "Wie viele Sprints für einen Backlog von … ({unit})"),
-    "used_sprints": ("Sprints the forecast used", "Von der Prognose genutzte Sprints"),
-    "stability_by_type": ("Stability per sprint type (velocity per working day)", "Stabilität je Sprinttyp (Velocity je Arbeitstag)"),
-    "no_closed_sprints": ("No closed sprint yet: trends start with the first finished sprint.",
-                          "Noch kein abgeschlossener Sprint: Trends beginnen mit dem ersten beendeten Sprint."),
-    "running_now": ("Running now: {sprint} until {end} (provisional, not in these figures).",
-                    "Läuft gerade: {sprint} bis {end} (vorläufig, nicht in diesen Zahlen)."),
-    # retro
-    "predictability": ("Predictability", "Verlässlichkeit"),
-    "scope": ("Scope change and carry-over", "Umfangsänderung und Übertrag"),
-    "stability": ("Velocity stability", "Stabilität der Velocity"),
-    "by_type": ("By sprint type", "Nach Sprinttyp"),
-    "actions": ("Retro actions", "Retro-Maßnahmen"),
-    # okrs
-    "cycle": ("Cycle", "Zyklus"),
-    "objectives": ("Objectives", "Objectives"),
-    "key_results": ("Key results", "Key Results"),
-    "sprint_kr": ("Sprint work and key results", "Sprintarbeit und Key Results"),
-    "as_of": ("As of", "Stand"),
-    "confidence": ("Confidence", "Zuversicht"),
-    "last_checkin": ("Last check-in", "Letzter Check-in"),
-    "days_ago": ("{days} days ago", "vor {days} Tagen"),
-    "forecast_end": ("Forecast at cycle end", "Prognose zum Zyklusende"),
-    "progress_help": ("Progress (v − start) ÷ (target − start); expected by now: {expected}",
-                      "Fortschritt (v − Start) ÷ (Ziel − Start); erwartet zu diesem Zeitpunkt: {expected}"),
-    "no_checkin": ("No check-in yet", "Noch kein Check-in"),
-    # okrs: weekly, states, revisions, cycle close (issue 9)
-    "okr_overview": ("Overview: every key result against its pace", "Überblick: jedes Key Result gegen sein Soll"),
-    "okr_overview_caption": ("Progress against the pace expected by now; status today and where the forecast lands at "
-                             "cycle end. ⚠ marks a status the forecast contradicts: a topic for the weekly.",
-                             "Fortschritt gegen das heute erwartete Soll; Status heute und wo die Prognose zum Zyklusende "
-                             "landet. ⚠ markiert einen Status, dem die Prognose widerspricht: ein Thema fürs Weekly."),
-    "short": ("Short", "Verfehlt"),
-    "not_achieved": ("Not achieved", "Nicht erreicht"),
-    "col_progress": ("Progress", "Fortschritt"),
-    "col_expected": ("Expected by now", "Soll heute"),
-    "col_status": ("Status", "Status"),
-    "col_stale": ("Stale", "Veraltet"),
-    "col_revisions": ("Revisions", "Änderungen"),
-    "forecast_status": ("Forecast at cycle end", "Prognose zum Zyklusende"),
-    "disagrees": ("Status and forecast disagree", "Status und Prognose widersprechen sich"),
-    "disagree_note": ("Status and forecast disagree for {krs}: discuss in the weekly.",
-                      "Status und Prognose widersprechen sich bei {krs}: Thema fürs Weekly."),
-    "disagree_detail": ("Status {status}, but the forecast says {forecast} at cycle end.",
-                        "Status {status}, aber die Prognose sagt {forecast} zum Zyklusende."),
-    "milestone_no_forecast": ("Milestone: done or not, no numeric forecast.", "Meilenstein: erledigt oder nicht, keine Zahlenprognose."),
-    "condition_note": ("A line to hold: on track while it holds, achieved when it held at the cycle's last check-in.",
-                       "Eine Linie, die zu halten ist: im Plan, solange sie hält; erreicht, wenn sie beim letzten Check-in des Zyklus hielt."),
-    "tab_weekly": ("Weekly", "Weekly"),
-    "tab_details": ("Key results in detail", "Key Results im Detail"),
-    "tab_revisions": ("Revisions", "Änderungen"),
-    "tab_alignment": ("Company goals", "Unternehmensziele"),
-    "tab_close": ("Cycle close and calibration", "Zyklusabschluss und Kalibrierung"),
-    "weekly_caption": ("Change since the previous check-in: each key result's latest check-in against the one before it, "
-                       "both dated. \"Checked in since the last weekly\" is empty for a key result without a check-in "
-                       "after {day}. Check-in cadence {cadence} days; stale after {stale} days without one.",
-                       "Veränderung seit dem vorigen Check-in: der letzte Check-in jedes Key Results gegen den davor, "
-                       "beide mit Datum. „Check-in seit dem letzten Weekly“ ist leer bei Key Results ohne Check-in "
-                       "nach dem {day}. Check-in-Rhythmus {cadence} Tage; veraltet nach {stale} Tagen ohne Check-in."),
-    "confidence_drop": ("Confidence fell by 3 or more since the previous check-in: {krs}",
-                        "Zuversicht seit dem vorigen Check-in um 3 oder mehr gesunken: {krs}"),
-    "no_checkin_since_weekly": ("No check-in since the last weekly ({day}): {krs}",
-                                "Kein Check-in seit dem letzten Weekly ({day}): {krs}"),
-    "stale_list": ("No check-in within the cadence: {krs}", "Kein Check-in im Rhythmus: {krs}"),
-    "timeline": ("Check-ins and comments", "Check-ins und Kommentare"),
-    "record_checkin": ("Record a check-in", "Check-in erfassen"),
-    "value": ("Value", "Wert"),
-    "comment": ("Comment", "Kommentar"),
-    "checkin_date": ("Date", "Datum"),
-    "save": ("Save", "Speichern"),
-    "entry_saved": ("Saved as import {id}; undo it on the Import page.", "Gespeichert als Import {id}; rückgängig auf der Import-Seite."),
-    "entry_failed": ("Not saved:", "Nicht gespeichert:"),
-    "revised": ("Revised {n}×; against the original target {target}: {status}", "{n}× geändert; gegen das ursprüngliche Ziel {target}: {status}"),
-    "kr_versions": ("Every version of this key result, as each import left it", "Jede Fassung dieses Key Results, wie jeder Import sie hinterließ"),
-    "revisions_caption": ("Every change of a key result's target, start, type or plan, and of an objective's wording, with the day it was imported.",
-                          "Jede Änderung von Ziel, Startwert, Typ oder Plan eines Key Results und jeder Umformulierung eines Objectives, mit dem Importtag."),
-    "no_revisions": ("No revisions in this cycle.", "Keine Änderungen in diesem Zyklus."),
-    "reworded": ("Objective reworded (objectives should stay fixed during a cycle)", "Objective umformuliert (Objectives sollten im Zyklus fest bleiben)"),
-    "alignment_caption": ("Objectives grouped by the company goal they serve, across teams; share of their key results on track or achieved.",
-                          "Objectives nach dem Unternehmensziel gruppiert, dem sie dienen, über Teams hinweg; Anteil ihrer Key Results im Plan oder erreicht."),
-    "cycle_closed": ("The cycle is closed: final scores.", "Der Zyklus ist abgeschlossen: endgültige Ergebnisse."),
-    "comparison": ("Compared with the previous cycle", "Im Vergleich zum vorigen Zyklus"),
-    "comparison_caption": ("Same objective id, else an objective serving the same company goal.",
-                           "Gleiche Objective-ID, sonst ein Objective mit demselben Unternehmensziel."),
-    "calibration": ("Calibration over closed cycles", "Kalibrierung über abgeschlossene Zyklen"),
-    "calibration_caption": ("Committed objectives that reached 1.0, aspirational ones that reached 0.7. Too ambitious: committed below {cmin} or aspirational below {amin}; too easy: aspirational above {amax}.",
-                            "Verbindliche Objectives, die 1,0 erreichten, ambitionierte, die 0,7 erreichten. Zu ambitioniert: verbindlich unter {cmin} oder ambitioniert unter {amin}; zu leicht: ambitioniert über {amax}."),
-    "too ambitious": ("Targets too ambitious", "Ziele zu ambitioniert"),
-    "about right": ("Targets about right", "Ziele angemessen"),
-    "too easy": ("Targets too easy", "Ziele zu leicht"),
-    "lessons": ("Lessons", "Erkenntnisse"),
-    "lessons_previous": ("Lessons from {cycle}", "Erkenntnisse aus {cycle}"),
-    "record_lessons": ("Write down the lessons of an objective", "Erkenntnisse zu einem Objective festhalten"),
-    "objective": ("Objective", "Objective"),
-    "key_result": ("Key result", "Key Result"),
-    # numbers typed on the pages, read in the page's language and shown back (issue 19, point 1)
-    "typed_placeholder": ("e.g. {example}", "z. B. {example}"),
-    "typed_understood": ("Understood as {value}", "Verstanden als {value}"),
-    "typed_understood_was": ("Understood as {value} (was {was}, {change})", "Verstanden als {value} (bisher {was}, {change})"),
-    "typed_understood_was_zero": ("Understood as {value} (was {was})", "Verstanden als {value} (bisher {was})"),
-    "checkin_jump": ("From {was} to {value} moves the progress of {kr} from {before} to {after}: an unusually big jump, more often a typo than the truth.",
-                     "Von {was} auf {value} bewegt den Fortschritt von {kr} von {before} auf {after}: ein ungewöhnlich großer Sprung, öfter ein Tippfehler als die Wahrheit."),
-    "checkin_jump_confirm": ("Yes, {value} is right", "Ja, {value} stimmt"),
-    "checkin_check_first": ("Check the value understood above, then save again.",
-                            "Prüfen Sie den oben verstandenen Wert und speichern Sie dann erneut."),
-    "checkin_confirm_first": ("Confirm the big jump above first, or correct the value.",
-                              "Bestätigen Sie zuerst den großen Sprung oben, oder korrigieren Sie den Wert."),
-    "imp_typed_blank": ("Type a number.", "Bitte eine Zahl eingeben."),
-    "imp_typed_not_number": ("'{text}' is not a number: write digits, such as {example}.",
-                             "„{text}“ ist keine Zahl: Schreiben Sie Ziffern, etwa {example}."),
-    "imp_typed_malformed": ("'{text}' is not a number the way this page writes them (such as {example}).",
-                            "„{text}“ ist keine Zahl, wie diese Seite sie schreibt (etwa {example})."),
-    "imp_typed_malformed_one": ("'{text}' is not a number the way this page writes them (such as {example}). Did you mean {first}?",
-                                "„{text}“ ist keine Zahl, wie diese Seite sie schreibt (etwa {example}). Meinten Sie {first}?"),
-    "imp_typed_malformed_two": ("'{text}' is not a number the way this page writes them (such as {example}). Did you mean {first} or {second}?",
-                                "„{text}“ ist keine Zahl, wie diese Seite sie schreibt (etwa {example}). Meinten Sie {first} oder {second}?"),
-    "imp_typed_ambiguous": ("'{text}' can be read as {first} or as {second}. Write it without thousands separators: {first} or {second}.",
-                            "„{text}“ kann {first} oder {second} heißen. Schreiben Sie die Zahl ohne Tausenderpunkte: {first} oder {second}."),
-    "imp_typed_too_large": ("'{text}' is too large a number.", "„{text}“ ist eine zu große Zahl."),
-    "imp_typed_range": ("{value} is outside {minimum} to {maximum}.", "{value} liegt nicht zwischen {minimum} und {maximum}."),
-    "imp_typed_below": ("{value} is below {minimum}, the smallest value allowed here.",
-                        "{value} ist kleiner als {minimum}, der kleinste hier erlaubte Wert."),
-    "imp_typed_above": ("{value} is above {maximum}, the largest value allowed here.",
-                        "{value} ist größer als {maximum}, der größte hier erlaubte Wert."),
-    "imp_plain_write": ("'{text}' is not a plain number; write {plain}: the command line takes plain numbers, no thousands separators, a point for decimals.",
-                        "„{text}“ ist keine einfache Zahl; schreiben Sie {plain}: Die Kommandozeile nimmt einfache Zahlen, ohne Tausendertrennzeichen, mit Punkt vor den Dezimalstellen."),
-    "imp_plain_ambiguous": ("'{text}' can be read as {first} or as {second}; write the one you mean: the command line takes plain numbers, no thousands separators, a point for decimals.",
-                            "„{text}“ kann {first} oder {second} heißen; schreiben Sie die gemeinte Zahl: Die Kommandozeile nimmt einfache Zahlen, ohne Tausendertrennzeichen, mit Punkt vor den Dezimalstellen."),
-    "imp_plain_only": ("'{text}' is not a plain number; the command line takes plain numbers such as 1850000 or 1850000.5: no thousands separators, a point for decimals.",
-                       "„{text}“ ist keine einfache Zahl; die Kommandozeile nimmt einfache Zahlen wie 1850000 oder 1850000.5: ohne Tausendertrennzeichen, mit Punkt vor den Dezimalstellen."),
-    "imp_t_not_plain": ("{n} numbers refused", "{n} Zahlen abgelehnt"),
-    "imp_t_not_plain[one]": ("A number refused", "Eine Zahl abgelehnt"),
-    "imp_t_not_plain[other]": ("{n} numbers refused", "{n} Zahlen abgelehnt"),
-    # real data in the wording (issue 19, point 9)
-    "nar_forecast_zero": ("The history cannot support a forecast of {sprint}: {zeros} of the {n} closed sprints it draws on completed nothing, so no amount can be promised with 85 % confidence.",
-                          "Für eine Prognose zu {sprint} reicht die Historie nicht: {zeros} der {n} abgeschlossenen Sprints, auf denen sie beruht, haben nichts erledigt, deshalb lässt sich mit 85 % Sicherheit keine Menge zusagen."),
-    "nar_forecast_zero_half": (" In half of the trials at least {p50} {unit}.", " In der Hälfte der Durchläufe mindestens {p50} {unit}."),
-    "nar_basis_untyped": ("No sprint type for {sprint}, so the forecast uses the last {n} closed sprints of all types: {used}.",
-                          "Zu {sprint} ist kein Sprint-Typ bekannt, deshalb nutzt die Prognose die letzten {n} abgeschlossenen Sprints aller Typen: {used}."),
-    "figures_in": ("Unit of the figures: {unit}", "Einheit der Zahlen: {unit}"),  # no German case to get wrong
-    "imp_sprints_how_cli": ("add a sprints file (--sprints FILE) for dates", "fügen Sie eine Sprint-Datei (--sprints DATEI) mit Daten hinzu"),
-    "imp_sprints_how_page": ("upload a sprints file with their dates together with this file (the sprints template under Templates)",
-                             "laden Sie eine Sprint-Datei mit ihren Daten zusammen mit dieser Datei hoch (die Vorlage sprints unter Vorlagen)"),
-    # retro actions entered in the app
-    "record_action": ("Improvement for the next sprint", "Verbesserung für den nächsten Sprint"),
-    "action_sprint": ("Retro of sprint", "Retro des Sprints"),
-    "action_text": ("Action the team promises", "Maßnahme, die das Team zusagt"),
-    "action_owner": ("Owner (optional)", "Verantwortlich (optional)"),
-    "close_actions": ("Earlier actions done in this sprint", "Frühere Maßnahmen, in diesem Sprint erledigt"),
-    # one question, one answer (issue 19: trend range, pooled accuracy, like-for-like comparisons,
-    # planned completion, calibration counts, objective bands)
-    "ans_accuracy_improving": ("Commitment accuracy rose from {first} to {second} over the last {n} closed sprints ({range}): improving.",
-                               "Die Zusagegenauigkeit stieg in den letzten {n} abgeschlossenen Sprints ({range}) von {first} auf {second}: sie verbessert sich."),
-    "ans_accuracy_declining": ("Commitment accuracy fell from {first} to {second} over the last {n} closed sprints ({range}): declining.",
-                               "Die Zusagegenauigkeit sank in den letzten {n} abgeschlossenen Sprints ({range}) von {first} auf {second}: sie verschlechtert sich."),
-    "ans_accuracy_steady": ("Commitment accuracy held steady over the last {n} closed sprints ({range}): {first}, then {second}.",
-                            "Die Zusagegenauigkeit blieb in den letzten {n} abgeschlossenen Sprints ({range}) stabil: {first}, dann {second}."),
-    "ans_accuracy_unclear": ("Commitment accuracy shows no clear trend over the last {n} closed sprints ({range}): {first}, then {second}.",
-                             "Die Zusagegenauigkeit zeigt in den letzten {n} abgeschlossenen Sprints ({range}) keinen klaren Trend: {first}, dann {second}."),
-    "ans_accuracy_few": ("Too few closed sprints with a commitment to see a trend yet.",
-                         "Noch zu wenige abgeschlossene Sprints mit Zusage, um einen Trend zu sehen."),
-    "ans_pooled": ("Pooled accuracy {pooled} over {n} sprints (each sprint counts by its size).",
-                   "Gepoolte Genauigkeit {pooled} über {n} Sprints (jeder Sprint zählt nach seiner Größe)."),
-    "ans_pooled_few": ("Pooled accuracy: too few sprints ({n} with a commitment; it needs {need}).",
-                       "Gepoolte Genauigkeit: zu wenige Sprints ({n} mit Zusage; nötig sind {need})."),
-    "ans_band": ("{inside} of these {n} sprints landed in the predictability band.",
-                 "{inside} dieser {n} Sprints lagen im Verlässlichkeitsband."),
-    "ans_chart_trend": ("Accuracy trend, last {n} closed sprints", "Trend der Genauigkeit, letzte {n} abgeschlossene Sprints"),
-    "ans_types_caption": ("Accuracy per sprint type over the same last {n} closed sprints (figures only: the team's trend is the one above)",
-                          "Genauigkeit je Sprinttyp über dieselben letzten {n} abgeschlossenen Sprints (nur Zahlen: der Trend des Teams ist der oben)"),
-    "ans_teams_caption": ("Each team over its last {n} closed sprints (the range column names them), in the order of team names. Pooled accuracy counts each sprint by its size; below {need} sprints there is none.",
-                          "Jedes Team über seine letzten {n} abgeschlossenen Sprints (die Spalte Zeitraum nennt sie), nach Teamnamen geordnet. Die gepoolte Genauigkeit zählt jeden Sprint nach seiner Größe; unter {need} Sprints gibt es keine."),
-    "ans_home_caption": ("Pooled accuracy and trend over each team's last {n} closed sprints (the range column names them), in the order of team names.",
-                         "Gepoolte Genauigkeit und Trend über die letzten {n} abgeschlossenen Sprints jedes Teams (die Spalte Zeitraum nennt sie), nach Teamnamen geordnet."),
-    "f_commitment_accuracy_pooled": ("Pooled accuracy", "Gepoolte Genauigkeit"),
-    "f_pooled_sprints": ("Sprints pooled", "Gepoolte Sprints"),
-    "f_trend_range": ("Range", "Zeitraum"),
-    "f_accuracy_note": ("Note", "Hinweis"),
-    "v_too_few_sprints": ("too few sprints", "zu wenige Sprints"),
-    "ans_compared": ("Compared with {sprint}, the previous closed sprint of the same type.",
-                     "Verglichen mit {sprint}, dem vorigen abgeschlossenen Sprint desselben Typs."),
-    "ans_compared_per_day": ("Compared with {sprint}, the previous closed sprint of the same type, per working day ({days} against {other} working days).",
-                             "Verglichen mit {sprint}, dem vorigen abgeschlossenen Sprint desselben Typs, je Arbeitstag ({days} gegen {other} Arbeitstage)."),
-    "ans_compared_none": ("No earlier closed sprint of the same type to compare with.",
-                          "Kein früherer abgeschlossener Sprint desselben Typs zum Vergleich."),
-    "ans_per_day": ("{delta} per working day", "{delta} je Arbeitstag"),
-    "planned_completion": ("Planned completion", "Planerfüllung"),
-    "def_planned_completion": ("Committed items done ÷ committed at start: what was planned and delivered, added work not counted.",
-                               "Erledigte zugesagte Einträge ÷ zum Start zugesagt: Geplantes und Geliefertes, ohne Hinzugefügtes."),
-    "ans_planned_differs": ("Say/do {say_do} counts added work too: of the {committed} {unit} committed at the start, {done} {unit} were delivered (planned completion {planned}).",
-                            "Say/Do {say_do} zählt auch Hinzugefügtes: Von den {committed} {unit}, die zum Start zugesagt waren, wurden {done} {unit} geliefert (Planerfüllung {planned})."),
-    "not enough cycles": ("Not enough cycles yet", "Noch nicht genug Zyklen"),
-    "ans_calibration_few": ("{team}: not enough cycles yet for a verdict ({committed} committed and {aspirational} aspirational objectives in closed cycles; a kind needs {need}).",
-                            "{team}: noch nicht genug Zyklen für ein Urteil ({committed} verbindliche und {aspirational} ambitionierte Objectives in abgeschlossenen Zyklen; eine Art braucht {need})."),
-    "f_judged_by": ("Judged by", "Bewertet nach"),
-    "ans_band_committed": ("committed: green ≥ {green}, yellow ≥ {yellow}", "verbindlich: grün ≥ {green}, gelb ≥ {yellow}"),
-    "ans_band_aspirational": ("aspirational: green ≥ {green}, yellow ≥ {yellow}", "ambitioniert: grün ≥ {green}, gelb ≥ {yellow}"),
-    "ans_grade_caption": ("Grade = the score rounded to one decimal, the one figure shown; its colour is judged by the band of the objective's kind (committed objectives are expected to reach {full}, aspirational ones are healthy from {healthy}).",
-                          "Note = der Score auf eine Nachkommastelle gerundet, die eine gezeigte Zahl; ihre Farbe wird nach dem Band der Art des Objectives bewertet (verbindliche sollen {full} erreichen, ambitionierte sind ab {healthy} gesund)."),
-    # teams
-    "teams_caption": ("Teams side by side on comparable measures. Velocity is in each team's own unit and never ranked.",
-                      "Teams nebeneinander auf vergleichbaren Maßen. Velocity steht in der Einheit jedes Teams und wird nie gerankt."),
-    # planning: commitment coach, KR drivers, lessons of a cycle (issue 23)
-    "plan_coach_title": ("Commitment coach", "Zusage-Coach"),
-    "plan_coach_caption": ("For the next sprint of each type: a commitment the team met in about three of four (low end) "
-                           "and in half (high end) of its last 6 closed sprints of that type, at their pace per working day. "
-                           "It needs 3 closed sprints of the type.",
-                           "Für den nächsten Sprint jedes Typs: eine Zusage, die das Team in etwa drei von vier (untere Grenze) "
-                           "und in der Hälfte (obere Grenze) seiner letzten 6 abgeschlossenen Sprints dieses Typs erreicht hat, "
-                           "nach ihrem Tempo je Arbeitstag. Dafür braucht es 3 abgeschlossene Sprints des Typs."),
-    "plan_coach_sentence": ("Last {n} {type} sprints you committed {committed} and delivered {completed} {unit} (medians; "
-                            "say/do {say_do}). For {days}, commit {range} {unit}.",
-                            "In den letzten {n} Sprints vom Typ {type} haben Sie {committed} zugesagt und {completed} {unit} "
-                            "geliefert (Mediane; Say/Do {say_do}). Für {days} sagen Sie {range} {unit} zu."),
-    "plan_coach_days[one]": ("{days} working day", "{days} Arbeitstag"),
-    "plan_coach_days[other]": ("{days} working days", "{days} Arbeitstage"),
-    "plan_coach_few[one]": ("{type}: {used} closed sprints of this type so far; the coach needs {n} more.",
-                            "{type}: bisher {used} abgeschlossene Sprints dieses Typs; der Coach braucht noch {n} weiteren."),
-    "plan_coach_few[other]": ("{type}: {used} closed sprints of this type so far; the coach needs {n} more.",
-                              "{type}: bisher {used} abgeschlossene Sprints dieses Typs; der Coach braucht noch {n} weitere."),
-    "plan_coach_over": ("The team usually commits {over} {unit} more than it delivers at its median pace.",
-                        "Das Team sagt meist {over} {unit} mehr zu, als es in seinem mittleren Tempo liefert."),
-    "plan_coach_type": ("Sprint type", "Sprinttyp"),
-    "plan_no_type": ("(no type)", "(ohne Typ)"),
-    "plan_chart_title": ("Committed and completed per working day: {type}", "Zugesagt und erledigt je Arbeitstag: {type}"),
-    "plan_chart_def": ("Last closed sprints of the type; the band is the suggested range per working day "
-                       "(25th to 50th percentile of completed per working day)",
-                       "Letzte abgeschlossene Sprints des Typs; das Band ist der empfohlene Bereich je Arbeitstag "
-                       "(25. bis 50. Perzentil von erledigt je Arbeitstag)"),
-    "plan_chart_committed": ("Committed per working day", "Zugesagt je Arbeitstag"),
-    "plan_chart_completed": ("Completed per working day", "Erledigt je Arbeitstag"),
-    "plan_chart_range": ("Suggested range", "Empfohlener Bereich"),
-    "plan_chart_axis": ("{unit} per working day", "{unit} je Arbeitstag"),
-    "plan_att_overcommit": ("Commits more than it delivers: {type} sprints", "Sagt mehr zu, als es liefert: Sprints vom Typ {type}"),
-    "plan_att_detail": ("typically {committed} committed, {high} delivered at the median pace, say/do {say_do} "
-                        "({n} sprints); commit {low}–{high} for {days} working days",
-                        "meist {committed} zugesagt, {high} im mittleren Tempo geliefert, Say/Do {say_do} "
-                        "({n} Sprints); {low}–{high} für {days} Arbeitstage zusagen"),
-    "plan_drivers_title": ("What moves the key results", "Was die Key Results bewegt"),
-    "plan_drivers_caption": ("Per key result: the completed work linked to it (items naming the key result) and how the "
-                             "key result moved in the same sprint windows, over the team's closed sprints that lie in the "
-                             "cycle. An association, not proof of cause: other work and the market move key results too.",
-                             "Je Key Result: die damit verknüpfte erledigte Arbeit (Einträge, die das Key Result nennen) und "
-                             "wie sich das Key Result in denselben Sprintfenstern bewegt hat, über die abgeschlossenen Sprints "
-                             "des Teams im Zyklus. Ein Zusammenhang, kein Beweis für Ursache: Auch andere Arbeit und der Markt "
-                             "bewegen Key Results."),
-    "plan_drivers_none": ("{kr}: no completed sprint work is linked to this key result in this cycle.",
-                          "{kr}: In diesem Zyklus ist keine erledigte Sprintarbeit mit diesem Key Result verknüpft."),
-    "plan_drivers_how": ("Link work by writing the key result's id in the key_result column of the sprint items "
-                         "(templates and formats on the Import page).",
-                         "Arbeit verknüpfen Sie, indem Sie die ID des Key Results in die Spalte key_result der "
-                         "Sprint-Einträge schreiben (Vorlagen und Formate auf der Import-Seite)."),
-    "plan_drivers_overall[one]": ("{n} sprint with linked work: {work} {unit} completed went with {change} on the key "
-                                  "result ({per} per completed unit).",
-                                  "{n} Sprint mit verknüpfter Arbeit: {work} {unit} erledigt gingen mit {change} beim Key "
-                                  "Result einher ({per} je erledigter Einheit)."),
-    "plan_drivers_overall[other]": ("{n} sprints with linked work: {work} {unit} completed went with {change} on the key "
-                                    "result ({per} per completed unit).",
-                                    "{n} Sprints mit verknüpfter Arbeit: {work} {unit} erledigt gingen mit {change} beim "
-                                    "Key Result einher ({per} je erledigter Einheit)."),
-    "plan_drivers_type[one]": ("In {type} sprints each completed unit went with {per} on the key result ({n} sprint).",
-                               "In Sprints vom Typ {type} ging jede erledigte Einheit mit {per} beim Key Result einher "
-                               "({n} Sprint)."),
-    "plan_drivers_type[other]": ("In {type} sprints each completed unit went with {per} on the key result ({n} sprints).",
-                                 "In Sprints vom Typ {type} ging jede erledigte Einheit mit {per} beim Key Result einher "
-                                 "({n} Sprints)."),
-    "plan_drivers_correlation": ("Rank correlation of linked work and movement over {n} sprints: {rho} "
-                                 "(an association, not a cause).",
-                                 "Rangkorrelation von verknüpfter Arbeit und Bewegung über {n} Sprints: {rho} "
-                                 "(ein Zusammenhang, keine Ursache)."),
-    "plan_drivers_no_correlation": ("No rank correlation: it needs at least {minimum} sprints in the cycle in which "
-                                    "both the work and the movement vary ({n} sprints so far).",
-                                    "Keine Rangkorrelation: Sie braucht mindestens {minimum} Sprints im Zyklus, in denen "
-                                    "sich Arbeit und Bewegung beide ändern (bisher {n} Sprints)."),
-    "plan_drivers_sprints": ("Sprint by sprint", "Sprint für Sprint"),
-    "plan_drivers_chart": ("Linked work and key result movement: {kr}", "Verknüpfte Arbeit und Bewegung des Key Results: {kr}"),
-    "plan_drivers_chart_def": ("Per closed sprint in the cycle: completed work naming the key result, and how the key "
-                               "result moved in the sprint's window (an association, not a cause)",
-                               "Je abgeschlossenem Sprint im Zyklus: erledigte Arbeit, die das Key Result nennt, und wie "
-                               "sich das Key Result im Sprintfenster bewegt hat (ein Zusammenhang, keine Ursache)"),
-    "plan_drivers_empty": ("No closed sprint of these teams lies in this cycle yet.",
-                           "Noch kein abgeschlossener Sprint dieser Teams liegt in diesem Zyklus."),
-    "plan_lessons_title": ("Lessons of the cycle", "Erkenntnisse des Zyklus"),
-    "plan_lessons_caption": ("Per key result: planned change (target − start) against achieved change (final − start; "
-                             "for decrease key results a fall counts as progress). Ambition ratio = planned ÷ achieved: "
-                             "committed objectives aim at 1 or less, aspirational ones are healthy up to about 1.7 "
-                             "(60 % achieved). Realistic target = final value + achieved change × days of the next cycle ÷ "
-                             "days of this one: the same pace again.",
-                             "Je Key Result: geplante Veränderung (Ziel − Start) gegenüber erreichter (End − Start; bei "
-                             "sinkenden Key Results zählt ein Rückgang als Fortschritt). Ambitionsquote = geplant ÷ erreicht: "
-                             "Verbindliche Objectives zielen auf 1 oder weniger, ambitionierte sind bis etwa 1,7 gesund "
-                             "(60 % erreicht). Realistisches Ziel = Endwert + erreichte Veränderung × Tage des nächsten "
-                             "Zyklus ÷ Tage dieses Zyklus: dasselbe Tempo noch einmal."),
-    "plan_lessons_provisional": ("Provisional: the cycle runs until {end}. Figures as of {day}; the realistic targets "
-                                 "are at the pace so far.",
-                                 "Vorläufig: Der Zyklus läuft bis {end}. Zahlen zum {day}; die realistischen Ziele "
-                                 "folgen dem bisherigen Tempo."),
-    "plan_lessons_types": ("Sprint types in this cycle", "Sprinttypen in diesem Zyklus"),
-    "plan_lessons_type_line[one]": ("{type}: {n} sprint, mean say/do {say_do}; moved most per unit: {krs}",
-                                    "{type}: {n} Sprint, Say/Do im Mittel {say_do}; am meisten je Einheit bewegt: {krs}"),
-    "plan_lessons_type_line[other]": ("{type}: {n} sprints, mean say/do {say_do}; moved most per unit: {krs}",
-                                      "{type}: {n} Sprints, Say/Do im Mittel {say_do}; am meisten je Einheit bewegt: {krs}"),
-    "plan_lessons_no_mover": ("no key result moved with its linked work", "kein Key Result bewegte sich mit verknüpfter Arbeit"),
-    "plan_lessons_no_types": ("No closed sprint of the team lies in this cycle.",
-                              "Kein abgeschlossener Sprint des Teams liegt in diesem Zyklus."),
-    "plan_lessons_actions": ("Retro actions still open", "Noch offene Retro-Maßnahmen"),
-    "plan_lessons_no_actions": ("No retro action is open.", "Keine Retro-Maßnahme ist offen."),
-    "plan_draft_title": ("Draft OKRs of the next cycle", "Entwurf der OKRs des nächsten Zyklus"),
-    "plan_draft_caption": ("Each objective and key result again, start = final value and target = realistic target, "
-                           "marked as a draft in the note column. Review it, then import it as it is on the Import page.",
-                           "Jedes Objective und Key Result erneut, Start = Endwert und Ziel = realistisches Ziel, in der "
-                           "Spalte note als Entwurf markiert. Prüfen Sie ihn und importieren Sie ihn dann so, wie er ist, "
-                           "auf der Import-Seite."),
-    "plan_next_cycle": ("Next cycle", "Nächster Zyklus"),
-    "plan_next_start": ("Starts", "Beginnt"),
-    "plan_next_end": ("Ends", "Endet"),
-    "plan_draft_download": ("Download the draft OKR file", "Entwurf der OKR-Datei herunterladen"),
-    "plan_draft_dates": ("The next cycle must end after it starts.", "Der nächste Zyklus muss nach seinem Beginn enden."),
-    "plan_note_pace": ("Draft from the lessons of {cycle}: target at the same pace. Review before importing.",
-                       "Entwurf aus den Erkenntnissen von {cycle}: Ziel im selben Tempo. Vor dem Import prüfen."),
-    "plan_note_no_progress": ("Draft from the lessons of {cycle}: no progress at this pace, the planned change again. "
-                              "Review before importing.",
-                              "Entwurf aus den Erkenntnissen von {cycle}: kein Fortschritt in diesem Tempo, die geplante "
-                              "Veränderung noch einmal. Vor dem Import prüfen."),
-    "plan_note_floor": ("Draft from the lessons of {cycle}: the same pace would fall below 0, so the target is 0. "
-                        "Review before importing.",
-                        "Entwurf aus den Erkenntnissen von {cycle}: Dasselbe Tempo fiele unter 0, daher ist das Ziel 0. "
-                        "Vor dem Import prüfen."),
-    "plan_note_milestone": ("Draft from the lessons of {cycle}: milestone, open again. Review before importing.",
-                            "Entwurf aus den Erkenntnissen von {cycle}: Meilenstein, wieder offen. Vor dem Import prüfen."),
-    "plan_note_condition": ("Draft from the lessons of {cycle}: the line to hold is kept. Review before importing.",
-                            "Entwurf aus den Erkenntnissen von {cycle}: Die zu haltende Linie bleibt. Vor dem Import prüfen."),
-    "f_sprints_used": ("Sprints used", "Genutzte Sprints"),
-    "f_enough_history": ("Enough history", "Genug Historie"),
-    "f_suggested_low": ("Suggested, low", "Empfohlen, unten"),
-    "f_suggested_high": ("Suggested, high", "Empfohlen, oben"),
-    "f_typical_commitment": ("Typical commitment", "Übliche Zusage"),
-    "f_typical_completed": ("Typically completed", "Üblich erledigt"),
-    "f_median_say_do": ("Say/do, median", "Say/Do, Median"),
-    "f_overcommit": ("Over-commitment", "Überzusage"),
-    "f_next_sprint": ("Next sprint", "Nächster Sprint"),
-    "f_sprints_needed": ("Sprints still needed", "Noch nötige Sprints"),
-    "f_days_basis": ("Working days from", "Arbeitstage aus"),
-    "f_sprints_with_work": ("Sprints with linked work", "Sprints mit verknüpfter Arbeit"),
-    "f_linked_completed": ("Linked work completed", "Verknüpfte Arbeit erledigt"),
-    "f_kr_change": ("KR change", "KR-Veränderung"),
-    "f_change_per_unit": ("Change per completed unit", "Veränderung je erledigter Einheit"),
-    "f_correlation": ("Rank correlation", "Rangkorrelation"),
-    "f_final_value": ("Final value", "Endwert"),
-    "f_final_progress": ("Final progress", "Endfortschritt"),
-    "f_status_at_close": ("Outcome", "Ergebnis"),
-    "f_achieved_change": ("Achieved change", "Erreichte Veränderung"),
-    "f_planned_change": ("Planned change", "Geplante Veränderung"),
-    "f_ambition_ratio": ("Ambition ratio", "Ambitionsquote"),
-    "f_ambition_reading": ("Reading", "Einordnung"),
-    "f_realistic_target": ("Realistic target", "Realistisches Ziel"),
-    "f_note": ("Note", "Hinweis"),
-    "v_met": ("met as committed", "wie zugesagt erreicht"),
-    "v_overreached": ("planned more than achieved", "mehr geplant als erreicht"),
-    "v_healthy": ("healthy stretch", "gesunde Ambition"),
-    "v_stretching": ("stretched", "angespannt"),
-    "v_too_easy": ("too easy for aspirational", "zu leicht für ambitioniert"),
-    "v_no_progress": ("no progress", "kein Fortschritt"),
-    "v_given": ("given", "vorgegeben"),
-    "v_next_sprint": ("next planned sprint", "nächster geplanter Sprint"),
-    "v_median": ("median of these sprints", "Median dieser Sprints"),
-    # reports and downloads (issue 10)
-    "download_xlsx": ("Download Excel", "Als Excel herunterladen"),
-    "download_page_xlsx": ("All tables of this page as one Excel file", "Alle Tabellen dieser Seite als eine Excel-Datei"),
-    "report_html": ("Report as HTML", "Bericht als HTML"),
-    "report_pdf": ("Report as PDF", "Bericht als PDF"),
-    "report_make": ("Create the {kind} report", "{kind} erstellen"),
-    "report_kind_sprint": ("sprint review", "Sprint-Review-Bericht"),
-    "report_kind_cycle": ("OKR cycle", "OKR-Zyklusbericht"),
-    "report_rendering": ("Rendering the report …", "Bericht wird erstellt …"),
-    "report_ready": ("Report ready", "Bericht fertig"),
-    "report_failed": ("The report could not be made (the HTML report needs no renderer):",
-                      "Der Bericht konnte nicht erstellt werden (der HTML-Bericht braucht keinen Renderer):"),
-    "backup_title": ("Backup and restore", "Sicherung und Wiederherstellung"),
-    "backup_caption": ("The whole store — every table, the import history, saved mappings — as one file. "
-                       "A backup is restored into an empty store only.",
-                       "Der ganze Datenbestand – alle Tabellen, der Import-Verlauf, gespeicherte Zuordnungen – als eine Datei. "
-                       "Eine Sicherung wird nur in einen leeren Bestand zurückgespielt."),
-    "backup_download": ("Download backup", "Sicherung herunterladen"),
-    "backup_upload": ("Backup file to restore", "Sicherungsdatei zum Wiederherstellen"),
-    "backup_restore_open": ("Restore a backup into this empty store", "Eine Sicherung in diesen leeren Bestand zurückspielen"),
-    "backup_restore": ("Restore into this empty store", "In diesen leeren Bestand zurückspielen"),
-    "backup_restored": ("Restored: {tables} tables, {rows} rows.", "Wiederhergestellt: {tables} Tabellen, {rows} Zeilen."),
-    "backup_refused": ("Not restored, the store is unchanged:", "Nicht wiederhergestellt, der Bestand ist unverändert:"),
-    "backup_not_empty": ("This store has data: a backup is restored into an empty store only (start the dashboard with a new DASHBOARD_DB).",
-                         "Dieser Bestand enthält Daten: Eine Sicherung wird nur in einen leeren Bestand zurückgespielt (Dashboard mit neuer DASHBOARD_DB starten)."),
-    "rep_sprint_title": ("Sprint review: {team} · {sprint}", "Sprint-Review: {team} · {sprint}"),
-    "rep_sprint_subtitle": ("Sprint {start} – {end} · figures as of {as_of}", "Sprint {start} – {end} · Zahlen mit Stand {as_of}"),
-    "rep_cycle_title": ("OKR cycle report: {team} · {cycle}", "OKR-Zyklusbericht: {team} · {cycle}"),
-    "rep_cycle_subtitle": ("Cycle {start} – {end} · as of {as_of}", "Zyklus {start} – {end} · Stand {as_of}"),
-    "rep_all_teams": ("all teams", "alle Teams"),
-    "rep_no_goal": ("No sprint goal recorded.", "Kein Sprintziel erfasst."),
-    "rep_figures": ("The sprint in figures", "Der Sprint in Zahlen"),
-    "rep_comparison": ("Beside the previous sprint and the team's average", "Neben dem vorigen Sprint und dem Teamdurchschnitt"),
-    "rep_this": ("This sprint ({sprint})", "Dieser Sprint ({sprint})"),
-    "rep_previous": ("Previous sprint ({sprint})", "Voriger Sprint ({sprint})"),
-    "rep_average": ("Average of {n} comparable sprints", "Durchschnitt aus {n} vergleichbaren Sprints"),
-    "rep_items": ("Items", "Einträge"),
-    "rep_list_completed[one]": ("Completed: {n} item, {total} {unit}", "Erledigt: {n} Eintrag, {total} {unit}"),
-    "rep_list_completed[other]": ("Completed: {n} items, {total} {unit}", "Erledigt: {n} Einträge, {total} {unit}"),
-    "rep_list_not_completed[one]": ("Not completed: {n} item, {total} {unit}", "Nicht erledigt: {n} Eintrag, {total} {unit}"),
-    "rep_list_not_completed[other]": ("Not completed: {n} items, {total} {unit}", "Nicht erledigt: {n} Einträge, {total} {unit}"),
-    "rep_list_removed[one]": ("Removed: {n} item, {total} {unit}", "Entfernt: {n} Eintrag, {total} {unit}"),
-    "rep_list_removed[other]": ("Removed: {n} items, {total} {unit}", "Entfernt: {n} Einträge, {total} {unit}"),
-    "rep_list_added[one]": ("Added after the start: {n} item, {total} {unit}", "Nach dem Start hinzugefügt: {n} Eintrag, {total} {unit}"),
-    "rep_list_added[other]": ("Added after the start: {n} items, {total} {unit}",
-                              "Nach dem Start hinzugefügt: {n} Einträge, {total} {unit}"),
-    "rep_list_completed_late[one]": ("Completed after the sprint's end: {n} item, {total} {unit}",
-                                     "Nach dem Sprintende erledigt: {n} Eintrag, {total} {unit}"),
-    "rep_list_completed_late[other]": ("Completed after the sprint's end: {n} items, {total} {unit}",
-                                       "Nach dem Sprintende erledigt: {n} Einträge, {total} {unit}"),
-    "rep_list_carried_over[one]": ("Carried over to the next sprint: {n} item, {total} {unit}",
-                                   "In den nächsten Sprint übertragen: {n} Eintrag, {total} {unit}"),
-    "rep_list_carried_over[other]": ("Carried over to the next sprint: {n} items, {total} {unit}",
-                                     "In den nächsten Sprint übertragen: {n} Einträge, {total} {unit}"),
-    "rep_none": ("None.", "Keine."),
-    "rep_key": ("Key", "Schlüssel"),
-    "rep_objective": ("Objective", "Objective"),
-    "rep_key_result": ("Key result", "Key Result"),
-    "rep_title": ("Title", "Titel"),
-    "rep_type": ("Type", "Typ"),
-    "rep_done_on": ("Done on", "Erledigt am"),
-    "rep_velocity": ("Velocity over all sprints", "Velocity über alle Sprints"),
-    "rep_accuracy": ("Commitment accuracy and the predictability band", "Zusagegenauigkeit und Verlässlichkeitsband"),
-    "rep_forecast_sentence": ("With 85 % confidence the team completes at least {p85} {unit} in the next sprint{next} "
-                              "(at least {p50} with 50 %, {p95} with 95 % confidence). Monte Carlo over {basis}{days} "
-                              "({used}), {trials} trials.",
-                              "Mit 85 % Sicherheit erledigt das Team im nächsten Sprint{next} mindestens {p85} {unit} "
-                              "(mindestens {p50} mit 50 %, {p95} mit 95 % Sicherheit). Monte-Carlo über {basis}{days} "
-                              "({used}), {trials} Durchläufe."),
-    "rep_basis_same": ("the last {n} closed sprints of type {type}", "die letzten {n} abgeschlossenen Sprints vom Typ {type}"),
-    "rep_basis_all": ("the last {n} closed sprints", "die letzten {n} abgeschlossenen Sprints"),
-    "rep_basis_days": (", per working day for its {days} working days", ", je Arbeitstag für seine {days} Arbeitstage"),
-    "rep_forecast_next": (" ({sprint})", " ({sprint})"),
-    "rep_forecast_none": ("No forecast yet: it needs at least 3 finished sprints; there are {n}.",
-                          "Noch keine Prognose: Sie braucht mindestens 3 abgeschlossene Sprints; es gibt {n}."),
-    "rep_okr": ("Running OKR cycle: {cycle}", "Laufender OKR-Zyklus: {cycle}"),
-    "rep_progress": ("Progress", "Fortschritt"),
-    "rep_expected": ("Expected by now", "Soll bis heute"),
-    "rep_current": ("Current value", "Aktueller Wert"),
-    "rep_target": ("Target", "Ziel"),
-    "rep_items_linked": ("Items linked", "Verknüpfte Einträge"),
-    "rep_items_done": ("Items done", "Erledigte Einträge"),
-    "rep_value_start": ("KR at sprint start", "KR zum Sprintstart"),
-    "rep_value_end": ("KR at sprint end", "KR zum Sprintende"),
-    "rep_movement": ("KR movement", "Bewegung des KR"),
-    "rep_actions": ("Retro actions due", "Fällige Retro-Maßnahmen"),
-    "rep_no_actions": ("No open retro actions.", "Keine offenen Retro-Maßnahmen."),
-    "rep_action": ("Action", "Maßnahme"),
-    "rep_owner": ("Owner", "Verantwortlich"),
-    "rep_okr_type": ("Type", "Art"),
-    "rep_okr_committed": ("Committed", "Verbindlich"),
-    "rep_okr_aspirational": ("Aspirational", "Ambitioniert"),
-    "rep_score": ("Score", "Score"),
-    "rep_grade": ("Grade", "Note"),
-    "rep_krs_achieved": ("KRs achieved", "KRs erreicht"),
-    "rep_forecast_status": ("Status at cycle end (forecast)", "Status zum Zyklusende (Prognose)"),
-    "rep_comment": ("Comment of the last check-in", "Kommentar des letzten Check-ins"),
-    "rep_changes": ("What changed since the previous check-in (weekly of {day})",
-                    "Was sich seit dem vorigen Check-in geändert hat (Weekly vom {day})"),
-    "rep_week_ago": ("Previous check-in", "Voriger Check-in"),
-    "rep_now": ("Latest check-in", "Letzter Check-in"),
-    "rep_change": ("Change", "Änderung"),
-    "rep_progress_change": ("Progress change", "Änderung des Fortschritts"),
-    "rep_confidence_change": ("Confidence change", "Änderung der Zuversicht"),
-    "rep_new_checkin": ("Checked in since the last weekly", "Check-in seit dem letzten Weekly"),
-    "rep_yes": ("yes", "ja"),
-    "rep_no": ("no", "nein"),
-    # narrative (moved here so every word of the product is in one catalog)
-    'nar_velocity': ('Velocity averaged {mean} {unit} per sprint over {n} sprints; it varies by {cv} around that (coefficient of variation), {verdict}.',
-                    'Die Velocity lag im Mittel bei {mean} {unit} je Sprint über {n} Sprints; sie schwankt um {cv} darum (Variationskoeffizient), {verdict}.'),
-    'nar_stable': ('fairly stable',
-                  'recht stabil'),
-    'nar_variable': ('quite variable',
-                    'deutlich schwankend'),
-    'nar_erratic': ('erratic',
-                   'sprunghaft'),
-    'nar_scope': ('On average scope changed by {scope} after the start; {carried} {unit} carried over in the last {n} sprints.',
-                 'Im Mittel änderte sich der Umfang nach dem Start um {scope}; {carried} {unit} wurden in den letzten {n} Sprints übertragen.'),
-    'nar_types': ('Accuracy is highest in {best} sprints ({best_value}) and lowest in {worst} sprints ({worst_value}).',
-                 'Die Genauigkeit ist in {best}-Sprints am höchsten ({best_value}) und in {worst}-Sprints am niedrigsten ({worst_value}).'),
-    'nar_types_one': ('All sprints here are of one type.',
-                     'Alle Sprints hier haben denselben Typ.'),
-    "nar_actions[one]": ("{done} of {total} retro actions were done ({rate}); {n} is still open.",
-                         "{done} von {total} Retro-Maßnahmen wurden umgesetzt ({rate}); {n} ist noch offen."),
-    "nar_actions[other]": ("{done} of {total} retro actions were done ({rate}); {n} are still open.",
-                           "{done} von {total} Retro-Maßnahmen wurden umgesetzt ({rate}); {n} sind noch offen."),
-    'nar_actions_none': ('No retro actions recorded yet.',
-                        'Noch keine Retro-Maßnahmen erfasst.'),
-    'nar_velocity_days': ('Velocity averaged {mean} {unit} per sprint over {n} closed sprints. The sprints differ in type or length, so stability is judged per working day within each type: it varies by {cv} (coefficient of variation), {verdict}; per sprint it would read {raw}.',
-                         'Die Velocity lag im Mittel bei {mean} {unit} je Sprint über {n} abgeschlossene Sprints. Die Sprints unterscheiden sich in Typ oder Länge, deshalb wird die Stabilität je Arbeitstag innerhalb jedes Typs bewertet: Sie schwankt um {cv} (Variationskoeffizient), {verdict}; je Sprint gerechnet wären es {raw}.'),
-    'nar_forecast': ('With 85 % confidence the team completes at least {p85} {unit} in {sprint}{days}; in half of the trials at least {p50}.',
-                    'Mit 85 % Sicherheit erledigt das Team in {sprint}{days} mindestens {p85} {unit}; in der Hälfte der Durchläufe mindestens {p50}.'),
-    'nar_forecast_days': (' ({days} working days)',
-                         ' ({days} Arbeitstage)'),
-    'nar_next_unplanned': ('the next sprint',
-                          'dem nächsten Sprint'),
-    'nar_basis_same': ('Forecast from the last {n} closed {kind} sprints, the type of {sprint}: {used}.',
-                      'Prognose aus den letzten {n} abgeschlossenen {kind}-Sprints, dem Typ von {sprint}: {used}.'),
-    'nar_basis_all': ('Fewer than 3 closed {kind} sprints, so the forecast uses the last {n} closed sprints of all types: {used}.',
-                     'Weniger als 3 abgeschlossene {kind}-Sprints, deshalb nutzt die Prognose die letzten {n} abgeschlossenen Sprints aller Typen: {used}.'),
-    'nar_basis_days': (" Each sprint's velocity per working day is scaled to the {days} working days of {sprint}.",
-                      ' Die Velocity je Arbeitstag jedes Sprints wird auf die {days} Arbeitstage von {sprint} umgerechnet.'),
-    'nar_backlog': ('{backlog} {unit} take {p50} sprints in half of the trials, {p85} with 85 % and {p95} with 95 % confidence.',
-                   '{backlog} {unit} brauchen in der Hälfte der Durchläufe {p50} Sprints, mit 85 % Sicherheit {p85} und mit 95 % {p95}.'),
-    'nar_backlog_never': ('At the velocity of the history this backlog is not finished within 1,000 sprints.',
-                         'Bei der bisherigen Velocity wird dieser Backlog nicht innerhalb von 1.000 Sprints fertig.'),
-    'nar_no_forecast': ('A forecast needs at least 3 closed sprints; {team} has {n}.',
-                       'Eine Prognose braucht mindestens 3 abgeschlossene Sprints; {team} hat {n}.'),
-    'nar_days_detail': ('{weekdays} weekdays from {start} to {end}; {working} working days counted.',
-                       '{weekdays} Wochentage vom {start} bis {end}; {working} Arbeitstage gezählt.'),
-    'nar_holidays': ('Not counted, public holidays of {region}: {days}.',
-                    'Nicht gezählt, Feiertage in {region}: {days}.'),
-    'nar_days_off': ('Not counted: {days_off} days of absences (days_off).',
-                    'Nicht gezählt: {days_off} Abwesenheitstage (days_off).'),
-    # attention (moved here so every word of the product is in one catalog)
-    'att_streak': ('Say/do out of band {run} sprints running',
-                  'Say/Do {run} Sprints in Folge außerhalb des Bands'),
-    'att_at_risk': ('Key result at risk: {kr}',
-                   'Key Result gefährdet: {kr}'),
-    'att_progress': ('{text} — progress {progress}, expected {expected}',
-                    '{text} — Fortschritt {progress}, erwartet {expected}'),
-    'att_stale': ('Key result stale: {kr}',
-                 'Key Result ohne aktuellen Check-in: {kr}'),
-    'att_no_checkin': ('no check-in yet',
-                      'noch kein Check-in'),
-    'att_last': ('last check-in {day}',
-                'letzter Check-in {day}'),
-    'att_open': ('Open retro actions: {n}',
-                'Offene Retro-Maßnahmen: {n}'),
-    'att_disagree': ('Status and forecast disagree: {kr}',
-                    'Status und Prognose widersprechen sich: {kr}'),
-    'att_disagree_detail': ('{text} — {status} now, the forecast says {forecast} at cycle end',
-                           '{text} — jetzt {status}, die Prognose sagt zum Zyklusende {forecast}'),
-    "att_state_on_track": ("on track", "im Plan"),
-    "att_state_behind": ("behind", "im Verzug"),
-    "att_state_at_risk": ("at risk", "gefährdet"),
-    "att_state_achieved": ("achieved", "erreicht"),
-    "att_state_short": ("short of the target", "Ziel verfehlt"),
-    # charts (moved here so every word of the product is in one catalog)
-    'chart_committed': ('Committed at start',
-                       'Zugesagt zum Start'),
-    'chart_completed': ('Completed',
-                       'Erledigt'),
-    'chart_avg': ('Rolling average ({n} sprints)',
-                 'Gleitender Durchschnitt ({n} Sprints)'),
-    'chart_velocity': ('Velocity',
-                      'Velocity'),
-    'chart_velocity_def': ('Completed work per sprint (items not removed), against what was committed at start',
-                          'Erledigte Arbeit je Sprint (ohne Entferntes) gegenüber der Zusage zum Start'),
-    'chart_sprint': ('Sprint',
-                    'Sprint'),
-    'chart_empty': ('No data for this chart yet',
-                   'Für diese Grafik gibt es noch keine Daten'),
-    'chart_say_do': ('Say/do ratio',
-                    'Say/Do-Quote'),
-    'chart_accuracy': ('Commitment accuracy',
-                      'Zusagegenauigkeit'),
-    'chart_accuracy_def': ('Say/do = completed ÷ committed; accuracy = 1 − |completed − committed| ÷ committed; band shaded',
-                          'Say/Do = erledigt ÷ zugesagt; Genauigkeit = 1 − |erledigt − zugesagt| ÷ zugesagt; Band schattiert'),
-    'chart_band': ('Predictability band',
-                  'Verlässlichkeitsband'),
-    'chart_trend': ('Accuracy trend',
-                   'Trend der Genauigkeit'),
-    'chart_share': ('Share of commitment',
-                   'Anteil der Zusage'),
-    'chart_scope': ('Scope change',
-                   'Umfangsänderung'),
-    'chart_scope_def': ('Scope change = (added − removed) ÷ committed; carried over = unfinished work that moved into the next sprint',
-                       'Umfangsänderung = (hinzugefügt − entfernt) ÷ zugesagt; übertragen = Unerledigtes, das in den nächsten Sprint ging'),
-    'chart_carried': ('Carried over',
-                     'Übertragen'),
-    'chart_type_title': ('Accuracy by sprint type',
-                        'Genauigkeit nach Sprinttyp'),
-    'chart_type_def': ('Mean commitment accuracy and say/do per sprint type',
-                      'Mittlere Zusagegenauigkeit und Say/Do je Sprinttyp'),
-    'chart_kr_def': ("Check-ins against the expected pace, the target and the forecast to the cycle's end",
-                    'Check-ins gegenüber dem erwarteten Tempo, dem Ziel und der Prognose zum Zyklusende'),
-    'chart_checkins': ('Check-ins',
-                      'Check-ins'),
-    'chart_expected': ('Expected pace',
-                      'Erwartetes Tempo'),
-    'chart_target': ('Target',
-                    'Ziel'),
-    'chart_forecast': ('Forecast',
-                      'Prognose'),
-    'chart_value': ('Value',
-                   'Wert'),
-    'chart_date': ('Date',
-                  'Datum'),
-    'chart_confidence': ('Confidence (0–10)',
-                        'Zuversicht (0–10)'),
-    'chart_confidence_title': ('Confidence history',
-                              'Verlauf der Zuversicht'),
-    'chart_confidence_def': ('How sure the team is to reach the target, as given at each check-in',
-                            'Wie sicher das Team ist, das Ziel zu erreichen, je Check-in'),
-    'chart_multiples': ('Velocity per team',
-                       'Velocity je Team'),
-    'chart_multiples_def': ('Each team on its own scale and unit: trends, not a ranking',
-                           'Jedes Team auf eigener Skala und in eigener Einheit: Trends, kein Ranking'),
-    'chart_burnup': ('Within-sprint burn-up',
-                    'Burn-up im Sprint'),
-    'chart_burnup_def': ("Work done by day against the sprint's scope",
-                        'Erledigte Arbeit je Tag gegenüber dem Sprintumfang'),
-    'chart_done': ('Done (cumulative)',
-                  'Erledigt (kumuliert)'),
-    'chart_scope_line': ('Scope',
-                        'Umfang'),
-    'chart_day': ('Day',
-                 'Tag'),
-    'chart_open': ('Running or planned (provisional)',
-                  'Laufend oder geplant (vorläufig)'),
-    'chart_per_day': ('per working day',
-                     'je Arbeitstag'),
-    'chart_working_days': ('working days',
-                          'Arbeitstage'),
-    'chart_ideal': ('Ideal (committed scope by the end)',
-                   'Ideal (zugesagter Umfang bis zum Ende)'),
-    'chart_spread': ('Next sprint: the spread of outcomes',
-                    'Nächster Sprint: die Streuung der Ergebnisse'),
-    'chart_spread_def': ("Each dot: one sprint of the history, scaled to the next sprint's working days; lines: 50 % and 85 % confidence",
-                        'Jeder Punkt: ein Sprint der Historie, auf die Arbeitstage des nächsten Sprints umgerechnet; Linien: 50 % und 85 % Sicherheit'),
-    'chart_history': ('History (scaled)',
-                     'Historie (umgerechnet)'),
-    'chart_p50': ('50 %: at least',
-                 '50 %: mindestens'),
-    'chart_p85': ('85 %: at least',
-                 '85 %: mindestens'),
-    'chart_outcome': ('Completed in the next sprint',
-                     'Erledigt im nächsten Sprint'),
-    # table columns and coded values, as the pages show them (analytics/presentation.py)
-    "f_file": ("File", "Datei"),
-    "f_row": ("Row", "Zeile"),
-    "f_column": ("Column", "Spalte"),
-    "f_message": ("Problem", "Problem"),
-    "f_kind": ("Kind", "Art"),
-    "v_sprints": ("sprints", "Sprints"),
-    "v_sprint_items": ("sprint items", "Sprint-Einträge"),
-    "v_okrs": ("OKRs", "OKRs"),
-    "v_checkins": ("check-ins", "Check-ins"),
-    "v_retro_actions": ("retro actions", "Retro-Maßnahmen"),
-    "v_kr_plans": ("KR plans", "KR-Pläne"),
-    "chart_status_title": ("Key results of the running cycle by status", "Key Results des laufenden Zyklus nach Status"),
-    "chart_status_def": ("Per team, in a fixed order: achieved, on track, behind, at risk, not started",
-                         "Je Team, in fester Reihenfolge: erreicht, im Plan, im Verzug, gefährdet, nicht begonnen"),
-    "chart_key_results": ("Key results", "Key Results"),
-    "f_latest_say_do": ("Say/do, latest sprint", "Say/Do, letzter Sprint"),
-    "f_objective_score": ("Objective score, running cycle", "Objective-Score, laufender Zyklus"),
-    "teams_page": ("Teams {first}–{last} of {total}", "Teams {first}–{last} von {total}"),
-    "teams_table": ("Predictability and OKR health", "Verlässlichkeit und OKR-Gesundheit"),
-    'f_team': ('Team', 'Team'),
-    'f_sprint': ('Sprint', 'Sprint'),
-    'f_what': ('What', 'Was'),
-    'f_detail': ('Detail', 'Details'),
-    'f_action': ('Action', 'Maßnahme'),
-    'f_owner': ('Owner', 'Verantwortlich'),
-    'f_status': ('Status', 'Status'),
-    'f_done_sprint': ('Done in sprint', 'Erledigt in Sprint'),
-    'f_sprint_type': ('Sprint type', 'Sprinttyp'),
-    'f_sprints': ('Sprints', 'Sprints'),
-    'f_first_sprint': ('First sprint', 'Erster Sprint'),
-    'f_last_sprint': ('Last sprint', 'Letzter Sprint'),
-    'f_open_sprints': ('Running or planned', 'Laufend oder geplant'),
-    'f_committed': ('Committed', 'Zugesagt'),
-    'f_added': ('Added', 'Hinzugefügt'),
-    'f_removed': ('Removed', 'Entfernt'),
-    'f_completed': ('Completed', 'Erledigt'),
-    'f_completed_committed': ('Completed of committed', 'Erledigt von Zugesagtem'),
-    'f_not_completed': ('Not completed', 'Nicht erledigt'),
-    'f_carried_over': ('Carried over', 'Übertragen'),
-    'f_completed_late': ('Completed late', 'Verspätet erledigt'),
-    'f_velocity_avg': ('Rolling average', 'Gleitender Durchschnitt'),
-    'f_velocity_mean': ('Velocity, mean', 'Velocity, Mittel'),
-    'f_velocity_median': ('Velocity, median', 'Velocity, Median'),
-    'f_velocity_std': ('Velocity, spread (SD)', 'Velocity, Streuung (SA)'),
-    'f_velocity_cv': ('Variation per sprint', 'Schwankung je Sprint'),
-    'f_velocity_per_day_mean': ('Per working day, mean', 'Je Arbeitstag, Mittel'),
-    'f_velocity_per_day_cv': ('Variation per working day', 'Schwankung je Arbeitstag'),
-    'f_velocity_per_day': ('Per working day', 'Je Arbeitstag'),
-    'f_running_sprint': ('Running now', 'Läuft gerade'),
-    'f_comparable': ('Sprints alike', 'Sprints gleichartig'),
-    'f_stability_basis': ('Stability judged', 'Stabilität bewertet'),
-    'f_stability_cv': ('Variation compared', 'Verglichene Schwankung'),
-    'f_stability': ('Stability', 'Stabilität'),
-    'f_commitment_accuracy_mean': ('Accuracy, mean', 'Genauigkeit, Mittel'),
-    'f_say_do_mean': ('Say/do, mean', 'Say/Do, Mittel'),
-    'f_in_band_share': ('Sprints in band', 'Sprints im Band'),
-    'f_scope_change_mean': ('Scope change, mean', 'Umfangsänderung, Mittel'),
-    'f_accuracy_slope': ('Accuracy change per sprint', 'Genauigkeit, Änderung je Sprint'),
-    'f_accuracy_first_half': ('Accuracy, first half', 'Genauigkeit, erste Hälfte'),
-    'f_accuracy_second_half': ('Accuracy, second half', 'Genauigkeit, zweite Hälfte'),
-    'f_accuracy_trend': ('Accuracy trend', 'Trend der Genauigkeit'),
-    'f_commitment_accuracy': ('Accuracy', 'Genauigkeit'),
-    'f_say_do_ratio': ('Say/do', 'Say/Do'),
-    'f_planned_completion': ('Planned completion', 'Planerfüllung'),
-    'f_scope_change': ('Scope change', 'Umfangsänderung'),
-    'f_in_band': ('In band', 'Im Band'),
-    'f_working_days_median': ('Working days, median', 'Arbeitstage, Median'),
-    'f_working_days': ('Working days', 'Arbeitstage'),
-    'f_sprint_days': ('Weekdays', 'Wochentage'),
-    'f_days_off': ('Days off', 'Abwesenheitstage'),
-    'f_start_date': ('Start', 'Beginn'),
-    'f_end_date': ('End', 'Ende'),
-    'f_state': ('State', 'Stand'),
-    'f_goal': ('Sprint goal', 'Sprintziel'),
-    'f_import_id': ('Import', 'Import'),
-    'f_imported_at': ('Imported', 'Importiert'),
-    'f_source': ('Source', 'Quelle'),
-    'f_undone_at': ('Undone', 'Rückgängig gemacht'),
-    'f_files': ('Files', 'Dateien'),
-    'f_kinds': ('Kinds', 'Arten'),
-    'f_rows': ('Rows', 'Zeilen'),
-    'f_inserted': ('New', 'Neu'),
-    'f_updated': ('Changed', 'Geändert'),
-    'f_unchanged': ('Unchanged', 'Unverändert'),
-    'f_kr_id': ('KR', 'KR'),
-    'f_key_result': ('Key result', 'Key Result'),
-    'f_linked_by': ('Linked by', 'Verknüpft über'),
-    'f_items_linked': ('Items linked', 'Verknüpfte Einträge'),
-    'f_items_done': ('Items done', 'Erledigte Einträge'),
-    'f_completed_linked': ('Completed, linked', 'Erledigt, verknüpft'),
-    'f_value_at_start': ('Value at sprint start', 'Wert zum Sprintstart'),
-    'f_value_at_end': ('Value at sprint end', 'Wert zum Sprintende'),
-    'f_kr_movement': ('Movement in the sprint', 'Bewegung im Sprint'),
-    'f_cycle': ('Cycle', 'Zyklus'),
-    'f_objective_id': ('Objective ID', 'Objective-ID'),
-    'f_objective': ('Objective', 'Objective'),
-    'f_okr_type': ('Kind', 'Art'),
-    'f_parent': ('Company goal', 'Unternehmensziel'),
-    'f_key_results': ('Key results', 'Key Results'),
-    'f_key_results_achieved': ('Achieved KRs', 'Erreichte KRs'),
-    'f_score': ('Score', 'Score'),
-    'f_achieved': ('Achieved', 'Erreicht'),
-    'f_grade': ('Grade', 'Note'),
-    'f_grade_band': ('Grade colour', 'Notenfarbe'),
-    'f_previous_date': ('Previous check-in', 'Voriger Check-in'),
-    'f_current_date': ('Latest check-in', 'Letzter Check-in'),
-    'f_previous_value': ('Previous value', 'Voriger Wert'),
-    'f_current_value': ('Current value', 'Aktueller Wert'),
-    'f_value_change': ('Change', 'Veränderung'),
-    'f_progress_change': ('Progress change', 'Fortschritt, Veränderung'),
-    'f_previous_confidence': ('Previous confidence', 'Vorige Zuversicht'),
-    'f_confidence': ('Confidence', 'Zuversicht'),
-    'f_confidence_change': ('Confidence change', 'Zuversicht, Veränderung'),
-    'f_confidence_drop': ('Confidence dropped', 'Zuversicht gefallen'),
-    'f_new_checkin': ('Checked in since the last weekly', 'Check-in seit dem letzten Weekly'),
-    'f_date': ('Date', 'Datum'),
-    'f_value': ('Value', 'Wert'),
-    'f_comment': ('Comment', 'Kommentar'),
-    'f_field': ('Changed', 'Geändert'),
-    'f_old': ('Before', 'Vorher'),
-    'f_new': ('After', 'Nachher'),
-    'f_target_value': ('Target', 'Ziel'),
-    'f_original_target': ('Original target', 'Ursprüngliches Ziel'),
-    'f_status_vs_original': ('Status against original target', 'Status gegen ursprüngliches Ziel'),
-    'f_teams': ('Teams', 'Teams'),
-    'f_objectives': ('Objectives', 'Objectives'),
-    'f_on_track': ('On track', 'Im Plan'),
-    'f_at_risk': ('At risk', 'Gefährdet'),
-    'f_behind': ('Behind', 'Im Verzug'),
-    'f_not_started': ('Not started', 'Nicht begonnen'),
-    'f_on_track_share': ('KRs on track', 'KRs im Plan'),
-    'f_previous_cycle': ('Previous cycle', 'Voriger Zyklus'),
-    'f_previous_objective_id': ('Previous objective ID', 'Vorige Objective-ID'),
-    'f_previous_objective': ('Previous objective', 'Voriges Objective'),
-    'f_previous_score': ('Previous score', 'Voriger Score'),
-    'f_previous_grade': ('Previous grade', 'Vorige Note'),
-    'f_score_change': ('Score change', 'Score, Veränderung'),
-    'f_matched_by': ('Matched by', 'Zugeordnet über'),
-    'f_cycles': ('Cycles', 'Zyklen'),
-    'f_committed_objectives': ('Committed objectives', 'Verbindliche Objectives'),
-    'f_committed_hit_rate': ('Committed reached 1.0', 'Verbindliche mit 1,0'),
-    'f_aspirational_objectives': ('Aspirational objectives', 'Ambitionierte Objectives'),
-    'f_aspirational_hit_rate': ('Aspirational reached 0.7', 'Ambitionierte mit 0,7'),
-    'f_verdict': ('Verdict', 'Urteil'),
-    'f_progress': ('Progress', 'Fortschritt'),
-    'f_expected_progress': ('Expected by now', 'Heute erwartet'),
-    'f_forecast_value': ('Forecast at cycle end', 'Prognose zum Zyklusende'),
-    'f_forecast_progress': ('Forecast progress', 'Prognostizierter Fortschritt'),
-    'f_forecast_status': ('Forecast status', 'Prognosestatus'),
-    'f_last_checkin': ('Last check-in', 'Letzter Check-in'),
-    'f_stale': ('Stale', 'Veraltet'),
-    'f_kr_type': ('Direction', 'Richtung'),
-    'f_plan': ('Plan', 'Plan'),
-    'f_unit': ('Unit', 'Einheit'),
-    'f_start_value': ('Start', 'Start'),
-    'f_weight': ('Weight', 'Gewicht'),
-    'f_planned_value': ('Planned', 'Geplant'),
-    'f_data_level': ('Data from', 'Daten aus'),
-    'f_commitment_basis': ('Commitment', 'Zusage'),
-    'f_cycle_start': ('Cycle start', 'Zyklusbeginn'),
-    'f_cycle_end': ('Cycle end', 'Zyklusende'),
-    'f_status_disagrees': ('Status and forecast disagree', 'Status und Prognose uneins'),
-    'f_item_key': ('Key', 'Schlüssel'),
-    'f_title': ('Title', 'Titel'),
-    'f_item_type': ('Type', 'Typ'),
-    'f_estimate': ('Estimate', 'Schätzung'),
-    'f_committed_at_start': ('Committed at start', 'Zugesagt zum Start'),
-    'f_added_on': ('Added on', 'Hinzugefügt am'),
-    'f_done': ('Done', 'Erledigt'),
-    'f_done_on': ('Done on', 'Erledigt am'),
-    'f_region': ('Region', 'Region'),
-    'v_yes': ('yes', 'ja'),
-    'v_no': ('no', 'nein'),
-    'v_achieved': ('achieved', 'erreicht'),
-    'v_on_track': ('on track', 'im Plan'),
-    'v_behind': ('behind', 'im Verzug'),
-    'v_at_risk': ('at risk', 'gefährdet'),
-    'v_not_started': ('not started', 'nicht begonnen'),
-    'v_short': ('short', 'verfehlt'),
-    'v_open': ('open', 'offen'),
-    'v_done': ('done', 'erledigt'),
-    'v_dropped': ('dropped', 'verworfen'),
-    'v_improving': ('improving', 'verbessert sich'),
-    'v_declining': ('declining', 'verschlechtert sich'),
-    'v_steady': ('steady', 'stabil'),
-    'v_unclear': ('unclear', 'unklar'),
-    'v_stable': ('stable', 'stabil'),
-    'v_variable': ('variable', 'schwankend'),
-    'v_erratic': ('erratic', 'sprunghaft'),
-    'v_per_sprint': ('per sprint', 'je Sprint'),
-    'v_per_day_by_type': ('per working day within type', 'je Arbeitstag im Typ'),
-    'v_too ambitious': ('too ambitious', 'zu ambitioniert'),
-    'v_about right': ('about right', 'angemessen'),
-    'v_too easy': ('too easy', 'zu leicht'),
-    'v_items': ('items', 'Einträge'),
-    'v_goal': ('sprint goal', 'Sprintziel'),
-    'v_items+goal': ('items and sprint goal', 'Einträge und Sprintziel'),
-    'v_committed': ('committed', 'verbindlich'),
-    'v_aspirational': ('aspirational', 'ambitioniert'),
-    'v_increase': ('increase', 'steigern'),
-    'v_decrease': ('decrease', 'senken'),
-    'v_stay_above': ('stay above', 'halten über'),
-    'v_stay_below': ('stay below', 'halten unter'),
-    'v_milestone': ('milestone', 'Meilenstein'),
-    'v_green': ('green', 'grün'),
-    'v_yellow': ('yellow', 'gelb'),
-    'v_red': ('red', 'rot'),
-    'v_closed': ('closed', 'abgeschlossen'),
-    'v_running': ('running', 'läuft'),
-    'v_future': ('planned', 'geplant'),
-    'v_objective_id': ('objective ID', 'Objective-ID'),
-    'v_parent': ('company goal', 'Unternehmensziel'),
-    'v_totals': ('sprint totals', 'Sprintsummen'),
-    'v_recorded': ('recorded', 'erfasst'),
-    'v_inferred': ('inferred from the export', 'aus dem Export abgeleitet'),
-    'v_target_value': ('target', 'Ziel'),
-    'v_kr_type': ('direction', 'Richtung'),
-    'v_plan': ('plan', 'Plan'),
-    'v_demo': ('demo', 'Demo'),
-    'v_template': ('template', 'Vorlage'),
-    'v_jira': ('Jira', 'Jira'),
-    'v_azure': ('Azure DevOps', 'Azure DevOps'),
-    'v_linear': ('Linear', 'Linear'),
-    'v_app': ('entered in the app', 'in der App erfasst'),
-    'v_mixed': ('several', 'mehrere'),
-    # import messages of the data layer (data.errors.Message, say("<name>") → "imp_<name>"): the English
-    # text is what the command line, JSON and logs print; pages write the chosen language
-    "imp_word_comma": ("comma", "Komma"),
-    "imp_word_semicolon": ("semicolon", "Semikolon"),
-    "imp_word_tab": ("tab", "Tabulator"),
-    "imp_word_dm": ("day/month", "Tag/Monat"),
-    "imp_word_md": ("month/day", "Monat/Tag"),
-    "imp_no_such_file": ("no such file", "keine solche Datei"),
-    "imp_cannot_read": ("{file}: cannot be read ({reason}).", "{file}: lässt sich nicht lesen ({reason})."),
-    "imp_is_folder": ("{file}: is a folder, not a file. Give a CSV file.",
-                      "{file}: ist ein Ordner, keine Datei. Geben Sie eine CSV-Datei an."),
-    "imp_is_device": ("{file}: is a device, pipe or socket, not a file. Give a CSV file.",
-                      "{file}: ist ein Gerät, eine Pipe oder ein Socket, keine Datei. Geben Sie eine CSV-Datei an."),
-    "imp_t_too_large": ("File too large", "Datei zu groß"),
-    "imp_too_large": ("The file is {size:.1f} MiB; the limit is {limit:g} MiB (setting DASHBOARD_MAX_UPLOAD_MB). Split the export into smaller files and upload them together.",
-                      "Die Datei hat {size:.1f} MiB; die Grenze liegt bei {limit:g} MiB (Einstellung DASHBOARD_MAX_UPLOAD_MB). Teilen Sie den Export in kleinere Dateien und laden Sie sie zusammen hoch."),
-    "imp_t_unreadable_text": ("Unreadable text", "Unlesbarer Text"),
-    "imp_bad_utf16": ("The file starts as UTF-16 text but is not valid UTF-16 on line {line} (byte {byte:,}). Export it again, preferably as 'CSV UTF-8'.",
-                      "Die Datei beginnt als UTF-16-Text, ist aber in Zeile {line} kein gültiges UTF-16 (Byte {byte:,}). Exportieren Sie sie erneut, am besten als „CSV UTF-8“."),
-    "imp_fallback_encoding": ("{file}: not valid UTF-8 (byte 0x{byte} on line {line}); read as {encoding} (Windows/Excel encoding). Check umlauts in the preview; save as 'CSV UTF-8' to avoid this.",
-                              "{file}: kein gültiges UTF-8 (Byte 0x{byte} in Zeile {line}); als {encoding} gelesen (Windows-/Excel-Kodierung). Prüfen Sie Umlaute in der Vorschau; speichern Sie als „CSV UTF-8“, um das zu vermeiden."),
-    "imp_t_too_many_rows": ("Too many rows", "Zu viele Zeilen"),
-    "imp_too_many_rows": ("The file has more than {limit:,} data rows (setting DASHBOARD_MAX_ROWS). Split it into smaller files and upload them together.",
-                          "Die Datei hat mehr als {limit:,} Datenzeilen (Einstellung DASHBOARD_MAX_ROWS). Teilen Sie sie in kleinere Dateien und laden Sie sie zusammen hoch."),
-    "imp_t_empty": ("Empty file", "Leere Datei"),
-    "imp_empty_export_again": ("The file is empty. Export again with at least a header row and one data row.",
-                               "Die Datei ist leer. Exportieren Sie erneut, mit mindestens einer Kopfzeile und einer Datenzeile."),
-    "imp_empty": ("The file is empty.", "Die Datei ist leer."),
-    "imp_t_not_csv": ("Not a CSV file", "Keine CSV-Datei"),
-    "imp_looks_like": ("This is not a CSV file: it looks like {what}.", "Das ist keine CSV-Datei: Sie sieht aus wie {what}."),
-    "imp_sig_zip": ("an Excel workbook or another zip file. Save it from Excel as 'CSV UTF-8'",
-                    "eine Excel-Arbeitsmappe oder eine andere ZIP-Datei. Speichern Sie sie aus Excel als „CSV UTF-8“"),
-    "imp_sig_xls": ("an old Excel workbook (.xls). Save it from Excel as 'CSV UTF-8'",
-                    "eine alte Excel-Arbeitsmappe (.xls). Speichern Sie sie aus Excel als „CSV UTF-8“"),
-    "imp_sig_pdf": ("a PDF document, not a CSV export", "ein PDF-Dokument, kein CSV-Export"),
-    "imp_sig_png": ("a PNG image, not a CSV export", "ein PNG-Bild, kein CSV-Export"),
-    "imp_sig_jpeg": ("a JPEG image, not a CSV export", "ein JPEG-Bild, kein CSV-Export"),
-    "imp_binary": ("This is not a CSV file: it contains binary data. Upload a CSV export.",
-                   "Das ist keine CSV-Datei: Sie enthält Binärdaten. Laden Sie einen CSV-Export hoch."),
-    "imp_nul": ("Line {line} contains a NUL character (binary data), which no CSV export has. Export the file again as CSV.",
-                "Zeile {line} enthält ein NUL-Zeichen (Binärdaten), das kein CSV-Export enthält. Exportieren Sie die Datei erneut als CSV."),
-    "imp_t_unreadable_csv": ("Unreadable CSV", "Unlesbare CSV-Datei"),
-    "imp_unclosed_quote": ("A quoted value that starts in this row is never closed: a missing closing quote (\") swallows the rest of the file. Close the quote or remove it.",
-                           "Ein Wert in Anführungszeichen, der in dieser Zeile beginnt, wird nie geschlossen: Ein fehlendes schließendes Anführungszeichen (\") verschluckt den Rest der Datei. Schließen oder entfernen Sie es."),
-    "imp_unreadable_row": ("This row cannot be read as CSV ({error}). Check its quotes and separators.",
-                           "Diese Zeile lässt sich nicht als CSV lesen ({error}). Prüfen Sie ihre Anführungszeichen und Trennzeichen."),
-    "imp_text_after_quote": ("{file}: a quoted value is followed by more text in row {row}; it was read as spreadsheet programs read it (quotes dropped). Check the preview.",
-                             "{file}: Auf einen Wert in Anführungszeichen folgt in Zeile {row} weiterer Text; er wurde gelesen wie von Tabellenprogrammen (Anführungszeichen entfernt). Prüfen Sie die Vorschau."),
-    "imp_t_cells_too_long": ("Cells too long", "Zellen zu lang"),
-    "imp_cell_too_long": ("This cell has {chars:,} characters; the most a cell may have is {limit:,}. Shorten it or leave the column out.",
-                          "Diese Zelle hat {chars:,} Zeichen; erlaubt sind höchstens {limit:,}. Kürzen Sie sie oder lassen Sie die Spalte weg."),
-    "imp_hint_unquoted": ("an unquoted delimiter inside a value? Put such values in double quotes",
-                          "ein Trennzeichen ohne Anführungszeichen in einem Wert? Setzen Sie solche Werte in doppelte Anführungszeichen"),
-    "imp_hint_line_break": ("a line break or a missing separator?", "ein Zeilenumbruch oder ein fehlendes Trennzeichen?"),
-    "imp_wrong_cells": ("This row has {cells} cells but the header has {width} ({hint}).",
-                        "Diese Zeile hat {cells} Zellen, die Kopfzeile aber {width} ({hint})."),
-    "imp_t_wrong_cells": ("Rows with the wrong number of cells", "Zeilen mit falscher Zellenzahl"),
-    "imp_unnamed_column": ("This column has values but no name in the header row. Give it a name.",
-                           "Diese Spalte hat Werte, aber keinen Namen in der Kopfzeile. Geben Sie ihr einen Namen."),
-    "imp_t_unnamed": ("Unnamed columns", "Spalten ohne Namen"),
-    "imp_one_column_other": ("Only one column was found: is the file separated by something other than , ; or tab?",
-                             "Nur eine Spalte gefunden: Ist die Datei durch etwas anderes als , ; oder Tabulator getrennt?"),
-    "imp_no_data_rows": ("The file has a header row but no data rows.", "Die Datei hat eine Kopfzeile, aber keine Datenzeilen."),
-    "imp_t_no_data_rows": ("No data rows", "Keine Datenzeilen"),
-    "imp_t_wrong_delimiter": ("Wrong delimiter", "Falsches Trennzeichen"),
-    "imp_one_column": ("Only one column was found: the file is not separated by comma, semicolon or tab. Export it again as CSV.",
-                       "Nur eine Spalte gefunden: Die Datei ist nicht durch Komma, Semikolon oder Tabulator getrennt. Exportieren Sie sie erneut als CSV."),
-    "imp_separated_by": ("{file}: separated by {delimiter}.", "{file}: getrennt durch {delimiter}."),
-    # cell values (data.values)
-    "imp_date_hint": ("Write dates as 2025-03-31 or 31.03.2025.", "Schreiben Sie Daten als 2025-03-31 oder 31.03.2025."),
-    "imp_not_bool": ("'{text}' is not yes or no. Use yes/no, ja/nein, true/false, 1/0 or x/empty.",
-                     "„{text}“ ist weder ja noch nein. Verwenden Sie ja/nein, yes/no, true/false, 1/0 oder x/leer."),
-    "imp_percentage": ("'{text}' is a percentage; write the plain number instead.",
-                       "„{text}“ ist ein Prozentwert; schreiben Sie stattdessen die bloße Zahl."),
-    "imp_not_number": ("'{text}' is not a number. Write numbers like 3, 1.5 or 1,5.",
-                       "„{text}“ ist keine Zahl. Schreiben Sie Zahlen wie 3, 1,5 oder 1.5."),
-    "imp_number_too_large": ("'{text}' is too large a number. Write numbers below 10^300.",
-                             "„{text}“ ist eine zu große Zahl. Schreiben Sie Zahlen unter 10^300."),
-    "imp_not_calendar_date": ("'{text}' is not a real calendar date. {hint}", "„{text}“ ist kein echtes Kalenderdatum. {hint}"),
-    "imp_year_outside": ("'{text}' is outside {low}–{high} (settings DASHBOARD_MIN_YEAR, DASHBOARD_MAX_YEAR). Check the year.",
-                         "„{text}“ liegt außerhalb von {low}–{high} (Einstellungen DASHBOARD_MIN_YEAR, DASHBOARD_MAX_YEAR). Prüfen Sie das Jahr."),
-    "imp_bad_time": ("'{text}' has no valid time of day ({time}). {hint}", "„{text}“ hat keine gültige Uhrzeit ({time}). {hint}"),
-    "imp_sprint_ends_before": ("The sprint ends ({end:%Y-%m-%d}) before it starts ({start:%Y-%m-%d}).",
-                               "Der Sprint endet ({end:%Y-%m-%d}), bevor er beginnt ({start:%Y-%m-%d})."),
-    "imp_cycle_ends_before": ("The cycle ends ({end:%Y-%m-%d}) before it starts ({start:%Y-%m-%d}).",
-                              "Der Zyklus endet ({end:%Y-%m-%d}), bevor er beginnt ({start:%Y-%m-%d})."),
-    "imp_sprint_too_long": ("The sprint lasts {days:,} days ({start:%Y-%m-%d} to {end:%Y-%m-%d}); the longest accepted is {longest} days (setting DASHBOARD_MAX_SPRINT_DAYS). Check the dates.",
-                            "Der Sprint dauert {days:,} Tage ({start:%Y-%m-%d} bis {end:%Y-%m-%d}); erlaubt sind höchstens {longest} Tage (Einstellung DASHBOARD_MAX_SPRINT_DAYS). Prüfen Sie die Daten."),
-    "imp_cycle_too_long": ("The cycle lasts {days:,} days ({start:%Y-%m-%d} to {end:%Y-%m-%d}); the longest accepted is {longest} days (setting DASHBOARD_MAX_SPRINT_DAYS). Check the dates.",
-                           "Der Zyklus dauert {days:,} Tage ({start:%Y-%m-%d} bis {end:%Y-%m-%d}); erlaubt sind höchstens {longest} Tage (Einstellung DASHBOARD_MAX_SPRINT_DAYS). Prüfen Sie die Daten."),
-    "imp_ambiguous_date": ("'{text}' is ambiguous: day/month or month/day? Nothing in the file decides it. Write 2025-03-31, or choose the date order (--date-order dmy|mdy).",
-                           "„{text}“ ist mehrdeutig: Tag/Monat oder Monat/Tag? Nichts in der Datei entscheidet das. Schreiben Sie 2025-03-31 oder wählen Sie die Reihenfolge der Daten (--date-order dmy|mdy)."),
-    "imp_other_date_order": ("'{text}' is a {other} date, but this file uses {used} (another date in it can only be read that way). Use one date order per file, or ISO dates (2025-03-31).",
-                             "„{text}“ ist ein Datum in {other}, diese Datei verwendet aber {used} (ein anderes Datum darin lässt sich nur so lesen). Verwenden Sie eine Reihenfolge je Datei oder ISO-Daten (2025-03-31)."),
-    "imp_excel_serial": ("'{text}' looks like an Excel serial number, not a date. Format the column as a date before saving. {hint}",
-                         "„{text}“ sieht aus wie eine fortlaufende Excel-Zahl, nicht wie ein Datum. Formatieren Sie die Spalte vor dem Speichern als Datum. {hint}"),
-    "imp_not_date": ("'{text}' is not a date. {hint}", "„{text}“ ist kein Datum. {hint}"),
-    # templates (data.templates)
-    "imp_none_known": ("None of the columns is known. Expected one of our templates: {expected}. Found: {found}.",
-                       "Keine der Spalten ist bekannt. Erwartet wird eine unserer Vorlagen: {expected}. Gefunden: {found}."),
-    "imp_looks_like_kind": ("This looks like a {kind} file, but the required column(s) {missing} are missing. Found: {found}.",
-                            "Das sieht aus wie eine {kind}-Datei, aber die Pflichtspalte(n) {missing} fehlen. Gefunden: {found}."),
-    "imp_not_template_field": ("'{field}' is not a column of our templates ({fields})",
-                               "„{field}“ ist keine Spalte unserer Vorlagen ({fields})"),
-    "imp_chosen_column_missing": ("the column '{column}' chosen for {field} is not in this file",
-                                  "die für {field} gewählte Spalte „{column}“ gibt es in dieser Datei nicht"),
-    "imp_t_unknown_columns": ("Unknown or incomplete columns", "Unbekannte oder unvollständige Spalten"),
-    "imp_required_empty": ("'{column}' is required but empty.", "„{column}“ ist Pflicht, aber leer."),
-    "imp_not_one_of": ("'{text}' is not one of {allowed}.", "„{text}“ ist keiner der Werte {allowed}."),
-    "imp_below_zero": ("'{text}' is below {minimum:g}; {column} cannot be negative.",
-                       "„{text}“ liegt unter {minimum:g}; {column} kann nicht negativ sein."),
-    "imp_below": ("'{text}' is below {minimum:g}.", "„{text}“ liegt unter {minimum:g}."),
-    "imp_above": ("'{text}' is above {maximum:g}; use {minimum:g}–{maximum:g}.",
-                  "„{text}“ liegt über {maximum:g}; verwenden Sie {minimum:g}–{maximum:g}."),
-    "imp_duplicate": ("Duplicate: {identity} is already in row {first}. Keep one row per key.",
-                      "Doppelt: {identity} steht schon in Zeile {first}. Behalten Sie eine Zeile je Schlüssel."),
-    "imp_both_dates": ("Give both start_date and end_date, or neither.", "Geben Sie start_date und end_date beide an oder keines."),
-    "imp_cycle_end_before": ("The cycle ends ({end}) before it starts ({start}).", "Der Zyklus endet ({end}), bevor er beginnt ({start})."),
-    "imp_cycle_other_dates": ("Cycle '{cycle}' has other dates in row {row}. One cycle, one date range.",
-                              "Zyklus „{cycle}“ hat in Zeile {row} andere Daten. Ein Zyklus, ein Zeitraum."),
-    "imp_objective_differs": ("Objective '{objective}' has another text or type in row {row}.",
-                              "Objective „{objective}“ hat in Zeile {row} einen anderen Text oder Typ."),
-    "imp_kr_value_required": ("'{column}' is required for a {kr_type} key result.", "„{column}“ ist Pflicht für ein Key Result vom Typ {kr_type}."),
-    "imp_start_equals_target": ("Start and target are equal: say kr_type stay_above or stay_below.",
-                                "Start und Ziel sind gleich: Geben Sie kr_type stay_above oder stay_below an."),
-    "imp_target_equals_start": ("Target equals start ({start:g}); an {kr_type} key result needs a change.",
-                                "Ziel gleich Start ({start:g}); ein Key Result vom Typ {kr_type} braucht eine Veränderung."),
-    "imp_increase_below": ("increase, but the target {target:g} is below the start {start:g}. Use decrease.",
-                           "increase, aber das Ziel {target:g} liegt unter dem Start {start:g}. Verwenden Sie decrease."),
-    "imp_decrease_above": ("decrease, but the target {target:g} is above the start {start:g}. Use increase.",
-                           "decrease, aber das Ziel {target:g} liegt über dem Start {start:g}. Verwenden Sie increase."),
-    "imp_weight_positive": ("The weight must be above 0.", "Das Gewicht muss über 0 liegen."),
-    "imp_required_column": ("Required column '{column}' (German '{german}') is missing.",
-                            "Die Pflichtspalte „{column}“ (deutsch „{german}“) fehlt."),
-    "imp_one_of_columns": ("One of the columns {columns} is needed.", "Eine der Spalten {columns} wird gebraucht."),
-    "imp_column_repeats": ("The column '{header}' (column {position}) repeats column {twin_position} ('{twin_header}'), both meaning {twin}. Keep one of them.",
-                           "Die Spalte „{header}“ (Spalte {position}) wiederholt Spalte {twin_position} („{twin_header}“), beide bedeuten {twin}. Behalten Sie eine davon."),
-    "imp_t_columns_missing": ("{file}: columns missing", "{file}: Spalten fehlen"),
-    "imp_t_columns_repeated": ("{file}: columns repeated", "{file}: Spalten wiederholt"),
-    "imp_t_file_problems": ("{file}: {n} problem(s)", "{file}: {n} Problem(e)"),
-    "imp_ignored_columns": ("{file}: {n} column(s) not part of the {kind} template were ignored: {columns}.",
-                            "{file}: {n} Spalte(n), die nicht zur Vorlage {kind} gehören, wurden ignoriert: {columns}."),
-    # issues 19 and 24: proposals for a team's own spreadsheet, rows skipped with --skip-invalid,
-    # problems grouped (data.templates, data.importer, data.errors)
-    "imp_problem_group": ("{file}, column '{column}': {n:,} problems like the one in row {row}: {example}",
-                          "{file}, Spalte „{column}“: {n:,} Probleme wie das in Zeile {row}: {example}"),
-    "imp_t_figures_unrecognised": ("{file}: figure columns not recognised", "{file}: Kennzahl-Spalten nicht erkannt"),
-    "imp_figures_proposal": ("No column of this file is one of the sprint figures (committed, completed, added, removed), "
-                             "so every sprint would show nothing. Proposed mapping: {proposal}. Take it (command line: {flags}) "
-                             "or name the columns yourself.",
-                             "Keine Spalte dieser Datei ist eine der Sprint-Kennzahlen (committed, completed, added, removed), "
-                             "jeder Sprint bliebe also leer. Vorgeschlagene Zuordnung: {proposal}. Übernehmen Sie sie "
-                             "(Kommandozeile: {flags}) oder benennen Sie die Spalten selbst."),
-    "imp_t_no_figures": ("{file}: sprints without figures", "{file}: Sprints ohne Kennzahlen"),
-    "imp_no_figures": ("This sprints file has no figures (committed, completed, added, removed) and none of its {n:,} "
-                       "sprints has item rows, so they would show nothing. Columns not recognised: {columns}. Add the "
-                       "figures, map the columns that hold them (--map committed=COLUMN …), or import the item rows with it.",
-                       "Diese Sprint-Datei hat keine Kennzahlen (committed, completed, added, removed), und keiner ihrer "
-                       "{n:,} Sprints hat Einträge; sie blieben also leer. Nicht erkannte Spalten: {columns}. Ergänzen Sie "
-                       "die Kennzahlen, ordnen Sie die Spalten zu, die sie enthalten (--map committed=SPALTE …), oder "
-                       "importieren Sie die Einträge mit ihr."),
-    "imp_totals_row": ("'{text}' marks a totals row of the spreadsheet, not a row of data: delete the row (or import with "
-                       "--skip-invalid, which skips it).",
-                       "„{text}“ kennzeichnet eine Summenzeile der Tabelle, keine Datenzeile: Löschen Sie die Zeile (oder "
-                       "importieren Sie mit --skip-invalid, das sie überspringt)."),
-    "imp_totals_skipped": ("{file}: totals row(s) {rows} skipped (they sum the rows above).",
-                           "{file}: Summenzeile(n) {rows} übersprungen (sie summieren die Zeilen darüber)."),
-    "imp_duplicates_apart": ("{file}: {n:,} duplicate {what} names. The same name appears under different values of "
-                             "'{column}' (another board): join team with that column and they stay apart ({left:,} "
-                             "duplicates would remain): {flags}, on the Import page team with a second column.",
-                             "{file}: {n:,} doppelte Namen in {what}. Derselbe Name steht unter verschiedenen Werten von "
-                             "„{column}“ (einem anderen Board): Verbinden Sie team mit dieser Spalte, dann bleiben sie "
-                             "getrennt ({left:,} Doppelte blieben): {flags}, auf der Import-Seite team mit einer zweiten Spalte."),
-    "imp_sprint_refused": ("Its sprint '{sprint}' was refused ({file}, row {row}), so this item is left out too.",
-                           "Sein Sprint „{sprint}“ wurde abgelehnt ({file}, Zeile {row}), daher wird dieser Eintrag ebenfalls ausgelassen."),
-    "imp_kr_refused": ("Its key result '{kr_id}' was refused ({file}, row {row}), so this row is left out too.",
-                       "Sein Key Result „{kr_id}“ wurde abgelehnt ({file}, Zeile {row}), daher wird diese Zeile ebenfalls ausgelassen."),
-    "imp_t_nothing_valid": ("No valid row to import", "Keine gültige Zeile zum Importieren"),
-    # the import as a whole (data.importer)
-    "imp_t_unknown_source": ("Unknown source", "Unbekannte Quelle"),
-    "imp_unknown_source": ("Source '{source}' is unknown; use one of {sources}.", "Die Quelle „{source}“ ist unbekannt; verwenden Sie eine von {sources}."),
-    "imp_t_not_export": ("Not a tool export", "Kein Tool-Export"),
-    "imp_is_template": ("This file is one of our templates; its columns need no mapping.",
-                        "Diese Datei ist eine unserer Vorlagen; ihre Spalten brauchen keine Zuordnung."),
-    "imp_t_mapping_unfit": ("Column mapping does not fit the file", "Die Spaltenzuordnung passt nicht zur Datei"),
-    "imp_t_no_files": ("No files", "Keine Dateien"),
-    "imp_no_files": ("Choose at least one CSV file to import.", "Wählen Sie mindestens eine CSV-Datei zum Import."),
-    "imp_reading": ("Reading {file}", "{file} wird gelesen"),
-    "imp_mapping_unfit": ("{reason!u}.", "{reason!u}."),
-    "imp_saved_template_mapping": ("{file}: the saved template column mapping was applied where it fits.",
-                                   "{file}: Die gespeicherte Spaltenzuordnung für Vorlagen wurde angewandt, wo sie passt."),
-    "imp_saved_mapping_unfit": ("{file}: the saved {tool} column mapping does not fit this file; left out: {left_out}",
-                                "{file}: Die gespeicherte Spaltenzuordnung für {tool} passt nicht zu dieser Datei; weggelassen: {left_out}"),
-    "imp_t_files_with_problems": ("{n} files have problems", "{n} Dateien haben Probleme"),
-    "imp_reworded": ("{file}: objective {objective_id} ({team}, {cycle}) was reworded from '{old}' to '{new}'. Objectives should stay fixed during a cycle; revise key results instead. The OKRs page shows the change.",
-                     "{file}: Objective {objective_id} ({team}, {cycle}) wurde umformuliert von „{old}“ zu „{new}“. Objectives sollten während eines Zyklus gleich bleiben; überarbeiten Sie stattdessen Key Results. Die OKR-Seite zeigt die Änderung."),
-    "imp_unknown_kr_links": ("{file}: items link key result(s) not stored yet: {krs}{more}. The links count once an okrs file defines them.",
-                             "{file}: Einträge verweisen auf noch nicht gespeicherte Key Results: {krs}{more}. Die Verweise zählen, sobald eine okrs-Datei sie definiert."),
-    "imp_undated_sprints": ("No dates for {n} sprint(s): {sprints}{more}. They count as closed and keep the order of the file that brought them (never the order of their names); {how}, without which added work cannot be told from committed work by date.",
-                            "Keine Daten für {n} Sprint(s): {sprints}{more}. Sie gelten als abgeschlossen und behalten die Reihenfolge der Datei, die sie brachte (nie die ihrer Namen); {how}, ohne die sich hinzugefügte von zugesagter Arbeit nicht nach Datum unterscheiden lässt."),
-    # the store (data.errors, data.store)
-    "imp_busy_title": ("The data is busy", "Die Daten sind gerade belegt"),
-    "imp_busy": ("Another program (an import or a second dashboard) is using the data; it was still busy after {waited:.0f} s. Try again in a moment.",
-                 "Ein anderes Programm (ein Import oder ein zweites Dashboard) verwendet die Daten; es war nach {waited:.0f} s noch beschäftigt. Versuchen Sie es gleich noch einmal."),
-    "imp_unavailable_title": ("The data cannot be opened", "Die Daten lassen sich nicht öffnen"),
-    "imp_in_memory": ("An in-memory database keeps nothing between commands; give a database file (--db FILE or DASHBOARD_DB).",
-                      "Eine Datenbank im Arbeitsspeicher behält nichts zwischen Befehlen; geben Sie eine Datenbankdatei an (--db DATEI oder DASHBOARD_DB)."),
-    "imp_no_folder": ("The folder for the database file ({folder}) does not exist. Create it first or fix the path.",
-                      "Der Ordner für die Datenbankdatei ({folder}) existiert nicht. Legen Sie ihn an oder korrigieren Sie den Pfad."),
-    "imp_not_regular_file": ("The database path is not a regular file. Give a DuckDB database file.",
-                             "Der Datenbankpfad ist keine normale Datei. Geben Sie eine DuckDB-Datenbankdatei an."),
-    "imp_not_duckdb": ("The database file cannot be opened: it is not a DuckDB database of this product, or it is damaged.",
-                       "Die Datenbankdatei lässt sich nicht öffnen: Sie ist keine DuckDB-Datenbank dieses Produkts oder beschädigt."),
-    "imp_writing": ("Writing {file} ({rows:,} rows)", "{file} wird geschrieben ({rows:,} Zeilen)"),
-    "imp_finished": ("Import finished", "Import abgeschlossen"),
-    "imp_unknown_kr": ("Key result '{kr_id}' is unknown. Import the okrs file that defines it first, or together with this file.",
-                       "Key Result „{kr_id}“ ist unbekannt. Importieren Sie die okrs-Datei, die es definiert, vorher oder zusammen mit dieser Datei."),
-    "imp_t_unknown_krs": ("Check-ins for unknown key results", "Check-ins zu unbekannten Key Results"),
-    "imp_no_import": ("There is no import {id}.", "Es gibt keinen Import {id}."),
-    "imp_already_undone": ("Import {id} was already undone on {when:%Y-%m-%d %H:%M}.", "Import {id} wurde bereits am {when:%Y-%m-%d %H:%M} rückgängig gemacht."),
-    "imp_why_changed": ("changed rows it wrote", "änderten Zeilen, die er schrieb"),
-    "imp_why_holding": ("hold rows that need what it wrote (check-ins or plan values of its key results)",
-                        "enthalten Zeilen, die brauchen, was er schrieb (Check-ins oder Planwerte seiner Key Results)"),
-    "imp_undo_refused": ("Import {id} cannot be undone alone: later import(s) {later} {why}. Undo those first, or undo them all together (--cascade).",
-                         "Import {id} lässt sich nicht allein rückgängig machen: Spätere Importe ({later}) {why}. Machen Sie diese zuerst rückgängig oder alle zusammen."),
-    # app entries (data.entries)
-    "imp_t_text_too_long": ("Text too long", "Text zu lang"),
-    "imp_text_too_long": ("Keep it under {limit} characters (it has {length}).", "Bleiben Sie unter {limit} Zeichen (der Text hat {length})."),
-    "imp_t_unknown_action": ("Unknown retro action", "Unbekannte Retro-Maßnahme"),
-    "imp_unknown_action": ("Team {team} has no action '{action}' from {sprint}.", "Team {team} hat keine Maßnahme „{action}“ aus {sprint}."),
-    "imp_t_nothing": ("Nothing to record", "Nichts zu erfassen"),
-    "imp_nothing": ("Write the action the team promises, or choose an earlier action to close.",
-                    "Schreiben Sie die Maßnahme, die das Team zusagt, oder wählen Sie eine frühere zum Abschließen."),
-    "imp_t_unknown_objective": ("Unknown objective", "Unbekanntes Objective"),
-    "imp_unknown_objective": ("Team {team} has no objective '{objective_id}' in cycle {cycle}.",
-                              "Team {team} hat kein Objective „{objective_id}“ im Zyklus {cycle}."),
-    # settings (data.settings)
-    "imp_word_whole_number": ("a whole number", "eine ganze Zahl"),
-    "imp_word_number": ("a number", "eine Zahl"),
-    "imp_word_text": ("a text", "einen Text"),
-    "imp_word_day": ("a day written YYYY-MM-DD", "einen Tag in der Form JJJJ-MM-TT"),
-    "imp_setting_not_whole_number": ("is not a whole number", "ist keine ganze Zahl"),
-    "imp_setting_not_number": ("is not a number", "ist keine Zahl"),
-    "imp_setting_not_text": ("is not a text", "ist kein Text"),
-    "imp_setting_not_day": ("is not a day of the calendar", "ist kein Kalendertag"),
-    "imp_plain_whole": ("{value:,}", "{value:,}"),
-    "imp_plain_number": ("{value:g}", "{value:g}"),
-    "imp_bounds_from": (" from {low}", " ab {low}"),
-    "imp_bounds_to": (" to {high}", " bis {high}"),
-    "imp_bounds_from_to": (" from {low} to {high}", " von {low} bis {high}"),
-    "imp_setting_invalid": ("Setting {name}={shown!r} {problem}. Use {kind}{bounds} (default {default}), or unset it.",
-                            "Einstellung {name}={shown!r} {problem}. Verwenden Sie {kind}{bounds} (Vorgabe {default}) oder entfernen Sie sie."),
-    "imp_setting_nul": ("contains a NUL character", "enthält ein NUL-Zeichen"),
-    "imp_setting_not_finite": ("is not a finite number", "ist keine endliche Zahl"),
-    "imp_setting_below": ("is below {limit}", "liegt unter {limit}"),
-    "imp_setting_above": ("is above {limit}", "liegt über {limit}"),
-    "imp_setting_band": ("Setting DASHBOARD_BAND_LOW ({low:g}) is above DASHBOARD_BAND_HIGH ({high:g}); the lower edge of the band must not exceed the upper one.",
-                         "Die Einstellung DASHBOARD_BAND_LOW ({low:g}) liegt über DASHBOARD_BAND_HIGH ({high:g}); die untere Grenze des Bands darf die obere nicht übersteigen."),
-    "imp_setting_years": ("Setting DASHBOARD_MIN_YEAR ({low}) is after DASHBOARD_MAX_YEAR ({high}).",
-                          "Die Einstellung DASHBOARD_MIN_YEAR ({low}) liegt nach DASHBOARD_MAX_YEAR ({high})."),
-    # reports (data.reports, data.pdf)
-    "imp_word_none": ("none", "keine"),
-    "imp_no_such_sprint": ("Team '{team}' has no sprint '{sprint}' (its last sprints: {known}).",
-                           "Team „{team}“ hat keinen Sprint „{sprint}“ (seine letzten Sprints: {known})."),
-    "imp_no_team_krs_in_cycle": ("No key results in cycle '{cycle}' for team '{team}' (cycles: {known}).",
-                                 "Keine Key Results im Zyklus „{cycle}“ für Team „{team}“ (Zyklen: {known})."),
-    "imp_no_krs_in_cycle": ("No key results in cycle '{cycle}' (cycles: {known}).", "Keine Key Results im Zyklus „{cycle}“ (Zyklen: {known})."),
-    "imp_rendering_charts": ("Rendering {n} charts", "{n} Diagramme werden gezeichnet"),
-    "imp_printing_pdf": ("Printing the PDF", "Das PDF wird gedruckt"),
-    "imp_pdf_ready": ("PDF ready", "PDF fertig"),
-    "imp_no_chromium": ("Chromium is not installed (Debian: apt-get install chromium).",
-                        "Chromium ist nicht installiert (Debian: apt-get install chromium)."),
-    "imp_chromium_setting_wrong": ("DASHBOARD_CHROMIUM does not name a Chromium program here.",
-                                   "DASHBOARD_CHROMIUM nennt hier kein Chromium-Programm."),
-    "imp_no_kaleido": ("Kaleido is not installed (pip install -r requirements.txt).",
-                       "Kaleido ist nicht installiert (pip install -r requirements.txt)."),
-    "imp_charts_failed": ("The charts could not be rendered ({error}).", "Die Diagramme ließen sich nicht zeichnen ({error})."),
-    "imp_pdf_timeout": ("Chromium did not finish the PDF within {seconds} s.", "Chromium hat das PDF nicht innerhalb von {seconds} s fertiggestellt."),
-    "imp_no_pdf": ("Chromium made no PDF (exit {code}): {tail}", "Chromium hat kein PDF erzeugt (Exit-Code {code}): {tail}"),
-    # one store for the organisation: DuckLake on PostgreSQL (data.lake, data.store; issue 20)
-    "imp_conflict": ("Other imports kept changing the data first: this change was tried {attempts} times on the newer data and written none of them. Nothing was changed; try again in a moment.",
-                     "Andere Importe haben die Daten immer wieder zuerst geändert: Diese Änderung wurde {attempts}-mal auf den neueren Daten versucht und keinmal geschrieben. Nichts wurde geändert; versuchen Sie es gleich noch einmal."),
-    "imp_write_retry": ("Another import committed first: writing again on the newer data (attempt {attempt} of {limit})",
-                        "Ein anderer Import hat zuerst geschrieben: Schreiben auf den neueren Daten (Versuch {attempt} von {limit})"),
-    "imp_lake_target": ("A DuckLake store is named ducklake:postgres: followed by a PostgreSQL connection string, e.g. ducklake:postgres:dbname=lake host=127.0.0.1 user=dash.",
-                        "Ein DuckLake-Speicher heißt ducklake:postgres: gefolgt von einer PostgreSQL-Verbindungsangabe, z. B. ducklake:postgres:dbname=lake host=127.0.0.1 user=dash."),
-    "imp_lake_no_extension": ("The DuckLake store needs the package {package} (pip install -r requirements.txt).",
-                              "Der DuckLake-Speicher braucht das Paket {package} (pip install -r requirements.txt)."),
-    "imp_lake_down": ("The PostgreSQL server of the DuckLake catalog does not answer. Check that it runs and that host and port in DASHBOARD_STORE are right; the dashboard tries again on its next rerun.",
-                      "Der PostgreSQL-Server des DuckLake-Katalogs antwortet nicht. Prüfen Sie, ob er läuft und ob Host und Port in DASHBOARD_STORE stimmen; das Dashboard versucht es bei der nächsten Aktualisierung erneut."),
-    "imp_lake_refused": ("The PostgreSQL server of the DuckLake catalog refused the sign-in: check user and password (DASHBOARD_STORE, PGPASSWORD or ~/.pgpass).",
-                         "Der PostgreSQL-Server des DuckLake-Katalogs hat die Anmeldung abgelehnt: Prüfen Sie Benutzer und Passwort (DASHBOARD_STORE, PGPASSWORD oder ~/.pgpass)."),
-    "imp_lake_no_database": ("The PostgreSQL database named in DASHBOARD_STORE does not exist. Create it first (createdb).",
-                             "Die in DASHBOARD_STORE genannte PostgreSQL-Datenbank existiert nicht. Legen Sie sie zuerst an (createdb)."),
-    "imp_lake_no_data": ("A new DuckLake store needs a place for its data: set DASHBOARD_LAKE_DATA to a shared folder or an s3:// URL.",
-                         "Ein neuer DuckLake-Speicher braucht einen Ort für seine Daten: Setzen Sie DASHBOARD_LAKE_DATA auf einen gemeinsamen Ordner oder eine s3://-Adresse."),
-    "imp_lake_no_data_folder": ("The data folder of the DuckLake store ({folder}, DASHBOARD_LAKE_DATA) does not exist. Create it (shared by every replica) or fix the path.",
-                                "Der Datenordner des DuckLake-Speichers ({folder}, DASHBOARD_LAKE_DATA) existiert nicht. Legen Sie ihn an (gemeinsam für alle Instanzen) oder korrigieren Sie den Pfad."),
-    "imp_lake_failed": ("The DuckLake store cannot be opened ({error}).", "Der DuckLake-Speicher lässt sich nicht öffnen ({error})."),
-    # backup and restore (data.backup)
-    "imp_not_table": ("'{name}' is not a table name this store uses.", "„{name}“ ist kein Tabellenname dieses Speichers."),
-    "imp_saving": ("Saving {table}", "{table} wird gesichert"),
-    "imp_backup_ready": ("Backup ready", "Sicherung fertig"),
-    "imp_not_zip": ("This is not a backup of the dashboard (not a zip file). Choose a file written by 'python -m analytics backup' or the Import page.",
-                    "Das ist keine Sicherung des Dashboards (keine ZIP-Datei). Wählen Sie eine Datei, die „python -m analytics backup“ oder die Import-Seite geschrieben hat."),
-    "imp_no_manifest": ("The backup has no {manifest}: it was not written by the dashboard.",
-                        "Der Sicherung fehlt {manifest}: Sie wurde nicht vom Dashboard geschrieben."),
-    "imp_unpacks_too_large": ("The backup unpacks to more than 4 GiB; it was not written by the dashboard.",
-                              "Die Sicherung wird entpackt größer als 4 GiB; sie wurde nicht vom Dashboard geschrieben."),
-    "imp_manifest_unreadable": ("The backup's {manifest} cannot be read ({error}).", "{manifest} der Sicherung lässt sich nicht lesen ({error})."),
-    "imp_manifest_foreign": ("The backup's {manifest} is not the dashboard's: it was not written by the dashboard.",
-                             "{manifest} der Sicherung stammt nicht vom Dashboard: Die Sicherung wurde nicht vom Dashboard geschrieben."),
-    "imp_format_unknown": ("Backup format {format!r} is not known to this version (it reads format {known}).",
-                           "Das Sicherungsformat {format!r} kennt diese Version nicht (sie liest Format {known})."),
-    "imp_schema_newer": ("The backup has schema version {version!r}; this version of the dashboard knows up to {known}. Update the dashboard, then restore.",
-                         "Die Sicherung hat Schemaversion {version!r}; diese Version des Dashboards kennt bis {known}. Aktualisieren Sie das Dashboard, dann stellen Sie wieder her."),
-    "imp_no_tables": ("The backup lists no tables.", "Die Sicherung nennt keine Tabellen."),
-    "imp_entry_incomplete": ("The backup's entry for table '{table}' is incomplete or its file is missing.",
-                             "Der Eintrag der Sicherung für die Tabelle „{table}“ ist unvollständig oder ihre Datei fehlt."),
-    "imp_restore_finished": ("Restore finished", "Wiederherstellung abgeschlossen"),
-    "imp_store_not_empty": ("The store is not empty (it has rows in {tables}). A backup is restored into an empty store only: use a new database file (--db NEW_FILE).",
-                            "Der Speicher ist nicht leer (er hat Zeilen in {tables}). Eine Sicherung wird nur in einen leeren Speicher wiederhergestellt: Verwenden Sie eine neue Datenbankdatei (--db NEUE_DATEI)."),
-    "imp_unknown_tables": ("The backup has tables this store does not know ({tables}).", "Die Sicherung hat Tabellen, die dieser Speicher nicht kennt ({tables})."),
-    "imp_restoring": ("Restoring {table}", "{table} wird wiederhergestellt"),
-    "imp_unknown_table_columns": ("Table '{table}' of the backup has columns this store does not know: {columns}.",
-                                  "Die Tabelle „{table}“ der Sicherung hat Spalten, die dieser Speicher nicht kennt: {columns}."),
-    "imp_table_not_restorable": ("Table '{table}' cannot be restored from the backup ({error}).",
-                                 "Die Tabelle „{table}“ lässt sich nicht aus der Sicherung wiederherstellen ({error})."),
-    "imp_row_count_differs": ("Table '{table}' of the backup has {rows} rows; its manifest says {expected}.",
-                              "Die Tabelle „{table}“ der Sicherung hat {rows} Zeilen; ihr Manifest nennt {expected}."),
-    "imp_joined": ("{first}; {then}", "{first}; {then}"),  # data.errors.joined: sentences in a row
-    # sign-in and team access (issue 22): data.access, ui.gate, the sidebar, the Import page
-    "imp_access_refused": ("{identity} may not do this for team '{team}': it needs the role {needed}, and the role "
-                           "there is {role}. Ask an admin of the dashboard for a grant.",
-                           "{identity} darf das für das Team „{team}“ nicht: Dafür braucht es die Rolle {needed}, "
-                           "die Rolle dort ist {role}. Bitten Sie einen Admin des Dashboards um eine Freigabe."),
-    "imp_access_refused_hidden": ("{identity} may not do this: it needs the role {needed} for a team this identity "
-                                  "has no access to. Nothing was changed.",
-                                  "{identity} darf das nicht: Dafür braucht es die Rolle {needed} für ein Team, auf "
-                                  "das diese Identität keinen Zugriff hat. Nichts wurde geändert."),
-    "imp_access_admin_only": ("Only an admin may do this; {identity} is not one. Nothing was changed.",
-                              "Das darf nur ein Admin; {identity} ist keiner. Nichts wurde geändert."),
-    "imp_identity_invalid": ("'{identity}' is not an identity: write an email address (anna@example.com) or "
-                             "group:NAME for a group of the ID token's groups claim.",
-                             "„{identity}“ ist keine Identität: Schreiben Sie eine E-Mail-Adresse (anna@example.com) "
-                             "oder group:NAME für eine Gruppe aus dem groups-Claim des ID-Tokens."),
-    "imp_role_invalid": ("'{role}' is not a role; use one of {roles}.",
-                         "„{role}“ ist keine Rolle; verwenden Sie eine von {roles}."),
-    "imp_signin_not_configured": ("Sign-in is configured without the identity provider's address "
-                                  "(server_metadata_url in the [auth] section of the secrets).",
-                                  "Die Anmeldung ist ohne die Adresse des Identitätsanbieters eingerichtet "
-                                  "(server_metadata_url im Abschnitt [auth] der Secrets)."),
-    "imp_signin_provider_down": ("The sign-in service {host} does not answer. Try again in a few minutes; if it "
-                                 "stays down, tell your IT department.",
-                                 "Der Anmeldedienst {host} antwortet nicht. Versuchen Sie es in ein paar Minuten "
-                                 "erneut; bleibt er aus, sagen Sie Ihrer IT-Abteilung Bescheid."),
-    "imp_signin_client_rejected": ("The sign-in service {host} does not accept this dashboard (its client id or "
-                                   "client secret is wrong). Nobody can sign in until the administrator fixes the "
-                                   "[auth] section of the dashboard's secrets.",
-                                   "Der Anmeldedienst {host} akzeptiert dieses Dashboard nicht (Client-ID oder "
-                                   "Client-Secret sind falsch). Niemand kann sich anmelden, bis der Administrator "
-                                   "den Abschnitt [auth] der Secrets des Dashboards korrigiert."),
-    "imp_grant_needs_team": ("Name the teams with --team (or --team '*' for every team, present and future).",
-                             "Nennen Sie die Teams mit --team (oder --team '*' für alle Teams, auch künftige)."),
-    "anonymous_refused_title": ("Sign-in is required on this address", "Auf dieser Adresse ist eine Anmeldung nötig"),
-    "anonymous_refused": ("This dashboard is served on {address}, which other computers can reach, and sign-in is "
-                          "not configured (the [auth] section of .streamlit/secrets.toml). It shows no data until "
-                          "sign-in is configured, or until the setting {setting}=1 explicitly lets everyone who "
-                          "reaches this address read and change every team's data.",
-                          "Dieses Dashboard wird auf {address} angeboten, das andere Rechner erreichen, und die "
-                          "Anmeldung ist nicht eingerichtet (Abschnitt [auth] in .streamlit/secrets.toml). Es zeigt "
-                          "keine Daten, bis die Anmeldung eingerichtet ist oder die Einstellung {setting}=1 "
-                          "ausdrücklich allen, die diese Adresse erreichen, das Lesen und Ändern aller Teams erlaubt."),
-    "signin_intro": ("Sign in with your organisation's account to see your teams' sprints and OKRs.",
-                     "Melden Sie sich mit dem Konto Ihrer Organisation an, um die Sprints und OKRs Ihrer Teams zu sehen."),
-    "signin_button": ("Sign in", "Anmelden"),
-    "signin_failed_hint": ("Back here after signing in at the provider? Then the sign-in did not complete: try once "
-                           "more, and if it happens again, tell the dashboard's administrator.",
-                           "Nach der Anmeldung beim Anbieter wieder hier? Dann wurde die Anmeldung nicht "
-                           "abgeschlossen: Versuchen Sie es noch einmal und sagen Sie, wenn es wieder passiert, "
-                           "dem Administrator des Dashboards Bescheid."),
-    "signin_unavailable": ("Sign-in is not possible right now", "Anmelden ist gerade nicht möglich"),
-    "signin_retry": ("Try again", "Erneut versuchen"),
-    "no_access_title": ("No access yet", "Noch kein Zugriff"),
-    "no_access_text": ("You are signed in as {identity}, but no team of this dashboard is shared with you. Ask an "
-                       "admin of the dashboard ({admins}) to grant you a role for your team; they can do it with "
-                       "the command below.",
-                       "Sie sind als {identity} angemeldet, aber kein Team dieses Dashboards ist für Sie "
-                       "freigegeben. Bitten Sie einen Admin des Dashboards ({admins}), Ihnen eine Rolle für Ihr "
-                       "Team zu geben; das geht mit dem Befehl unten."),
-    "no_access_operator": ("whoever runs the dashboard's server", "wer den Server des Dashboards betreibt"),
-    "no_access_no_email": ("You are signed in, but the sign-in service did not tell the dashboard a verified email "
-                           "address (the email claim of the ID token), so it cannot know which teams are yours. Ask "
-                           "your IT department to include the email claim in the dashboard's ID token.",
-                           "Sie sind angemeldet, aber der Anmeldedienst hat dem Dashboard keine bestätigte "
-                           "E-Mail-Adresse genannt (den email-Claim des ID-Tokens), daher weiß es nicht, welche "
-                           "Teams Ihre sind. Bitten Sie Ihre IT-Abteilung, den email-Claim in das ID-Token des "
-                           "Dashboards aufzunehmen."),
-    "sign_out": ("Sign out", "Abmelden"),
-    "signed_in_as": ("Signed in as {identity}", "Angemeldet als {identity}"),
-    "signed_in_admin": ("Admin: every team, backup and restore", "Admin: alle Teams, Sicherung und Wiederherstellung"),
-    "single_user_sidebar": ("Single user on this computer ({identity}), no sign-in",
-                            "Einzelner Nutzer an diesem Rechner ({identity}), ohne Anmeldung"),
-    "single_user_note": ("Single user on this computer: sign-in is not configured, so this dashboard serves only "
-                         "this computer and whoever uses it may see and change every team's data (README, "
-                         "\"Sign-in and access\").",
-                         "Einzelner Nutzer an diesem Rechner: Die Anmeldung ist nicht eingerichtet, daher bedient "
-                         "dieses Dashboard nur diesen Rechner, und wer ihn nutzt, darf die Daten aller Teams sehen "
-                         "und ändern (README, „Sign-in and access“)."),
-    "no_data_reader": ("No data of your teams yet. The team's lead imports it on the Import page.",
-                       "Noch keine Daten Ihrer Teams. Die Leitung des Teams importiert sie auf der Import-Seite."),
-    "import_leads_only": ("Your role lets you read. Imports and undo are for the leads of a team: ask an admin of "
-                          "the dashboard if you should have that role.",
-                          "Ihre Rolle erlaubt das Lesen. Importe und Rückgängig sind der Leitung eines Teams "
-                          "vorbehalten: Fragen Sie einen Admin des Dashboards, wenn Sie diese Rolle haben sollten."),
-    "access_title": ("Access", "Zugriff"),
-    "access_caption": ("Who may see and do what, per team (* is every team). Grants are changed on the server: "
-                       "python -m analytics access grant / access revoke.",
-                       "Wer was sehen und tun darf, je Team (* ist jedes Team). Freigaben werden auf dem Server "
-                       "geändert: python -m analytics access grant / access revoke."),
-    "access_changes_title": ("Changes of access", "Änderungen der Freigaben"),
-    "f_user": ("By", "Von"),
-    "f_undone_by": ("Undone by", "Rückgängig gemacht von"),
-    "f_identity": ("Identity", "Identität"),
-    "f_role": ("Role", "Rolle"),
-    "f_granted_by": ("Granted by", "Freigegeben von"),
-    "f_granted_at": ("Granted", "Freigegeben"),
-    "f_changed_at": ("When", "Wann"),
-    "f_changed_by": ("By", "Von"),
-    "f_change": ("Change", "Änderung"),
-    "v_viewer": ("viewer", "Lesen"),
-    "v_member": ("member", "Mitglied"),
-    "v_lead": ("lead", "Leitung"),
-    "v_admin": ("admin", "Admin"),
-    "v_grant": ("granted", "freigegeben"),
-    "v_revoke": ("revoked", "entzogen"),
-    # tool exports (data.sources): Jira, Azure DevOps, Linear
-    "imp_unmappable_field": ("'{name}' is not a field that can be mapped; use one of {fields}.",
-                             "„{name}“ ist kein Feld, das sich zuordnen lässt; verwenden Sie eines von {fields}."),
-    "imp_mapped_column_missing": ("The column '{column}' chosen for {name} is not in this file. Columns: {columns}.",
-                                  "Die für {name} gewählte Spalte „{column}“ gibt es in dieser Datei nicht. Spalten: {columns}."),
-    "imp_tool_column_missing": ("The {tool} column for '{name}' was not found. Map it (--map {name}=\"Column\") or export it too.",
-                                "Die {tool}-Spalte für „{name}“ wurde nicht gefunden. Ordnen Sie sie zu (--map {name}=\"Spalte\") "
-                                "oder exportieren Sie sie mit."),
-    "imp_no_estimate_column": ("No story point column was found. Choose the column that holds the estimates with "
-                               "--map estimate=\"Column\"{numeric}, or --map estimate= to import without estimates and count items.",
-                               "Es wurde keine Spalte mit Story Points gefunden. Wählen Sie die Spalte mit den Schätzungen "
-                               "mit --map estimate=\"Spalte\"{numeric} oder importieren Sie mit --map estimate= ohne "
-                               "Schätzungen und zählen Sie die Einträge."),
-    "imp_numeric_columns": (" (columns with numbers: {columns})", " (Spalten mit Zahlen: {columns})"),
-    "imp_issue_key_empty": ("The issue key is empty.", "Der Vorgangsschlüssel ist leer."),
-    "imp_duplicate_issue": ("Duplicate: issue {issue} is already in row {first} of this file. Keep one row per issue.",
-                            "Doppelt: Vorgang {issue} steht schon in Zeile {first} dieser Datei. Behalten Sie eine Zeile je Vorgang."),
-    "imp_period_named": ("'{name}': {problem}", "„{name}“: {problem}"),
-    "imp_no_team": ("No team: this row has no Team or Project name. Give the team (--team).",
-                    "Kein Team: Diese Zeile hat weder einen Team- noch einen Projektnamen. Geben Sie das Team an (--team)."),
-    "imp_t_no_sprint_work": ("No sprint work", "Keine Arbeit in Sprints"),
-    "imp_no_sprint_work": ("No issue in this file is in a sprint (sub-tasks and backlog issues are left out). Export "
-                           "issues of closed sprints, with the Sprint column.",
-                           "Kein Vorgang dieser Datei gehört zu einem Sprint (Unteraufgaben und Vorgänge im Backlog "
-                           "bleiben außen vor). Exportieren Sie die Vorgänge abgeschlossener Sprints, mit der Spalte Sprint."),
-    "imp_negative_estimate": ("'{text}' is negative; an estimate cannot be.",
-                              "„{text}“ ist negativ; eine Schätzung kann das nicht sein."),
-    "imp_export_note": ("{file}: {tool} export, {issues} issues in {sprints} sprint(s); {estimates}.",
-                        "{file}: {tool}-Export, {issues} Vorgänge in {sprints} Sprint(s); {estimates}."),
-    "imp_estimates_from": ("estimates from '{column}'", "Schätzungen aus „{column}“"),
-    "imp_no_estimates": ("no estimates (count items)", "keine Schätzungen (Einträge werden gezählt)"),
-    # a plural in German; the English text stays the command line's "issue(s)"
-    "imp_left_out_subtasks[one]": ("{file}: left out {n} issue(s) that are sub-tasks.",
-                                   "{file}: {n} Vorgang ausgelassen, der eine Unteraufgabe ist."),
-    "imp_left_out_subtasks[other]": ("{file}: left out {n} issue(s) that are sub-tasks.",
-                                     "{file}: {n} Vorgänge ausgelassen, die Unteraufgaben sind."),
-    "imp_left_out_sprintless[one]": ("{file}: left out {n} issue(s) without a sprint.",
-                                     "{file}: {n} Vorgang ohne Sprint ausgelassen."),
-    "imp_left_out_sprintless[other]": ("{file}: left out {n} issue(s) without a sprint.",
-                                       "{file}: {n} Vorgänge ohne Sprint ausgelassen."),
-    "imp_sprint_object_date": ("Sprint '{sprint}': {field} {problem}", "Sprint „{sprint}“: {field} {problem}"),
-    "imp_jira_cap": ("{file}: exactly {cap:,} issues, Jira's export limit: the export is probably cut off. Export the "
-                     "rest (e.g. by created date) and upload the files together.",
-                     "{file}: genau {cap:,} Vorgänge, die Exportgrenze von Jira: Der Export ist vermutlich abgeschnitten. "
-                     "Exportieren Sie den Rest (z. B. nach Erstellungsdatum) und laden Sie die Dateien zusammen hoch."),
-    # a team's region for public holidays (analytics.workdays.region_fault)
-    "imp_region_not_in_country": ("'{code}' is not a region of {country}; use a code such as {sample}.",
-                                  "„{code}“ ist keine Region von {country}; verwenden Sie einen Code wie {sample}."),
-    "imp_region_unknown": ("'{code}' is not a known region; use an ISO 3166-2 code such as DE-BY, AT or CH-ZH.",
-                           "„{code}“ ist keine bekannte Region; verwenden Sie einen ISO-3166-2-Code wie DE-BY, AT oder CH-ZH."),
+LOCALE_DIR = Path(__file__).resolve().parent / "locales"
+DOMAIN = "messages"
+SOURCE = "en"
+
+
+# --- the language's rules -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LocaleRecord:
+    name: str               # the language's own name, for the language switch
+    cldr: str               # Babel/CLDR locale for number, percent, date and plural rules
+    date_pattern: str       # CLDR pattern of a date in tables and text
+    date_input: str         # Streamlit's date_input / DateColumn format
+    csv_separator: str      # CSV downloads: ',' or ';' (German Excel expects ';' with decimal commas)
+    decimal_comma: bool     # CSV downloads write 1,5
+    plotly_separators: str  # plotly's "decimal, thousands" marks
+    chart_date: str         # d3 format of a date on a chart axis
+    chart_day: str          # d3 format of a day within a sprint
+    compact_suffixes: tuple[tuple[float, str], ...]  # 1.8M / 1,8 Mio. on axes and in hovers
+
+
+LOCALES: dict[str, LocaleRecord] = {
+    "en": LocaleRecord("English", "en_US", "yyyy-MM-dd", "YYYY-MM-DD", ",", False, ".,", "%Y-%m-%d", "%b %d",
+                       ((1e9, "bn"), (1e6, "M"), (1e3, "k"))),
+    "de": LocaleRecord("Deutsch", "de_DE", "dd.MM.yyyy", "DD.MM.YYYY", ";", True, ",.", "%d.%m.%Y", "%d.%m.",
+                       ((1e9, " Mrd."), (1e6, " Mio."), (1e3, " Tsd."))),
 }
 
 
-CATALOGS: dict[str, dict[str, str]] = {
-    "en": {key: texts[0] for key, texts in TEXT.items()},
-    "de": {key: texts[1] for key, texts in TEXT.items()},
-}
+def derived_record(lang: str) -> LocaleRecord:
+    """A language's record from CLDR alone: its short date with a four-digit year, day and month as
+    two digits; its decimal and group marks; ';' in CSV where the decimal mark is a comma."""
+    cldr = Locale.parse(lang)
+    order = [part for part in cldr.date_formats["short"].pattern.replace("'", "").split() if part] or ["dd/MM/y"]
+    pattern = order[0]
+    separator = next((c for c in pattern if not c.isalpha()), "/")
+    fields = [part for part in pattern.split(separator) if part]
+    field = {"d": ("dd", "DD", "%d"), "M": ("MM", "MM", "%m"), "y": ("yyyy", "YYYY", "%Y")}
+    parts = [field[part[0]] for part in fields if part[:1] in field]
+    decimal, group = get_decimal_symbol(cldr), get_group_symbol(cldr)
+    suffixes = tuple((size, format_compact_decimal(size, locale=cldr).replace("1", "", 1))
+                     for size in (1e9, 1e6, 1e3))
+    return LocaleRecord(cldr.get_display_name(lang)[:1].upper() + cldr.get_display_name(lang)[1:], str(cldr),
+                        separator.join(p[0] for p in parts), separator.join(p[1] for p in parts),
+                        ";" if decimal == "," else ",", decimal == ",", decimal + (group if len(group) == 1 else " "),
+                        separator.join(p[2] for p in parts), separator.join(p[2] for p in parts if p[2] != "%Y"),
+                        suffixes)
+
+
+def locale(lang: str) -> LocaleRecord:
+    """The record of a language: ours, else one derived from CLDR; English for an unknown code."""
+    record = LOCALES.get(lang)
+    if record is None:
+        try:
+            record = LOCALES.setdefault(lang, derived_record(lang))
+        except (UnknownLocaleError, ValueError, KeyError):
+            return LOCALES["en"]
+    return record
+
+
+# --- the words ------------------------------------------------------------------------------------
+
+def compile_catalog(po: Path) -> bytes:
+    """A ``.po`` file as a ``.mo``; fuzzy (stale) translations left out, so they read as English."""
+    import io
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    out = io.BytesIO()
+    write_mo(out, catalog, use_fuzzy=False)
+    return out.getvalue()
+
+
+def _compiled(po: Path) -> bytes:
+    """The ``.mo`` beside a ``.po`` when it is not older, else the ``.po`` compiled now (and kept beside
+    it where the folder may be written)."""
+    mo = po.with_suffix(".mo")
+    if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+        return mo.read_bytes()
+    data = compile_catalog(po)
+    try:  # written whole, then renamed: a process reading at the same moment never sees half a file
+        partial = mo.with_name(f".{mo.name}.{os.getpid()}")
+        partial.write_bytes(data)
+        os.replace(partial, mo)
+    except OSError:
+        pass  # a read-only installation compiles at every start: slower, still right
+    return data
+
+
+def read_compiled(data: bytes) -> tuple[dict[str, str], dict[str, tuple[str, ...]], str]:
+    """(id → text, id → plural forms, the Plural-Forms rule) of a compiled catalog (GNU .mo format)."""
+    order = "<" if struct.unpack("<I", data[:4])[0] == 0x950412DE else ">"
+    count, originals, translations = struct.unpack(order + "3I", data[8:20])
+    texts: dict[str, str] = {}
+    plurals: dict[str, tuple[str, ...]] = {}
+    rule = "(n != 1)"
+    for number in range(count):
+        size, start = struct.unpack(order + "2I", data[originals + 8 * number:originals + 8 * number + 8])
+        original = data[start:start + size].decode("utf-8")
+        size, start = struct.unpack(order + "2I", data[translations + 8 * number:translations + 8 * number + 8])
+        translated = data[start:start + size].decode("utf-8")
+        if not original:  # the header
+            for line in translated.splitlines():
+                if line.lower().startswith("plural-forms:") and "plural=" in line:
+                    rule = line.split("plural=", 1)[1].strip().rstrip(";")
+            continue
+        key, found, msgid = original.partition("\x04")
+        if not found:
+            continue  # every message of ours has its id as context
+        if "\x00" in msgid:
+            plurals[key] = tuple(translated.split("\x00"))
+        else:
+            texts[key] = translated
+    return texts, plurals, rule
+
+
+def _load() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, tuple[str, ...]]], dict[str, str]]:
+    catalogs, plurals, rules = {}, {}, {}
+    found = sorted(path.parent.parent.name for path in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    for code in sorted(found, key=lambda code: (code != SOURCE, code != "de", code)):
+        texts, forms, rule = read_compiled(_compiled(LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.po"))
+        # a plural id also answers without a number (its last form, the general one)
+        catalogs[code] = {**texts, **{key: values[-1] for key, values in forms.items()}}
+        plurals[code], rules[code] = forms, rule
+    return catalogs, plurals, rules
+
+
+CATALOGS, PLURALS, _RULES = _load()
+_PLURAL_OF = {code: gettext.c2py(rule) for code, rule in _RULES.items()}
 
 
 class _Family:
@@ -1562,7 +172,7 @@ class _Family:
         return t(self.prefix + key, self.lang)
 
     def get(self, key: str, default=None):
-        return t(self.prefix + key, self.lang) if self.prefix + key in CATALOGS["en"] else default
+        return t(self.prefix + key, self.lang) if self.prefix + key in CATALOGS[SOURCE] else default
 
 
 def messages(prefix: str, lang: str) -> _Family:
@@ -1570,25 +180,31 @@ def messages(prefix: str, lang: str) -> _Family:
 
 
 def languages() -> dict[str, str]:
-    """Code → own name of every language that has both a catalog and a locale record."""
-    return {code: LOCALES[code].name for code in CATALOGS if code in LOCALES}
+    """Code → own name of every language with a catalog."""
+    return {code: locale(code).name for code in CATALOGS}
+
+
+def _form(code: str, n) -> int:
+    """The index of the plural form for ``n`` by the language's Plural-Forms rule (a fraction: the last)."""
+    if float(n).is_integer():
+        return _PLURAL_OF.get(code, _PLURAL_OF[SOURCE])(int(n))
+    return -1
 
 
 def template(key: str, lang: str = "en", n=None) -> str:
     """The unfilled text of a message id in a language (English where the language lacks it); with a
-    number ``n``, the id's plural form for n when the catalog has one."""
-    catalog = CATALOGS.get(lang, CATALOGS["en"])
+    number ``n``, the id's plural form for n when it has plural forms."""
     if isinstance(n, (int, float)) and not isinstance(n, bool):
-        form = Locale.parse(locale(lang).cldr).plural_form(n)
-        plural = catalog.get(f"{key}[{form}]") or CATALOGS["en"].get(f"{key}[{form}]")
-        if plural is not None:
-            return plural
-    text = catalog.get(key)
-    return CATALOGS["en"][key] if text is None else text
+        for code in (lang, SOURCE):
+            forms = PLURALS.get(code, {}).get(key)
+            if forms:
+                return forms[min(_form(code, n), len(forms) - 1)]
+    text = CATALOGS.get(lang, {}).get(key)
+    return CATALOGS[SOURCE][key] if text is None else text
 
 
 def t(key: str, lang: str = "en", **values) -> str:
     """The text of a message id in a language (English where the language lacks it), filled in.
-    With ``n`` among the values, the id's plural form for n is used when the catalog has one."""
+    With ``n`` among the values, the id's plural form for n is used when it has plural forms."""
     text = template(key, lang, values.get("n"))
     return text.format(**values) if values else text

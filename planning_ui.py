@@ -12,7 +12,7 @@ import streamlit as st
 import ui
 from analytics import charts
 from analytics.formatting import day, number, percent
-from analytics.locales import locale
+from i18n import locale
 from analytics.planning import coach_sentence, commitment_coach, driver_sentences
 from data import service
 from data.store import Store

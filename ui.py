@@ -12,7 +12,6 @@ import pandas as pd
 import streamlit as st
 
 from analytics.formatting import number, percent
-from analytics.locales import locale
 from analytics.presentation import label, present, unit_text
 from analytics.attention import needs_attention
 from analytics.calibration import cycle_comparison
@@ -27,8 +26,8 @@ from data.export import to_csv_bytes
 from data.values import parse_typed
 import downloads
 from data.store import Store
+from i18n import languages, locale, t
 from markup import catalog_md, md_escape
-from i18n import languages, t
 
 # The choices live under these keys; the sidebar widgets are drawn from them on every page and
 # write back when changed, so the choice survives page switches whatever Streamlit does with

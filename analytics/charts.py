@@ -13,10 +13,9 @@ import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from analytics.formatting import number, percent
-from analytics.locales import locale
 from analytics.presentation import unit_text
 from analytics.sprint_metrics import accuracy_line
-from i18n import messages, t
+from i18n import locale, messages, t
 
 PALETTE = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
            "sky": "#56B4E9", "purple": "#CC79A7", "yellow": "#F0E442", "black": "#000000", "grey": "#7F7F7F"}

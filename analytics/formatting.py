@@ -1,6 +1,6 @@
 """Numbers, percentages and dates as people read them in the chosen language (1,234.5 vs 1.234,5;
 85% vs 85 %; 2026-03-31 vs 31.03.2026), through Babel and the language's record in
-``analytics.locales``. Pure: no locale setting of the machine is involved."""
+``i18n``. Pure: no locale setting of the machine is involved."""
 from __future__ import annotations
 
 import math
@@ -11,7 +11,7 @@ import pandas as pd
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent, get_decimal_symbol, get_group_symbol
 
-from analytics.locales import locale
+from i18n import locale
 
 MISSING = "–"
 

@@ -20,9 +20,8 @@ import plotly.graph_objects as go
 
 from analytics import charts, narrative
 from analytics.formatting import day, number, percent
-from analytics.locales import locale
 from analytics.okr_metrics import GRADE_BANDS
-from i18n import t
+from i18n import CATALOGS, locale, t
 
 # A cell's kind decides its format: text as given, number/percent/date in the locale's format.
 TEXT, KEY, NUMBER, PERCENT, DATE, FLAG, STATUS, OKR_TYPE = "text", "key", "number", "percent", "date", "flag", "status", "okr_type"
@@ -94,8 +93,7 @@ def _cell(value, kind: str, lang: str) -> str:
 
 
 def _known(key: str) -> bool:
-    from i18n import TEXT
-    return key in TEXT
+    return key in CATALOGS["en"]
 
 
 # --- the sprint review report ------------------------------------------------------------------

@@ -14,8 +14,7 @@ import holidays
 import numpy as np
 import pandas as pd
 
-from analytics.locales import locale
-from i18n import t
+from i18n import locale, t
 
 
 def parse_region(code) -> tuple[str, str | None] | None:
@@ -32,7 +31,7 @@ def parse_region(code) -> tuple[str, str | None] | None:
 def region_fault(code: str) -> tuple[str, dict] | None:
     """Why a region code cannot be used, as a message name and its values (None when it can).
 
-    The sentence itself lives in the one catalog (``i18n.TEXT``, ids ``imp_<name>``), so the import
+    The sentence itself lives in the one catalog (``i18n``'s catalogs, ids ``imp_<name>``), so the import
     (``data.templates``) can carry it as a message in the user's language; analytics stays free of
     the data layer by handing over only the name and the values."""
     if parse_region(code) is not None:

@@ -7,12 +7,13 @@ Every sentence the data layer makes for people (a problem, an import's title, a 
 progress text, a refusal) is a ``Message``: a ``str`` whose text is English, so the command line,
 JSON output, logs and tests read it as before, and which keeps its catalog id and values so a page
 can write it in the chosen language (``ui.said``, numbers and dates by the language's rules,
-``analytics.formatting.fill``). Its texts live in the one catalog, ``i18n.TEXT``, under ids
-``imp_<name>``; a language without the id shows the English text.
+``analytics.formatting.fill``). Its texts live in the gettext catalogs of ``i18n`` (``locales/``),
+under ids ``imp_<name>``; a language without the id shows the English text.
 
-To add a message: add
-``"imp_<name>": (English, German)`` to ``i18n.TEXT`` with the same ``{placeholders}`` in both (the
-English text exactly the old f-string, format specs such as ``{rows:,}`` included), and replace the
+To add a message: add an entry with ``msgctxt "imp_<name>"`` and the English text as ``msgid`` to
+``locales/en/LC_MESSAGES/messages.po`` (format specs such as ``{rows:,}`` included), run ``make
+translations`` and give it its German ``msgstr`` in ``locales/de/…`` with the same ``{placeholders}``
+(``make check-translations`` says what is missing), and replace the
 f-string with ``say("<name>", rows=…)`` (no value may be called ``key``: say's own). Values are user text (shown as they are), numbers and
 dates (written by the language's rules), or other Messages (written in the same language: a fixed
 word such as a delimiter's name, a hint shared by several messages). A Message stays one only as

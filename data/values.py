@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 
-from analytics.locales import LOCALES, locale
+from i18n import LOCALES, locale
 from data.errors import say
 
 TRUE_WORDS = {"yes", "y", "true", "1", "x", "ja", "j", "wahr", "on", "✓"}

@@ -9,7 +9,7 @@ import streamlit as st
 
 import planning_ui
 import ui
-from analytics.locales import locale
+from i18n import locale
 from analytics import charts, narrative
 from analytics.calibration import MIN_OBJECTIVES, alignment, calibration
 from analytics.formatting import day as format_day

@@ -1,32 +1,34 @@
-"""A language is data: a catalog and a locale record. A third one needs no code change."""
+"""A language is data: a gettext catalog (its number, date and plural rules come from CLDR). A third
+one needs no code change."""
 from __future__ import annotations
 
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import i18n
-from analytics import locales
 from analytics.formatting import day, number, percent
-from i18n import CATALOGS, languages, t
-
-FRENCH = locales.LocaleRecord("Français", "fr_FR", "dd/MM/yyyy", "DD/MM/YYYY", ";", True, ", ", "%d/%m/%Y", "%d/%m",
-                              ((1e9, " Md"), (1e6, " M"), (1e3, " k")))
+from i18n import CATALOGS, LOCALES, PLURALS, languages, locale, t
 
 
 @pytest.fixture
 def french(monkeypatch):
-    monkeypatch.setitem(locales.LOCALES, "fr", FRENCH)
+    """French as a translator's catalog would bring it: texts only, no record of ours."""
     monkeypatch.setitem(CATALOGS, "fr", {"app_title": "Revue de sprint et d'OKR", "committed": "Engagé",
                                          "language": "Langue"})
+    monkeypatch.delitem(LOCALES, "fr", raising=False)
     return "fr"
 
 
 def test_every_id_has_english_and_german_and_they_fill_the_same_values():
+    placeholders = lambda text: sorted(re.findall(r"{(\w+)", text))  # noqa: E731
     for key in CATALOGS["en"]:
         assert key in CATALOGS["de"], key
-        placeholders = lambda text: sorted(__import__("re").findall(r"{(\w+)", text))  # noqa: E731
         assert placeholders(CATALOGS["en"][key]) == placeholders(CATALOGS["de"][key]), key
+    for key, forms in PLURALS["en"].items():
+        assert len(PLURALS["de"][key]) == len(forms) == 2, key
+        assert {tuple(placeholders(form)) for form in PLURALS["de"][key]} <= {tuple(placeholders(f)) for f in forms}
 
 
 def test_plural_forms_follow_the_language():
@@ -39,7 +41,10 @@ def test_a_third_language_is_a_catalog_and_a_record(french):
     assert t("app_title", "fr") == "Revue de sprint et d'OKR"
     assert t("completed", "fr") == "Completed"  # not translated yet: English
     assert number(1234.5, "fr") == "1\u202f234,5" and percent(0.85, "fr") == "85\u00a0%"
-    assert day("2026-03-31", "fr") == "31/03/2026"
+    assert day("2026-03-31", "fr") == "31/03/2026"          # CLDR's short date, the year in full
+    record = locale("fr")                                   # derived from CLDR: nobody wrote it
+    assert (record.name, record.date_input, record.csv_separator, record.decimal_comma) == \
+        ("Français", "DD/MM/YYYY", ";", True)
 
 
 def test_a_third_language_runs_the_dashboard_from_the_address(french, demo_dashboard):
