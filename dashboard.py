@@ -6,6 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
+import links
 import ui
 from data.access import Access, AccessRefused
 from data.errors import StoreBusy, StoreUnavailable, message_of
@@ -19,6 +20,7 @@ RETRY_SECONDS = 3
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
 st.set_page_config(page_title=t("app_title", ui.lang()), page_icon=str(ICON), layout="wide")
 ui.style()
+links.capture()  # the address's choices (team, day, sprint, cycle …), read once per session
 language = ui.lang()
 # the language of the address (?lang=) or the browser, kept for the session: choosing a page in the
 # navigation opens it without the address's query, and must not fall back to English
@@ -49,6 +51,8 @@ try:
     ui.phone_navigation(pages)
     ui.sidebar(ui.store())
     navigation.run()
+    with st.sidebar:  # after the page: its own choices are in the address by now
+        links.link_box(language)
 except StoreBusy:
     # a scheduled import is writing: say so in a sentence and look again in a moment
     st.warning(f"{t('store_busy_title', language)}. {t('store_busy', language)}", icon=":material/hourglass_top:")

@@ -25,6 +25,7 @@ from data.errors import SHOWN_PROBLEMS, ImportFailed, Message, in_language, prob
 from data.export import to_csv_bytes
 from data.values import parse_typed
 import downloads
+import links
 from data.store import Store
 from i18n import languages, locale, t
 from markup import catalog_md, md_escape
@@ -452,16 +453,25 @@ def sidebar(db: Store) -> None:
     st.session_state[f"{LANG_KEY}_widget"] = lang()
     st.sidebar.radio(t("language", lang()), list(languages()), format_func=languages().get, key=f"{LANG_KEY}_widget",
                      horizontal=True, on_change=_keep_language)
+    language = lang()
+    if linked_day := links.linked_day(language):  # a link's as-of day and teams (read once per session)
+        st.session_state[AS_OF_KEY] = linked_day
     st.session_state[f"{AS_OF_KEY}_widget"] = as_of()
     st.sidebar.date_input(tr("as_of"), key=f"{AS_OF_KEY}_widget", help=tr("as_of_help"),
                           format=locale(lang()).date_input,
                           on_change=_keep, args=(AS_OF_KEY, f"{AS_OF_KEY}_widget"))
     teams = db.teams()  # the identity's visible teams only (data.access.ScopedStore)
+    if linked := links.linked_teams(language, teams):
+        st.session_state[TEAM_KEY] = None if set(linked) >= set(teams) else linked
     if teams:
         st.session_state[f"{TEAM_KEY}_widget"] = list(chosen_teams(db))
         st.sidebar.multiselect(tr("teams"), teams, key=f"{TEAM_KEY}_widget", help=tr("teams_help"),
                                on_change=_keep_teams, args=(teams,))
     signed_in()
+    # the address says this view; each page adds its own choices (links.PAGE_PARAMS) after this
+    chosen_day = st.session_state.get(AS_OF_KEY)
+    links.show(lang=language, as_of=chosen_day.isoformat() if chosen_day else None,
+               team=st.session_state.get(TEAM_KEY) or None, **dict.fromkeys(links.PAGE_PARAMS))
 
 
 def as_of() -> date:
@@ -499,6 +509,7 @@ def through_dashboard(page_file: str) -> None:
     sidebar, no language, no settings. A session that has never been through the entry point goes
     there first, and the entry point opens the page."""
     if not st.session_state.get(PREAMBLE_KEY):
+        links.capture()  # the link's choices, before the detour drops the address's query
         st.session_state[DEEP_LINK_KEY] = page_file
         st.session_state[LANG_KEY] = lang()  # ?lang= of the link: switching pages drops the address's query
         st.switch_page("dashboard.py")
@@ -512,6 +523,7 @@ def page(title_key: str, caption_key: str | None = None) -> Page:
     st.title(tr(title_key))
     if caption_key:
         st.caption(tr(caption_key))
+    links.say_notes()  # what the link asked for that this view cannot show
     db = store()
     if not db.has_data():
         empty_state()

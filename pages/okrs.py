@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import planning_ui
+import links
 import ui
 from i18n import locale
 from analytics import charts, narrative
@@ -37,7 +38,9 @@ cycles = all_krs[["team", "cycle", "cycle_start"]].drop_duplicates().sort_values
 labels = list(dict.fromkeys(cycles["cycle"]))
 current = running(all_krs, as_of)["cycle"]
 default = labels.index(current.iloc[0]) if not current.empty else len(labels) - 1
-cycle = st.selectbox(ui.tr("cycle"), labels, index=default, key="okr_cycle")
+links.choose(language, "okr_cycle", labels, labels[default], lambda label: {"cycle": label}, "link_what_cycle")
+cycle = st.selectbox(ui.tr("cycle"), labels, key="okr_cycle")
+links.show(cycle=cycle)
 krs = all_krs[all_krs["cycle"] == cycle]
 objectives = all_objectives[all_objectives["cycle"] == cycle]
 closed = bool((krs["cycle_end"] < pd.Timestamp(as_of)).all())

@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 import planning_ui
+import links
 import ui
 from analytics import charts, narrative
 from analytics.retro import by_sprint_type, follow_through
@@ -19,7 +20,9 @@ db, language, version, teams = view.db, view.lang, view.version, view.teams
 names = ui.teams_with_sprints(db, version, teams)
 if not names:
     ui.empty_state()
+links.choose(language, "retro_team", names, names[0], lambda name: {"retro_team": name}, "link_what_team")
 team = st.selectbox(ui.tr("team"), names, key="retro_team")
+links.show(retro_team=team)
 # the chosen team's sprints only: a team's figures never depend on another team's
 everything = ui.sprint_table(db, version, (team,), as_of=view.as_of)
 # trends are made of finished sprints only; a running one is named, not counted

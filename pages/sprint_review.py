@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import planning_ui
+import links
 import ui
 from analytics import charts, narrative
 from analytics.formatting import day, number, percent
@@ -17,6 +18,11 @@ from data import service
 
 view = ui.page("page_review")
 db, language, version, teams, as_of = view.db, view.lang, view.version, view.teams, view.as_of
+def unit_param(items: bool) -> dict[str, str]:
+    return {"unit": "items" if items else "points"}
+
+
+links.choose(language, "review_items", [False, True], False, unit_param, "link_what_unit")
 unit_mode = "items" if st.toggle(ui.tr("count_items"), key="review_items") else "points"
 metrics = ui.sprint_table(db, version, teams, unit=unit_mode, as_of=as_of)
 if metrics.empty:
@@ -26,9 +32,17 @@ if metrics.empty:
 choices = list(zip(metrics["team"], metrics["sprint"]))
 states = dict(zip(choices, metrics["state"]))
 finished = [index for index, choice in enumerate(choices) if states[choice] == "closed"]
+
+
+def sprint_params(choice: tuple[str, str]) -> dict[str, str]:
+    return {"sprint_team": choice[0], "sprint": choice[1]}
+
+
+links.choose(language, "review_sprint", choices, choices[finished[-1] if finished else -1], sprint_params, "link_what_sprint")
 team, sprint = st.selectbox(
-    ui.tr("sprint"), choices, index=finished[-1] if finished else len(choices) - 1, key="review_sprint",
+    ui.tr("sprint"), choices, key="review_sprint",
     format_func=lambda c: f"{c[0]} · {c[1]}" + ("" if states[c] == "closed" else f" ({ui.tr('state_' + states[c])})"))
+links.show(**unit_param(unit_mode == "items"), **sprint_params((team, sprint)))
 team_metrics = metrics[metrics["team"] == team].reset_index(drop=True)
 row = team_metrics[team_metrics["sprint"] == sprint].iloc[0]
 unit = ui.unit_label(ui.units(db, version), (team,), unit_mode)
