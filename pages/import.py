@@ -247,7 +247,7 @@ else:
                            file_name=f"rejects_import_{chosen_rejects}.csv", mime="text/csv", key="rejects_csv")
     open_imports = history.loc[history["undone_at"].isna(), "import_id"].tolist()
     if done := st.session_state.pop("undo_done", None):  # said after the rerun that shows the store without it
-        st.success(done)
+        st.success(ui.tr_md("undone", id=done))
         st.session_state["undo_sure"] = False  # the next undo is confirmed afresh
     if open_imports and importer:
         if st.session_state.get("undo_newest") != open_imports[0]:  # a new import: it is the one offered
@@ -267,7 +267,7 @@ else:
                     st.info(ui.tr_md("undo_dependents", ids=", ".join(map(str, refusal.dependents))))
             else:
                 ui.clear_caches()
-                st.session_state["undo_done"] = ui.tr_md("undone", id=", ".join(map(str, undone or [chosen])))
+                st.session_state["undo_done"] = ", ".join(map(str, undone or [chosen]))
                 st.rerun()
 
 if ui.may("admin"):  # the whole store, every team's data and the grants

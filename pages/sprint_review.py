@@ -42,7 +42,7 @@ links.choose(language, "review_sprint", choices, choices[finished[-1] if finishe
 team, sprint = st.selectbox(
     ui.tr("sprint"), choices, key="review_sprint",
     format_func=lambda c: f"{c[0]} · {c[1]}" + ("" if states[c] == "closed" else f" ({ui.tr('state_' + states[c])})"))
-links.show(**unit_param(unit_mode == "items"), **sprint_params((team, sprint)))
+links.show(unit="items" if unit_mode == "items" else None, **sprint_params((team, sprint)))  # points: the default
 team_metrics = metrics[metrics["team"] == team].reset_index(drop=True)
 row = team_metrics[team_metrics["sprint"] == sprint].iloc[0]
 unit = ui.unit_label(ui.units(db, version), (team,), unit_mode)

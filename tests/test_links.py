@@ -54,6 +54,9 @@ def test_a_review_link_opens_its_sprint_counted_in_items():
     assert at.selectbox(key="review_sprint").value == ("Pipeline Süd", "PS Sprint 10")
     assert at.toggle(key="review_items").value is True
     assert address(at)["sprint"] == ["PS Sprint 10"] and address(at)["unit"] == ["items"]
+    at.toggle(key="review_items").set_value(False).run()
+    assert "unit" not in address(at)  # points, the default, go without saying
+    assert at.selectbox(key="review_sprint").value == ("Pipeline Süd", "PS Sprint 10")
 
 
 def test_a_changed_choice_is_written_to_the_address():
