@@ -64,7 +64,8 @@ screenshots: $(VENV)/.test chromium
 	$(PY) scripts/screenshots.py docs/screenshots
 
 # Import, pages and the browser against baselines measured in the same run (docs/benchmark.md);
-# ARGS passes options, e.g. make benchmark ARGS="--quick" or ARGS="--only import --runs 3".
+# ARGS passes options, e.g. make benchmark ARGS="--quick" or ARGS="--only import --runs 3";
+# the 1 M-item size is not a default: ARGS="--only sizes --sizes XL --runs 1 --out FILE".
 benchmark: $(VENV)/.test chromium
 	$(PY) scripts/benchmark.py $(ARGS)
 

@@ -1,9 +1,20 @@
-"""The benchmark of issue 12: import, page computations and the browser, each figure a median of
-several runs with its ratio to a baseline measured in the same run, interleaved (baseline, ours,
-baseline, ours …), so that load from other programs falls on both alike and the ratios compare
-across machines.
+"""The benchmark of issue 12, with the targets of issue 21: import, page computations and the
+browser, each figure a median of several runs with its ratio to a baseline measured in the same run,
+interleaved (baseline, ours, baseline, ours …), so that load from other programs falls on both alike
+and the ratios compare across machines.
 
     python scripts/benchmark.py [--runs 5] [--quick] [--only PART[,PART]] [--sizes M,L] [--out FILE]
+                                [--link-size M] [--lake-size L]
+
+    python scripts/benchmark.py --only sizes --sizes XL --runs 1 --out FILE   # 1 M items (see below)
+    python scripts/benchmark.py --only links --runs 3 --out FILE             # links in new sessions
+
+Targets (issue 21; ratios hold on any machine, seconds are for a 2-core machine): the import ≤ 2×
+read_csv (the Jira export and sizes M and L; XL has none), peak ≤ 1.5 GB at L; every page ≤ 1 s cold
+and ≤ 0.3 s warm at M, ≤ 1.5 s cold at L; in the browser, click on Import → the Sprint review's first
+chart ≤ 1.5 s for the 100k-row export (a check the page runs after the click counted in), the
+heaviest filter change ≤ 0.3 s, the server ≤ 300 MB with that store loaded; a link opened in a new
+browser session settled ≤ 2 s at M; DuckLake pages within 1.5× of the embedded file.
 
 Parts (``--only``):
 - ``import``  a 100,000-row Jira export (40 teams × 50 sprints × 50 items) and its sprint calendar:
@@ -16,14 +27,28 @@ Parts (``--only``):
               aggregate over all teams;
 - ``sizes``   sizes M (50 teams × 52 sprints × 60 items, our sprint_items and sprints templates) and
               L (500 teams, 1.56 M items): the import, then every page run through Streamlit's
-              AppTest in a fresh process, cold (first run) and warm (a rerun), each with its peak RSS;
+              AppTest in a fresh process, cold (first run) and warm (a rerun), each with its peak RSS,
+              and a row naming the slowest page. Size XL (200 teams × 50 sprints × 100 items,
+              1,000,000 items) is not among the defaults — it takes minutes and gigabytes of memory —
+              and has no target: ``--only sizes --sizes XL`` (also ``--sizes M,L,XL``); XS and S are for
+              trying the script;
 - ``report``  the demo's sprint review report as self-contained HTML (``python -m analytics report``):
               its size against the size it had with the full plotly.js inlined, and the time it takes
               as a whole process against ``sprints --json`` of the same team (the figures without the
               report);
-- ``browser`` ``streamlit run`` in headless Chromium: the 100k-row upload on the Import page until
-              the Sprint review's charts are drawn, one filter change until redrawn, the server's
+- ``browser`` ``streamlit run`` in headless Chromium: the 100k-row Jira export uploaded on the Import
+              page until the Import button is offered (the page checks the files on upload; shown
+              apart), then the measured span from the click on Import — through the import, a check
+              the page runs after the click and the navigation — until the Sprint review's first
+              chart is drawn (and all three, apart), one filter change until redrawn, the server's
               peak memory.
+- ``links``   a link opened in a new browser session: a warm ``streamlit run`` server (every page
+              visited once after its start) on a store of size ``--link-size`` (default M, with the
+              OKR files); per run, every page's address (``/``, ``/import``, ``/sprint_review`` …
+              with ``?lang=en``) in a fresh browser context until the page has settled — title
+              shown, no script running, no status widget, no skeleton, grids with their headers,
+              charts drawn, no change for a second (that second not counted); per page the median,
+              the slowest page, the server's peak memory.
 - ``lake``    the DuckLake store on a local PostgreSQL (scripts/local_postgres.py) against the
               embedded file, in the same run (size ``--lake-size``, default L): the import, every
               page cold and warm, and 4 imports started at once while two ``streamlit run``
@@ -61,11 +86,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-PARTS = ("import", "team", "teams", "sizes", "report", "browser", "lake")
+PARTS = ("import", "team", "teams", "sizes", "report", "browser", "links", "lake")
 PAGES = ("home", "import", "sprint_review", "retrospective", "okrs", "teams")
 # (teams, sprints per team, items per sprint)
 JIRA_SIZE, JIRA_QUICK = (40, 50, 50), (3, 4, 5)
-SIZES = {"XS": (3, 4, 5), "S": (10, 20, 20), "M": (50, 52, 60), "L": (500, 52, 60)}
+SIZES = {"XS": (3, 4, 5), "S": (10, 20, 20), "M": (50, 52, 60), "L": (500, 52, 60),
+         "XL": (200, 50, 100)}  # 1,000,000 items; only when asked for (--sizes XL)
+UNTARGETED_SIZES = {"XL"}  # reported, no target (issue 21)
 WARM_REPEATS = 3
 FIRST_SPRINT = date(2024, 1, 1)  # a Monday; two-week sprints, all closed by now
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -73,12 +100,18 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
                   "--disable-sync"]
 MB = 1e6
 
-# Targets of issue 12. Ratios hold on any machine; seconds are for a 2-core machine.
-TARGET_IMPORT_RATIO = 3.0
-TARGET_UPLOAD_S, TARGET_FILTER_S = 3.0, 0.3
-TARGET_PAGE_COLD_S = {"M": 1.0, "L": 2.0}
+# Targets of issue 21 (issue 12's, tightened). Ratios hold on any machine; seconds are for a 2-core
+# machine. The import's ratio holds at any size but XL; the page and peak targets are per size.
+TARGET_IMPORT_RATIO = 2.0
+# the 100k-row Jira export: click on Import → the Sprint review's first chart drawn (a check the page
+# runs after the click included), one filter change, the server's peak with that store loaded
+TARGET_UPLOAD_S, TARGET_FILTER_S = 1.5, 0.3
+TARGET_PAGE_COLD_S = {"M": 1.0, "L": 1.5}
+TARGET_PAGE_WARM_S = {"M": 0.3}
 TARGET_SERVER_MB_100K = 300.0
 TARGET_PEAK_MB = {"L": 1500.0}
+TARGET_LINK_S = {"M": 2.0}  # a link opened in a new browser session: its page settled
+LINK_QUIET_S = 1.0  # settled: drawn and unchanged for this long (not counted in the figure)
 TARGET_REPORT_MB = 1.5  # issue 24: a team's sprint report, self-contained
 # Targets of issue 20: DuckLake pages within 1.5× of the embedded file's, 4 concurrent imports all land
 TARGET_LAKE_PAGE_RATIO = 1.5
@@ -586,14 +619,16 @@ def interleaved(runs: int, pairs: list[tuple[Row, Callable[[], Outcome] | None, 
                 + (f" (baseline {row.base[-1]:.3f} s)" if row.base else "") + (f" ERROR {outcome.error}" if outcome.error else ""))
 
 
-def import_rows(part: str, data: DataSet, folder: Path, runs: int, env: dict | None = None) -> tuple[list[Row], Path]:
-    """Our command-line import on a fresh store vs DuckDB's read_csv of the same files; returns the
-    store of the last run for the page measurements."""
+def import_rows(part: str, data: DataSet, folder: Path, runs: int, env: dict | None = None,
+                targeted: bool = True) -> tuple[list[Row], Path]:
+    """Our command-line import on a fresh store vs DuckDB's read_csv of the same files (against the
+    target ratio unless not ``targeted``); returns the store of the last run for the page
+    measurements."""
     files, calendar = write_files(data, folder / "files")
     size = sum(path.stat().st_size for path in [*files, *calendar]) / MB
-    row = Row(part, f"import {data.name} ({size:.0f} MB), whole process", baseline="read_csv",
-              target=f"≤ {TARGET_IMPORT_RATIO:g}× read_csv",
-              check=within(TARGET_IMPORT_RATIO, lambda r: r.ratio, "×"))
+    row = Row(part, f"import {data.name} ({size:.0f} MB), whole process", baseline="read_csv")
+    if targeted:
+        row.target, row.check = f"≤ {TARGET_IMPORT_RATIO:g}× read_csv", within(TARGET_IMPORT_RATIO, lambda r: r.ratio, "×")
     counter = iter(range(10**6))
     stores = []
 
@@ -655,48 +690,96 @@ def part_report(folder: Path, runs: int) -> list[Row]:
     return [timing, sized]
 
 
+def size_env(data: DataSet) -> dict:
+    """L and XL are beyond the default limits of one file (rows, MiB): raised through the documented
+    settings for the benchmark's imports."""
+    return {"DASHBOARD_MAX_ROWS": str(max(200_000, len(data.items) + 1)),
+            "DASHBOARD_MAX_UPLOAD_MB": str(max(50, 2 * sum(map(len, data.files.values())) / 2**20))}
+
+
+def loaded_store(data: DataSet, folder: Path, env: dict) -> Path:
+    """A store with ``data`` and its OKR files imported by the command line, untimed."""
+    files, calendar = write_files(data, folder / "files")
+    store = folder / "store.duckdb"
+    for group, sprints in ((files, calendar), (extra_files(data, folder), [])):
+        if group and (done := run_child(cli_import(store, group, sprints), env)).error:
+            raise RuntimeError(f"{data.name}: the files did not import: {done.error}")
+    return store
+
+
+def extra_files(data: DataSet, folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, content in data.extra.items():
+        (folder / name).write_bytes(content)
+        paths.append(folder / name)
+    return paths
+
+
+def time_and_peak(time_check: Callable[[Row], str] | None, limit: float | None) -> Callable[[Row], str] | None:
+    """One verdict of a time (or ratio) target and a peak-memory limit, each named when both apply."""
+    peak_check = within(limit, lambda r: statistics.median(r.ours_mb) if r.ours_mb else None, "MB") if limit else None
+    if not peak_check:
+        return time_check
+    if not time_check:
+        return lambda r: f"peak: {peak_check(r)}"
+    return lambda r: ", ".join(f"{what}: {v(r)}" for what, v in (("time", time_check), ("peak", peak_check)))
+
+
+def slowest_page(part: str, cold: list[Row], warm: list[Row]) -> Row:
+    """One row naming the page with the slowest cold median (its figure and peak) and the slowest warm one."""
+    def name(row: Row) -> str:
+        return row.measure.split(",")[0].removeprefix("page ")
+    timed = [row for row in cold if row.median is not None]
+    if not timed:
+        return Row(part, "slowest page", errors=["no page was measured"])
+    worst = max(timed, key=lambda r: r.median)
+    measure = f"slowest page: {name(worst)}, cold"
+    warmed = [row for row in warm if row.median is not None]
+    if warmed:
+        worst_warm = max(warmed, key=lambda r: r.median)
+        measure += f" (slowest warm: {name(worst_warm)}, {worst_warm.median:.2f} s)"
+    return Row(part, measure, [worst.median], ours_mb=[statistics.median(worst.ours_mb)] if worst.ours_mb else [])
+
+
 def part_sizes(sizes: list[str], folder: Path, runs: int) -> list[Row]:
     rows: list[Row] = []
     for size in sizes:
         data = template_files(*SIZES[size])
         say(f"size {size}: {data.name}")
-        # L is beyond the default limits of one file (rows, MiB): raised through the documented settings
-        env = {"DASHBOARD_MAX_ROWS": str(max(200_000, len(data.items) + 1)),
-               "DASHBOARD_MAX_UPLOAD_MB": str(max(50, 2 * sum(map(len, data.files.values())) / 2**20))}
-        imported, store = import_rows(f"size {size}", data, folder / size, runs, env)
+        env = size_env(data)
+        part = f"size {size}"
+        imported, store = import_rows(part, data, folder / size, runs, env, targeted=size not in UNTARGETED_SIZES)
         limit = TARGET_PEAK_MB.get(size)
         if limit:
             imported[0].target += f"; peak ≤ {limit:,.0f} MB"
+            imported[0].check = time_and_peak(imported[0].check, limit)
         rows += imported
         base = baseline_db(data, folder / size / "baseline.duckdb")
-        extra = []
-        for name, content in data.extra.items():
-            (folder / size / name).write_bytes(content)
-            extra.append(folder / size / name)
+        extra = extra_files(data, folder / size)
         if extra:  # the OKRs, so that every page has its work; not part of the measured import
             added = run_child(cli_import(store, extra, []), env)
             if added.error:
                 raise RuntimeError(f"size {size}: the OKR files did not import: {added.error}")
-        cold_limit = TARGET_PAGE_COLD_S.get(size)
+        cold_limit, warm_limit = TARGET_PAGE_COLD_S.get(size), TARGET_PAGE_WARM_S.get(size)
         pairs = []
         for page in PAGES:
-            row = Row(f"size {size}", f"page {page}, cold (AppTest, fresh process)", baseline="SQL, all teams",
-                      target=f"≤ {cold_limit:g} s cold" if cold_limit else "",
-                      check=within(cold_limit, lambda r: r.median, "s") if cold_limit else None)
-            if limit:
-                row.target += f"; peak ≤ {limit:,.0f} MB"
+            row = Row(part, f"page {page}, cold (AppTest, fresh process)", baseline="SQL, all teams",
+                      target="; ".join(filter(None, [f"≤ {cold_limit:g} s cold" if cold_limit else "",
+                                                     f"peak ≤ {limit:,.0f} MB" if limit else ""])),
+                      check=time_and_peak(within(cold_limit, lambda r: r.median, "s") if cold_limit else None, limit))
             pairs.append((row, lambda: run_child(worker("sql", str(base))),
                           lambda page=page: run_child(worker("page", str(store), page))))
         interleaved(runs, pairs)
+        cold, warm = [], []
         for row, _, _ in pairs:
-            rows += [row, row.warm(row.measure.split(",")[0] + ", warm (a rerun; SQL repeated)")]
-        if limit:
-            for row in rows:
-                if row.part == f"size {size}" and row.ours_mb:
-                    peak_check = within(limit, lambda r: statistics.median(r.ours_mb), "MB")
-                    time_check = row.check
-                    row.check = (lambda r, t=time_check, p=peak_check:
-                                 ", ".join(f"{what}: {v(r)}" for what, v in (("time", t), ("peak", p)) if v))
+            warm_row = row.warm(row.measure.split(",")[0] + ", warm (a rerun; SQL repeated)")
+            if warm_limit:
+                warm_row.target, warm_row.check = f"≤ {warm_limit:g} s warm", within(warm_limit, lambda r: r.median, "s")
+            cold.append(row)
+            warm.append(warm_row)
+            rows += [row, warm_row]
+        rows.append(slowest_page(part, cold, warm))
     return rows
 
 
@@ -835,46 +918,95 @@ ARM = """() => {
 }"""
 
 
-def browser_once(files: list[Path], folder: Path, charts: int) -> dict:
-    """One fresh server on an empty store: upload on the Import page → check → import → Sprint review
-    with its charts drawn; then one filter change (count items instead of estimates) until redrawn."""
-    from playwright.sync_api import expect, sync_playwright
-    db = folder / f"browser{time.time_ns()}.duckdb"
+def start_dashboard(env: dict) -> tuple[subprocess.Popen, str]:
+    """``streamlit run dashboard.py`` headless on a free port, once it accepts connections."""
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1", "--server.port",
          str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env={**os.environ, "DASHBOARD_DB": str(db)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
+        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return server, f"http://127.0.0.1:{port}"
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                stop_dashboard(server)
+                raise RuntimeError("the dashboard did not start within 120 s")
+            time.sleep(0.2)
+
+
+def stop_dashboard(server: subprocess.Popen) -> None:
+    server.terminate()
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("the dashboard did not start within 120 s")
-                time.sleep(0.2)
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def launch_chromium(playwright):
+    """Debian's headless Chromium (never a downloaded one)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+
+
+# the Sprint review's first chart is drawn (the Import page draws none)
+FIRST_CHART = """() => location.pathname.endsWith('/sprint_review')
+    && document.querySelector('[data-testid="stMainBlockContainer"] .js-plotly-plot .main-svg') !== null"""
+# the page's main area says TEXT (textContent: cheap, unlike innerText)
+SAYS = """text => (document.querySelector('[data-testid="stMainBlockContainer"]') || document.body)
+    .textContent.includes(text)"""
+# notes whether the page shows its check ('Checking the files …') after the click on Import
+# (only the added nodes and changed texts are looked at, and the watch ends once the import is done)
+WATCH_CHECK = """text => {
+  window.__checkedAfterClick = false;
+  window.__watch = new MutationObserver(records => {
+    for (const r of records) {
+      const nodes = r.type === 'characterData' ? [r.target] : Array.from(r.addedNodes);
+      if (nodes.some(n => (n.textContent || '').includes(text))) { window.__checkedAfterClick = true; window.__watch.disconnect(); return; }
+    }
+  });
+  window.__watch.observe(document.body, {childList: true, subtree: true, characterData: true});
+}"""
+
+
+def browser_once(files: list[Path], folder: Path, charts: int) -> dict:
+    """One fresh server on an empty store: upload on the Import page until the Import button is
+    offered (the page checks the files on upload), then the measured span from the click on Import
+    — a check the page runs then included — through the import and the navigation to the Sprint
+    review until its first chart is drawn (and then all ``charts``); then one filter change (count
+    items instead of estimates) until redrawn."""
+    from playwright.sync_api import sync_playwright
+    from i18n import t
+    db = folder / f"browser{time.time_ns()}.duckdb"
+    server, url = start_dashboard({"DASHBOARD_DB": str(db)})
+    try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+            browser = launch_chromium(playwright)
             page = browser.new_page(viewport={"width": 1400, "height": 2400})
             page.set_default_timeout(600_000)
-            page.goto(f"{url}/import", wait_until="domcontentloaded")
+            page.goto(f"{url}/import?lang=en", wait_until="domcontentloaded")
             upload = page.locator("input[type='file']")
             upload.wait_for(state="attached")
             page.wait_for_function(WAIT_SCRIPT_DONE % 0)
             start = time.perf_counter()
             upload.set_input_files([str(path) for path in files])
-            expect(page.get_by_text("Preview: the first rows as they will be stored")).to_be_visible(timeout=600_000)
-            page.wait_for_function(WAIT_SCRIPT_DONE % 0)
-            checked = time.perf_counter()
-            page.get_by_test_id("stButton").get_by_role("button", name="Import", exact=True).click()
-            expect(page.get_by_text("Imported (import 1)", exact=False)).to_be_visible(timeout=600_000)
+            button = page.get_by_test_id("stButton").get_by_role("button", name=t("import_button", "en"), exact=True)
+            button.wait_for(state="visible")
+            page.wait_for_function(WAIT_SCRIPT_DONE % 0, polling=20)
+            offered = time.perf_counter()
+            page.evaluate(WATCH_CHECK, t("checking", "en"))
+            clicked = time.perf_counter()
+            button.click()
+            page.wait_for_function(SAYS, arg="Imported (import 1)", polling=20)
             imported = time.perf_counter()
+            checked_after_click = page.evaluate("() => { window.__watch.disconnect(); return window.__checkedAfterClick; }")
             # as a user does: the navigation on top (the same session, no reload of the app)
-            page.get_by_role("link", name="Sprint review").first.click()
-            page.wait_for_function(WAIT_SCRIPT_DONE % charts, polling=50)
+            page.get_by_role("link", name=t("page_review", "en")).first.click()
+            page.wait_for_function(FIRST_CHART, polling=20)
+            first = time.perf_counter()
+            page.wait_for_function(WAIT_SCRIPT_DONE % charts, polling=20)
             drawn = time.perf_counter()
             page.evaluate(ARM)
             toggled = time.perf_counter()
@@ -885,32 +1017,33 @@ def browser_once(files: list[Path], folder: Path, charts: int) -> dict:
             if os.environ.get("BENCHMARK_SCREENSHOTS"):  # to look at what was measured
                 page.screenshot(path=str(Path(os.environ["BENCHMARK_SCREENSHOTS"]) / f"review{time.time_ns()}.png"))
             browser.close()
-        return {"upload": drawn - start, "check": checked - start, "import": imported - checked,
-                "review": drawn - imported, "filter": redrawn - toggled, "server_mb": _vm_hwm_mb(server.pid)}
+        return {"click": first - clicked, "import": imported - clicked, "review": first - imported,
+                "charts": drawn - clicked, "offered": offered - start, "filter": redrawn - toggled,
+                "server_mb": _vm_hwm_mb(server.pid), "checked_after_click": bool(checked_after_click)}
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_dashboard(server)
 
 
 def part_browser(data: DataSet, folder: Path, runs: int) -> list[Row]:
     files, calendar = write_files(data, folder / "files")
     size = "100k" if len(data.items) >= 100_000 else f"{len(data.items):,}"
-    total = Row("browser", f"upload {len(data.items):,} rows + calendar → Sprint review charts drawn",
-                target=f"≤ {TARGET_UPLOAD_S:g} s", check=within(TARGET_UPLOAD_S, lambda r: r.median, "s"))
+    limited = size == "100k"  # the targets are for the 100k-row export
+    total = Row("browser", f"{size}-row upload: click on Import → Sprint review's first chart drawn",
+                target=f"≤ {TARGET_UPLOAD_S:g} s" if limited else "",
+                check=within(TARGET_UPLOAD_S, lambda r: r.median, "s") if limited else None)
     parts = {key: Row("browser", f"… of which {label}") for key, label in
-             (("check", "upload → check shown"), ("import", "Import click → imported"),
-              ("review", "Sprint review opened → charts drawn"))}
-    flt = Row("browser", "one filter change (count items) → charts redrawn", target=f"≤ {TARGET_FILTER_S:g} s",
-              check=within(TARGET_FILTER_S, lambda r: r.median, "s"))
-    limit = TARGET_SERVER_MB_100K if size == "100k" else None
-    memory = Row("browser", f"server peak memory ({size} rows)", unit="MB",
-                 target=f"≤ {limit:,.0f} MB" if limit else "",
-                 check=within(limit, lambda r: r.median, "MB") if limit else None)
-    rows = [total, *parts.values(), flt, memory]
+             (("import", "click on Import → imported"), ("review", "imported → Sprint review's first chart drawn"))}
+    charts = Row("browser", "click on Import → all three Sprint review charts drawn")
+    offered = Row("browser", f"before the click: upload of {len(data.items):,} rows + calendar → checked, "
+                             "Import offered")
+    flt = Row("browser", "one filter change (count items) → charts redrawn",
+              target=f"≤ {TARGET_FILTER_S:g} s" if limited else "",
+              check=within(TARGET_FILTER_S, lambda r: r.median, "s") if limited else None)
+    memory = Row("browser", f"server peak memory ({size} rows loaded)", unit="MB",
+                 target=f"≤ {TARGET_SERVER_MB_100K:,.0f} MB" if limited else "",
+                 check=within(TARGET_SERVER_MB_100K, lambda r: r.median, "MB") if limited else None)
+    rows = [total, *parts.values(), charts, offered, flt, memory]
+    figures_of = {"click": total, **parts, "charts": charts, "offered": offered, "filter": flt, "server_mb": memory}
     for number in range(runs):
         try:
             figures = browser_once([*files, *calendar], folder, charts=3)
@@ -919,13 +1052,103 @@ def part_browser(data: DataSet, folder: Path, runs: int) -> list[Row]:
                 row.errors.append(f"{type(problem).__name__}: {str(problem).splitlines()[0][:150]}")
             say(f"  run {number + 1}/{runs} browser: ERROR {problem}")
             continue
-        total.ours.append(figures["upload"])
-        for key, row in parts.items():
+        for key, row in figures_of.items():
             row.ours.append(figures[key])
-        flt.ours.append(figures["filter"])
-        memory.ours.append(figures["server_mb"])
-        say(f"  run {number + 1}/{runs} browser: " + ", ".join(f"{k} {v:.2f}" for k, v in figures.items()))
+        # where the check falls: at the upload (before the span) or after the click (in it)
+        total.measure = total.measure.split(" (")[0] + (
+            " (the check included: the page runs it after the click)" if figures["checked_after_click"]
+            else " (the page checked on upload, before the click)")
+        say(f"  run {number + 1}/{runs} browser: " + ", ".join(
+            f"{k} {v:.2f}" if not isinstance(v, bool) else f"{k} {v}" for k, v in figures.items()))
     return rows
+
+
+# a fresh browser session's page has settled: the page's title is there, no script runs, no status
+# widget shows, no element is still a skeleton (a new session loads the code of charts and grids
+# lazily, seconds after the script has finished), every data grid has drawn its column headers and
+# every chart its plot (both appear empty first and fill in later), and the page's elements have not
+# changed for QUIET ms; then window.__settledAt is when that state was first seen (ms since the
+# link was opened)
+SETTLED = """quiet => {
+  const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+  const app = document.querySelector('[data-testid="stApp"]');
+  const now = performance.now();
+  const shown = e => e.offsetParent !== null;  // not in a hidden tab or a phone-only container
+  const drawn = main && app && main.querySelector('h1') !== null
+      && app.getAttribute('data-test-script-state') === 'notRunning'
+      && !document.querySelector('[data-testid="stStatusWidget"]')
+      && !main.querySelector('[data-testid="stSkeleton"]')
+      && Array.from(main.querySelectorAll('[data-testid="stDataFrame"]')).filter(shown)
+              .every(f => f.querySelector('[role=columnheader]'))
+      && Array.from(main.querySelectorAll('[data-testid="stPlotlyChart"]')).filter(shown)
+              .every(c => c.querySelector('.main-svg'));
+  if (!drawn) { window.__count = -1; return false; }
+  const count = main.querySelectorAll('*').length;
+  if (window.__count !== count) { window.__count = count; window.__settledAt = now; return false; }
+  return now - window.__settledAt > quiet;
+}"""
+
+
+def page_path(page: str) -> str:
+    return f"/{'' if page == 'home' else page}?lang=en"
+
+
+def open_link(browser, url: str, page_name: str) -> float:
+    """A new browser session (context) opens the page's link; seconds from the start of its
+    navigation until the page had settled (the quiet time that confirms it not counted)."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1400})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(600_000)
+        page.goto(url + page_path(page_name), wait_until="commit")
+        page.wait_for_function(SETTLED, arg=LINK_QUIET_S * 1000, polling=25)
+        return page.evaluate("() => window.__settledAt") / 1000  # performance.now(): since navigation start
+    finally:
+        context.close()
+
+
+def part_links(size: str, folder: Path, runs: int) -> list[Row]:
+    """Every page's link opened in a new browser session on a warm server whose store holds ``size``
+    (plus the OKR files): each page visited once after the server's start (its one-time costs), then
+    per run every page in a fresh context until settled."""
+    data = template_files(*SIZES[size])
+    say(f"links {size}: {data.name}")
+    part, limit = f"links {size}", TARGET_LINK_S.get(size)
+    store = loaded_store(data, folder / size, size_env(data))
+    rows = {page: Row(part, f"link {page_path(page)} in a new browser session → page settled",
+                      target=f"≤ {limit:g} s" if limit else "",
+                      check=within(limit, lambda r: r.median, "s") if limit else None) for page in PAGES}
+    memory = Row(part, f"server peak memory ({data.name} loaded, every page opened)", unit="MB")
+    from playwright.sync_api import sync_playwright
+    server, url = start_dashboard({"DASHBOARD_DB": str(store)})
+    try:
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            try:
+                for page in PAGES:  # the first visits after the start pay its one-time costs: not measured
+                    say(f"  warm-up {page_path(page)}: {open_link(browser, url, page):.2f} s")
+                for number in range(runs):
+                    for page, row in rows.items():
+                        try:
+                            row.ours.append(open_link(browser, url, page))
+                            said = f"{row.ours[-1]:.2f} s"
+                        except Exception as problem:  # noqa: BLE001 - named in the table
+                            row.errors.append(said := f"{type(problem).__name__}: {str(problem).splitlines()[0][:150]}")
+                        say(f"  run {number + 1}/{runs} {part} · {page_path(page)}: {said}")
+            finally:
+                browser.close()
+        memory.ours.append(_vm_hwm_mb(server.pid))
+    finally:
+        stop_dashboard(server)
+    timed = [(page, row) for page, row in rows.items() if row.ours]
+    if timed:
+        page, worst = max(timed, key=lambda item: item[1].median)
+        single = max(value for _, row in timed for value in row.ours)
+        slowest = Row(part, f"slowest page: {page_path(page)} (slowest single visit {single:.2f} s)", [worst.median],
+                      target=worst.target, check=worst.check)
+    else:
+        slowest = Row(part, "slowest page", errors=["no page was measured"])
+    return [*rows.values(), slowest, memory]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -948,6 +1171,8 @@ def main(argv: list[str] | None = None) -> int:
                                                       "(default M,L; XS with --quick)")
     parser.add_argument("--lake-size", default=None, help=f"size for the 'lake' part, of {', '.join(SIZES)} "
                                                           "(default L; XS with --quick)")
+    parser.add_argument("--link-size", default=None, help=f"size of the store for the 'links' part, of "
+                                                          f"{', '.join(SIZES)} (default M; XS with --quick)")
     parser.add_argument("--out", default=None, help="markdown file for the table (default docs/benchmark.md; "
                                                     "none with --quick)")
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
@@ -966,8 +1191,10 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [part for part in only if part not in PARTS]
     sizes = [s.strip() for s in (args.sizes or ("XS" if args.quick else "M,L")).split(",") if s.strip()]
     lake_size = args.lake_size or ("XS" if args.quick else "L")
-    if unknown or any(s not in SIZES for s in [*sizes, lake_size]):
-        parser.error(f"unknown part or size: {', '.join(unknown + [s for s in [*sizes, lake_size] if s not in SIZES])}")
+    link_size = args.link_size or ("XS" if args.quick else "M")
+    named = [*sizes, lake_size, link_size]
+    if unknown or any(s not in SIZES for s in named):
+        parser.error(f"unknown part or size: {', '.join(unknown + [s for s in named if s not in SIZES])}")
     runs = args.runs or (1 if args.quick else 5)
     out = Path(args.out) if args.out else (None if args.quick else ROOT / "docs" / "benchmark.md")
 
@@ -995,6 +1222,8 @@ def main(argv: list[str] | None = None) -> int:
                 rows += part_browser(jira, folder / "browser", runs)
         if "sizes" in only:
             rows += part_sizes(sizes, folder / "sizes", runs)
+        if "links" in only:
+            rows += part_links(link_size, folder / "links", runs)
         if "report" in only:
             rows += part_report(folder / "report", runs)
         if "lake" in only:
@@ -1027,15 +1256,25 @@ that runs a page through AppTest), or the Streamlit server's for the browser par
 - *cold*: the first computation in a fresh process with its modules imported (what the first visit
   after a server start pays); *warm*: the same again in that process — for the computations, a
   repeat without any cache; for the pages (AppTest), a rerun of the session, whose caches answer.
-- Sizes M and L: the measured import is the sprint_items and sprints files; an okrs and a check-ins
-  file (four quarters of this year, two objectives of two key results per team, a check-in every
-  two weeks) are imported afterwards, unmeasured, so that the OKR parts of the pages have work. L's
-  items file exceeds the default limits of one file; the benchmark raises `DASHBOARD_MAX_ROWS` and
-  `DASHBOARD_MAX_UPLOAD_MB` for its imports.
+- Sizes M, L (and XL when asked for): the measured import is the sprint_items and sprints files;
+  an okrs and a check-ins file (four quarters of this year, two objectives of two key results per
+  team, a check-in every two weeks) are imported afterwards, unmeasured, so that the OKR parts of
+  the pages have work. L's and XL's items files exceed the default limits of one file; the
+  benchmark raises `DASHBOARD_MAX_ROWS` and `DASHBOARD_MAX_UPLOAD_MB` for their imports. XL
+  (200 teams × 50 sprints × 100 items, 1,000,000 items) has no targets; each size's last row names
+  its slowest page (cold, and the slowest warm one).
 - Browser: a fresh server on an empty store per run; the Jira export and its calendar uploaded
-  together on the Import page, checked, imported, then the Sprint review opened through the
-  navigation until its three charts are drawn; the filter change is "Count items instead of
-  estimates", until the rerun has finished and the charts are drawn again.
+  together on the Import page until the Import button is offered (the page checks the files on
+  upload: that row is apart, before the click). The measured span starts at the click on Import and
+  ends when the Sprint review, opened through the navigation once the import is done, has drawn its
+  first chart; a check the page runs after the click falls inside it (the row says where the check
+  fell). The filter change is "Count items instead of estimates", until the rerun has finished and
+  the charts are drawn again.
+- Links: one warm server (every page visited once after its start, unmeasured) on a store of size M
+  plus the OKR files; per run, each page's address with `?lang=en` opened in a new browser session
+  (a fresh context: no cache, no cookies), from the start of its navigation until the page has
+  settled: its title shown, no script running, no status widget, no skeleton left, every grid with
+  its headers and every chart drawn, unchanged for a second (that second not counted).
 - DuckLake (issue 20): PostgreSQL runs on the same machine from a folder of the run; every import
   goes into a fresh catalog database. The pages run on DuckLake and on the embedded file with the
   same data (plus the OKR files); the ratio is DuckLake's over the file's. The concurrent imports
