@@ -91,6 +91,8 @@ def test_view_in_url_follows_a_changed_choice_and_its_link_opens_it_again(demo_u
     page.locator(".st-key-review_sprint input[role=combobox]").fill("PS Sprint 11")  # the list filters as one types
     page.get_by_role("option", name="Pipeline Süd · PS Sprint 11", exact=True).click()
     page.wait_for_function("() => new URLSearchParams(location.search).get('sprint') === 'PS Sprint 11'", timeout=30_000)
+    page.wait_for_function("""() => { const box = document.querySelector('[data-testid=stSidebar] [data-testid=stCode]');
+        return box && new URL(box.innerText.trim()).searchParams.get('sprint') === 'PS Sprint 11'; }""", timeout=30_000)
     settle(page)
     assert query(page)["sprint_team"] == ["Pipeline Süd"] and query(page)["unit"] == ["items"]
     again = open_link(browser, link_box(page))

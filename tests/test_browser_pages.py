@@ -120,7 +120,8 @@ SETTLED = """() => {
     const drawn = Array.from(main.querySelectorAll('[data-testid=stDataFrame]')).filter(shown)
                        .every(f => f.querySelector('[role=columnheader]'))
                && Array.from(main.querySelectorAll('[data-testid=stPlotlyChart]')).filter(shown)
-                       .every(c => c.querySelector('.main-svg'));
+                       .every(c => c.querySelector('.main-svg'))
+               && !main.querySelector('[data-testid="stSkeleton"]');  // a new session loads charts' code late
     const count = main.querySelectorAll('*').length;
     if (!drawn || window.__count !== count) { window.__count = count; window.__since = Date.now(); return false; }
     return Date.now() - window.__since > 1000 && !document.querySelector('[data-testid=stStatusWidget]'); }"""
