@@ -7,6 +7,18 @@ from tests.postgres import Postgres
 from tests.support import TODAY
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, once per test module (tests/test_browser.py's ``chromium`` is one per test)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import CHROMIUM, CHROMIUM_FLAGS
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch):
     """Every test, and every server or command it starts (they inherit the environment), sees TODAY."""

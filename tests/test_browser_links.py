@@ -10,9 +10,7 @@ import sys
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
-from playwright.sync_api import sync_playwright
-
-from tests.test_browser import CHROMIUM, CHROMIUM_FLAGS, ROOT, start_server, stop
+from tests.test_browser import ROOT, start_server, stop
 from tests.test_browser_pages import settle
 
 
@@ -23,14 +21,6 @@ def demo_url(tmp_path_factory):
     process, url = start_server(env)
     yield url
     stop(process)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 def open_link(browser, url: str):

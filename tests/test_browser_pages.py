@@ -18,9 +18,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from playwright.sync_api import sync_playwright
 
-from tests.test_browser import CHROMIUM, CHROMIUM_FLAGS, ROOT, start_server, stop
+from tests.test_browser import ROOT, start_server, stop
 
 PAGES = ["", "import", "sprint_review", "retrospective", "okrs", "teams"]
 # words that must not appear on a German page (whole words; the demo's own German data has none)
@@ -101,14 +100,6 @@ def served(request, tmp_path_factory):
     process, url = start_server(env)
     yield request.param, url
     stop(process)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 # the page has finished drawing: no script runs, every data grid has drawn its column headers and

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from data.access import AccessRefused, ScopedStore, resolve
 from data.entries import record_checkin
@@ -25,7 +25,7 @@ from data.errors import UndoRefused
 from data.importer import import_uploads
 from data.store import Store
 from tests.support import TODAY, snapshot, upload
-from tests.test_browser import CHROMIUM, CHROMIUM_FLAGS, ROOT, free_port, start_server, stop
+from tests.test_browser import ROOT, free_port, start_server, stop
 from tests.test_browser_pages import settle
 
 IDP = ROOT / "tests" / "idp"
@@ -82,14 +82,6 @@ prompt = "login"
     process, url = start_server(env, "--secrets.files", str(secrets), port=idp["app_port"])
     yield {"url": url, "db": Path(env["DASHBOARD_DB"]), "env": env}
     stop(process)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 def only_loopback(route) -> None:
