@@ -315,7 +315,8 @@ def number_field(label: str, key: str, *, where=st, minimum: float | None = None
     ``seen`` is True when the value understood was already shown on the previous run: a save that
     counts only then never stores a typo that nobody saw read back (typing and clicking Save at once
     sends both in one run)."""
-    example = number(1850000.5, lang(), 1)
+    # an example in the field's range: a confidence (0–10) is not shown "1,850,000.5"
+    example = number(7 if maximum is not None and maximum <= 10 else 1850000.5, lang(), 1)
     # the label is plain text (it may name a team's unit): escaped here, as Streamlit renders labels as Markdown
     text = where.text_input(md_escape(label), key=key, placeholder=tr("typed_placeholder", example=example))
     memory = f"{key}__shown"

@@ -19,6 +19,10 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+from scripts.settled import settle  # noqa: E402  (after the path: run as a script)
+
 PAGES = {"home": "", "import": "import", "sprint_review": "sprint_review", "retrospective": "retrospective",
          "okrs": "okrs", "teams": "teams"}
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -62,8 +66,7 @@ def main(out: Path) -> None:
                 for lang, suffix in (("en", ""), ("de", "_de")):
                     for name, path in PAGES.items():
                         page.goto(f"{url}/{path}?lang={lang}", wait_until="domcontentloaded")
-                        page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=60_000)
-                        page.wait_for_timeout(2500)  # charts finish drawing
+                        settle(page)  # grids and charts drawn, nothing running, nothing changing for a second
                         page.screenshot(path=str(out / f"{name}{suffix}.png"), full_page=True)
                         print(out / f"{name}{suffix}.png")
                 browser.close()

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from tests.test_browser import ROOT, start_server, stop
-from tests.test_browser_pages import settle
+from scripts.settled import settle
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from scripts.settled import settle
 from tests.test_browser import ROOT, start_server, stop
 
 PAGES = ["", "import", "sprint_review", "retrospective", "okrs", "teams"]
@@ -102,25 +103,7 @@ def served(request, tmp_path_factory):
     stop(process)
 
 
-# the page has finished drawing: no script runs, every data grid has drawn its column headers and
-# every chart its plot (both appear empty first and fill in later), and the page's elements have
-# not changed for a second
-SETTLED = """() => {
-    const main = document.querySelector('[data-testid=stMainBlockContainer]');
-    const shown = e => e.offsetParent !== null;  // not in a hidden tab or a phone-only container
-    const drawn = Array.from(main.querySelectorAll('[data-testid=stDataFrame]')).filter(shown)
-                       .every(f => f.querySelector('[role=columnheader]'))
-               && Array.from(main.querySelectorAll('[data-testid=stPlotlyChart]')).filter(shown)
-                       .every(c => c.querySelector('.main-svg'))
-               && !main.querySelector('[data-testid="stSkeleton"]');  // a new session loads charts' code late
-    const count = main.querySelectorAll('*').length;
-    if (!drawn || window.__count !== count) { window.__count = count; window.__since = Date.now(); return false; }
-    return Date.now() - window.__since > 1000 && !document.querySelector('[data-testid=stStatusWidget]'); }"""
 
-
-def settle(page) -> None:
-    page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=90_000)
-    page.wait_for_function(SETTLED, timeout=90_000, polling=200)
 
 
 def visit(browser, url: str, path: str, lang: str, hosts: set, **options):

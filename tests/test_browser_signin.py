@@ -26,7 +26,7 @@ from data.importer import import_uploads
 from data.store import Store
 from tests.support import TODAY, snapshot, upload
 from tests.test_browser import ROOT, free_port, start_server, stop
-from tests.test_browser_pages import settle
+from scripts.settled import settle
 
 IDP = ROOT / "tests" / "idp"
 TEAM = "Pipeline Süd"

@@ -393,6 +393,9 @@ def test_a_huge_jump_is_saved_only_after_it_is_confirmed(revenue_db):
 
 def test_confidence_is_typed_too_and_refused_outside_0_to_10(revenue_db):
     at = german_checkin(revenue_db)
+    # each field's example is in its range and in the page's language
+    assert at.text_input(key="checkin_value").placeholder.endswith("1.850.000,5")
+    assert at.text_input(key="checkin_confidence").placeholder.endswith(" 7")
     at.text_input(key="checkin_value").input("1.800.000")
     at.text_input(key="checkin_confidence").input("7,5").run()
     assert understood(at)[-1] == "Verstanden als 7,5"
