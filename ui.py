@@ -67,6 +67,14 @@ def store() -> ScopedStore:
     return ScopedStore(_open_store(db_path()), access())
 
 
+def page_session():
+    """One connection to the store for a whole run of a page (``Store.session``): a page's first run
+    asks several dozen questions, and a connection per question opened the file each time (10–30 ms).
+    Released when the run ends, so an import from elsewhere waits no longer than one run; waits for
+    the file as a read does (``READ_TIMEOUT``, then ``StoreBusy``)."""
+    return store().session(READ_TIMEOUT)
+
+
 # --- sign-in and access (issue 22) ---------------------------------------------------------------
 ACCESS_KEY = "_access"
 LOOPBACK = {"localhost", "127.0.0.1", "::1"}
@@ -595,12 +603,12 @@ def table(frame: pd.DataFrame, key: str, file_name: str, *, unit: str | None = N
         if column in frame:
             name = label(column, lang(), unit)
             config[name] = st.column_config.TextColumn(name, width=width)
-    styled = shown.style
+    styled = shown.style if colours else shown  # a Styler only when tinted: its first one costs a template compile
     for column, tints in (colours or {}).items():
         if column in frame:
             background = [f"background-color: {tints[code]}" if code in tints else "" for code in frame[column]]
             styled = styled.apply(lambda _, css=background: css, subset=[label(column, lang(), unit)], axis=0)
-    wide.dataframe(styled if colours else shown, hide_index=True, column_config=config or None, **options)
+    wide.dataframe(styled, hide_index=True, column_config=config or None, **options)
     if compact:
         phone_table(phone, key)
     _downloads(frame, key, file_name, unit)
