@@ -153,8 +153,11 @@ def lessons_section(view: ui.Page, teams: tuple[str, ...], cycle: str) -> None:
     if not chosen_name.strip() or chosen_end <= chosen_start:
         st.error(ui.tr("plan_draft_dates"))
         return
-    draft = _lessons(view.db, view.version, team, cycle, view.as_of, language, chosen_name.strip(), chosen_start,
-                     chosen_end)["draft"]
+    if (chosen_name.strip(), chosen_start, chosen_end) == (name, begin, finish):
+        draft = result["draft"]  # the proposed next cycle: the lessons above already drafted it
+    else:
+        draft = _lessons(view.db, view.version, team, cycle, view.as_of, language, chosen_name.strip(), chosen_start,
+                         chosen_end)["draft"]
     st.download_button(ui.tr("plan_draft_download"), service.draft_csv(draft), mime="text/csv",
                        file_name=f"okrs_draft_{chosen_name.strip()}.csv", key=f"draft_download_{team}_{cycle}",
                        icon=":material/download:")
