@@ -1,0 +1,96 @@
+"""The team summary computed on plain arrays (``team_summary``) against the computation it replaced,
+one pandas object per team and figure (kept here as the reference): the same frame to the last bit
+on varied sprint tables: missing figures, mixed sprint types and lengths, running and future
+sprints, teams without a closed sprint, the trend range cut short or not at all."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics.sprint_metrics import (SUMMARY_FIELDS, _cv, _stability, accuracy_trend, closed, pooled_accuracy,
+                                      team_summary)
+
+
+def reference_summary(metrics: pd.DataFrame, *, last: int | None = None) -> pd.DataFrame:
+    rows = []
+    finished = closed(metrics)
+    by_team = dict(tuple(finished.groupby("team", sort=False))) if not finished.empty else {}
+    for team, count in metrics.groupby("team", sort=False).size().items():
+        group = by_team.get(team, finished.iloc[0:0])
+        open_sprints = int(count) - len(group)
+        group = group.tail(last) if last else group
+        if group.empty:
+            rows.append({"team": team, "sprints": 0, "open_sprints": int(count), "pooled_sprints": 0})
+            continue
+        velocity = group["completed"].astype(float).dropna()
+        mean = float(velocity.mean()) if len(velocity) else np.nan
+        std = float(velocity.std(ddof=1)) if len(velocity) > 1 else np.nan
+        in_band = group["in_band"].dropna()
+        per_day = group["velocity_per_day"].astype(float) if "velocity_per_day" in group else pd.Series(dtype=float)
+        rows.append({
+            "team": team, "sprints": len(group), "open_sprints": open_sprints,
+            "first_sprint": group["sprint"].iloc[0], "last_sprint": group["sprint"].iloc[-1],
+            "velocity_mean": mean, "velocity_median": float(velocity.median()) if len(velocity) else np.nan,
+            "velocity_std": std, "velocity_cv": std / mean if mean and not np.isnan(std) else np.nan,
+            "velocity_per_day_mean": float(per_day.mean()) if per_day.notna().any() else np.nan,
+            "velocity_per_day_cv": _cv(per_day),
+            **_stability(group),
+            "commitment_accuracy_mean": float(group["commitment_accuracy"].astype(float).mean()),
+            "say_do_mean": float(group["say_do_ratio"].astype(float).mean()),
+            "in_band_share": float(in_band.astype(bool).mean()) if len(in_band) else np.nan,
+            "scope_change_mean": float(group["scope_change"].astype(float).mean()),
+            **accuracy_trend(group["commitment_accuracy"]),
+            **pooled_accuracy(group),
+        })
+    return pd.DataFrame(rows, columns=SUMMARY_FIELDS)
+
+
+def random_table(seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    rows = []
+    for t in range(int(rng.integers(1, 30))):
+        for s in range(int(rng.integers(0, 25))):
+            committed = float(rng.choice([0.0, np.nan, *rng.integers(1, 60, 6) * rng.choice([1.0, 0.5, 1 / 3])]))
+            completed = np.nan if rng.random() < 0.1 else float(rng.integers(0, 70)) * float(rng.choice([1.0, 0.1, 1 / 7]))
+            days = float(rng.choice([np.nan, 0.0, 5.0, 8.0, 9.0, 10.0, 10.0, 10.0]))
+            rows.append({
+                "team": f"T{t}", "sprint": f"S{s}",
+                "sprint_type": rng.choice([None, "", "delivery", "acquisition"], p=[0.1, 0.05, 0.65, 0.2])
+                if rng.random() < 0.5 else "delivery",
+                "state": rng.choice(["closed", "closed", "closed", "running", "future"]),
+                "committed": committed, "completed": completed,
+                "commitment_accuracy": np.nan if rng.random() < 0.15 else float(rng.random() * 1.3),
+                "say_do_ratio": np.nan if rng.random() < 0.1 else float(rng.random() * 1.4),
+                "scope_change": np.nan if rng.random() < 0.1 else float(rng.normal(0, 0.3)),
+                "in_band": rng.choice([True, False, None]),
+                "working_days": days,
+                "velocity_per_day": completed / days if days and not np.isnan(days) else np.nan,
+            })
+    frame = pd.DataFrame(rows, columns=["team", "sprint", "sprint_type", "state", "committed", "completed",
+                                        "commitment_accuracy", "say_do_ratio", "scope_change", "in_band",
+                                        "working_days", "velocity_per_day"])
+    return frame.astype({"in_band": "boolean", "team": "str", "sprint": "str"})
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("last", [None, 1, 2, 8])
+def test_team_summary_is_the_reference_to_the_last_bit(seed, last):
+    metrics = random_table(seed)
+    found, expected = team_summary(metrics, last=last), reference_summary(metrics, last=last)
+    pd.testing.assert_frame_equal(found, expected, check_exact=True)
+
+
+def test_team_summary_of_the_demo_and_of_nothing_closed():
+    from datetime import date
+
+    from analytics.demo import generate
+    from analytics.sprint_metrics import sprint_metrics
+    data = generate(date(2026, 11, 25))
+    regions = dict(zip(data["teams"]["team"], data["teams"]["region"]))
+    metrics = sprint_metrics(data["sprints"], data["sprint_items"], as_of=date(2026, 11, 25), regions=regions)
+    for last in (None, 8):
+        pd.testing.assert_frame_equal(team_summary(metrics, last=last), reference_summary(metrics, last=last),
+                                      check_exact=True)
+    running = metrics.assign(state="running")
+    pd.testing.assert_frame_equal(team_summary(running), reference_summary(running), check_exact=True)
