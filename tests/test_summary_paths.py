@@ -94,3 +94,57 @@ def test_team_summary_of_the_demo_and_of_nothing_closed():
                                       check_exact=True)
     running = metrics.assign(state="running")
     pd.testing.assert_frame_equal(team_summary(running), reference_summary(running), check_exact=True)
+
+
+def reference_coach(metrics: pd.DataFrame, *, days=None, sprint_type=None, last: int = 6, minimum: int = 3):
+    """``commitment_coach`` as first written: a pandas frame per team and sprint type."""
+    from analytics.planning import COACH_FIELDS, _type_key
+
+    def row(team, kind, group):
+        finished = closed(group)
+        wd = finished["working_days"].astype(float)
+        history = finished[(wd > 0) & finished["completed"].notna()].tail(last)
+        n = len(history)
+        upcoming = group[group["state"].eq("future") & (group["working_days"].astype(float) > 0)]
+        if days is not None:
+            w, basis = float(days), "given"
+        elif not upcoming.empty:
+            w, basis = float(upcoming["working_days"].iloc[0]), "next_sprint"
+        elif n:
+            w, basis = float(history["working_days"].astype(float).median()), "median"
+        else:
+            w, basis = np.nan, None
+        rate = history["completed"].astype(float) / history["working_days"].astype(float)
+        enough = n >= minimum
+        low = w * float(rate.quantile(0.25)) if enough else np.nan
+        high = w * float(rate.quantile(0.5)) if enough else np.nan
+        typical = float(history["committed"].astype(float).median()) if n else np.nan
+        return {"team": team, "sprint_type": kind or None, "sprints_used": n, "enough_history": enough,
+                "working_days": w, "suggested_low": low, "suggested_high": high, "typical_commitment": typical,
+                "median_say_do": float(history["say_do_ratio"].astype(float).median()) if n else np.nan,
+                "overcommit": typical - high if enough else np.nan,
+                "typical_completed": float(history["completed"].astype(float).median()) if n else np.nan,
+                "days_basis": basis, "next_sprint": upcoming["sprint"].iloc[0] if not upcoming.empty else None,
+                "sprints": list(history["sprint"]), "sprints_needed": max(0, minimum - n)}
+    rows = []
+    if metrics.empty:
+        return pd.DataFrame(columns=COACH_FIELDS)
+    kinds = metrics["sprint_type"].map(_type_key)
+    for team, group in metrics.groupby("team", sort=False):
+        for kind in list(dict.fromkeys(sorted(kinds[group.index]))):
+            if sprint_type is not None and kind != _type_key(sprint_type):
+                continue
+            rows.append(row(team, kind, group[kinds[group.index] == kind]))
+    return pd.DataFrame(rows, columns=COACH_FIELDS)
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("options", [{}, {"last": 2, "minimum": 1}, {"days": 7.5}, {"sprint_type": "delivery"},
+                                     {"sprint_type": None, "last": 0}, {"minimum": 0}])
+def test_commitment_coach_is_the_reference_to_the_last_bit(seed, options):
+    from analytics.planning import commitment_coach
+    metrics = random_table(seed)
+    pd.testing.assert_frame_equal(commitment_coach(metrics, **options), reference_coach(metrics, **options),
+                                  check_exact=True)
+    one = metrics[metrics["team"].eq(metrics["team"].iloc[0])] if not metrics.empty else metrics
+    pd.testing.assert_frame_equal(commitment_coach(one, **options), reference_coach(one, **options), check_exact=True)
