@@ -210,8 +210,18 @@ def drivers(store: Store, teams: Sequence[str] | None, as_of: date, *, cycle: st
             unit: str = "points") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Which sprint work moved which key result (per KR, and per KR and sprint), of one cycle or all."""
     view = okr_view(store, teams, as_of, cycle=cycle)
-    return kr_drivers(sprint_table(store, teams, unit, as_of), aggregates.linked_items(store, teams),
-                      view.key_results, store.current("checkins", teams), unit=unit)
+    return cycle_drivers(sprint_table(store, teams, unit, as_of), aggregates.linked_items(store, teams),
+                         view.key_results, store.current("checkins", teams), cycle, unit=unit)
+
+
+def cycle_drivers(metrics: pd.DataFrame, linked: pd.DataFrame, key_results: pd.DataFrame, checkins: pd.DataFrame,
+                  cycle: str | None, *, unit: str = "points") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``drivers`` from the frames a page already holds: the sprint table, the linked items, the OKR
+    view's key results of every cycle (each key result's state is its own, so the cycle's rows of
+    that view are the view of the cycle) and the check-ins."""
+    if cycle:
+        key_results = key_results[key_results["cycle"] == cycle].reset_index(drop=True)
+    return kr_drivers(metrics, linked, key_results, checkins, unit=unit)
 
 
 def lessons(store: Store, team: str, cycle: str, as_of: date, *, next_name: str | None = None,
