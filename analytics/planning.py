@@ -196,15 +196,18 @@ def kr_drivers(metrics: pd.DataFrame, items: pd.DataFrame, key_results: pd.DataF
     # each team's dated closed sprints as arrays, once: hundreds of key results ask the same team
     finished = closed(metrics)
     finished = finished[finished["start_date"].notna() & finished["end_date"].notna()]
-    teams = {team: (group["sprint"].to_numpy(dtype=object), group["sprint_type"].to_numpy(dtype=object),
-                    pd.to_datetime(group["start_date"]).to_numpy(dtype="datetime64[ns]"),
-                    pd.to_datetime(group["end_date"]).to_numpy(dtype="datetime64[ns]"))
-             for team, group in finished.groupby("team", sort=False)}
-    dated = checkins.assign(date=pd.to_datetime(checkins["date"])) if not checkins.empty else \
+    columns = (finished["sprint"].to_numpy(dtype=object), finished["sprint_type"].to_numpy(dtype=object),
+               pd.to_datetime(finished["start_date"]).to_numpy(dtype="datetime64[ns]"),
+               pd.to_datetime(finished["end_date"]).to_numpy(dtype="datetime64[ns]"))
+    teams = {team: tuple(column[rows] for column in columns)
+             for team, rows in finished.groupby("team", sort=False).indices.items()}
+    wanted = checkins[checkins["kr_id"].isin(set(key_results["kr_id"]))] if not checkins.empty else checkins
+    dated = wanted.assign(date=pd.to_datetime(wanted["date"])) if not wanted.empty else \
         pd.DataFrame({"kr_id": [], "date": pd.to_datetime([]), "value": []})
     # each KR's check-ins as sorted arrays: v(day) is the value of the last check-in on or before day
-    by_kr = {kr: (group["date"].to_numpy(dtype="datetime64[ns]"), group["value"].astype(float).to_numpy())
-             for kr, group in dated.sort_values(["kr_id", "date"], kind="stable").groupby("kr_id")}
+    ordered = dated.sort_values(["kr_id", "date"], kind="stable")
+    days, values = ordered["date"].to_numpy(dtype="datetime64[ns]"), ordered["value"].astype(float).to_numpy()
+    by_kr = {kr: (days[rows], values[rows]) for kr, rows in ordered.groupby("kr_id").indices.items()}
     nothing = (np.array([], dtype="datetime64[ns]"), np.array([], dtype=float))
     no_sprints = (np.array([], dtype=object), np.array([], dtype=object), nothing[0], nothing[0])
     summary, detail = [], []
