@@ -1,6 +1,7 @@
-"""The team summary computed on plain arrays (``team_summary``) against the computation it replaced,
-one pandas object per team and figure (kept here as the reference): the same frame to the last bit
-on varied sprint tables: missing figures, mixed sprint types and lengths, running and future
+"""Computations rewritten for organisations (plain arrays and rows instead of pandas objects per team
+or key result) against the computations they replaced, kept here as the references: the team
+summary, the commitment coach and the cycle comparison give the same frames to the last bit on
+varied tables: missing figures, mixed sprint types and lengths, running and future
 sprints, teams without a closed sprint, the trend range cut short or not at all."""
 from __future__ import annotations
 
@@ -148,3 +149,66 @@ def test_commitment_coach_is_the_reference_to_the_last_bit(seed, options):
                                   check_exact=True)
     one = metrics[metrics["team"].eq(metrics["team"].iloc[0])] if not metrics.empty else metrics
     pd.testing.assert_frame_equal(commitment_coach(one, **options), reference_coach(one, **options), check_exact=True)
+
+
+def reference_cycle_comparison(scores: pd.DataFrame, cycles: pd.DataFrame, cycle: str) -> pd.DataFrame:
+    """``calibration.cycle_comparison`` as first written: pandas filters per team and objective."""
+    from analytics.calibration import COMPARISON_FIELDS, previous_cycle
+    rows = []
+    for team, own in scores[scores["cycle"] == cycle].groupby("team", sort=True):
+        before_name = previous_cycle(cycles, team, cycle)
+        before = scores[(scores["team"] == team) & (scores["cycle"] == before_name)] if before_name else scores.iloc[0:0]
+        used: set[str] = set()
+        for objective in own.itertuples(index=False):
+            match, how = None, None
+            same = before[(before["objective_id"] == objective.objective_id) & ~before["objective_id"].isin(used)]
+            if not same.empty:
+                match, how = same.iloc[0], "objective_id"
+            elif isinstance(objective.parent, str) and objective.parent:
+                related = before[(before["parent"] == objective.parent) & ~before["objective_id"].isin(used)]
+                if not related.empty:
+                    match, how = related.iloc[0], "parent"
+            if match is not None:
+                used.add(match["objective_id"])
+            get = (lambda name: match[name]) if match is not None else (lambda name: None)
+            previous_score = float(get("score")) if match is not None else np.nan
+            rows.append({
+                "team": team, "objective_id": objective.objective_id, "objective": objective.objective,
+                "score": objective.score, "grade": objective.grade, "achieved": objective.achieved,
+                "previous_cycle": before_name if match is not None else None,
+                "previous_objective_id": get("objective_id"), "previous_objective": get("objective"),
+                "previous_score": previous_score,
+                "previous_grade": float(get("grade")) if match is not None else np.nan,
+                "score_change": float(objective.score) - previous_score if match is not None else np.nan,
+                "matched_by": how, "previous_lessons": get("lessons") if match is not None else None,
+            })
+    return pd.DataFrame(rows, columns=COMPARISON_FIELDS)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_cycle_comparison_is_the_reference(seed):
+    """Objectives matched by id, else by parent goal, each previous one used once; cycles starting on
+    the same day (a tie for the previous one), teams without a previous cycle, missing lessons."""
+    from analytics.calibration import cycle_comparison
+    rng = np.random.default_rng(seed)
+    cycle_rows, score_rows = [], []
+    for t in range(int(rng.integers(1, 12))):
+        team = f"T{rng.integers(0, 20):02d}"
+        if any(row["team"] == team for row in cycle_rows):
+            continue
+        for c in range(int(rng.integers(1, 5))):
+            start = pd.Timestamp(2026, 1 + 3 * int(rng.integers(0, 4)), 1)
+            cycle_rows.append({"team": team, "cycle": f"C{c}", "cycle_start": f"{start:%Y-%m-%d}"})
+            for o in range(int(rng.integers(0, 5))):
+                score = float(rng.random())
+                score_rows.append({"team": team, "cycle": f"C{c}", "objective_id": f"O{rng.integers(0, 4)}",
+                                   "objective": f"goal {o}", "score": score, "grade": round(score, 1),
+                                   "achieved": bool(score > 0.7),
+                                   "parent": rng.choice([None, "", "P1", "P2"]),
+                                   "lessons": rng.choice([None, "keep it small"])})
+    scores = pd.DataFrame(score_rows, columns=["team", "cycle", "objective_id", "objective", "score", "grade",
+                                               "achieved", "parent", "lessons"])
+    cycles = pd.DataFrame(cycle_rows, columns=["team", "cycle", "cycle_start"])
+    for cycle in ["C0", "C1", "C2", "C3", "C9"]:
+        pd.testing.assert_frame_equal(cycle_comparison(scores, cycles, cycle),
+                                      reference_cycle_comparison(scores, cycles, cycle), check_exact=True)
