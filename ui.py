@@ -360,8 +360,8 @@ def attention(_store: Store, version: tuple, teams: tuple[str, ...], as_of: date
     items = needs_attention(sprint_table(_store, version, teams, as_of=as_of), okr_tables(_store, version, teams, as_of)[0],
                             table_of(_store, version, "retro_actions", teams), as_of=as_of, lang=language)
     # a team that keeps over-committing, with the commitment coach's range (issue 23)
-    return pd.concat([items, overcommit_attention(service.overcommitting(_store, list(teams), as_of), language)],
-                     ignore_index=True)
+    return pd.concat([items, overcommit_attention(service.overcommitting_in(sprint_table(_store, version, teams, as_of=as_of)),
+                                                  language)], ignore_index=True)
 
 
 @st.cache_data(show_spinner=False)

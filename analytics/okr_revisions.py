@@ -132,8 +132,11 @@ def objective_rewordings(objective_versions: pd.DataFrame, imports: pd.DataFrame
     """One row per change of an objective's text: the seed's rule is that objectives stay fixed."""
     when = _dates(imports)
     rows = []
+    keys = ["team", "cycle", "objective_id"]
+    if not objective_versions.empty:  # one version: nothing reworded
+        objective_versions = objective_versions[objective_versions.duplicated(keys, keep=False)]
     if not objective_versions.empty:
-        for key, group in _ordered(objective_versions).groupby(["team", "cycle", "objective_id"], sort=True):
+        for key, group in _ordered(objective_versions).groupby(keys, sort=True):
             texts = group["objective"].tolist()
             for old, new, import_id in zip(texts, texts[1:], group["import_id"].tolist()[1:]):
                 if _text(old) != _text(new):

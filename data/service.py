@@ -203,7 +203,12 @@ def coach(store: Store, teams: Sequence[str] | None, as_of: date, *, sprint_type
 
 def overcommitting(store: Store, teams: Sequence[str] | None, as_of: date) -> pd.DataFrame:
     """The coach's rows of teams that keep committing more than they deliver (below the band)."""
-    return keeps_overcommitting(coach(store, teams, as_of), band()[0])
+    return overcommitting_in(sprint_table(store, teams, "points", as_of))
+
+
+def overcommitting_in(metrics: pd.DataFrame) -> pd.DataFrame:
+    """``overcommitting`` of a sprint table in points a page already holds (no second sprint table)."""
+    return keeps_overcommitting(commitment_coach(metrics), band()[0])
 
 
 def drivers(store: Store, teams: Sequence[str] | None, as_of: date, *, cycle: str | None = None,

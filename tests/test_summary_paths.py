@@ -212,3 +212,28 @@ def test_cycle_comparison_is_the_reference(seed):
     for cycle in ["C0", "C1", "C2", "C3", "C9"]:
         pd.testing.assert_frame_equal(cycle_comparison(scores, cycles, cycle),
                                       reference_cycle_comparison(scores, cycles, cycle), check_exact=True)
+
+
+def reference_streak(sprints: pd.DataFrame, run: int = 3, lang: str = "en") -> pd.DataFrame:
+    """``attention.out_of_band_streak`` as first written: a frame per team."""
+    from analytics.attention import ATTENTION_FIELDS
+    from analytics.formatting import percent
+    from i18n import messages
+    rows = []
+    for team, group in closed(sprints).groupby("team", sort=False):
+        known = group[group["in_band"].notna()].tail(run)
+        if len(known) == run and not known["in_band"].astype(bool).any():
+            ratios = ", ".join(percent(v, lang) for v in known["say_do_ratio"])
+            rows.append({"team": team, "what": messages("att_", lang)["streak"].format(run=run),
+                         "detail": f"{', '.join(known['sprint'])}: {ratios}"})
+    return pd.DataFrame(rows, columns=ATTENTION_FIELDS)
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("run", [1, 3])
+def test_out_of_band_streak_is_the_reference(seed, run):
+    from analytics.attention import out_of_band_streak
+    metrics = random_table(seed)
+    for lang in ("en", "de"):
+        pd.testing.assert_frame_equal(out_of_band_streak(metrics, run, lang), reference_streak(metrics, run, lang),
+                                      check_exact=True)
