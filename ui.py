@@ -357,7 +357,8 @@ def sprint_table(_store: Store, version: tuple, teams: tuple[str, ...], *, unit:
 @st.cache_data(show_spinner=False)
 def attention(_store: Store, version: tuple, teams: tuple[str, ...], as_of: date, language: str) -> pd.DataFrame:
     """What needs attention (Home), computed once per data version, teams, day and language."""
-    items = needs_attention(sprint_table(_store, version, teams, as_of=as_of), okr_tables(_store, version, teams, as_of)[0],
+    items = needs_attention(sprint_table(_store, version, teams, as_of=as_of),
+                            running_okr_tables(_store, version, teams, as_of)[0],
                             table_of(_store, version, "retro_actions", teams), as_of=as_of, lang=language)
     # a team that keeps over-committing, with the commitment coach's range (issue 23)
     return pd.concat([items, overcommit_attention(service.overcommitting_in(sprint_table(_store, version, teams, as_of=as_of)),
@@ -367,7 +368,7 @@ def attention(_store: Store, version: tuple, teams: tuple[str, ...], as_of: date
 @st.cache_data(show_spinner=False)
 def comparison(_store: Store, version: tuple, teams: tuple[str, ...], as_of: date) -> pd.DataFrame:
     """The Teams page's one row per team, computed once per data version, teams and day."""
-    krs, objectives = okr_tables(_store, version, teams, as_of)
+    krs, objectives = running_okr_tables(_store, version, teams, as_of)
     return team_comparison(sprint_table(_store, version, teams, as_of=as_of), krs, objectives, as_of,
                            last=service.trend_sprints())
 
@@ -425,6 +426,15 @@ def okr_view(_store: Store, version: tuple, teams: tuple[str, ...], as_of: date)
 
 def okr_tables(_store: Store, version: tuple, teams: tuple[str, ...], as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
     view = okr_view(_store, version, teams, as_of)
+    return view.key_results, view.objectives
+
+
+@st.cache_data(show_spinner=False)
+def running_okr_tables(_store: Store, version: tuple, teams: tuple[str, ...], as_of: date
+                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The key results and objectives of the cycles running on ``as_of`` (``service.running_okr_view``):
+    Home, Teams and what needs attention look at no other cycle."""
+    view = service.running_okr_view(_store, list(teams), as_of)
     return view.key_results, view.objectives
 
 

@@ -171,14 +171,22 @@ def calibration_thresholds() -> dict[str, float]:
             "aspirational_max": setting("DASHBOARD_ASPIRATIONAL_HIT_MAX")}
 
 
-def okr_state(store: Store, teams: Sequence[str] | None, as_of: date, *,
-              cycle: str | None = None) -> tuple[OkrOverview, dict[str, pd.DataFrame]]:
-    """The key results and objectives of the teams (of one cycle when given) as of a day, with the
-    behind gap and the check-in cadence applied, and the stored OKR tables they came from."""
+def okr_state(store: Store, teams: Sequence[str] | None, as_of: date, *, cycle: str | None = None,
+              running_only: bool = False) -> tuple[OkrOverview, dict[str, pd.DataFrame]]:
+    """The key results and objectives of the teams (of one cycle when given; of the cycles running on
+    ``as_of`` with ``running_only``) as of a day, with the behind gap and the check-in cadence
+    applied, and the stored OKR tables they came from."""
     current, versions, imports = okr_frames(store, list(teams) if teams is not None else None)
     if cycle:
         for name in ("key_results", "objectives"):
             current[name] = current[name][current[name]["cycle"] == cycle]
+    if running_only:  # okr_metrics.running's rule, on the cycles table before any key result is computed
+        cycles, day = current["cycles"], pd.Timestamp(as_of)
+        now = cycles[(pd.to_datetime(cycles["cycle_start"]) <= day) & (pd.to_datetime(cycles["cycle_end"]) >= day)]
+        keys = set(zip(now["team"], now["cycle"]))
+        for name in ("key_results", "objectives"):
+            frame = current[name]
+            current[name] = frame[[key in keys for key in zip(frame["team"], frame["cycle"])]].reset_index(drop=True)
     view = okr_overview(current, versions, imports, as_of=as_of, behind_gap=setting("DASHBOARD_BEHIND_GAP"),
                         cadence_days=checkin_cadence())
     return view, current
@@ -187,6 +195,12 @@ def okr_state(store: Store, teams: Sequence[str] | None, as_of: date, *,
 def okr_view(store: Store, teams: Sequence[str] | None, as_of: date, *, cycle: str | None = None) -> OkrOverview:
     """``okr_state`` without the stored tables: what the pages and the ``okrs`` command show."""
     return okr_state(store, teams, as_of, cycle=cycle)[0]
+
+
+def running_okr_view(store: Store, teams: Sequence[str] | None, as_of: date) -> OkrOverview:
+    """``okr_view`` of the cycles running on ``as_of`` only (``okr_metrics.running`` of its key results,
+    and their objectives): all that Home and Teams show, without computing every past cycle's states."""
+    return okr_state(store, teams, as_of, running_only=True)[0]
 
 
 # --- planning: commitment coach, KR drivers, lessons of a cycle (issue 23) ---------------------

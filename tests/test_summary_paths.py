@@ -237,3 +237,36 @@ def test_out_of_band_streak_is_the_reference(seed, run):
     for lang in ("en", "de"):
         pd.testing.assert_frame_equal(out_of_band_streak(metrics, run, lang), reference_streak(metrics, run, lang),
                                       check_exact=True)
+
+
+@pytest.mark.parametrize("day", ["2026-11-25", "2026-09-30", "2026-10-01", "2026-07-01", "2025-01-01", "2027-06-01"])
+def test_the_running_okr_view_is_the_running_part_of_the_whole_view(tmp_path, day):
+    """Home and Teams compute the OKR view of the running cycles only: the same key results (states,
+    forecasts, revisions), objective scores, team comparison and attention rows as from the view of
+    every cycle, on the demo store and on cycle edges (first and last day, before and after all)."""
+    from datetime import date
+
+    from analytics.attention import needs_attention
+    from analytics.okr_metrics import running
+    from analytics.teams import team_comparison
+    from data import service
+    from data.demo import load_demo
+    from data.store import Store
+    store = Store(str(tmp_path / "demo.duckdb"))
+    load_demo(store, date(2026, 11, 25))
+    as_of = pd.Timestamp(day).date()
+    whole, part = service.okr_view(store, None, as_of), service.running_okr_view(store, None, as_of)
+    expected = running(whole.key_results, as_of).reset_index(drop=True)
+    # the same values; a date column may come out in another resolution (datetime64[s] vs [us])
+    pd.testing.assert_frame_equal(part.key_results, expected, check_exact=True, check_dtype=False)
+    keys = set(zip(expected["team"], expected["cycle"]))
+    shown = whole.objectives[[key in keys for key in zip(whole.objectives["team"], whole.objectives["cycle"])]]
+    # the same values; a column with no value in the running cycles (lessons) may come out float
+    pd.testing.assert_frame_equal(part.objectives, shown.reset_index(drop=True), check_exact=True, check_dtype=False)
+    metrics = service.sprint_table(store, None, "points", as_of)
+    pd.testing.assert_frame_equal(team_comparison(metrics, part.key_results, part.objectives, as_of, last=8),
+                                  team_comparison(metrics, whole.key_results, whole.objectives, as_of, last=8),
+                                  check_exact=True)
+    actions = store.current("retro_actions")
+    pd.testing.assert_frame_equal(needs_attention(metrics, part.key_results, actions, as_of=as_of),
+                                  needs_attention(metrics, whole.key_results, actions, as_of=as_of), check_exact=True)
