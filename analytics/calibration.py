@@ -53,12 +53,21 @@ def calibration(scores: pd.DataFrame, cycles: pd.DataFrame, as_of, **thresholds)
         return pd.DataFrame(columns=CALIBRATION_FIELDS)
     done = scores.merge(closed[["team", "cycle"]], on=["team", "cycle"])
     rows = []
-    for team, group in done.groupby("team", sort=True):
-        committed = group[group["okr_type"] == "committed"]["score"].astype(float)
-        aspirational = group[group["okr_type"] == "aspirational"]["score"].astype(float)
-        committed_rate = float((committed >= _FULL).mean()) if len(committed) else np.nan
-        aspirational_rate = float((aspirational >= 0.7 - 1e-9).mean()) if len(aspirational) else np.nan
-        rows.append({"team": team, "cycles": int(group["cycle"].nunique()),
+    # each team's objectives by position into arrays taken out once (no frame per team)
+    kinds = done["okr_type"].to_numpy(dtype=object)
+    scores_of = done["score"].astype(float).to_numpy(dtype=float)
+    cycle_of = done["cycle"].to_numpy(dtype=object)
+    known_cycle = done["cycle"].notna().to_numpy(dtype=bool)
+    positions = done.groupby("team", sort=True).indices
+    for team in sorted(positions):
+        rows_of = positions[team]
+        committed = scores_of[rows_of[kinds[rows_of] == "committed"]]
+        aspirational = scores_of[rows_of[kinds[rows_of] == "aspirational"]]
+        # a share of hits as pandas takes the mean of booleans: hits / objectives
+        committed_rate = float((committed >= _FULL).sum()) / float(len(committed)) if len(committed) else np.nan
+        aspirational_rate = float((aspirational >= 0.7 - 1e-9).sum()) / float(len(aspirational)) \
+            if len(aspirational) else np.nan
+        rows.append({"team": team, "cycles": len(set(cycle_of[rows_of[known_cycle[rows_of]]])),
                      "committed_objectives": len(committed), "committed_hit_rate": committed_rate,
                      "aspirational_objectives": len(aspirational), "aspirational_hit_rate": aspirational_rate,
                      "verdict": verdict(committed_rate if len(committed) >= MIN_OBJECTIVES else np.nan,

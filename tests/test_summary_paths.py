@@ -270,3 +270,39 @@ def test_the_running_okr_view_is_the_running_part_of_the_whole_view(tmp_path, da
     actions = store.current("retro_actions")
     pd.testing.assert_frame_equal(needs_attention(metrics, part.key_results, actions, as_of=as_of),
                                   needs_attention(metrics, whole.key_results, actions, as_of=as_of), check_exact=True)
+
+
+def reference_calibration(scores: pd.DataFrame, cycles: pd.DataFrame, as_of) -> pd.DataFrame:
+    """``calibration.calibration`` as first written: a frame per team."""
+    from analytics.calibration import _FULL, CALIBRATION_FIELDS, MIN_OBJECTIVES, closed_cycles, verdict
+    closed_ones = closed_cycles(cycles, as_of)
+    if scores.empty or closed_ones.empty:
+        return pd.DataFrame(columns=CALIBRATION_FIELDS)
+    done = scores.merge(closed_ones[["team", "cycle"]], on=["team", "cycle"])
+    rows = []
+    for team, group in done.groupby("team", sort=True):
+        committed = group[group["okr_type"] == "committed"]["score"].astype(float)
+        aspirational = group[group["okr_type"] == "aspirational"]["score"].astype(float)
+        committed_rate = float((committed >= _FULL).mean()) if len(committed) else np.nan
+        aspirational_rate = float((aspirational >= 0.7 - 1e-9).mean()) if len(aspirational) else np.nan
+        rows.append({"team": team, "cycles": int(group["cycle"].nunique()),
+                     "committed_objectives": len(committed), "committed_hit_rate": committed_rate,
+                     "aspirational_objectives": len(aspirational), "aspirational_hit_rate": aspirational_rate,
+                     "verdict": verdict(committed_rate if len(committed) >= MIN_OBJECTIVES else np.nan,
+                                        aspirational_rate if len(aspirational) >= MIN_OBJECTIVES else np.nan)})
+    return pd.DataFrame(rows, columns=CALIBRATION_FIELDS)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_calibration_is_the_reference(seed):
+    from analytics.calibration import calibration
+    rng = np.random.default_rng(seed)
+    cycles = pd.DataFrame([{"team": f"T{t}", "cycle": f"C{c}", "cycle_end": f"2026-{3 * c + 3:02d}-28"}
+                           for t in range(int(rng.integers(1, 15))) for c in range(4)])
+    scores = pd.DataFrame([{"team": row.team, "cycle": row.cycle, "okr_type": rng.choice(["committed", "aspirational"]),
+                            "score": rng.choice([0.2, 0.5, 0.7, 0.7 - 5e-10, 0.95, 1.0, np.nan])}
+                           for row in cycles.itertuples() for _ in range(int(rng.integers(0, 4)))],
+                          columns=["team", "cycle", "okr_type", "score"])
+    for as_of in ("2026-01-01", "2026-07-01", "2027-01-01"):
+        pd.testing.assert_frame_equal(calibration(scores, cycles, as_of), reference_calibration(scores, cycles, as_of),
+                                      check_exact=True)
