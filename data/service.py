@@ -186,7 +186,8 @@ def okr_state(store: Store, teams: Sequence[str] | None, as_of: date, *, cycle: 
         keys = set(zip(now["team"], now["cycle"]))
         for name in ("key_results", "objectives"):
             frame = current[name]
-            current[name] = frame[[key in keys for key in zip(frame["team"], frame["cycle"])]].reset_index(drop=True)
+            inside = pd.Series([key in keys for key in zip(frame["team"], frame["cycle"])], index=frame.index, dtype=bool)
+            current[name] = frame[inside].reset_index(drop=True)
     view = okr_overview(current, versions, imports, as_of=as_of, behind_gap=setting("DASHBOARD_BEHIND_GAP"),
                         cadence_days=checkin_cadence())
     return view, current

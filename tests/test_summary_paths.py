@@ -268,6 +268,9 @@ def test_the_running_okr_view_is_the_running_part_of_the_whole_view(tmp_path, da
                                   team_comparison(metrics, whole.key_results, whole.objectives, as_of, last=8),
                                   check_exact=True)
     actions = store.current("retro_actions")
+    empty = Store(str(tmp_path / "empty.duckdb"))  # no OKRs at all: empty tables with their columns
+    assert service.running_okr_view(empty, None, as_of).key_results.columns.equals(
+        service.okr_view(empty, None, as_of).key_results.columns)
     pd.testing.assert_frame_equal(needs_attention(metrics, part.key_results, actions, as_of=as_of),
                                   needs_attention(metrics, whole.key_results, actions, as_of=as_of), check_exact=True)
 
