@@ -438,8 +438,19 @@ def running_okr_tables(_store: Store, version: tuple, teams: tuple[str, ...], as
     return view.key_results, view.objectives
 
 
+@st.cache_data(show_spinner=False)
+def regions(_store: Store, version: tuple, teams: tuple[str, ...]) -> dict[str, str]:
+    """Team → public-holiday region (``service.regions``), once per data version and teams."""
+    return service.regions(_store, list(teams))
+
+
+@st.cache_data(show_spinner=False)
+def _visible_teams(_store: Store, version: tuple) -> tuple[str, ...]:
+    return tuple(_store.teams())  # the version names the identity too: one entry per who and what
+
+
 def units(db: Store, version: tuple) -> dict[str, str]:
-    frame = table_of(db, version, "teams", tuple(db.teams()))
+    frame = table_of(db, version, "teams", _visible_teams(db, version))
     return {row.team: row.unit for row in frame.itertuples() if isinstance(row.unit, str) and row.unit}
 
 
@@ -543,9 +554,10 @@ def page(title_key: str, caption_key: str | None = None) -> Page:
         st.caption(tr(caption_key))
     links.say_notes()  # what the link asked for that this view cannot show
     db = store()
-    if not db.has_data():
-        empty_state()
-    return Page(db, lang(), db.data_version(), chosen_teams(db), as_of(), access())
+    with db.session(READ_TIMEOUT):  # these reads in one connection, also where a run starts at the page
+        if not db.has_data():
+            empty_state()
+        return Page(db, lang(), db.data_version(), chosen_teams(db), as_of(), access())
 
 
 def empty_state() -> None:
