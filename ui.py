@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
+import pandas.io.formats.style  # noqa: F401  the Styler of tinted tables compiles its templates on import:
+# with the modules, not in the middle of the first page that shows a tinted table
 import streamlit as st
 
 from analytics.formatting import number, percent
