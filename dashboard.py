@@ -49,8 +49,9 @@ try:
         st.switch_page(target)  # a deep link that arrived before the navigation existed (ui.through_dashboard)
     st.session_state[ui.PREAMBLE_KEY] = True  # this session has been through the entry point
     ui.phone_navigation(pages)
-    ui.sidebar(ui.store())
-    navigation.run()
+    with ui.page_session():  # one connection for the run's reads, not one per read
+        ui.sidebar(ui.store())
+        navigation.run()
     with st.sidebar:  # after the page: its own choices are in the address by now
         links.link_box(language)
 except StoreBusy:

@@ -50,7 +50,10 @@ def coach_section(team_metrics: pd.DataFrame, team: str, unit: str) -> None:
 
 @st.cache_data(show_spinner=False)
 def _drivers(_store: Store, version: tuple, teams: tuple[str, ...], as_of: date, cycle: str | None):
-    return service.drivers(_store, list(teams), as_of, cycle=cycle)
+    # from the page's cached frames: service.drivers would compute the OKR view and sprint table again
+    return service.cycle_drivers(ui.sprint_table(_store, version, teams, as_of=as_of),
+                                 ui.linked_items(_store, version, teams), ui.okr_tables(_store, version, teams, as_of)[0],
+                                 ui.table_of(_store, version, "checkins", teams), cycle)
 
 
 def drivers_section(view: ui.Page, teams: tuple[str, ...], key: str, cycle: str | None = None) -> None:
@@ -153,8 +156,11 @@ def lessons_section(view: ui.Page, teams: tuple[str, ...], cycle: str) -> None:
     if not chosen_name.strip() or chosen_end <= chosen_start:
         st.error(ui.tr("plan_draft_dates"))
         return
-    draft = _lessons(view.db, view.version, team, cycle, view.as_of, language, chosen_name.strip(), chosen_start,
-                     chosen_end)["draft"]
+    if (chosen_name.strip(), chosen_start, chosen_end) == (name, begin, finish):
+        draft = result["draft"]  # the proposed next cycle: the lessons above already drafted it
+    else:
+        draft = _lessons(view.db, view.version, team, cycle, view.as_of, language, chosen_name.strip(), chosen_start,
+                         chosen_end)["draft"]
     st.download_button(ui.tr("plan_draft_download"), service.draft_csv(draft), mime="text/csv",
                        file_name=f"okrs_draft_{chosen_name.strip()}.csv", key=f"draft_download_{team}_{cycle}",
                        icon=":material/download:")

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
+import pandas.io.formats.style  # noqa: F401  the Styler of tinted tables compiles its templates on import:
+# with the modules, not in the middle of the first page that shows a tinted table
 import streamlit as st
 
 from analytics.formatting import number, percent
@@ -65,6 +67,14 @@ def store() -> ScopedStore:
 
     Raises ``StoreBusy`` when another program held the file for longer than ``READ_TIMEOUT``."""
     return ScopedStore(_open_store(db_path()), access())
+
+
+def page_session():
+    """One connection to the store for a whole run of a page (``Store.session``): a page's first run
+    asks several dozen questions, and a connection per question opened the file each time (10–30 ms).
+    Released when the run ends, so an import from elsewhere waits no longer than one run; waits for
+    the file as a read does (``READ_TIMEOUT``, then ``StoreBusy``)."""
+    return store().session(READ_TIMEOUT)
 
 
 # --- sign-in and access (issue 22) ---------------------------------------------------------------
@@ -350,17 +360,18 @@ def sprint_table(_store: Store, version: tuple, teams: tuple[str, ...], *, unit:
 @st.cache_data(show_spinner=False)
 def attention(_store: Store, version: tuple, teams: tuple[str, ...], as_of: date, language: str) -> pd.DataFrame:
     """What needs attention (Home), computed once per data version, teams, day and language."""
-    items = needs_attention(sprint_table(_store, version, teams, as_of=as_of), okr_tables(_store, version, teams, as_of)[0],
+    items = needs_attention(sprint_table(_store, version, teams, as_of=as_of),
+                            running_okr_tables(_store, version, teams, as_of)[0],
                             table_of(_store, version, "retro_actions", teams), as_of=as_of, lang=language)
     # a team that keeps over-committing, with the commitment coach's range (issue 23)
-    return pd.concat([items, overcommit_attention(service.overcommitting(_store, list(teams), as_of), language)],
-                     ignore_index=True)
+    return pd.concat([items, overcommit_attention(service.overcommitting_in(sprint_table(_store, version, teams, as_of=as_of)),
+                                                  language)], ignore_index=True)
 
 
 @st.cache_data(show_spinner=False)
 def comparison(_store: Store, version: tuple, teams: tuple[str, ...], as_of: date) -> pd.DataFrame:
     """The Teams page's one row per team, computed once per data version, teams and day."""
-    krs, objectives = okr_tables(_store, version, teams, as_of)
+    krs, objectives = running_okr_tables(_store, version, teams, as_of)
     return team_comparison(sprint_table(_store, version, teams, as_of=as_of), krs, objectives, as_of,
                            last=service.trend_sprints())
 
@@ -421,8 +432,28 @@ def okr_tables(_store: Store, version: tuple, teams: tuple[str, ...], as_of: dat
     return view.key_results, view.objectives
 
 
+@st.cache_data(show_spinner=False)
+def running_okr_tables(_store: Store, version: tuple, teams: tuple[str, ...], as_of: date
+                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The key results and objectives of the cycles running on ``as_of`` (``service.running_okr_view``):
+    Home, Teams and what needs attention look at no other cycle."""
+    view = service.running_okr_view(_store, list(teams), as_of)
+    return view.key_results, view.objectives
+
+
+@st.cache_data(show_spinner=False)
+def regions(_store: Store, version: tuple, teams: tuple[str, ...]) -> dict[str, str]:
+    """Team → public-holiday region (``service.regions``), once per data version and teams."""
+    return service.regions(_store, list(teams))
+
+
+@st.cache_data(show_spinner=False)
+def _visible_teams(_store: Store, version: tuple) -> tuple[str, ...]:
+    return tuple(_store.teams())  # the version names the identity too: one entry per who and what
+
+
 def units(db: Store, version: tuple) -> dict[str, str]:
-    frame = table_of(db, version, "teams", tuple(db.teams()))
+    frame = table_of(db, version, "teams", _visible_teams(db, version))
     return {row.team: row.unit for row in frame.itertuples() if isinstance(row.unit, str) and row.unit}
 
 
@@ -526,9 +557,10 @@ def page(title_key: str, caption_key: str | None = None) -> Page:
         st.caption(tr(caption_key))
     links.say_notes()  # what the link asked for that this view cannot show
     db = store()
-    if not db.has_data():
-        empty_state()
-    return Page(db, lang(), db.data_version(), chosen_teams(db), as_of(), access())
+    with db.session(READ_TIMEOUT):  # these reads in one connection, also where a run starts at the page
+        if not db.has_data():
+            empty_state()
+        return Page(db, lang(), db.data_version(), chosen_teams(db), as_of(), access())
 
 
 def empty_state() -> None:
@@ -596,12 +628,12 @@ def table(frame: pd.DataFrame, key: str, file_name: str, *, unit: str | None = N
         if column in frame:
             name = label(column, lang(), unit)
             config[name] = st.column_config.TextColumn(name, width=width)
-    styled = shown.style
+    styled = shown.style if colours else shown  # a Styler only when tinted: its first one costs a template compile
     for column, tints in (colours or {}).items():
         if column in frame:
             background = [f"background-color: {tints[code]}" if code in tints else "" for code in frame[column]]
             styled = styled.apply(lambda _, css=background: css, subset=[label(column, lang(), unit)], axis=0)
-    wide.dataframe(styled if colours else shown, hide_index=True, column_config=config or None, **options)
+    wide.dataframe(styled, hide_index=True, column_config=config or None, **options)
     if compact:
         phone_table(phone, key)
     _downloads(frame, key, file_name, unit)

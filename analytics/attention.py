@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from analytics.formatting import day, percent
@@ -18,12 +19,21 @@ def out_of_band_streak(sprints: pd.DataFrame, run: int = 3, lang: str = "en") ->
     """Teams whose last ``run`` closed sprints with a say/do ratio were all outside the band (a
     running sprint's figures are provisional and raise no alert)."""
     rows = []
-    for team, group in closed(sprints).groupby("team", sort=False):
-        known = group[group["in_band"].notna()].tail(run)
-        if len(known) == run and not known["in_band"].astype(bool).any():
-            ratios = ", ".join(percent(v, lang) for v in known["say_do_ratio"])
+    finished = closed(sprints)
+    if finished.empty:
+        return pd.DataFrame(rows, columns=ATTENTION_FIELDS)
+    # the columns out of pandas once, each team's rows by position: no frame per team
+    known = finished["in_band"].notna().to_numpy(dtype=bool)
+    within = np.zeros(len(finished), dtype=bool)
+    within[known] = finished["in_band"][known].astype(bool).to_numpy(dtype=bool)
+    ratios, names = finished["say_do_ratio"].tolist(), finished["sprint"].tolist()
+    for team, positions in finished.groupby("team", sort=False).indices.items():
+        latest = positions[known[positions]]
+        latest = latest[-run:] if run else latest[:0]  # DataFrame.tail(run)
+        if len(latest) == run and not within[latest].any():
+            shown = ", ".join(percent(ratios[i], lang) for i in latest)
             rows.append({"team": team, "what": messages("att_", lang)["streak"].format(run=run),
-                         "detail": f"{', '.join(known['sprint'])}: {ratios}"})
+                         "detail": f"{', '.join(names[i] for i in latest)}: {shown}"})
     return pd.DataFrame(rows, columns=ATTENTION_FIELDS)
 
 

@@ -53,12 +53,21 @@ def calibration(scores: pd.DataFrame, cycles: pd.DataFrame, as_of, **thresholds)
         return pd.DataFrame(columns=CALIBRATION_FIELDS)
     done = scores.merge(closed[["team", "cycle"]], on=["team", "cycle"])
     rows = []
-    for team, group in done.groupby("team", sort=True):
-        committed = group[group["okr_type"] == "committed"]["score"].astype(float)
-        aspirational = group[group["okr_type"] == "aspirational"]["score"].astype(float)
-        committed_rate = float((committed >= _FULL).mean()) if len(committed) else np.nan
-        aspirational_rate = float((aspirational >= 0.7 - 1e-9).mean()) if len(aspirational) else np.nan
-        rows.append({"team": team, "cycles": int(group["cycle"].nunique()),
+    # each team's objectives by position into arrays taken out once (no frame per team)
+    kinds = done["okr_type"].to_numpy(dtype=object)
+    scores_of = done["score"].astype(float).to_numpy(dtype=float)
+    cycle_of = done["cycle"].to_numpy(dtype=object)
+    known_cycle = done["cycle"].notna().to_numpy(dtype=bool)
+    positions = done.groupby("team", sort=True).indices
+    for team in sorted(positions):
+        rows_of = positions[team]
+        committed = scores_of[rows_of[kinds[rows_of] == "committed"]]
+        aspirational = scores_of[rows_of[kinds[rows_of] == "aspirational"]]
+        # a share of hits as pandas takes the mean of booleans: hits / objectives
+        committed_rate = float((committed >= _FULL).sum()) / float(len(committed)) if len(committed) else np.nan
+        aspirational_rate = float((aspirational >= 0.7 - 1e-9).sum()) / float(len(aspirational)) \
+            if len(aspirational) else np.nan
+        rows.append({"team": team, "cycles": len(set(cycle_of[rows_of[known_cycle[rows_of]]])),
                      "committed_objectives": len(committed), "committed_hit_rate": committed_rate,
                      "aspirational_objectives": len(aspirational), "aspirational_hit_rate": aspirational_rate,
                      "verdict": verdict(committed_rate if len(committed) >= MIN_OBJECTIVES else np.nan,
@@ -77,23 +86,57 @@ def previous_cycle(cycles: pd.DataFrame, team: str, cycle: str) -> str | None:
     return earlier["cycle"].iloc[-1] if not earlier.empty else None
 
 
+def _previous(own: list[tuple], cycles: pd.DataFrame, team: str, cycle: str) -> str | None:
+    """``previous_cycle`` from the team's own (cycle, start) pairs in plain Python when one earlier
+    cycle started last (any sort finds that one); a tie for the latest start goes to ``previous_cycle``."""
+    this = [start for name, start in own if name == cycle]
+    if not this:
+        return None
+    earlier = [(start, name) for name, start in own if start < this[0]]
+    if not earlier:
+        return None
+    latest = max(start for start, _ in earlier)
+    found = [name for start, name in earlier if start == latest]
+    return found[0] if len(found) == 1 else previous_cycle(cycles, team, cycle)
+
+
 def cycle_comparison(scores: pd.DataFrame, cycles: pd.DataFrame, cycle: str) -> pd.DataFrame:
     """Each objective of ``cycle`` beside its counterpart in the team's previous cycle: the same
-    objective id, else an objective serving the same parent goal; with that one's lessons."""
+    objective id, else an objective serving the same parent goal; with that one's lessons.
+
+    Plain rows throughout (the teams' cycles and scores read once): hundreds of teams with pandas
+    filters each took seconds."""
     rows = []
-    for team, own in scores[scores["cycle"] == cycle].groupby("team", sort=True):
-        before_name = previous_cycle(cycles, team, cycle)
-        before = scores[(scores["team"] == team) & (scores["cycle"] == before_name)] if before_name else scores.iloc[0:0]
+    now = scores[scores["cycle"] == cycle]
+    if now.empty:
+        return pd.DataFrame(rows, columns=COMPARISON_FIELDS)
+    teams = set(now["team"])
+    team_cycles = cycles[cycles["team"].isin(teams)]
+    own_cycles: dict[str, list[tuple]] = {}
+    for team, name, start in zip(team_cycles["team"], team_cycles["cycle"], pd.to_datetime(team_cycles["cycle_start"])):
+        own_cycles.setdefault(team, []).append((name, start))
+    scores_of: dict[tuple, list[dict]] = {}
+    for row in scores[scores["team"].isin(teams)].to_dict("records"):
+        scores_of.setdefault((row["team"], row["cycle"]), []).append(row)
+    by_team: dict[str, list] = {}
+    for objective in now.itertuples(index=False):
+        if not pd.isna(objective.team):  # as groupby: no group for a missing team
+            by_team.setdefault(objective.team, []).append(objective)
+    for team in sorted(by_team):
+        own = by_team[team]
+        before_name = _previous(own_cycles.get(team, []), cycles, team, cycle)
+        earlier = scores_of.get((team, before_name), []) if before_name else []  # in order, as plain rows
         used: set[str] = set()
-        for objective in own.itertuples(index=False):
+        for objective in own:
             match, how = None, None
-            same = before[(before["objective_id"] == objective.objective_id) & ~before["objective_id"].isin(used)]
-            if not same.empty:
-                match, how = same.iloc[0], "objective_id"
+            same = [row for row in earlier if row["objective_id"] == objective.objective_id
+                    and row["objective_id"] not in used]
+            if same:
+                match, how = same[0], "objective_id"
             elif isinstance(objective.parent, str) and objective.parent:
-                related = before[(before["parent"] == objective.parent) & ~before["objective_id"].isin(used)]
-                if not related.empty:
-                    match, how = related.iloc[0], "parent"
+                related = [row for row in earlier if row["parent"] == objective.parent and row["objective_id"] not in used]
+                if related:
+                    match, how = related[0], "parent"
             if match is not None:
                 used.add(match["objective_id"])
             get = (lambda name: match[name]) if match is not None else (lambda name: None)

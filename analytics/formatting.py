@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import string
 from datetime import date
+from functools import lru_cache
 
 import pandas as pd
 from babel.dates import format_date
@@ -20,12 +21,25 @@ def _missing(value) -> bool:
     return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
 
+# Babel formats one number in about 50 µs; a page shows thousands, most of them again on every rerun.
+# The texts are remembered per value (its sign apart: -0.0 == 0.0 but may read '-0'), language and format.
+@lru_cache(maxsize=1 << 16)
+def _decimal(value: float, negative: bool, pattern: str, cldr: str) -> str:
+    return format_decimal(value, format=pattern, locale=cldr)
+
+
+@lru_cache(maxsize=1 << 16)
+def _percent(value: float, negative: bool, cldr: str) -> str:
+    return format_percent(value, locale=cldr)
+
+
 def number(value, lang: str = "en", decimals: int = 1) -> str:
     """12.5 → '12.5' / '12,5'; 1234 → '1,234' / '1.234'; trailing zeros dropped; missing → '–'."""
     if _missing(value):
         return MISSING
     pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
-    return format_decimal(float(value), format=pattern, locale=locale(lang).cldr)
+    value = float(value)
+    return _decimal(value, math.copysign(1.0, value) < 0, pattern, locale(lang).cldr)
 
 
 def percent(value, lang: str = "en", decimals: int = 0) -> str:
@@ -33,7 +47,8 @@ def percent(value, lang: str = "en", decimals: int = 0) -> str:
     if _missing(value):
         return MISSING
     if not decimals:
-        return format_percent(float(value), locale=locale(lang).cldr)
+        value = float(value)
+        return _percent(value, math.copysign(1.0, value) < 0, locale(lang).cldr)
     sample = format_percent(0, locale=locale(lang).cldr)  # '0%' or '0 %': keep the language's spacing
     return sample.replace("0", number(float(value) * 100, lang, decimals), 1)
 
@@ -56,7 +71,12 @@ def compact(value, lang: str = "en") -> str:
 def day(value, lang: str = "en") -> str:
     if _missing(value):
         return MISSING
-    return format_date(pd.Timestamp(value).date(), format=locale(lang).date_pattern, locale=locale(lang).cldr)
+    return _day(pd.Timestamp(value).date(), lang)
+
+
+@lru_cache(maxsize=1 << 14)
+def _day(value: date, lang: str) -> str:
+    return format_date(value, format=locale(lang).date_pattern, locale=locale(lang).cldr)
 
 
 class _Localised(string.Formatter):

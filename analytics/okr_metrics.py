@@ -182,6 +182,15 @@ def key_result_status(key_results: pd.DataFrame, cycles: pd.DataFrame, checkins:
                   for kr, group in plans.groupby("kr_id")} if plans is not None and not plans.empty else {}
     first = {row.kr_id: row for row in originals.itertuples(index=False)} \
         if originals is not None and not originals.empty else {}
+    linear: dict = {}  # (cycle start, end) → the expected progress without a plan: one per cycle, not per KR
+
+    def expected_of(t0, t1, plan, start, target) -> float:
+        if plan is None or plan.empty or target == start:
+            if (t0, t1) not in linear:
+                linear[(t0, t1)] = expected_progress(as_of, t0, t1)
+            return linear[(t0, t1)]
+        return expected_progress(as_of, t0, t1, plan, start, target)
+
     rows = []
     for kr in frame.itertuples(index=False):
         t0, t1 = pd.Timestamp(kr.cycle_start), pd.Timestamp(kr.cycle_end)
@@ -195,7 +204,7 @@ def key_result_status(key_results: pd.DataFrame, cycles: pd.DataFrame, checkins:
         last = pd.Timestamp(dates[-1]) if has_checkin else pd.NaT
         held_at_end = bool(has_checkin and last >= t1)
         raw = progress(current, start, target, kr.kr_type)
-        expected = expected_progress(as_of, t0, t1, plan_by_kr.get(kr.kr_id), start, target)
+        expected = expected_of(t0, t1, plan_by_kr.get(kr.kr_id), start, target)
         state = status(raw, expected, has_checkin, behind_gap, kr.kr_type, held_at_end)
         within = (dates >= t0.to_datetime64()) & (dates <= t1.to_datetime64())
         numeric = kr.kr_type != "milestone"  # a milestone is done or not: no line to extend
@@ -211,7 +220,7 @@ def key_result_status(key_results: pd.DataFrame, cycles: pd.DataFrame, checkins:
             o_start, o_target, o_type = float(original.start_value), float(original.target_value), original.kr_type
             o_raw = progress(current, o_start, o_target, o_type) if o_type not in ("increase", "decrease") \
                 or o_target != o_start else np.nan
-            o_expected = expected_progress(as_of, t0, t1, plan_by_kr.get(kr.kr_id), o_start, o_target)
+            o_expected = expected_of(t0, t1, plan_by_kr.get(kr.kr_id), o_start, o_target)
             against_original = status(o_raw, o_expected, has_checkin, behind_gap, o_type, held_at_end) \
                 if not pd.isna(o_raw) else state
         else:

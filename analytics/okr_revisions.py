@@ -92,22 +92,28 @@ def key_result_versions(kr_versions: pd.DataFrame, plan_versions: pd.DataFrame |
         pd.DataFrame(columns=["kr_id", "date", "planned_value", "import_id", "superseded_by"])
     # a plan point replaced within the import that wrote it was never a plan anyone saw (kr_revisions)
     plans = plans[plans["superseded_by"].isna() | (plans["superseded_by"] != plans["import_id"])]
-    plans_of = dict(iter(plans.groupby("kr_id")))
+    # plain Python per key result: a pandas filter per version took seconds for thousands of key results
+    plans_of: dict = {}
+    for point in zip(plans["kr_id"], plans["import_id"], plans["superseded_by"], plans["date"], plans["planned_value"]):
+        plans_of.setdefault(point[0], []).append(point[1:])
+    versions_of: dict = {}
+    for version in _ordered(kr_versions).itertuples(index=False):
+        if not pd.isna(version.kr_id):  # as groupby: no group for a missing id
+            versions_of.setdefault(version.kr_id, []).append(version)
     rows = []
-    for kr_id, group in _ordered(kr_versions).groupby("kr_id", sort=True):
-        versions = list(group.itertuples(index=False))
-        plan = plans_of.get(kr_id, plans.iloc[0:0])
+    for kr_id in sorted(versions_of):
+        versions = versions_of[kr_id]
+        plan = plans_of.get(kr_id, [])
         steps = [(version.import_id, version) for version in versions]
-        for step in sorted(set(plan["import_id"]) - set(group["import_id"])):  # imports that changed the plan only
-            before = [version for version in versions if version.import_id <= step]
+        for step in sorted({point[0] for point in plan} - {version.import_id for version in versions}):
+            before = [version for version in versions if version.import_id <= step]  # imports that changed the plan only
             if before:  # a plan imported before its key result shows with the key result's first version
                 steps.append((step, before[-1]))
         previous = None
         for step, version in sorted(steps, key=lambda pair: pair[0]):  # stable: an import's versions keep their order
-            points = plan[(plan["import_id"] <= step) & (plan["superseded_by"].isna() | (plan["superseded_by"] > step))]
-            points = points.sort_values("date")
-            state = [{"date": pd.Timestamp(d).date().isoformat(), "planned_value": float(v)}
-                     for d, v in zip(points["date"], points["planned_value"])]
+            points = sorted(((on, value) for imported, replaced, on, value in plan
+                             if imported <= step and (pd.isna(replaced) or replaced > step)), key=lambda p: p[0])
+            state = [{"date": pd.Timestamp(d).date().isoformat(), "planned_value": float(v)} for d, v in points]
             shown = (_text(version.start_value), _text(version.target_value), _text(version.kr_type), str(state))
             if shown != previous:
                 rows.append({"kr_id": kr_id, "import_id": int(step), "date": when.get(step),
@@ -126,8 +132,11 @@ def objective_rewordings(objective_versions: pd.DataFrame, imports: pd.DataFrame
     """One row per change of an objective's text: the seed's rule is that objectives stay fixed."""
     when = _dates(imports)
     rows = []
+    keys = ["team", "cycle", "objective_id"]
+    if not objective_versions.empty:  # one version: nothing reworded
+        objective_versions = objective_versions[objective_versions.duplicated(keys, keep=False)]
     if not objective_versions.empty:
-        for key, group in _ordered(objective_versions).groupby(["team", "cycle", "objective_id"], sort=True):
+        for key, group in _ordered(objective_versions).groupby(keys, sort=True):
             texts = group["objective"].tolist()
             for old, new, import_id in zip(texts, texts[1:], group["import_id"].tolist()[1:]):
                 if _text(old) != _text(new):

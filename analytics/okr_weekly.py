@@ -20,11 +20,6 @@ WEEKLY_FIELDS = ["kr_id", "team", "key_result", "previous_date", "previous_value
 TIMELINE_FIELDS = ["date", "value", "confidence", "comment"]
 
 
-def _confidence_at(history: pd.DataFrame) -> float:
-    given = history["confidence"].dropna()
-    return float(given.iloc[-1]) if len(given) else np.nan
-
-
 def weekly_changes(kr_status: pd.DataFrame, checkins: pd.DataFrame, as_of, *, week_days: int = 7,
                    drop: float = 3) -> pd.DataFrame:
     """Per KR: value, progress and confidence of the latest check-in on or before ``as_of`` against
@@ -36,28 +31,41 @@ def weekly_changes(kr_status: pd.DataFrame, checkins: pd.DataFrame, as_of, *, we
     last_weekly = day - pd.Timedelta(days=week_days)
     dated = checkins.assign(date=pd.to_datetime(checkins["date"])) if not checkins.empty else \
         pd.DataFrame(columns=["kr_id", "date", "value", "confidence"])
-    dated = dated[dated["date"] <= day]
-    by_kr = {kr: group.sort_values("date", kind="stable") for kr, group in dated.groupby("kr_id")}
+    dated = dated[(dated["date"] <= day) & dated["kr_id"].isin(set(kr_status["kr_id"]))]
+    # each KR's check-ins up to the day, oldest first, as positions into arrays taken out once (a stable
+    # sort of all of them keeps each KR's order as sorting its own would)
+    dated = dated.sort_values("date", kind="stable")
+    dates = list(dated["date"])
+    values = dated["value"].to_numpy()
+    confidences = dated["confidence"].to_numpy()
+    known_confidence = dated["confidence"].notna().to_numpy(dtype=bool)
+    by_kr = dated.groupby("kr_id").indices
+    nothing = np.array([], dtype=int)
+
+    def confidence_at(rows: np.ndarray) -> float:
+        given = rows[known_confidence[rows]]
+        return float(confidences[given[-1]]) if len(given) else np.nan
+
     rows = []
     for kr in kr_status.itertuples(index=False):
-        now = by_kr.get(kr.kr_id, dated.iloc[0:0])
-        then = now.iloc[:-1]  # every check-in before the latest
+        now = by_kr.get(kr.kr_id, nothing)
+        then = now[:-1]  # every check-in before the latest
         start, target = float(kr.start_value), float(kr.target_value)
-        value = float(now["value"].iloc[-1]) if len(now) else np.nan
-        previous = float(then["value"].iloc[-1]) if len(then) else np.nan
-        confidence, previous_confidence = _confidence_at(now), _confidence_at(then)
+        value = float(values[now[-1]]) if len(now) else np.nan
+        previous = float(values[then[-1]]) if len(then) else np.nan
+        confidence, previous_confidence = confidence_at(now), confidence_at(then)
         current_progress = progress(value, start, target, kr.kr_type)
         previous_progress = progress(previous, start, target, kr.kr_type)
         change = confidence - previous_confidence
         rows.append({
             "kr_id": kr.kr_id, "team": kr.team, "key_result": kr.key_result,
-            "previous_date": then["date"].iloc[-1] if len(then) else pd.NaT, "previous_value": previous,
-            "current_date": now["date"].iloc[-1] if len(now) else pd.NaT, "current_value": value,
+            "previous_date": dates[then[-1]] if len(then) else pd.NaT, "previous_value": previous,
+            "current_date": dates[now[-1]] if len(now) else pd.NaT, "current_value": value,
             "value_change": value - previous,
             "previous_progress": previous_progress, "progress_change": current_progress - previous_progress,
             "previous_confidence": previous_confidence, "confidence": confidence, "confidence_change": change,
             "confidence_drop": bool(not np.isnan(change) and change <= -drop),
-            "new_checkin": bool(len(now) and now["date"].iloc[-1] > last_weekly),
+            "new_checkin": bool(len(now) and dates[now[-1]] > last_weekly),
         })
     return pd.DataFrame(rows, columns=WEEKLY_FIELDS)
 

@@ -49,46 +49,63 @@ def commitment_coach(metrics: pd.DataFrame, *, days: float | None = None, sprint
                      last: int = COACH_SPRINTS, minimum: int = COACH_MINIMUM) -> pd.DataFrame:
     """Per team and sprint type: the commitment the team met in about three of four (``suggested_low``)
     and in half (``suggested_high``) of its last closed sprints of the type, for the next sprint's
-    working days. ``metrics``: the sprint table with each sprint's state as of the day looked from."""
+    working days. ``metrics``: the sprint table with each sprint's state as of the day looked from.
+
+    The columns leave pandas once; each team and type is worked out on plain arrays (``_coach_row``),
+    as pandas would (the same quantiles and medians): an organisation has thousands of them."""
     rows = []
     if metrics.empty:
         return pd.DataFrame(columns=COACH_FIELDS)
-    kinds = metrics["sprint_type"].map(_type_key)
-    for team, group in metrics.groupby("team", sort=False):
-        types = list(dict.fromkeys(sorted(kinds[group.index])))
+    kinds = np.asarray([_type_key(value) for value in metrics["sprint_type"]], dtype=object)
+    state = metrics["state"].to_numpy(dtype=object)
+    columns = {"state": state, "sprint": metrics["sprint"].to_numpy(dtype=object),
+               **{name: metrics[name].astype(float).to_numpy(dtype=float)
+                  for name in ("working_days", "completed", "committed", "say_do_ratio")}}
+    for team, positions in metrics.groupby("team", sort=False).indices.items():
+        types = list(dict.fromkeys(sorted(kinds[positions])))
         for kind in types:
             if sprint_type is not None and kind != _type_key(sprint_type):
                 continue
-            rows.append(_coach_row(team, kind, group[kinds[group.index] == kind], days, last, minimum))
+            chosen = positions[kinds[positions] == kind]
+            rows.append(_coach_row(team, kind, {name: values[chosen] for name, values in columns.items()}, days,
+                                   last, minimum))
     return pd.DataFrame(rows, columns=COACH_FIELDS)
 
 
-def _coach_row(team: str, kind: str, group: pd.DataFrame, days: float | None, last: int, minimum: int) -> dict:
-    finished = closed(group)
-    wd = finished["working_days"].astype(float)
-    history = finished[(wd > 0) & finished["completed"].notna()].tail(last)
+def _median(values: np.ndarray) -> float:
+    """``Series.median()``: of the known values, NaN without any."""
+    known = values[~np.isnan(values)]
+    return float(np.median(known)) if len(known) else np.nan
+
+
+def _coach_row(team: str, kind: str, group: dict[str, np.ndarray], days: float | None, last: int, minimum: int) -> dict:
+    wd = group["working_days"]
+    usable = (group["state"] == "closed") & (wd > 0) & ~np.isnan(group["completed"])
+    history = np.flatnonzero(usable)
+    history = history[-last:] if last else history[:0]  # DataFrame.tail(last)
     n = len(history)
-    upcoming = group[group["state"].eq("future") & (group["working_days"].astype(float) > 0)]
+    upcoming = np.flatnonzero((group["state"] == "future") & (wd > 0))
     if days is not None:
         w, basis = float(days), "given"
-    elif not upcoming.empty:
-        w, basis = float(upcoming["working_days"].iloc[0]), "next_sprint"
+    elif len(upcoming):
+        w, basis = float(wd[upcoming[0]]), "next_sprint"
     elif n:
-        w, basis = float(history["working_days"].astype(float).median()), "median"
+        w, basis = _median(wd[history]), "median"
     else:
         w, basis = np.nan, None
-    rate = history["completed"].astype(float) / history["working_days"].astype(float)
+    rate = group["completed"][history] / wd[history]
     enough = n >= minimum
-    low = w * float(rate.quantile(0.25)) if enough else np.nan
-    high = w * float(rate.quantile(0.5)) if enough else np.nan
-    typical = float(history["committed"].astype(float).median()) if n else np.nan
+    # Series.quantile: numpy's linear percentile of the known values (q in percent, as pandas passes it)
+    low = w * float(np.percentile(rate, 25.0)) if enough and n else np.nan
+    high = w * float(np.percentile(rate, 50.0)) if enough and n else np.nan
+    typical = _median(group["committed"][history]) if n else np.nan
     return {"team": team, "sprint_type": kind or None, "sprints_used": n, "enough_history": enough,
             "working_days": w, "suggested_low": low, "suggested_high": high, "typical_commitment": typical,
-            "median_say_do": float(history["say_do_ratio"].astype(float).median()) if n else np.nan,
+            "median_say_do": _median(group["say_do_ratio"][history]) if n else np.nan,
             "overcommit": typical - high if enough else np.nan,
-            "typical_completed": float(history["completed"].astype(float).median()) if n else np.nan,
-            "days_basis": basis, "next_sprint": upcoming["sprint"].iloc[0] if not upcoming.empty else None,
-            "sprints": list(history["sprint"]), "sprints_needed": max(0, minimum - n)}
+            "typical_completed": _median(group["completed"][history]) if n else np.nan,
+            "days_basis": basis, "next_sprint": group["sprint"][upcoming[0]] if len(upcoming) else None,
+            "sprints": list(group["sprint"][history]), "sprints_needed": max(0, minimum - n)}
 
 
 def keeps_overcommitting(coach: pd.DataFrame, band_low: float) -> pd.DataFrame:
@@ -179,15 +196,18 @@ def kr_drivers(metrics: pd.DataFrame, items: pd.DataFrame, key_results: pd.DataF
     # each team's dated closed sprints as arrays, once: hundreds of key results ask the same team
     finished = closed(metrics)
     finished = finished[finished["start_date"].notna() & finished["end_date"].notna()]
-    teams = {team: (group["sprint"].to_numpy(dtype=object), group["sprint_type"].to_numpy(dtype=object),
-                    pd.to_datetime(group["start_date"]).to_numpy(dtype="datetime64[ns]"),
-                    pd.to_datetime(group["end_date"]).to_numpy(dtype="datetime64[ns]"))
-             for team, group in finished.groupby("team", sort=False)}
-    dated = checkins.assign(date=pd.to_datetime(checkins["date"])) if not checkins.empty else \
+    columns = (finished["sprint"].to_numpy(dtype=object), finished["sprint_type"].to_numpy(dtype=object),
+               pd.to_datetime(finished["start_date"]).to_numpy(dtype="datetime64[ns]"),
+               pd.to_datetime(finished["end_date"]).to_numpy(dtype="datetime64[ns]"))
+    teams = {team: tuple(column[rows] for column in columns)
+             for team, rows in finished.groupby("team", sort=False).indices.items()}
+    wanted = checkins[checkins["kr_id"].isin(set(key_results["kr_id"]))] if not checkins.empty else checkins
+    dated = wanted.assign(date=pd.to_datetime(wanted["date"])) if not wanted.empty else \
         pd.DataFrame({"kr_id": [], "date": pd.to_datetime([]), "value": []})
     # each KR's check-ins as sorted arrays: v(day) is the value of the last check-in on or before day
-    by_kr = {kr: (group["date"].to_numpy(dtype="datetime64[ns]"), group["value"].astype(float).to_numpy())
-             for kr, group in dated.sort_values(["kr_id", "date"], kind="stable").groupby("kr_id")}
+    ordered = dated.sort_values(["kr_id", "date"], kind="stable")
+    days, values = ordered["date"].to_numpy(dtype="datetime64[ns]"), ordered["value"].astype(float).to_numpy()
+    by_kr = {kr: (days[rows], values[rows]) for kr, rows in ordered.groupby("kr_id").indices.items()}
     nothing = (np.array([], dtype="datetime64[ns]"), np.array([], dtype=float))
     no_sprints = (np.array([], dtype=object), np.array([], dtype=object), nothing[0], nothing[0])
     summary, detail = [], []

@@ -375,41 +375,139 @@ def _stability(group: pd.DataFrame) -> dict:
             "stability": verdict(pooled)}
 
 
+def _mean(values: np.ndarray) -> float:
+    """``Series.mean()`` of float values on a plain array, to the last bit: missing values count as 0
+    in the sum (pandas fills them before numpy's pairwise sum) and not in the count."""
+    missing = np.isnan(values)
+    count = len(values) - int(missing.sum())
+    if not count:
+        return np.nan
+    return float(np.where(missing, 0.0, values).sum() / float(count))
+
+
+def _std(values: np.ndarray) -> float:
+    """``Series.std(ddof=1)`` of float values without missing ones, as pandas computes it."""
+    average = values.sum(dtype=np.float64) / float(len(values))
+    return float(np.sqrt(((average - values) ** 2).sum(dtype=np.float64) / float(len(values) - 1)))
+
+
+def _cv_of(values: np.ndarray) -> float:
+    """``_cv`` on a plain float array (missing values dropped first)."""
+    values = values[~np.isnan(values)]
+    if len(values) < 2 or not _mean(values):
+        return np.nan
+    return _std(values) / _mean(values)
+
+
+def _summary_row(team, open_sprints: int, sprint, completed, committed, per_day, days, kinds, kind_known, accuracy, say_do,
+                 scope, band_known, band) -> dict:
+    """One team's ``team_summary`` row from its closed sprints' columns as plain arrays (in sprint
+    order, the trend range already cut): the figures of ``_cv``, ``_stability``, ``accuracy_trend``
+    and ``pooled_accuracy`` to the last bit, without a pandas object per team and figure."""
+    velocity = completed[~np.isnan(completed)]
+    mean = _mean(velocity) if len(velocity) else np.nan
+    std = _std(velocity) if len(velocity) > 1 else np.nan
+    # _stability: per sprint when the sprints are alike (one type, working days within the spread)
+    per_sprint = _cv_of(completed)
+    known_days = days[~np.isnan(days)]
+    known_days = known_days[known_days > 0]
+    uneven = len(known_days) > 1 and known_days.max() > (1 + LENGTH_SPREAD) * known_days.min()
+    if len(set(kinds[kind_known])) <= 1 and not uneven:
+        stability = {"comparable": True, "stability_basis": "per_sprint", "stability_cv": per_sprint,
+                     "stability": verdict(per_sprint)}
+    else:  # stability_by_type: per type ('' for none), the per-day CV pooled with weights n − 1
+        labels = np.where(kind_known, kinds, "")
+        cvs, weights = [], []
+        for kind in sorted(set(labels)):
+            chosen = labels == kind
+            cv = _cv_of(per_day[chosen])
+            if not np.isnan(cv):
+                cvs.append(cv)
+                weights.append(int(chosen.sum()) - 1)
+        cvs, weights = np.asarray(cvs, dtype=float), np.asarray(weights, dtype=np.int64)
+        total = int(weights.sum())
+        pooled = float((cvs * weights).sum() / total) if total else np.nan
+        stability = {"comparable": False, "stability_basis": "per_day_by_type", "stability_cv": pooled,
+                     "stability": verdict(pooled)}
+    # accuracy_trend: the least-squares line over the positions, the halves of the known figures
+    known = ~np.isnan(accuracy)
+    if known.sum() < 2:
+        trend = {"accuracy_slope": np.nan, "accuracy_first_half": np.nan, "accuracy_second_half": np.nan,
+                 "accuracy_trend": None}
+    else:
+        slope = float(np.polyfit(np.arange(len(accuracy), dtype=float)[known], accuracy[known], 1)[0])
+        values = accuracy[known]
+        half = len(values) // 2
+        first, second = _mean(values[:half]), _mean(values[-half:])
+        if abs(slope) < STEADY_SLOPE:
+            word = "steady"
+        elif slope > 0 and second > first:
+            word = "improving"
+        elif slope < 0 and second < first:
+            word = "declining"
+        else:
+            word = "unclear"
+        trend = {"accuracy_slope": slope, "accuracy_first_half": first, "accuracy_second_half": second,
+                 "accuracy_trend": word}
+    # pooled_accuracy: 1 − WAPE over the sprints with a commitment and a result
+    used = ~np.isnan(committed) & (committed > 0) & ~np.isnan(completed)
+    pooled_count = int(used.sum())
+    pooled = np.nan if pooled_count < POOLED_MIN_SPRINTS else \
+        max(0.0, float(1 - np.abs(completed[used] - committed[used]).sum() / committed[used].sum()))
+    in_band = band[band_known]
+    return {
+        "team": team, "sprints": len(completed), "open_sprints": open_sprints,
+        "first_sprint": sprint[0], "last_sprint": sprint[-1],
+        "velocity_mean": mean, "velocity_median": float(np.median(velocity)) if len(velocity) else np.nan,
+        "velocity_std": std, "velocity_cv": std / mean if mean and not np.isnan(std) else np.nan,
+        "velocity_per_day_mean": _mean(per_day) if (~np.isnan(per_day)).any() else np.nan,
+        "velocity_per_day_cv": _cv_of(per_day),
+        **stability,
+        "commitment_accuracy_mean": _mean(accuracy), "say_do_mean": _mean(say_do),
+        "in_band_share": float(in_band.sum()) / float(len(in_band)) if len(in_band) else np.nan,
+        "scope_change_mean": _mean(scope),
+        **trend,
+        "commitment_accuracy_pooled": pooled, "pooled_sprints": pooled_count,
+    }
+
+
 def team_summary(metrics: pd.DataFrame, *, last: int | None = None) -> pd.DataFrame:
     """One row per team over its closed sprints (the last ``last`` of them when given), in sprint order:
     the one computation every trend answer quotes (METRICS.md "One question, one answer"); the range is
     ``first_sprint`` … ``last_sprint``, ``sprints`` of them. Running and future sprints are counted in
-    ``open_sprints`` and enter no figure."""
+    ``open_sprints`` and enter no figure.
+
+    The columns are taken out of pandas once and each team's figures computed on plain arrays
+    (``_summary_row``): hundreds of teams with a dozen pandas operations each took seconds."""
     rows = []
     finished = closed(metrics)
-    by_team = dict(tuple(finished.groupby("team", sort=False))) if not finished.empty else {}
-    for team, count in metrics.groupby("team", sort=False).size().items():  # closed() once, not per team
-        group = by_team.get(team, finished.iloc[0:0])
-        open_sprints = int(count) - len(group)
-        group = group.tail(last) if last else group
-        if group.empty:
+    if finished.empty:
+        positions = {}
+    else:
+        positions = finished.groupby("team", sort=False).indices  # closed() once, not per team
+        floats = {name: finished[name].astype(float).to_numpy(dtype=float)
+                  for name in ("completed", "committed", "working_days", "commitment_accuracy", "say_do_ratio",
+                               "scope_change")}
+        floats["velocity_per_day"] = finished["velocity_per_day"].astype(float).to_numpy(dtype=float) \
+            if "velocity_per_day" in finished else np.full(len(finished), np.nan)
+        sprints = finished["sprint"].to_numpy(dtype=object)
+        kinds = finished["sprint_type"].to_numpy(dtype=object)
+        kind_known = finished["sprint_type"].notna().to_numpy(dtype=bool)
+        band_known = finished["in_band"].notna().to_numpy(dtype=bool)
+        band = np.zeros(len(finished), dtype=bool)
+        band[band_known] = finished["in_band"][band_known].astype(bool).to_numpy(dtype=bool)
+    for team, count in metrics.groupby("team", sort=False).size().items():
+        chosen = positions.get(team)
+        if chosen is None or not len(chosen):
             rows.append({"team": team, "sprints": 0, "open_sprints": int(count), "pooled_sprints": 0})
             continue
-        velocity = group["completed"].astype(float).dropna()
-        mean = float(velocity.mean()) if len(velocity) else np.nan
-        std = float(velocity.std(ddof=1)) if len(velocity) > 1 else np.nan
-        in_band = group["in_band"].dropna()
-        per_day = group["velocity_per_day"].astype(float) if "velocity_per_day" in group else pd.Series(dtype=float)
-        rows.append({
-            "team": team, "sprints": len(group), "open_sprints": open_sprints,
-            "first_sprint": group["sprint"].iloc[0], "last_sprint": group["sprint"].iloc[-1],
-            "velocity_mean": mean, "velocity_median": float(velocity.median()) if len(velocity) else np.nan,
-            "velocity_std": std, "velocity_cv": std / mean if mean and not np.isnan(std) else np.nan,
-            "velocity_per_day_mean": float(per_day.mean()) if per_day.notna().any() else np.nan,
-            "velocity_per_day_cv": _cv(per_day),
-            **_stability(group),
-            "commitment_accuracy_mean": float(group["commitment_accuracy"].astype(float).mean()),
-            "say_do_mean": float(group["say_do_ratio"].astype(float).mean()),
-            "in_band_share": float(in_band.astype(bool).mean()) if len(in_band) else np.nan,
-            "scope_change_mean": float(group["scope_change"].astype(float).mean()),
-            **accuracy_trend(group["commitment_accuracy"]),
-            **pooled_accuracy(group),
-        })
+        open_sprints = int(count) - len(chosen)
+        chosen = chosen[-last:] if last else chosen
+        rows.append(_summary_row(
+            team, open_sprints, sprints[chosen], floats["completed"][chosen], floats["committed"][chosen],
+            floats["velocity_per_day"][chosen], floats["working_days"][chosen], kinds[chosen], kind_known[chosen],
+            floats["commitment_accuracy"][chosen], floats["say_do_ratio"][chosen], floats["scope_change"][chosen],
+            band_known[chosen], band[chosen]))
     return pd.DataFrame(rows, columns=SUMMARY_FIELDS)
 
 

@@ -11,10 +11,28 @@ from datetime import date
 from functools import lru_cache
 
 import holidays
+import holidays.countries  # noqa: F401  the first lookup of any country imports them all (the package
+# does): loaded with this module, as the rest of the code is, not in the middle of a page's first run
 import numpy as np
 import pandas as pd
 
 from i18n import locale, t
+
+
+@lru_cache(maxsize=None)
+def _subdivisions(country: str) -> tuple[str, ...] | None:
+    """The subdivisions ``holidays`` knows for a country code (None for an unknown country), as
+    ``holidays.list_supported_countries()`` has them, but loading that one country's module only:
+    the whole list loads every country (about a second, in the first page of a process)."""
+    if country not in _countries():
+        return None
+    return tuple(getattr(holidays, country).subdivisions)
+
+
+@lru_cache(maxsize=1)
+def _countries() -> frozenset[str]:
+    from holidays.registry import EntityLoader
+    return frozenset(EntityLoader.get_country_codes(True))  # as list_supported_countries(): aliases too
 
 
 def parse_region(code) -> tuple[str, str | None] | None:
@@ -22,8 +40,8 @@ def parse_region(code) -> tuple[str, str | None] | None:
     if not isinstance(code, str) or not code.strip():
         return None
     country, _, subdivision = code.strip().upper().partition("-")
-    supported = holidays.list_supported_countries()
-    if country not in supported or (subdivision and subdivision not in supported[country]):
+    supported = _subdivisions(country)
+    if supported is None or (subdivision and subdivision not in supported):
         return None
     return country, subdivision or None
 
@@ -37,9 +55,9 @@ def region_fault(code: str) -> tuple[str, dict] | None:
     if parse_region(code) is not None:
         return None
     country = code.strip().upper().partition("-")[0]
-    supported = holidays.list_supported_countries()
-    if country in supported and supported[country]:
-        sample = ", ".join(f"{country}-{s}" for s in supported[country][:6])
+    supported = _subdivisions(country)
+    if supported:
+        sample = ", ".join(f"{country}-{s}" for s in supported[:6])
         return "region_not_in_country", {"code": code, "country": country, "sample": sample}
     return "region_unknown", {"code": code}
 

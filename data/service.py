@@ -171,14 +171,23 @@ def calibration_thresholds() -> dict[str, float]:
             "aspirational_max": setting("DASHBOARD_ASPIRATIONAL_HIT_MAX")}
 
 
-def okr_state(store: Store, teams: Sequence[str] | None, as_of: date, *,
-              cycle: str | None = None) -> tuple[OkrOverview, dict[str, pd.DataFrame]]:
-    """The key results and objectives of the teams (of one cycle when given) as of a day, with the
-    behind gap and the check-in cadence applied, and the stored OKR tables they came from."""
+def okr_state(store: Store, teams: Sequence[str] | None, as_of: date, *, cycle: str | None = None,
+              running_only: bool = False) -> tuple[OkrOverview, dict[str, pd.DataFrame]]:
+    """The key results and objectives of the teams (of one cycle when given; of the cycles running on
+    ``as_of`` with ``running_only``) as of a day, with the behind gap and the check-in cadence
+    applied, and the stored OKR tables they came from."""
     current, versions, imports = okr_frames(store, list(teams) if teams is not None else None)
     if cycle:
         for name in ("key_results", "objectives"):
             current[name] = current[name][current[name]["cycle"] == cycle]
+    if running_only:  # okr_metrics.running's rule, on the cycles table before any key result is computed
+        cycles, day = current["cycles"], pd.Timestamp(as_of)
+        now = cycles[(pd.to_datetime(cycles["cycle_start"]) <= day) & (pd.to_datetime(cycles["cycle_end"]) >= day)]
+        keys = set(zip(now["team"], now["cycle"]))
+        for name in ("key_results", "objectives"):
+            frame = current[name]
+            inside = pd.Series([key in keys for key in zip(frame["team"], frame["cycle"])], index=frame.index, dtype=bool)
+            current[name] = frame[inside].reset_index(drop=True)
     view = okr_overview(current, versions, imports, as_of=as_of, behind_gap=setting("DASHBOARD_BEHIND_GAP"),
                         cadence_days=checkin_cadence())
     return view, current
@@ -187,6 +196,12 @@ def okr_state(store: Store, teams: Sequence[str] | None, as_of: date, *,
 def okr_view(store: Store, teams: Sequence[str] | None, as_of: date, *, cycle: str | None = None) -> OkrOverview:
     """``okr_state`` without the stored tables: what the pages and the ``okrs`` command show."""
     return okr_state(store, teams, as_of, cycle=cycle)[0]
+
+
+def running_okr_view(store: Store, teams: Sequence[str] | None, as_of: date) -> OkrOverview:
+    """``okr_view`` of the cycles running on ``as_of`` only (``okr_metrics.running`` of its key results,
+    and their objectives): all that Home and Teams show, without computing every past cycle's states."""
+    return okr_state(store, teams, as_of, running_only=True)[0]
 
 
 # --- planning: commitment coach, KR drivers, lessons of a cycle (issue 23) ---------------------
@@ -203,15 +218,30 @@ def coach(store: Store, teams: Sequence[str] | None, as_of: date, *, sprint_type
 
 def overcommitting(store: Store, teams: Sequence[str] | None, as_of: date) -> pd.DataFrame:
     """The coach's rows of teams that keep committing more than they deliver (below the band)."""
-    return keeps_overcommitting(coach(store, teams, as_of), band()[0])
+    return overcommitting_in(sprint_table(store, teams, "points", as_of))
+
+
+def overcommitting_in(metrics: pd.DataFrame) -> pd.DataFrame:
+    """``overcommitting`` of a sprint table in points a page already holds (no second sprint table)."""
+    return keeps_overcommitting(commitment_coach(metrics), band()[0])
 
 
 def drivers(store: Store, teams: Sequence[str] | None, as_of: date, *, cycle: str | None = None,
             unit: str = "points") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Which sprint work moved which key result (per KR, and per KR and sprint), of one cycle or all."""
     view = okr_view(store, teams, as_of, cycle=cycle)
-    return kr_drivers(sprint_table(store, teams, unit, as_of), aggregates.linked_items(store, teams),
-                      view.key_results, store.current("checkins", teams), unit=unit)
+    return cycle_drivers(sprint_table(store, teams, unit, as_of), aggregates.linked_items(store, teams),
+                         view.key_results, store.current("checkins", teams), cycle, unit=unit)
+
+
+def cycle_drivers(metrics: pd.DataFrame, linked: pd.DataFrame, key_results: pd.DataFrame, checkins: pd.DataFrame,
+                  cycle: str | None, *, unit: str = "points") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``drivers`` from the frames a page already holds: the sprint table, the linked items, the OKR
+    view's key results of every cycle (each key result's state is its own, so the cycle's rows of
+    that view are the view of the cycle) and the check-ins."""
+    if cycle:
+        key_results = key_results[key_results["cycle"] == cycle].reset_index(drop=True)
+    return kr_drivers(metrics, linked, key_results, checkins, unit=unit)
 
 
 def lessons(store: Store, team: str, cycle: str, as_of: date, *, next_name: str | None = None,

@@ -209,14 +209,16 @@ class Store:
             raise StoreUnavailable(problem) from None
 
     @contextmanager
-    def session(self) -> Iterator[None]:
+    def session(self, timeout: float | None = None) -> Iterator[None]:
         """One connection for every operation of this thread inside the block: an import asks the
-        store a dozen questions before it writes, and opening the file costs about 10 ms each time.
-        The file is busy for other processes meanwhile, so keep sessions to one piece of work."""
+        store a dozen questions before it writes, a page's first run several dozen, and opening the
+        file costs 10–30 ms each time. The file is busy for other processes meanwhile, so keep
+        sessions to one piece of work. ``timeout``: how long to wait for the file (default: the
+        lock timeout)."""
         if getattr(self._session, "connection", None) is not None:
             yield  # already in one
             return
-        self._session.connection = self._connect(self.lock_timeout)
+        self._session.connection = self._connect(self.lock_timeout if timeout is None else timeout)
         try:
             yield
         finally:

@@ -22,7 +22,7 @@ today = view.as_of
 CARD_TEAMS = 6  # more teams than this: the latest sprints as one table
 sprints = ui.sprint_table(db, version, teams, as_of=today)
 answers = ui.summary(db, version, teams, today).set_index("team", drop=False)  # the one trend answer per team
-krs, _ = ui.okr_tables(db, version, teams, today)
+krs, _ = ui.running_okr_tables(db, version, teams, today)
 
 st.subheader(ui.tr("latest_sprint"))
 st.caption(ui.tr("latest_caption"))

@@ -75,7 +75,7 @@ cols[len(ratios) + 1].metric(ui.tr("velocity_per_day"), number(row["velocity_per
                              help=ui.tr("def_velocity_per_day"))  # a bare number: with its unit it is cut off in a sixth of the page
 if planned := narrative.planned_sentence(row, unit, language):
     ui.caption(planned)
-region = service.regions(db, [team]).get(team)
+region = ui.regions(db, version, (team,)).get(team)
 if dated:
     ui.caption(" ".join(narrative.days_sentences(row, region, public_holidays(row["start_date"], row["end_date"], region,
                                                                               language), language)))

@@ -259,3 +259,69 @@ def test_a_key_result_never_revised_has_its_one_version_and_a_version_that_chang
     imports = pd.DataFrame({"import_id": [5], "imported_at": [pd.Timestamp("2024-02-01")]})
     assert key_result_versions(within, None, imports)[["import_id", "target_value"]].values.tolist() == [[5, 40.0],
                                                                                                        [5, 30.0]]
+
+
+def _versions_one_key_result_at_a_time(kr_versions, plan_versions, imports) -> pd.DataFrame:
+    """``key_result_versions`` as first written (pandas filters per key result and import): the
+    reference the plain-Python loop must match on any history."""
+    from analytics.okr_revisions import _dates, _ordered, _text
+    when = _dates(imports)
+    plans = plan_versions if plan_versions is not None and not plan_versions.empty else \
+        pd.DataFrame(columns=["kr_id", "date", "planned_value", "import_id", "superseded_by"])
+    plans = plans[plans["superseded_by"].isna() | (plans["superseded_by"] != plans["import_id"])]
+    plans_of = dict(iter(plans.groupby("kr_id")))
+    rows = []
+    for kr_id, group in _ordered(kr_versions).groupby("kr_id", sort=True):
+        found = list(group.itertuples(index=False))
+        plan = plans_of.get(kr_id, plans.iloc[0:0])
+        steps = [(version.import_id, version) for version in found]
+        for step in sorted(set(plan["import_id"]) - set(group["import_id"])):
+            before = [version for version in found if version.import_id <= step]
+            if before:
+                steps.append((step, before[-1]))
+        previous = None
+        for step, version in sorted(steps, key=lambda pair: pair[0]):
+            points = plan[(plan["import_id"] <= step) & (plan["superseded_by"].isna() | (plan["superseded_by"] > step))]
+            points = points.sort_values("date")
+            state = [{"date": pd.Timestamp(d).date().isoformat(), "planned_value": float(v)}
+                     for d, v in zip(points["date"], points["planned_value"])]
+            shown = (_text(version.start_value), _text(version.target_value), _text(version.kr_type), str(state))
+            if shown != previous:
+                rows.append({"kr_id": kr_id, "import_id": int(step), "date": when.get(step),
+                             "start_value": version.start_value, "target_value": version.target_value,
+                             "kr_type": version.kr_type, "plan": state})
+                previous = shown
+    return pd.DataFrame(rows, columns=VERSION_FIELDS)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_key_result_versions_match_the_one_at_a_time_computation_on_random_histories(seed):
+    """Many key results, revised and re-planned across imports (plan-only imports, a plan before its
+    key result, points replaced within their own import, unchanged re-imports): the same versions."""
+    rng = np.random.default_rng(seed)
+    kr_rows, plan_rows = [], []
+    for k in range(25):
+        kr_id = f"KR-{rng.integers(0, 40):02d}-{k}"
+        imports = sorted(rng.choice(np.arange(1, 9), size=rng.integers(1, 4), replace=False).tolist())
+        for position, import_id in enumerate(imports):
+            if rng.random() < 0.2:  # a version replaced within its own import
+                kr_rows.append({**kr_version(float(rng.choice([30, 40])), import_id, import_id), "kr_id": kr_id})
+            replaced = imports[position + 1] if position + 1 < len(imports) else None
+            kr_rows.append({**kr_version(float(rng.choice([30, 40, 50])), import_id, replaced,
+                                         kr_type=str(rng.choice(["increase", "decrease"]))), "kr_id": kr_id})
+        for day in rng.choice(np.arange(1, 6), size=rng.integers(0, 4), replace=False):
+            plan_imports = sorted(rng.choice(np.arange(1, 9), size=rng.integers(1, 3), replace=False).tolist())
+            for position, import_id in enumerate(plan_imports):
+                replaced = plan_imports[position + 1] if position + 1 < len(plan_imports) else \
+                    (import_id if rng.random() < 0.15 else None)
+                plan_rows.append({"kr_id": kr_id, "date": pd.Timestamp(2024, 2, int(day)),
+                                  "planned_value": float(rng.integers(5, 50)), "import_id": import_id,
+                                  "superseded_by": replaced})
+    kr_frame = pd.DataFrame(kr_rows).astype({"superseded_by": "Int64"})
+    plans = pd.DataFrame(plan_rows).astype({"superseded_by": "Int64"})
+    imports = pd.DataFrame({"import_id": range(1, 9), "imported_at": pd.date_range("2024-01-01", periods=8, freq="7D")})
+    expected = _versions_one_key_result_at_a_time(kr_frame, plans, imports)
+    assert len(expected) > 25
+    pd.testing.assert_frame_equal(key_result_versions(kr_frame, plans, imports), expected)
+    pd.testing.assert_frame_equal(key_result_versions(kr_frame, None, imports),
+                                  _versions_one_key_result_at_a_time(kr_frame, None, imports))

@@ -544,3 +544,20 @@ def test_coach_and_drivers_text_output(planned, capsys):
     assert main(["drivers", "--db", str(planned.path), "--team", "Alpha", "--as-of", "2026-04-01"]) == 0
     out = capsys.readouterr().out
     assert "K1: no completed sprint work is linked to this key result in this cycle." in out
+
+
+def test_drivers_from_the_pages_frames_are_the_drivers_of_the_cycle(planned):
+    """The OKR page's drivers (``cycle_drivers`` on the view of every cycle it already holds) are
+    ``drivers`` of the one cycle, computed from the store."""
+    from data import aggregates
+    as_of = date(2026, 4, 1)
+    view = service.okr_view(planned, None, as_of)
+    assert view.key_results["cycle"].nunique() >= 1
+    for cycle in [*dict.fromkeys(view.key_results["cycle"]), None]:
+        for unit in ("points", "items"):
+            found = service.cycle_drivers(service.sprint_table(planned, None, unit, as_of),
+                                          aggregates.linked_items(planned, None), view.key_results,
+                                          planned.current("checkins"), cycle, unit=unit)
+            expected = service.drivers(planned, None, as_of, cycle=cycle, unit=unit)
+            for got, want in zip(found, expected):
+                pd.testing.assert_frame_equal(got, want)
