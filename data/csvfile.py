@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -247,6 +248,7 @@ def _split_with_duckdb(utf8: bytes | None, text: str, delimiter: str, max_rows: 
     if table.num_rows < 1 or table.num_rows - 1 > max_rows:
         return None
     cells = [pc.fill_null(column, "").combine_chunks() for column in table.columns]
+    del table  # the cells above are all that is read from here on
     if len(text) > MAX_CELL_CHARS and any(pc.max(pc.utf8_length(column)).as_py() > MAX_CELL_CHARS for column in cells):
         return None
     if [column[0].as_py() for column in cells] != first:
@@ -262,7 +264,18 @@ def _split_with_duckdb(utf8: bytes | None, text: str, delimiter: str, max_rows: 
     row_numbers = [int(i) + 2 for i in pc.indices_nonzero(keep).to_pylist()]
     if len(row_numbers) != len(keep):
         cells = [pc.filter(column, keep) for column in cells[:width]]
-    return header[:width], [column.to_pylist() for column in cells[:width]], row_numbers, []
+    return header[:width], [_pylist(column) for column in cells[:width]], row_numbers, []
+
+
+def _pylist(column: pa.Array) -> list[str]:
+    """The cells of a column as Python strings, one string object per distinct value: a column
+    that repeats its values (teams, sprints, dates, yes/no) costs a pointer per row, not a string."""
+    encoded = pc.dictionary_encode(column)
+    if len(encoded.dictionary) * 2 > len(column):  # mostly distinct (keys, titles): nothing to share
+        return column.to_pylist()
+    distinct = np.empty(len(encoded.dictionary), dtype=object)
+    distinct[:] = encoded.dictionary.to_pylist()
+    return distinct[encoded.indices.to_numpy(zero_copy_only=False)].tolist()
 
 
 def _blank_cells(column: pa.Array) -> pa.Array:

@@ -23,6 +23,7 @@ from typing import TypeVar
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from data.errors import ImportFailed, Problem, Rejected, StoreBusy, StoreConflict, StoreUnavailable, UndoRefused, say
 from data.lake import ALIAS, Lake, lake_failure
@@ -455,9 +456,29 @@ class Store:
     def _upsert(self, cur: duckdb.DuckDBPyConnection, frame: Frame, import_id: int,
                 touched: set[str]) -> tuple[int, int, int]:
         table = TABLES[frame.table]
-        incoming = frame.data.drop_duplicates(list(table.key), keep="last")
+        incoming = frame.data
+        repeated = incoming.duplicated(list(table.key), keep="last")
+        if repeated.any():  # a copy only when a key repeats (a template refuses that; an export keeps the last)
+            incoming = incoming[~repeated]
         incoming = incoming.reindex(columns=table.names)
-        cur.register("incoming", incoming)
+        total = len(incoming)
+        if table.name not in touched and not cur.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {table.name} WHERE superseded_by IS NULL LIMIT 1)").fetchone()[0]:
+            # nothing current in the table (its first import): every row is new, none changed; the
+            # rows go in as the statements below would write them, without staging and comparing
+            columns = ", ".join(table.names)
+            values = ", ".join(f"CAST(inc.{name} AS {sql_type})" if name in frame.present or name in table.key
+                               else f"CAST(NULL AS {sql_type})" for name, sql_type in table.columns)
+            if total:
+                cur.register("incoming", _as_arrow(incoming))
+                try:
+                    cur.execute(f"INSERT INTO {table.name} ({columns}, import_id, superseded_by) "
+                                f"SELECT {values}, ?, NULL FROM incoming inc", [import_id])
+                finally:
+                    cur.unregister("incoming")
+                touched.add(table.name)
+            return total, 0, 0
+        cur.register("incoming", _as_arrow(incoming))
         try:
             on = " AND ".join(f"cur.{k} = inc.{k}" for k in table.key)
             chosen = ", ".join(
@@ -472,7 +493,6 @@ class Store:
             cur.unregister("incoming")
         on = " AND ".join(f"t.{k} = s.{k}" for k in table.key)
         differs = " OR ".join(f"t.{v} IS DISTINCT FROM s.{v}" for v in table.compared) or "FALSE"
-        total = len(incoming)
         # new to the store: no current version, or one written by an earlier file of this same import
         # (a Jira export names a sprint, the sprints file of the same upload dates it: one new sprint)
         new = cur.execute(f"SELECT count(*) FROM staged s WHERE NOT EXISTS (SELECT 1 FROM {table.name} t "
@@ -682,6 +702,16 @@ class _Dependents(Exception):
     def __init__(self, imports: set[int], why: str):
         super().__init__(why)
         self.imports, self.why = set(imports), why
+
+
+def _as_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
+    """A frame as DuckDB scans it fastest: Arrow (pandas keeps text in Arrow already; registered as
+    pandas, DuckDB would first turn every string column into Python objects). A column Arrow cannot
+    type (mixed values in one object column) keeps the frame as it is: DuckDB reads it either way."""
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return frame
 
 
 def main_table(item: ParsedFile) -> str:

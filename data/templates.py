@@ -304,6 +304,7 @@ def _figures_proposal(raw: RawTable, template: Template, cells: _Cells) -> None:
 
 
 # what a spreadsheet writes into the first cell of its totals row
+_DIGIT = re.compile(r"[0-9]")
 TOTALS = {"summe", "summen", "gesamt", "gesamtsumme", "insgesamt", "endsumme", "total", "totals", "grand_total",
           "sum", "gesamt_summe"}
 
@@ -314,8 +315,15 @@ def _totals_rows(raw: RawTable, cells: _Cells) -> dict[int, tuple[str, str]]:
     positions = sorted({0, *(cells.position[name] for name in cells.template.key if name in cells.position)})
     found: dict[int, tuple[str, str]] = {}
     for position in positions:
-        for row, cell in zip(raw.row_numbers, raw.columns[position]):
-            if row not in found and normalise(cell) in TOTALS:
+        column = raw.columns[position]
+        # each distinct cell normalised once (teams and sprints repeat on every row), and none with
+        # a digit (normalising keeps digits, no totals word has one: keys and sprint numbers); only
+        # the rows holding a totals word are visited, in row order as before
+        totals = {cell for cell in set(column) if not _DIGIT.search(cell) and normalise(cell) in TOTALS}
+        if not totals:
+            continue
+        for row, cell in zip(raw.row_numbers, column):
+            if row not in found and cell in totals:
                 found[row] = (raw.header[position], cell.strip())
     return found
 
