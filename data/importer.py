@@ -247,7 +247,7 @@ def _unknown_kr_links(parsed: Sequence[ParsedFile], known: set[str]) -> list[str
     for item in parsed:
         for frame in item.frames:
             if frame.table == "sprint_items" and "key_result" in frame.present:
-                unknown = sorted({kr for kr in frame.data["key_result"] if isinstance(kr, str) and kr not in known})
+                unknown = sorted({kr for kr in frame.data["key_result"].unique() if isinstance(kr, str) and kr not in known})
                 if unknown:
                     notes.append(say("unknown_kr_links", file=item.file, krs=", ".join(unknown[:10]),
                                      more=" …" if len(unknown) > 10 else ""))
