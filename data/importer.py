@@ -247,7 +247,7 @@ def _unknown_kr_links(parsed: Sequence[ParsedFile], known: set[str]) -> list[str
     for item in parsed:
         for frame in item.frames:
             if frame.table == "sprint_items" and "key_result" in frame.present:
-                unknown = sorted({kr for kr in frame.data["key_result"] if isinstance(kr, str) and kr not in known})
+                unknown = sorted({kr for kr in frame.data["key_result"].unique() if isinstance(kr, str) and kr not in known})
                 if unknown:
                     notes.append(say("unknown_kr_links", file=item.file, krs=", ".join(unknown[:10]),
                                      more=" …" if len(unknown) > 10 else ""))
@@ -514,6 +514,10 @@ def import_uploads(store: Store, uploads: Sequence[Upload], *, sprints: Sequence
         prepared = prepare_import(store, uploads, sprints=sprints, source=source, team=team, day_first=day_first,
                                   mapping=mapping, progress=progress, template_mapping=template_mapping,
                                   skip_invalid=skip_invalid)
+        for upload in (*uploads, *sprints):
+            # parsed now: the files' cells are let go before the write (on a large file they are as
+            # big as the rows going in); an Upload used again reads its content again
+            upload._read.clear()
         return write_import(store, prepared, save_mapping=save_mapping, dry_run=dry_run, progress=progress)
 
 

@@ -23,12 +23,13 @@ from typing import TypeVar
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from data.errors import ImportFailed, Problem, Rejected, StoreBusy, StoreConflict, StoreUnavailable, UndoRefused, say
 from data.lake import ALIAS, Lake, lake_failure
 from data.schema import MIGRATIONS, PORTABLE, TABLES
 from data.settings import setting
-from data.templates import Frame, ParsedFile
+from data.templates import Frame, ParsedFile, duplicated
 
 Progress = Callable[[float, str], None]
 T = TypeVar("T")
@@ -426,13 +427,18 @@ class Store:
             cur.execute("INSERT INTO imports (import_id, imported_at, source, imported_by, teams) VALUES (?, ?, ?, ?, ?)",
                         [import_id, now or datetime.now(), source, user,
                          json.dumps(sorted(parsed_teams(cur, parsed)), ensure_ascii=False)])
+            # a dry run writes a table's rows only where a later file of the import compares against
+            # them: the counts of a table's last rows need nothing written (it is rolled back anyway)
+            last = {frame.table: (number, position) for number, item in enumerate(parsed, start=1)
+                    for position, frame in enumerate(item.frames)} if dry_run else {}
             for number, item in enumerate(parsed, start=1):
                 if progress:
                     progress((number - 1) / len(parsed), say("writing", file=item.file, rows=item.rows))
                 counts = FileResult(item.file, item.kind, item.source, item.rows)
                 main = main_table(item)
-                for frame in item.frames:
-                    inserted, updated, unchanged = self._upsert(cur, frame, import_id, touched)
+                for position, frame in enumerate(item.frames):
+                    only_count = {"count_only": True} if last.get(frame.table) == (number, position) else {}
+                    inserted, updated, unchanged = self._upsert(cur, frame, import_id, touched, **only_count)
                     if frame.table == main:  # teams, cycles … ride along; count the file's own rows
                         counts.inserted += inserted
                         counts.updated += updated
@@ -455,11 +461,32 @@ class Store:
         return result
 
     def _upsert(self, cur: duckdb.DuckDBPyConnection, frame: Frame, import_id: int,
-                touched: set[str]) -> tuple[int, int, int]:
+                touched: set[str], count_only: bool = False) -> tuple[int, int, int]:
+        """(new, changed, unchanged) rows of a frame, written unless ``count_only``."""
         table = TABLES[frame.table]
-        incoming = frame.data.drop_duplicates(list(table.key), keep="last")
+        incoming = frame.data
+        repeated = duplicated(incoming, table.key, keep="last")
+        if repeated.any():  # a copy only when a key repeats (a template refuses that; an export keeps the last)
+            incoming = incoming[~repeated]
         incoming = incoming.reindex(columns=table.names)
-        cur.register("incoming", incoming)
+        total = len(incoming)
+        if table.name not in touched and not cur.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {table.name} WHERE superseded_by IS NULL LIMIT 1)").fetchone()[0]:
+            # nothing current in the table (its first import): every row is new, none changed; the
+            # rows go in as the statements below would write them, without staging and comparing
+            columns = ", ".join(table.names)
+            values = ", ".join(f"CAST(inc.{name} AS {sql_type})" if name in frame.present or name in table.key
+                               else f"CAST(NULL AS {sql_type})" for name, sql_type in table.columns)
+            if total and not count_only:
+                cur.register("incoming", _as_arrow(incoming))
+                try:
+                    cur.execute(f"INSERT INTO {table.name} ({columns}, import_id, superseded_by) "
+                                f"SELECT {values}, ?, NULL FROM incoming inc", [import_id])
+                finally:
+                    cur.unregister("incoming")
+                touched.add(table.name)
+            return total, 0, 0
+        cur.register("incoming", _as_arrow(incoming))
         try:
             on = " AND ".join(f"cur.{k} = inc.{k}" for k in table.key)
             chosen = ", ".join(
@@ -474,13 +501,15 @@ class Store:
             cur.unregister("incoming")
         on = " AND ".join(f"t.{k} = s.{k}" for k in table.key)
         differs = " OR ".join(f"t.{v} IS DISTINCT FROM s.{v}" for v in table.compared) or "FALSE"
-        total = len(incoming)
         # new to the store: no current version, or one written by an earlier file of this same import
         # (a Jira export names a sprint, the sprints file of the same upload dates it: one new sprint)
         new = cur.execute(f"SELECT count(*) FROM staged s WHERE NOT EXISTS (SELECT 1 FROM {table.name} t "
                           f"WHERE {on} AND t.superseded_by IS NULL AND t.import_id <> ?)", [import_id]).fetchone()[0]
         changed = cur.execute(f"SELECT count(*) FROM staged s JOIN {table.name} t ON {on} "
                               f"AND t.superseded_by IS NULL AND t.import_id <> ? WHERE {differs}", [import_id]).fetchone()[0]
+        if count_only:
+            cur.execute("DROP TABLE staged")
+            return new, changed, total - new - changed
         # each statement costs a catalog round trip on DuckLake: skip the ones with nothing to do,
         # which is known when no earlier file of this import wrote the table (``touched``)
         fresh = table.name not in touched
@@ -686,6 +715,18 @@ class _Dependents(Exception):
         self.imports, self.why = set(imports), why
 
 
+def _as_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
+    """A frame as DuckDB scans it fastest: Arrow (pandas keeps text in Arrow already; registered as
+    pandas, DuckDB would first turn every string column into Python objects). A column Arrow cannot
+    type (mixed values in one object column) keeps the frame as it is: DuckDB reads it either way."""
+    try:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return frame
+    # in row groups of DuckDB's size (slices, not copies), which its threads insert side by side
+    return pa.Table.from_batches(table.to_batches(max_chunksize=122_880), table.schema)
+
+
 def main_table(item: ParsedFile) -> str:
     """The table a file's rows land in (an okrs row is a key result; cycles and objectives ride along)."""
     wanted = {"okrs": "key_results"}.get(item.kind, item.kind)
@@ -702,11 +743,11 @@ def parsed_teams(cur: duckdb.DuckDBPyConnection, parsed: Sequence[ParsedFile]) -
     for item in parsed:
         for frame in item.frames:
             if "team" in frame.data:
-                teams |= {team for team in frame.data["team"] if isinstance(team, str)}
+                teams |= {team for team in frame.data["team"].unique() if isinstance(team, str)}
             if frame.table == "key_results":
                 krs.update(zip(frame.data["kr_id"], frame.data["team"]))
             elif "kr_id" in frame.data:
-                asked |= {kr for kr in frame.data["kr_id"] if isinstance(kr, str)}
+                asked |= {kr for kr in frame.data["kr_id"].unique() if isinstance(kr, str)}
     missing = sorted(asked - set(krs))
     if missing:
         krs.update(cur.execute("SELECT kr_id, team FROM key_results WHERE superseded_by IS NULL "

@@ -10,10 +10,13 @@ import re
 import shlex
 import unicodedata
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analytics.workdays import region_fault
 from data import values
@@ -304,6 +307,7 @@ def _figures_proposal(raw: RawTable, template: Template, cells: _Cells) -> None:
 
 
 # what a spreadsheet writes into the first cell of its totals row
+_DIGIT = re.compile(r"[0-9]")
 TOTALS = {"summe", "summen", "gesamt", "gesamtsumme", "insgesamt", "endsumme", "total", "totals", "grand_total",
           "sum", "gesamt_summe"}
 
@@ -314,8 +318,15 @@ def _totals_rows(raw: RawTable, cells: _Cells) -> dict[int, tuple[str, str]]:
     positions = sorted({0, *(cells.position[name] for name in cells.template.key if name in cells.position)})
     found: dict[int, tuple[str, str]] = {}
     for position in positions:
-        for row, cell in zip(raw.row_numbers, raw.columns[position]):
-            if row not in found and normalise(cell) in TOTALS:
+        column = raw.columns[position]
+        # each distinct cell normalised once (teams and sprints repeat on every row), and none with
+        # a digit (normalising keeps digits, no totals word has one: keys and sprint numbers); only
+        # the rows holding a totals word are visited, in row order as before
+        totals = {cell for cell in set(column) if not _DIGIT.search(cell) and normalise(cell) in TOTALS}
+        if not totals:
+            continue
+        for row, cell in zip(raw.row_numbers, column):
+            if row not in found and cell in totals:
                 found[row] = (raw.header[position], cell.strip())
     return found
 
@@ -392,11 +403,11 @@ class _Cells:
         self.position = {name: pos for pos, name in mapping.items()}
         self.header_of = {name: raw.header[pos] for pos, name in mapping.items()}
         # both decisions read each distinct cell once, in the order of the file (column by column)
-        number_cells = dict.fromkeys(cell for name, pos in self.position.items()
-                                     if template.column(name).kind == "number" for cell in raw.columns[pos])
+        number_cells = dict.fromkeys(chain.from_iterable(raw.columns[pos] for name, pos in self.position.items()
+                                                         if template.column(name).kind == "number"))
         self.decimal = values.decide_decimal(list(number_cells))
-        date_cells = dict.fromkeys(cell for name, pos in self.position.items()
-                                   if template.column(name).kind == "date" for cell in raw.columns[pos])
+        date_cells = dict.fromkeys(chain.from_iterable(raw.columns[pos] for name, pos in self.position.items()
+                                                       if template.column(name).kind == "date"))
         self.day_first = day_first if day_first is not None else values.decide_day_first(list(date_cells))
 
     def add(self, row: int, column: str, message: str, value: str | None = None) -> None:
@@ -420,12 +431,14 @@ class _Cells:
         spread the values over the rows as a set operation; a bad value is reported at every row
         that has it, in row order, as if each cell had been parsed on its own."""
         if column.kind == "text":  # often one value per row (keys, titles): strip them all at once
-            stripped = pd.Series(cells, dtype=object).str.strip()
-            blank = stripped.eq("")
-            if not (column.required and blank.any()):  # else below, where each empty one is reported
-                return stripped.where(~blank, None).tolist()
+            stripped = [cell.strip() for cell in cells]  # a plain loop: pandas' .str adds to each cell
+            if not (column.required and "" in stripped):  # else below, where each empty one is reported
+                return [value or None for value in stripped]
         codes, distinct = pd.factorize(np.asarray(cells, dtype=object))
-        first_index = np.unique(codes, return_index=True)[1]
+        # factorize numbers the values in the order they first appear: a value's first row is where
+        # the running highest code goes up (as np.unique(codes, return_index=True), without sorting)
+        highest = np.maximum.accumulate(codes)
+        first_index = np.flatnonzero(np.concatenate(([True], highest[1:] > highest[:-1])))
         parsed, failing = [], {}
         for code, cell in enumerate(distinct):
             row = self.raw.row_numbers[first_index[code]]
@@ -477,8 +490,9 @@ class _Cells:
 
 
 def _duplicates(cells: _Cells, frame: pd.DataFrame, key: tuple[str, ...]) -> None:
-    keyed = frame.dropna(subset=list(key))
-    repeated = keyed[keyed.duplicated(list(key), keep=False)]
+    # rows with an empty key part never repeat another (they are left out as before), found
+    # without copying the frame
+    repeated = frame[frame[list(key)].notna().all(axis=1) & duplicated(frame, key, keep=False)]
     if repeated.empty:
         return
     first_row = repeated.groupby(list(key), sort=False)["source_row"].transform("min")
@@ -490,8 +504,24 @@ def _duplicates(cells: _Cells, frame: pd.DataFrame, key: tuple[str, ...]) -> Non
                       str(identity[-1]))
 
 
+def duplicated(frame: pd.DataFrame, columns, keep="first") -> pd.Series:
+    """``frame.duplicated(columns, keep=keep)``, from each column's codes: pandas would first turn
+    every text cell of the key into a Python string, a large file's worth of them."""
+    codes = pd.DataFrame({index: _codes(frame[column]) for index, column in enumerate(columns)}, index=frame.index)
+    return codes.duplicated(keep=keep)
+
+
+def _codes(column: pd.Series) -> np.ndarray:
+    """A number per distinct value (-1 for a missing one), as ``pd.factorize``; text held in Arrow
+    is numbered by Arrow itself."""
+    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
+        encoded = pc.dictionary_encode(pa.array(column.array))
+        return pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return pd.factorize(column)[0]
+
+
 def _as_dates(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy on write: the new date columns leave ``frame`` as it is
     for column in columns:
         out[column] = pd.to_datetime(out[column], errors="raise").astype("datetime64[us]")
     return out
@@ -503,19 +533,25 @@ def _missing(value) -> bool:
 
 
 def _check_sprints(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
-    for row in frame.itertuples(index=False):
-        if {(row.source_row, "start_date"), (row.source_row, "end_date")} & cells.failed:
+    # the columns as lists: iterating rows of Arrow-backed text costs a Python object per cell
+    numbers = frame["source_row"].tolist()
+    for source_row, start_date, end_date in zip(numbers, frame["start_date"].tolist(), frame["end_date"].tolist()):
+        if {(source_row, "start_date"), (source_row, "end_date")} & cells.failed:
             continue  # the unreadable date is reported already
-        if _missing(row.start_date) != _missing(row.end_date):
-            missing = "end_date" if _missing(row.end_date) else "start_date"
-            cells.add(row.source_row, missing, say("both_dates"))
-        elif not _missing(row.start_date) and (problem := values.period_problem(row.start_date, row.end_date)):
-            cells.add(row.source_row, "end_date", problem[1], str(row.end_date))
+        if _missing(start_date) != _missing(end_date):
+            missing = "end_date" if _missing(end_date) else "start_date"
+            cells.add(source_row, missing, say("both_dates"))
+        elif not _missing(start_date) and (problem := values.period_problem(start_date, end_date)):
+            cells.add(source_row, "end_date", problem[1], str(end_date))
     if "region" in cells.position:
-        for row in frame.itertuples(index=False):
-            fault = None if _missing(row.region) else region_fault(row.region)
+        faults: dict[str, tuple | None] = {}  # each region asked about once: a file repeats its teams' regions
+        for source_row, region in zip(numbers, frame["region"].tolist()):
+            if _missing(region):
+                fault = None
+            elif (fault := faults.get(region, False)) is False:
+                fault = faults[region] = region_fault(region)
             if fault:
-                cells.add(row.source_row, "region", say(fault[0], **fault[1]), row.region)
+                cells.add(source_row, "region", say(fault[0], **fault[1]), region)
     sprints = frame.assign(commitment_basis="recorded", file_order=frame["source_row"])
     present = set(cells.position) | {"commitment_basis", "file_order"}
     teams = frame[["team", "unit", "region"]].assign(region=frame["region"].str.upper()) \
