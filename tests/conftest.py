@@ -20,6 +20,16 @@ def browser():
 
 
 @pytest.fixture(autouse=True)
+def fresh_page_caches():
+    """Every test's pages start with empty caches: the caches are keyed by data version and teams (one
+    store per server process), and two tests' stores can have the same version and team names."""
+    import streamlit as st
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def fixed_today(monkeypatch):
     """Every test, and every server or command it starts (they inherit the environment), sees TODAY."""
     monkeypatch.setenv("DASHBOARD_TODAY", TODAY.isoformat())
