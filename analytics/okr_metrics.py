@@ -144,8 +144,11 @@ def _forecast(dates: np.ndarray, y: np.ndarray, cycle_start, cycle_end, start: f
     x = (dates - t0) / _DAY
     end = (np.datetime64(pd.Timestamp(cycle_end), "ns") - t0) / _DAY
     if len(x) >= 3 and np.ptp(x) > 0:
-        slope, intercept = np.polyfit(x, y, 1)
-        return float(slope * end + intercept)
+        # the least-squares line in closed form (what np.polyfit(x, y, 1) solves, without its
+        # general lstsq set-up: a page at 500 teams fits 8,000 of these)
+        dx = x - x.mean()
+        slope = float(dx @ (y - y.mean()) / (dx @ dx))
+        return float(y.mean() + slope * (end - x.mean()))
     latest_x, latest_y = x[-1], y[-1]
     if latest_x <= 0:
         return float(latest_y)

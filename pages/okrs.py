@@ -319,12 +319,13 @@ with close_tab:
 
 # --- sprint work per key result -----------------------------------------------------------------
 st.subheader(ui.tr("sprint_kr"))
-links = sprint_key_results(ui.table_of(db, version, "sprints", teams), ui.linked_items(db, version, teams), krs, checkins)
-links = links[links["kr_id"].isin(krs["kr_id"])]
-if links.empty:
+sprint_work = sprint_key_results(ui.table_of(db, version, "sprints", teams), ui.linked_items(db, version, teams), krs,
+                                 checkins)
+sprint_work = sprint_work[sprint_work["kr_id"].isin(krs["kr_id"])]
+if sprint_work.empty:
     st.caption("–")
 else:
-    ui.table(links, "sprint_kr", f"sprint_key_results_{cycle}", compact=["sprint", "kr_id", "completed_linked", "kr_movement"])
+    ui.table(sprint_work, "sprint_kr", f"sprint_key_results_{cycle}", compact=["sprint", "kr_id", "completed_linked", "kr_movement"])
 
 planning_ui.drivers_section(view, teams, "okrs", cycle)  # which sprint work moves which KR (issue 23)
 

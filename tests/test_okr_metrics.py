@@ -13,6 +13,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analytics.okr_metrics import (KR_FIELDS, OBJECTIVE_FIELDS, checkin_jump, expected_progress, forecast_value, grade_band,
                                    key_result_status, objective_scores, progress, status)
@@ -150,6 +152,19 @@ def test_forecast_value_least_squares_with_three_checkins():
     # x = 0, 10, 20 (mean 10), y = 0, 12, 18 (mean 10): Sxy = 100 + 0 + 80 = 180, Sxx = 200
     # slope .9, intercept 10 - 9 = 1 -> at day 90: 81 + 1 = 82
     assert forecast_value(frame, T0, T1, 0) == pytest.approx(82)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 120), st.floats(-1e6, 1e6, allow_nan=False)), min_size=3, max_size=15,
+                unique_by=lambda point: point[0]))
+def test_forecast_value_is_numpys_least_squares_line(points):
+    """The closed-form line is the one np.polyfit(x, y, 1) fits, for any check-ins on distinct days."""
+    points = sorted(points)
+    days = [(pd.Timestamp(T0) + pd.Timedelta(days=d)).date().isoformat() for d, _ in points]
+    frame = checkin_frame(*[checkin("K", day, y) for day, (_, y) in zip(days, points)])
+    x, y = np.array([d for d, _ in points], dtype=float), np.array([v for _, v in points])
+    slope, intercept = np.polyfit(x, y, 1)
+    assert forecast_value(frame, T0, T1, 0) == pytest.approx(slope * 90 + intercept, rel=1e-9, abs=1e-6)
 
 
 def test_forecast_value_two_point_line_with_fewer_checkins():
