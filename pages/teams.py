@@ -1,5 +1,5 @@
-"""Teams, for leaders: predictability and OKR health side by side; velocity per team on its own
-scale, a page of teams at a time."""
+"""Teams, for leaders: predictability and OKR health side by side in one table of every team; the
+key results' statuses and each team's velocity on its own scale as charts, a page of teams at a time."""
 from __future__ import annotations
 
 import streamlit as st
@@ -19,9 +19,10 @@ comparison = ui.comparison(db, version, teams, view.as_of)
 ui.caption(ui.tr("ans_teams_caption", n=service.trend_sprints(), need=POOLED_MIN_SPRINTS))
 ui.table(comparison, "teams", "teams", fixed=True,
          compact=["team", "commitment_accuracy_pooled", "pooled_sprints", "accuracy_note", "accuracy_trend"])
-ui.chart(charts.status_bars(comparison, language), "status_bars")
 
-names = list(dict.fromkeys(metrics["team"])) if not metrics.empty else []
+# the charts show a page of teams at a time (at 500 teams the status bars of every team were one
+# chart 28,000 px tall); the table above keeps every team
+names = list(dict.fromkeys([*comparison["team"], *(metrics["team"] if not metrics.empty else [])]))
 pages = team_pages(names)
 if len(pages) > 1:
     number = st.selectbox(ui.tr("page_teams"), range(len(pages)), key="teams_page",
@@ -29,6 +30,7 @@ if len(pages) > 1:
                                                       last=i * len(pages[0]) + len(pages[i]), total=len(names)))
 else:
     number = 0
+ui.chart(charts.status_bars(comparison[comparison["team"].isin(pages[number])], language), "status_bars")
 shown = metrics[metrics["team"].isin(pages[number])] if not metrics.empty else metrics
 ui.chart(charts.velocity_small_multiples(shown, ui.units(db, version), language), "multiples")
 

@@ -205,3 +205,31 @@ def test_okr_details_show_one_key_result_at_a_time_the_urgent_first(demo):
     assert not at.exception
     chosen = [t.value for t in at.text if t.value.count(" · ") == 2]
     assert len(chosen) == 1 and chosen[0].split(" · ")[1] == other
+
+
+def test_the_teams_charts_show_a_page_of_teams_and_the_table_every_team(db_path):
+    """Ten teams: the table has all ten; the status bars and the velocity charts the page chosen —
+    teams 1–8 first, then 9–10 (a chart of 500 teams' bars was 28,000 px tall)."""
+    import json
+    names = [f"Team {n:02d}" for n in range(1, 11)]
+    sprints = "team,sprint,start_date,end_date,committed,completed\n" + "".join(
+        f"{team},S1,2026-11-02,2026-11-13,10,8\n{team},S2,2026-11-16,2026-11-27,10,9\n" for team in names)
+    okrs = "team,cycle,cycle_start,cycle_end,objective_id,objective,kr_id,key_result,start_value,target_value\n" + "".join(
+        f"{team},Q4,2026-10-01,2026-12-31,O{n},Grow,K{n},Deals,0,10\n" for n, team in enumerate(names))
+    store = Store(db_path)
+    import_uploads(store, [upload("sprints.csv", sprints), upload("okrs.csv", okrs)])
+    store.close()
+
+    def charted(at: AppTest) -> tuple[set, set]:
+        bars, multiples = (json.loads(chart.proto.spec) for chart in at.get("plotly_chart")[:2])
+        return ({y for trace in bars["data"] for y in trace["y"]},
+                {trace["name"] for trace in multiples["data"] if trace.get("name") in names}
+                or {text["text"] for text in multiples["layout"].get("annotations", []) if text["text"] in names})
+
+    at = open_page("pages/teams.py")
+    assert not at.exception
+    assert list(at.table[0].value["Team"]) == names  # the fixed table of every team
+    assert charted(at) == (set(names[:8]), set(names[:8]))
+    at.selectbox(key="teams_page").select(1).run()
+    assert not at.exception
+    assert charted(at) == (set(names[8:]), set(names[8:]))
