@@ -47,7 +47,7 @@ postgresql:
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
 
 test: $(VENV)/.test chromium poppler idp postgresql
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto
 
 # PostgreSQL in store/org/ with the DuckLake catalog, the demo loaded once, two replicas on
 # ORG_PORTS; Ctrl-C stops everything it started
