@@ -18,7 +18,8 @@ from analytics.okr_metrics import stale_after
 from analytics.okr_overview import OkrOverview, okr_overview
 from analytics.planning import (commitment_coach, cycle_lessons, draft_okrs, keeps_overcommitting, kr_drivers,
                                 next_cycle)
-from analytics.sprint_metrics import metrics_from_totals, next_sprints, sprints_in_order, team_summary
+from analytics.sprint_metrics import (metrics_from_totals, next_sprints, sprint_states, sprints_in_order,
+                                      team_summary)
 from data import aggregates
 from data.entries import okr_frames
 from data.errors import say
@@ -44,6 +45,15 @@ def sprint_table(store: Store, teams: Sequence[str] | None, unit: str = "points"
                                band=(setting("DASHBOARD_BAND_LOW"), setting("DASHBOARD_BAND_HIGH")),
                                window=setting("DASHBOARD_VELOCITY_WINDOW"), as_of=as_of,
                                regions=regions(store, teams))
+
+
+def sprint_calendar(store: Store, teams: Sequence[str] | None, as_of: date | None = None) -> pd.DataFrame:
+    """The teams' sprints in the sprint table's order with their dates, type and state as of
+    ``as_of``: the sprint table without its figures (no item row is summed), for what asks only which
+    sprints there were and when (the KR drivers). The same rows, columns and values as those columns
+    of ``sprint_table``."""
+    order = sprints_in_order(store.current("sprints", teams), aggregates.item_sprints(store, teams))
+    return order.assign(state=sprint_states(order["start_date"], order["end_date"], as_of))
 
 
 def forecast(metrics: pd.DataFrame, team: str, *, backlog: float | None = None, last: int | None = None,
@@ -230,13 +240,14 @@ def drivers(store: Store, teams: Sequence[str] | None, as_of: date, *, cycle: st
             unit: str = "points") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Which sprint work moved which key result (per KR, and per KR and sprint), of one cycle or all."""
     view = okr_view(store, teams, as_of, cycle=cycle)
-    return cycle_drivers(sprint_table(store, teams, unit, as_of), aggregates.linked_items(store, teams),
+    return cycle_drivers(sprint_calendar(store, teams, as_of), aggregates.linked_items(store, teams),
                          view.key_results, store.current("checkins", teams), cycle, unit=unit)
 
 
 def cycle_drivers(metrics: pd.DataFrame, linked: pd.DataFrame, key_results: pd.DataFrame, checkins: pd.DataFrame,
                   cycle: str | None, *, unit: str = "points") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``drivers`` from the frames a page already holds: the sprint table, the linked items, the OKR
+    """``drivers`` from the frames a page already holds: the sprint table (or ``sprint_calendar``: only
+    the sprints' dates, types and states are read), the linked items, the OKR
     view's key results of every cycle (each key result's state is its own, so the cycle's rows of
     that view are the view of the cycle) and the check-ins."""
     if cycle:

@@ -309,3 +309,37 @@ def test_calibration_is_the_reference(seed):
     for as_of in ("2026-01-01", "2026-07-01", "2027-01-01"):
         pd.testing.assert_frame_equal(calibration(scores, cycles, as_of), reference_calibration(scores, cycles, as_of),
                                       check_exact=True)
+
+
+@pytest.mark.parametrize("day", ["2026-11-25", "2026-09-30", "2026-07-01", "2025-01-01"])
+def test_kr_drivers_from_the_sprint_calendar_are_those_from_the_sprint_table(tmp_path, day):
+    """The KR drivers read only the sprints' dates, types and states: from ``sprint_calendar`` (no
+    item row summed) they are the frames computed from the whole sprint table, for every cycle of the
+    demo, all teams and one, in both units; the calendar's rows are those of the sprint table."""
+    from datetime import date
+
+    from data import aggregates, service
+    from data.demo import load_demo
+    from data.store import Store
+    store = Store(str(tmp_path / "demo.duckdb"))
+    load_demo(store, date(2026, 11, 25))
+    as_of = pd.Timestamp(day).date()
+    for teams in (None, store.teams()[:1]):
+        metrics = service.sprint_table(store, teams, "points", as_of)
+        calendar = service.sprint_calendar(store, teams, as_of)
+        columns = ["team", "sprint", "start_date", "end_date", "sprint_type", "state"]
+        pd.testing.assert_frame_equal(calendar[columns], metrics[columns], check_exact=True)
+        view = service.okr_view(store, teams, as_of)
+        linked, checkins = aggregates.linked_items(store, teams), store.current("checkins", teams)
+        assert not linked.empty
+        worked = 0
+        for cycle in [None, *dict.fromkeys(view.key_results["cycle"])]:
+            for unit in ("points", "items"):
+                ours = service.cycle_drivers(calendar, linked, view.key_results, checkins, cycle, unit=unit)
+                reference = service.cycle_drivers(service.sprint_table(store, teams, unit, as_of) if unit == "items"
+                                                  else metrics, linked, view.key_results, checkins, cycle, unit=unit)
+                for mine, theirs in zip(ours, reference):
+                    pd.testing.assert_frame_equal(mine, theirs, check_exact=True)
+                worked += int(ours[0]["sprints_with_work"].sum()) if not ours[0].empty else 0
+        if day == "2026-11-25":
+            assert worked  # linked work found, not only empty frames compared
