@@ -654,6 +654,7 @@ PHONE_WIDTH = 640  # px: Streamlit stacks st.columns below this width too
 
 
 PHONE_NAVIGATION = "phone_navigation"
+PREFETCH = "prefetch_charts"  # the hidden element of prefetch_charts
 
 
 def phone_navigation(pages: list) -> None:
@@ -683,6 +684,7 @@ section[data-testid="stSidebar"] [data-testid="stMultiSelect"] [data-tag] > span
 div[class*="st-key-{NARROW}"] :is(th, td) {{ overflow-wrap: anywhere; }}
 @media (max-width: {PHONE_WIDTH - 0.02}px) {{ div[class*="st-key-{WIDE}"] {{ display: none; }} }}
 @media (min-width: {PHONE_WIDTH}px) {{ div.st-key-{PHONE_NAVIGATION} {{ display: none; }} }}
+div.st-key-{PREFETCH} {{ display: none; }}
 </style>"""
 
 
@@ -730,6 +732,31 @@ def _warm() -> None:
         plotly.io.to_json(figure)
     except Exception:  # noqa: BLE001 - an optimisation only: the pages load what they need themselves
         logging.getLogger("dashboard").debug("warm-up stopped", exc_info=True)
+
+
+@functools.cache
+def _chart_code() -> str | None:
+    """The file of the browser's chart code in this Streamlit's build (its name carries a hash that
+    changes with each release; None unless there is exactly one)."""
+    from pathlib import Path
+    files = sorted((Path(st.__file__).parent / "static" / "static" / "js").glob("PlotlyChart.*.js"))
+    return files[0].name if len(files) == 1 else None
+
+
+def prefetch_charts() -> None:
+    """Let the browser load its chart code (4.7 MB of plotly, which a browser session loads when its
+    first chart arrives and then evaluates for most of a second) once it is idle on this page, so that
+    the next page's first chart does not wait for it: the Import page, which draws no chart, before
+    the Sprint review. A hidden element; the module is the one the app itself would load (the same
+    address beside the app's own script), so the browser evaluates it once."""
+    code = _chart_code()
+    if code is None:
+        return
+    script = ("<script>(() => { const app = document.querySelector('script[type=module][src*=\"/static/js/index.\"]');"
+              " if (!app || window.__chartCode) return; window.__chartCode = true;"
+              f" const load = () => import(new URL({code!r}, new URL('.', app.src)).href).catch(() => {{}});"
+              " (window.requestIdleCallback || setTimeout)(load, {timeout: 5000}); })();</script>")
+    st.container(key=PREFETCH).html(script, unsafe_allow_javascript=True)
 
 
 def style() -> None:

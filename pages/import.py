@@ -34,6 +34,7 @@ def auto_label(found: str | None) -> str:
 ui.through_dashboard("pages/import.py")
 st.title(ui.tr("page_import"))
 st.caption(ui.tr("import_intro"))
+ui.prefetch_charts()  # the Sprint review, usually next, draws charts
 db = ui.store()
 language = ui.lang()
 
