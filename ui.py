@@ -746,8 +746,8 @@ def _chart_code() -> str | None:
 def prefetch_charts() -> None:
     """Let the browser load its chart code (4.7 MB of plotly, which a browser session loads when its
     first chart arrives and then evaluates for most of a second) once it is idle on this page, so that
-    the next page's first chart does not wait for it: the Import page, which draws no chart, before
-    the Sprint review. A hidden element; the module is the one the app itself would load (the same
+    the next page's first chart does not wait for it: the Import page, which draws no chart, once
+    files are uploaded (while they are checked), before the Sprint review. A hidden element; the module is the one the app itself would load (the same
     address beside the app's own script), so the browser evaluates it once."""
     code = _chart_code()
     if code is None:

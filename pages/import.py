@@ -34,7 +34,6 @@ def auto_label(found: str | None) -> str:
 ui.through_dashboard("pages/import.py")
 st.title(ui.tr("page_import"))
 st.caption(ui.tr("import_intro"))
-ui.prefetch_charts()  # the Sprint review, usually next, draws charts
 db = ui.store()
 language = ui.lang()
 
@@ -181,6 +180,7 @@ def dry_run() -> tuple:
 
 
 if uploads:
+    ui.prefetch_charts()  # files to import: the Sprint review, usually next, draws charts
     prepared, check, failure = dry_run()
     if isinstance(failure, AccessRefused):  # e.g. a file naming a team this lead does not lead
         st.error(ui.md_escape(ui.said(failure.message)), icon=":material/block:")
