@@ -20,6 +20,7 @@ RETRY_SECONDS = 3
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
 st.set_page_config(page_title=t("app_title", ui.lang()), page_icon=str(ICON), layout="wide")
 ui.style()
+ui.warm_up()  # once per process, in the background: the pages' modules and plotly's figure classes
 links.capture()  # the address's choices (team, day, sprint, cycle …), read once per session
 language = ui.lang()
 # the language of the address (?lang=) or the browser, kept for the session: choosing a page in the

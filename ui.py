@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -350,11 +351,18 @@ def strong(key: str) -> None:
 
 
 @st.cache_data(show_spinner=False)
+def sprint_totals(_store: Store, version: tuple, teams: tuple[str, ...]) -> service.SprintTotals:
+    """The data of the teams' sprint tables in points and in items, from one reading of the items,
+    once per data version and teams: switching the unit or the day asks the store nothing."""
+    return service.sprint_totals(_store, list(teams))
+
+
+@st.cache_data(show_spinner=False)
 def sprint_table(_store: Store, version: tuple, teams: tuple[str, ...], *, unit: str = "points",
                  as_of: date | None = None) -> pd.DataFrame:
     """Every sprint of the teams with its state as of the chosen day (keyword arguments only, so
     one question has one cache entry)."""
-    return service.sprint_table(_store, list(teams), unit, as_of)
+    return service.sprint_table_of(sprint_totals(_store, version, teams), unit, as_of)
 
 
 @st.cache_data(show_spinner=False)
@@ -646,6 +654,7 @@ PHONE_WIDTH = 640  # px: Streamlit stacks st.columns below this width too
 
 
 PHONE_NAVIGATION = "phone_navigation"
+PREFETCH = "prefetch_charts"  # the hidden element of prefetch_charts
 
 
 def phone_navigation(pages: list) -> None:
@@ -675,7 +684,79 @@ section[data-testid="stSidebar"] [data-testid="stMultiSelect"] [data-tag] > span
 div[class*="st-key-{NARROW}"] :is(th, td) {{ overflow-wrap: anywhere; }}
 @media (max-width: {PHONE_WIDTH - 0.02}px) {{ div[class*="st-key-{WIDE}"] {{ display: none; }} }}
 @media (min-width: {PHONE_WIDTH}px) {{ div.st-key-{PHONE_NAVIGATION} {{ display: none; }} }}
+div.st-key-{PREFETCH} {{ display: none; }}
 </style>"""
+
+
+# --- once per server process: what the first run of each page would otherwise load ------------
+
+_LATER_MODULES = ("data.reports",)  # imported inside functions the pages call (the report download)
+
+
+@functools.cache
+def warm_up() -> None:
+    """Start, once per process and in the background, what a page's first run would otherwise pay
+    in the middle of a visit: the modules the pages import (a page file is run, not imported,
+    so its imports happen at its first run — after an import, on the way to the Sprint review)
+    and plotly's figure classes, which plotly loads at their first use. The thread only loads
+    code; nothing of the store is read, and a failure leaves the loading to the pages."""
+    threading.Thread(target=_warm, name="dashboard-warm-up", daemon=True).start()
+
+
+def _warm() -> None:
+    import ast
+    import importlib
+    from pathlib import Path
+    try:
+        names = list(_LATER_MODULES)
+        for page in sorted((Path(__file__).resolve().parent / "pages").glob("*.py")):
+            for node in ast.walk(ast.parse(page.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    names.append(node.module)
+                elif isinstance(node, ast.Import):
+                    names += [alias.name for alias in node.names]
+        for name in dict.fromkeys(names):
+            importlib.import_module(name)
+        import plotly.graph_objects as go
+        import plotly.io
+        import plotly.tools  # noqa: F401  st.plotly_chart's conversion
+        # one small figure with the parts the pages' charts use (bars, lines, titles, axes, legend,
+        # shapes, annotations), in the JSON st.plotly_chart sends
+        figure = go.Figure([go.Bar(x=pd.Series(["a"]), y=pd.Series([1.0]), marker={"pattern": {"shape": "/"}}),
+                            go.Scatter(x=["a"], y=[1.0], line={"dash": "dot"})])
+        figure.update_layout(title={"text": "t", "subtitle": {"text": "s", "font": {"size": 1}}, "font": {"size": 1}},
+                             legend={"font": {"size": 1}}, margin={"t": 1}, hoverlabel={"namelength": -1},
+                             xaxis={"title": {"text": "x", "font": {"size": 1}}, "tickfont": {"size": 1}},
+                             yaxis={"title": {"text": "y", "font": {"size": 1}}, "tickfont": {"size": 1}},
+                             shapes=[{"type": "line", "line": {"dash": "dot"}}], annotations=[{"text": "a"}])
+        plotly.io.to_json(figure)
+    except Exception:  # noqa: BLE001 - an optimisation only: the pages load what they need themselves
+        logging.getLogger("dashboard").debug("warm-up stopped", exc_info=True)
+
+
+@functools.cache
+def _chart_code() -> str | None:
+    """The file of the browser's chart code in this Streamlit's build (its name carries a hash that
+    changes with each release; None unless there is exactly one)."""
+    from pathlib import Path
+    files = sorted((Path(st.__file__).parent / "static" / "static" / "js").glob("PlotlyChart.*.js"))
+    return files[0].name if len(files) == 1 else None
+
+
+def prefetch_charts() -> None:
+    """Let the browser load its chart code (4.7 MB of plotly, which a browser session loads when its
+    first chart arrives and then evaluates for most of a second) once it is idle on this page, so that
+    the next page's first chart does not wait for it: the Import page, which draws no chart, once
+    files are uploaded (while they are checked), before the Sprint review. A hidden element; the module is the one the app itself would load (the same
+    address beside the app's own script), so the browser evaluates it once."""
+    code = _chart_code()
+    if code is None:
+        return
+    script = ("<script>(() => { const app = document.querySelector('script[type=module][src*=\"/static/js/index.\"]');"
+              " if (!app || window.__chartCode) return; window.__chartCode = true;"
+              f" const load = () => import(new URL({code!r}, new URL('.', app.src)).href).catch(() => {{}});"
+              " (window.requestIdleCallback || setTimeout)(load, {timeout: 5000}); })();</script>")
+    st.container(key=PREFETCH).html(script, unsafe_allow_javascript=True)
 
 
 def style() -> None:

@@ -27,13 +27,30 @@ _CURRENT_ITEMS = "SELECT * FROM sprint_items WHERE superseded_by IS NULL AND (? 
 #   finished: marked done or with a done date, and not removed; late: finished after the end;
 #   done: finished and not late; carried over: not done and the same item key in the next sprint.
 # Grouping and matching on the sprint's number rather than its team and name keeps the hash
-# tables small. Weights are summed in whole millionths (WEIGHT_STEPS), exactly as in pandas.
+# tables small. Weights are summed in whole millionths (WEIGHT_STEPS), exactly as in pandas, once
+# per unit asked for (``_totals_sql``): both units come from one reading of the items.
 _SUMS = ("committed", "added", "removed", "completed", "completed_committed", "completed_late")
-_TOTALS = f"""
+UNITS = ("points", "items")
+_WEIGHT = {"points": "CASE WHEN i.estimate IS NULL OR isnan(i.estimate) THEN 0.0 ELSE i.estimate END",
+           "items": "1.0"}  # counting items: each weighs one
+
+
+def _totals_sql(units: Sequence[str]) -> str:
+    """The query of ``ITEM_TOTALS`` for each of ``units``, their columns suffixed ``_<unit>``."""
+    weights = ",\n           ".join(f"floor({_WEIGHT[unit]} * {WEIGHT_STEPS}.0 + 0.5) AS weight_{unit}" for unit in units)
+    sums = ",\n           ".join(
+        f"sum(CASE WHEN {condition} THEN weight_{unit} ELSE 0 END) AS {name}_{unit}" for unit in units
+        for name, condition in (("committed", "is_committed"), ("added", "NOT is_committed"), ("removed", "is_removed"),
+                                ("completed", "is_done"), ("completed_committed", "is_done AND is_committed"),
+                                ("completed_late", "is_late")))
+    carried = ", ".join(f"sum(c.weight_{unit}) AS carried_over_{unit}" for unit in units)
+    shown = ", ".join([*(f"t.{name}_{unit} / {WEIGHT_STEPS}.0 AS {name}_{unit}" for unit in units for name in _SUMS),
+                       *(f"coalesce(c.carried_over_{unit}, 0.0) / {WEIGHT_STEPS}.0 AS carried_over_{unit}"
+                         for unit in units)])
+    return f"""
 WITH flags AS (
     SELECT d.sprint_id, d.next_id, i.item_key,
-           floor(CASE WHEN ? THEN 1.0 WHEN i.estimate IS NULL OR isnan(i.estimate) THEN 0.0 ELSE i.estimate END
-                 * {WEIGHT_STEPS}.0 + 0.5) AS weight,
+           {weights},
            coalesce(i.committed_at_start, NOT coalesce(i.added_on > CAST(d.start_date AS DATE), false)) AS is_committed,
            coalesce(i.removed, false) AS is_removed,
            (coalesce(i.done, false) OR i.done_on IS NOT NULL) AND NOT coalesce(i.removed, false) AS finished,
@@ -44,21 +61,14 @@ WITH flags AS (
 classified AS (SELECT *, finished AND after_end AS is_late, finished AND NOT after_end AS is_done FROM flags),
 totals AS (
     SELECT sprint_id,
-           sum(CASE WHEN is_committed THEN weight ELSE 0 END) AS committed,
-           sum(CASE WHEN NOT is_committed THEN weight ELSE 0 END) AS added,
-           sum(CASE WHEN is_removed THEN weight ELSE 0 END) AS removed,
-           sum(CASE WHEN is_done THEN weight ELSE 0 END) AS completed,
-           sum(CASE WHEN is_done AND is_committed THEN weight ELSE 0 END) AS completed_committed,
-           sum(CASE WHEN is_late THEN weight ELSE 0 END) AS completed_late,
+           {sums},
            bool_or(inferred) AS inferred
     FROM classified GROUP BY sprint_id),
 carried AS (
-    SELECT c.sprint_id, sum(c.weight) AS carried_over
+    SELECT c.sprint_id, {carried}
     FROM classified c SEMI JOIN classified n ON n.sprint_id = c.next_id AND n.item_key = c.item_key
     WHERE NOT c.is_done GROUP BY c.sprint_id)
-SELECT d.team, d.sprint,
-       {", ".join(f"t.{name} / {WEIGHT_STEPS}.0 AS {name}" for name in _SUMS)},
-       coalesce(c.carried_over, 0.0) / {WEIGHT_STEPS}.0 AS carried_over, t.inferred
+SELECT d.team, d.sprint, {shown}, t.inferred
 FROM totals t JOIN sprint_dates d USING (sprint_id) LEFT JOIN carried c USING (sprint_id)
 """
 
@@ -93,8 +103,17 @@ def item_totals(store: Store, teams: Sequence[str] | None, sprint_dates: pd.Data
     """``ITEM_TOTALS`` of the teams' current item rows, summed in DuckDB. ``sprint_dates`` is
     ``analytics.sprint_metrics.next_sprints`` of the teams' sprints in order; ``unit='items'``
     counts items instead of summing estimates. Without sprints there are no item rows either."""
+    return item_totals_by_unit(store, teams, sprint_dates, (unit,))[unit]
+
+
+def item_totals_by_unit(store: Store, teams: Sequence[str] | None, sprint_dates: pd.DataFrame,
+                        units: Sequence[str] = UNITS) -> dict[str, pd.DataFrame]:
+    """``item_totals`` of each of ``units`` from one reading of the items (unit → frame)."""
+    unknown = [unit for unit in units if unit not in _WEIGHT]
+    if unknown:
+        raise ValueError(f"unit must be one of {', '.join(UNITS)}, not {unknown[0]!r}")
     if sprint_dates.empty:
-        return pd.DataFrame(columns=ITEM_TOTALS)
+        return {unit: pd.DataFrame(columns=ITEM_TOTALS) for unit in units}
     dates = pd.DataFrame({
         "team": sprint_dates["team"].astype(object).to_numpy(), "sprint": sprint_dates["sprint"].astype(object).to_numpy(),
         "start_date": pd.to_datetime(sprint_dates["start_date"]).to_numpy(),
@@ -105,10 +124,12 @@ def item_totals(store: Store, teams: Sequence[str] | None, sprint_dates: pd.Data
     with store.cursor() as cur:
         cur.register("sprint_dates", dates)
         try:
-            frame = cur.execute(_TOTALS, [unit == "items", *_teams(store, teams)]).df()
+            frame = cur.execute(_totals_sql(units), _teams(store, teams)).df()
         finally:
             cur.unregister("sprint_dates")
-    return frame[ITEM_TOTALS]
+    fields = [*_SUMS, "carried_over"]
+    return {unit: frame[["team", "sprint", *(f"{name}_{unit}" for name in fields), "inferred"]]
+            .rename(columns={f"{name}_{unit}": name for name in fields})[ITEM_TOTALS] for unit in units}
 
 
 _ITEM_ROWS = f"SELECT {', '.join(TABLES['sprint_items'].names)} FROM sprint_items WHERE superseded_by IS NULL"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -34,17 +35,41 @@ def regions(store: Store, teams: Sequence[str] | None = None) -> dict[str, str]:
     return {row.team: row.region for row in frame.itertuples() if isinstance(row.region, str) and row.region}
 
 
+@dataclass(frozen=True)
+class SprintTotals:
+    """What a sprint table is computed from, in every unit asked for: the teams' sprints in order,
+    the item totals per unit (``aggregates.item_totals_by_unit``) and the teams' regions. It does not
+    depend on the day a page looks from, which only decides each sprint's state."""
+    order: pd.DataFrame
+    totals: dict[str, pd.DataFrame]
+    regions: dict[str, str]
+
+
+def sprint_totals(store: Store, teams: Sequence[str] | None,
+                  units: Sequence[str] = aggregates.UNITS) -> SprintTotals:
+    """The sprint tables' data of the teams in ``units`` (default: points and items, from one
+    reading of the item rows, so a page that switches the unit needs no second query)."""
+    order = sprints_in_order(store.current("sprints", teams), aggregates.item_sprints(store, teams))
+    return SprintTotals(order, aggregates.item_totals_by_unit(store, teams, next_sprints(order), units),
+                        regions(store, teams))
+
+
+def sprint_table_of(totals: SprintTotals, unit: str = "points", as_of: date | None = None) -> pd.DataFrame:
+    """``sprint_table`` from its data (``sprint_totals``), in one of the units it holds."""
+    return metrics_from_totals(totals.order, totals.totals[unit], unit=unit,
+                               band=(setting("DASHBOARD_BAND_LOW"), setting("DASHBOARD_BAND_HIGH")),
+                               window=setting("DASHBOARD_VELOCITY_WINDOW"), as_of=as_of, regions=totals.regions)
+
+
 def sprint_table(store: Store, teams: Sequence[str] | None, unit: str = "points",
                  as_of: date | None = None) -> pd.DataFrame:
     """Every METRICS.md sprint field of the teams' sprints, each with its state as of ``as_of``.
 
     The item rows stay in the store: DuckDB sums them per sprint (``data.aggregates``) and the
     metrics are computed from those totals, the path ``sprint_metrics`` takes from item frames."""
-    order = sprints_in_order(store.current("sprints", teams), aggregates.item_sprints(store, teams))
-    return metrics_from_totals(order, aggregates.item_totals(store, teams, next_sprints(order), unit), unit=unit,
-                               band=(setting("DASHBOARD_BAND_LOW"), setting("DASHBOARD_BAND_HIGH")),
-                               window=setting("DASHBOARD_VELOCITY_WINDOW"), as_of=as_of,
-                               regions=regions(store, teams))
+    if unit not in aggregates.UNITS:
+        raise ValueError("unit must be 'points' or 'items'")
+    return sprint_table_of(sprint_totals(store, teams, (unit,)), unit, as_of)
 
 
 def sprint_calendar(store: Store, teams: Sequence[str] | None, as_of: date | None = None) -> pd.DataFrame:

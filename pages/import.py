@@ -180,6 +180,7 @@ def dry_run() -> tuple:
 
 
 if uploads:
+    ui.prefetch_charts()  # files to import: the Sprint review, usually next, draws charts
     prepared, check, failure = dry_run()
     if isinstance(failure, AccessRefused):  # e.g. a file naming a team this lead does not lead
         st.error(ui.md_escape(ui.said(failure.message)), icon=":material/block:")
@@ -225,6 +226,10 @@ if uploads:
                 st.error(ui.md_escape(ui.said(refusal.message)), icon=":material/block:")
             else:
                 ui.clear_caches()
+                # the check's parse is written now and the store has changed (a rerun checks anew):
+                # a 100k-row file's parse and previews need not stay in the session's memory
+                del prepared, check, current
+                st.session_state.pop("import_check", None)
                 st.success(ui.tr_md("import_done_skipped" if result.rejects else "import_done", id=result.import_id,
                                     rows=sum(f.inserted for f in result.files),
                                     updated=sum(f.updated for f in result.files),

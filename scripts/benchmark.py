@@ -48,7 +48,9 @@ Parts (``--only``):
               with ``?lang=en``) in a fresh browser context until the page has settled — title
               shown, no script running, no status widget, no skeleton, grids with their headers,
               charts drawn, no change for a second (that second not counted); per page the median,
-              the slowest page, the server's peak memory.
+              the slowest page, the server's peak memory; the baseline is the floor, a bare
+              ``st.title`` app opened alike in the same run; each page again in a new tab of a
+              browser that has been there (its code cached), and a bare app with one plotly chart.
 - ``lake``    the DuckLake store on a local PostgreSQL (scripts/local_postgres.py) against the
               embedded file, in the same run (size ``--lake-size``, default L): the import, every
               page cold and warm, and 4 imports started at once while two ``streamlit run``
@@ -918,11 +920,12 @@ ARM = """() => {
 }"""
 
 
-def start_dashboard(env: dict) -> tuple[subprocess.Popen, str]:
-    """``streamlit run dashboard.py`` headless on a free port, once it accepts connections."""
+def start_dashboard(env: dict, script: str | Path = "dashboard.py") -> tuple[subprocess.Popen, str]:
+    """``streamlit run dashboard.py`` (or another ``script``: the links part's bare floor apps) headless
+    on a free port, from the project's folder (its Streamlit settings), once it accepts connections."""
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1", "--server.port",
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.address", "127.0.0.1", "--server.port",
          str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
@@ -1093,62 +1096,110 @@ def page_path(page: str) -> str:
     return f"/{'' if page == 'home' else page}?lang=en"
 
 
-def open_link(browser, url: str, page_name: str) -> float:
-    """A new browser session (context) opens the page's link; seconds from the start of its
-    navigation until the page had settled (the quiet time that confirms it not counted)."""
-    context = browser.new_context(viewport={"width": 1440, "height": 1400})
+def open_link(browser, url: str, page_name: str, context=None) -> float:
+    """A new browser session opens the page's link: in a fresh context (a first visit: nothing
+    cached), or in a new tab of ``context`` (a browser that has been here before: the app's code
+    from its cache; still a new Streamlit session). Seconds from the start of its navigation until
+    the page had settled (the quiet time that confirms it not counted)."""
+    fresh = context is None
+    context = browser.new_context(viewport={"width": 1440, "height": 1400}) if fresh else context
+    page = context.new_page()
     try:
-        page = context.new_page()
         page.set_default_timeout(600_000)
-        page.goto(url + page_path(page_name), wait_until="commit")
+        page.goto(url + (page_path(page_name) if page_name else "/"), wait_until="commit")
         page.wait_for_function(SETTLED, arg=LINK_QUIET_S * 1000, polling=25)
         return page.evaluate("() => window.__settledAt") / 1000  # performance.now(): since navigation start
     finally:
-        context.close()
+        page.close()
+        if fresh:
+            context.close()
+
+
+# the floor of a link: Streamlit's own page load, session and first run, with nothing of ours; the
+# second draws one small plotly chart (a new session loads plotly's code lazily, for the first chart)
+FLOOR_APPS = {"floor.py": 'import streamlit as st\n\nst.title("Floor")\n',
+              "floor_chart.py": 'import plotly.graph_objects as go\nimport streamlit as st\n\nst.title("Floor")\n'
+                                'st.plotly_chart(go.Figure(go.Bar(x=[1, 2, 3], y=[1, 3, 2])))\n'}
+FLOOR = "a bare st.title app"
 
 
 def part_links(size: str, folder: Path, runs: int) -> list[Row]:
     """Every page's link opened in a new browser session on a warm server whose store holds ``size``
     (plus the OKR files): each page visited once after the server's start (its one-time costs), then
-    per run every page in a fresh context until settled."""
+    per run every page in a fresh context until settled, and in a new tab of a context that has
+    visited every page before (the app's code cached). The baseline of each row is the floor, a bare
+    ``st.title`` app opened the same way on a server of its own, in the same run; a bare app with one
+    plotly chart shows what a new session's first chart adds to that floor."""
     data = template_files(*SIZES[size])
     say(f"links {size}: {data.name}")
     part, limit = f"links {size}", TARGET_LINK_S.get(size)
     store = loaded_store(data, folder / size, size_env(data))
-    rows = {page: Row(part, f"link {page_path(page)} in a new browser session → page settled",
+    rows = {page: Row(part, f"link {page_path(page)} in a new browser session → page settled", baseline=FLOOR,
                       target=f"≤ {limit:g} s" if limit else "",
                       check=within(limit, lambda r: r.median, "s") if limit else None) for page in PAGES}
+    cached = {page: Row(part, f"link {page_path(page)} in a new session of a browser that has been here "
+                              "(code cached) → page settled", baseline=f"{FLOOR}, code cached") for page in PAGES}
+    chart_floor = {kind: Row(part, f"floor: a bare app with one plotly chart, {kind} → settled",
+                             baseline=FLOOR + ("" if kind == "new browser session" else ", code cached"))
+                   for kind in ("new browser session", "code cached")}
     memory = Row(part, f"server peak memory ({data.name} loaded, every page opened)", unit="MB")
+    for name, text in FLOOR_APPS.items():
+        (folder / name).write_text(text, encoding="utf-8")
     from playwright.sync_api import sync_playwright
-    server, url = start_dashboard({"DASHBOARD_DB": str(store)})
+    servers = []
     try:
+        for env, script in (({"DASHBOARD_DB": str(store)}, "dashboard.py"), ({}, folder / "floor.py"),
+                            ({}, folder / "floor_chart.py")):
+            servers.append(start_dashboard(env, script))
+        (server, url), (_, floor_url), (_, chart_url) = servers
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
             try:
+                been_here = browser.new_context(viewport={"width": 1440, "height": 1400})
+                floor_here = browser.new_context(viewport={"width": 1440, "height": 1400})
                 for page in PAGES:  # the first visits after the start pay its one-time costs: not measured
-                    say(f"  warm-up {page_path(page)}: {open_link(browser, url, page):.2f} s")
+                    say(f"  warm-up {page_path(page)}: {open_link(browser, url, page, been_here):.2f} s")
+                for address in (floor_url, chart_url):
+                    open_link(browser, address, "", floor_here)
+
+                def timed(row: Row, figures: list[float], action: Callable[[], float]) -> str:
+                    try:
+                        figures.append(action())
+                        return f"{figures[-1]:.2f} s"
+                    except Exception as problem:  # noqa: BLE001 - named in the table
+                        row.errors.append(said := f"{type(problem).__name__}: {str(problem).splitlines()[0][:150]}")
+                        return said
                 for number in range(runs):
-                    for page, row in rows.items():
-                        try:
-                            row.ours.append(open_link(browser, url, page))
-                            said = f"{row.ours[-1]:.2f} s"
-                        except Exception as problem:  # noqa: BLE001 - named in the table
-                            row.errors.append(said := f"{type(problem).__name__}: {str(problem).splitlines()[0][:150]}")
-                        say(f"  run {number + 1}/{runs} {part} · {page_path(page)}: {said}")
+                    floors: dict[str, list[float]] = {"fresh": [], "cached": []}
+                    said = [timed(rows["home"], floors["fresh"], lambda: open_link(browser, floor_url, "")),
+                            timed(cached["home"], floors["cached"], lambda: open_link(browser, floor_url, "", floor_here))]
+                    say(f"  run {number + 1}/{runs} {part} · floor: {said[0]}, code cached {said[1]}")
+                    for page in PAGES:
+                        fresh = timed(rows[page], rows[page].ours, lambda: open_link(browser, url, page))
+                        again = timed(cached[page], cached[page].ours, lambda: open_link(browser, url, page, been_here))
+                        say(f"  run {number + 1}/{runs} {part} · {page_path(page)}: {fresh}, code cached {again}")
+                    for kind, context in (("new browser session", None), ("code cached", floor_here)):
+                        timed(chart_floor[kind], chart_floor[kind].ours, lambda: open_link(browser, chart_url, "", context))
+                    for group, key in ((rows, "fresh"), (cached, "cached")):
+                        for row in group.values():
+                            row.base += floors[key]
+                    chart_floor["new browser session"].base += floors["fresh"]
+                    chart_floor["code cached"].base += floors["cached"]
             finally:
                 browser.close()
         memory.ours.append(_vm_hwm_mb(server.pid))
     finally:
-        stop_dashboard(server)
-    timed = [(page, row) for page, row in rows.items() if row.ours]
-    if timed:
-        page, worst = max(timed, key=lambda item: item[1].median)
-        single = max(value for _, row in timed for value in row.ours)
+        for running, _ in servers:
+            stop_dashboard(running)
+    timed_rows = [(page, row) for page, row in rows.items() if row.ours]
+    if timed_rows:
+        page, worst = max(timed_rows, key=lambda item: item[1].median)
+        single = max(value for _, row in timed_rows for value in row.ours)
         slowest = Row(part, f"slowest page: {page_path(page)} (slowest single visit {single:.2f} s)", [worst.median],
-                      target=worst.target, check=worst.check)
+                      list(worst.base), baseline=FLOOR, target=worst.target, check=worst.check)
     else:
         slowest = Row(part, "slowest page", errors=["no page was measured"])
-    return [*rows.values(), slowest, memory]
+    return [*rows.values(), slowest, memory, *cached.values(), *chart_floor.values()]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1275,6 +1326,12 @@ that runs a page through AppTest), or the Streamlit server's for the browser par
   (a fresh context: no cache, no cookies), from the start of its navigation until the page has
   settled: its title shown, no script running, no status widget, no skeleton left, every grid with
   its headers and every chart drawn, unchanged for a second (that second not counted).
+  Each is measured again in a new tab of a browser context that has opened every page before
+  (a colleague's link opened in one's usual browser: the app's code from the cache, still a new
+  Streamlit session). The baseline of every link is the floor, in the same run: a bare app of one
+  `st.title` on a Streamlit server of its own, opened alike — Streamlit's own page load, session
+  and first run, below which no page of ours can go; a bare app with one small plotly chart shows
+  what a new session's first chart adds (plotly's code is loaded when the first chart arrives).
 - DuckLake (issue 20): PostgreSQL runs on the same machine from a folder of the run; every import
   goes into a fresh catalog database. The pages run on DuckLake and on the embedded file with the
   same data (plus the OKR files); the ratio is DuckLake's over the file's. The concurrent imports

@@ -141,7 +141,16 @@ def test_quick_browser_and_links_parts(tmp_path):
     assert [r[1] for r in pages] == [f"link /{'' if p == 'home' else p}?lang=en in a new browser session → page "
                                      "settled" for p in PAGES]
     assert all(re.fullmatch(r"\d+\.\d\d s", r[2]) for r in pages)
-    slowest, memory = links[len(PAGES):]
+    # the baseline of every link is the floor measured in the same run: a bare st.title app opened alike
+    assert all(re.fullmatch(r"\d+\.\d\d\d s \(a bare st\.title app\)", r[3]) for r in pages)
+    slowest, memory = links[len(PAGES):len(PAGES) + 2]
+    cached, floors = links[len(PAGES) + 2:2 * len(PAGES) + 2], links[2 * len(PAGES) + 2:]
+    assert [r[1] for r in cached] == [f"link /{'' if p == 'home' else p}?lang=en in a new session of a browser that "
+                                      "has been here (code cached) → page settled" for p in PAGES]
+    assert all(r[3].endswith("s (a bare st.title app, code cached)") for r in cached)
+    assert [r[1] for r in floors] == ["floor: a bare app with one plotly chart, new browser session → settled",
+                                      "floor: a bare app with one plotly chart, code cached → settled"]
+    assert all(re.fullmatch(r"\d+\.\d\d s", r[2]) for r in cached + floors)
     worst = max(pages, key=lambda r: float(r[2].split()[0]))
     assert slowest[1].startswith(f"slowest page: {worst[1].split()[1]} (slowest single visit ") and \
         slowest[2] == worst[2]

@@ -90,6 +90,28 @@ def test_item_totals_in_sql_match_the_hand_count_and_pandas(store, unit, rows):
     pd.testing.assert_frame_equal(in_pandas, expected(rows), check_exact=True)
 
 
+def test_both_units_from_one_query_are_each_units_own_totals(store):
+    """The sprint tables' data in points and items from one reading of the items (what a page caches,
+    so that switching the unit asks nothing more) is, per unit, the hand count above."""
+    write(store, HAND_SPRINTS, HAND_ITEMS)
+    order = sprints_in_order(store.current("sprints", ["Alpha"]), aggregates.item_sprints(store, ["Alpha"]))
+    both = aggregates.item_totals_by_unit(store, ["Alpha"], next_sprints(order))
+    assert list(both) == ["points", "items"]
+    tidy = lambda frame: frame.sort_values(["team", "sprint"]).reset_index(drop=True).astype(
+        {c: float for c in ITEM_TOTALS[2:-1]} | {"inferred": bool})
+    assert tidy(both["points"])["committed"].tolist() == [21.0, 1.0, 2.0]
+    assert tidy(both["items"])["committed"].tolist() == [6.0, 1.0, 1.0]
+    for unit in ("points", "items"):
+        pd.testing.assert_frame_equal(tidy(both[unit]), totals_both_ways(store, ["Alpha"], unit)[0], check_exact=True)
+    totals = service.sprint_totals(store, ["Alpha"])
+    for unit in ("points", "items"):
+        for as_of in (None, date(2024, 1, 25)):
+            pd.testing.assert_frame_equal(service.sprint_table_of(totals, unit, as_of),
+                                          service.sprint_table(store, ["Alpha"], unit, as_of), check_exact=True)
+    with pytest.raises(ValueError, match="unit must be"):
+        service.sprint_table(store, ["Alpha"], "hours")
+
+
 def test_every_team_when_none_is_named_and_nothing_without_sprints(store):
     assert aggregates.item_totals(store, None, next_sprints(sprints_in_order(
         store.current("sprints"), aggregates.item_sprints(store, None))), "points").empty
@@ -180,6 +202,10 @@ def test_generated_stores_sql_path_equals_the_item_path(organisation, as_of):
         for unit, teams in (("points", None), ("items", None), ("points", ["Beta"])):
             pd.testing.assert_frame_equal(service.sprint_table(store, teams, unit, as_of),
                                           old_way(store, teams, unit, as_of), check_exact=True)
+        both = service.sprint_totals(store, None)  # both units from one query: each as computed alone
+        for unit in ("points", "items"):
+            pd.testing.assert_frame_equal(service.sprint_table_of(both, unit, as_of),
+                                          old_way(store, None, unit, as_of), check_exact=True)
 
 
 def test_sums_are_exact_and_the_same_in_any_order(store):
