@@ -13,6 +13,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from analytics.frames import frame_rows
+
 KR_FIELDS = [
     "kr_id", "team", "cycle", "objective_id", "key_result", "kr_type", "unit", "start_value", "target_value",
     "weight", "cycle_start", "cycle_end", "current_value", "last_checkin", "days_since_checkin", "progress",
@@ -383,7 +385,7 @@ def objective_scores(kr_status: pd.DataFrame, objectives: pd.DataFrame) -> pd.Da
     all_clamped = kr_status["progress"].astype(float).clip(0, 1).fillna(0).to_numpy()
     all_achieved = (kr_status["status"] == "achieved").to_numpy()
     nothing = np.array([], dtype=int)
-    for objective in objectives.itertuples(index=False):
+    for objective in frame_rows(objectives):
         at = positions.get((objective.team, objective.cycle, objective.objective_id), nothing)
         weights, clamped = all_weights[at], all_clamped[at]
         score = float((weights * clamped).sum() / weights.sum()) if len(at) and weights.sum() > 0 else np.nan
