@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Iterator
 
+import numpy as np
 import pandas as pd
 
 
@@ -22,3 +23,16 @@ def frame_rows(frame: pd.DataFrame, name: str = "Pandas") -> Iterator:
         return frame.itertuples(index=False, name=name)
     row = namedtuple(name, frame.columns, rename=True)
     return map(row._make, zip(*(column_list(frame.iloc[:, k]) for k in range(frame.shape[1]))))
+
+
+def is_in(column: pd.Series, wanted) -> np.ndarray:
+    """``column.isin(wanted).to_numpy()`` for a text column and a collection of texts (a missing value
+    in ``wanted`` matches the missing ones, anything else in it nothing), without pandas making an
+    Arrow scalar of each wanted value (8,000 key results: ~30 ms a call). Other columns: ``isin``."""
+    if not isinstance(column.dtype, pd.StringDtype):
+        return column.isin(wanted).to_numpy(dtype=bool)
+    texts = {value for value in wanted if isinstance(value, str)}
+    missing = any(value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+                  for value in wanted if not isinstance(value, str))
+    return np.fromiter((value in texts if isinstance(value, str) else missing for value in column_list(column)),
+                       dtype=bool, count=len(column))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analytics.frames import column_list
+from analytics.frames import column_list, is_in
 from analytics.okr_metrics import key_result_status, objective_scores
 from analytics.okr_revisions import (key_result_versions, kr_revisions, objective_rewordings, original_key_results,
                                     with_revision_counts)
@@ -44,7 +44,7 @@ def okr_overview(current: dict[str, pd.DataFrame], versions: dict[str, pd.DataFr
         frame = versions.get(name)
         if frame is None or frame.empty:
             return pd.DataFrame(columns=["kr_id", "import_id", "superseded_by"])
-        return frame[frame["kr_id"].isin(known)]
+        return frame[is_in(frame["kr_id"], known)]
 
     stored, plan_versions = own("key_results"), own("kr_plans")
     objective_versions = versions.get("objectives")

@@ -98,7 +98,7 @@ def key_result_versions(kr_versions: pd.DataFrame, plan_versions: pd.DataFrame |
     for point in zip(*(column_list(plans[name]) for name in ("kr_id", "import_id", "superseded_by", "date", "planned_value"))):
         plans_of.setdefault(point[0], []).append(point[1:])
     versions_of: dict = {}
-    for version in frame_rows(_ordered(kr_versions)):
+    for version in frame_rows(_ordered(kr_versions)[["kr_id", "import_id", "start_value", "target_value", "kr_type"]]):
         if not pd.isna(version.kr_id):  # as groupby: no group for a missing id
             versions_of.setdefault(version.kr_id, []).append(version)
     rows = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analytics.frames import column_list, is_in
 from analytics.okr_metrics import progress_of
 
 WEEKLY_FIELDS = ["kr_id", "team", "key_result", "previous_date", "previous_value", "current_date", "current_value",
@@ -35,7 +36,7 @@ def weekly_changes(kr_status: pd.DataFrame, checkins: pd.DataFrame, as_of, *, we
     last_weekly = day - pd.Timedelta(days=week_days)
     dated = checkins.assign(date=pd.to_datetime(checkins["date"])) if not checkins.empty else \
         pd.DataFrame(columns=["kr_id", "date", "value", "confidence"])
-    dated = dated[(dated["date"] <= day) & dated["kr_id"].isin(set(kr_status["kr_id"]))]
+    dated = dated[(dated["date"] <= day).to_numpy(dtype=bool) & is_in(dated["kr_id"], set(column_list(kr_status["kr_id"])))]
     # each KR's check-ins up to the day, oldest first (a stable sort: check-ins of one day keep their order)
     dated = dated.sort_values(["kr_id", "date"], kind="stable")
     kr_ids = dated["kr_id"].to_numpy(dtype=object)

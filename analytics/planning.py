@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from analytics.frames import frame_rows
+from analytics.frames import column_list, frame_rows, is_in
 from analytics.formatting import number, percent
 from analytics.sprint_metrics import classify_items, closed
 from i18n import t
@@ -202,7 +202,7 @@ def kr_drivers(metrics: pd.DataFrame, items: pd.DataFrame, key_results: pd.DataF
                pd.to_datetime(finished["end_date"]).to_numpy(dtype="datetime64[ns]"))
     teams = {team: tuple(column[rows] for column in columns)
              for team, rows in finished.groupby("team", sort=False).indices.items()}
-    wanted = checkins[checkins["kr_id"].isin(set(key_results["kr_id"]))] if not checkins.empty else checkins
+    wanted = checkins[is_in(checkins["kr_id"], set(column_list(key_results["kr_id"])))] if not checkins.empty else checkins
     dated = wanted.assign(date=pd.to_datetime(wanted["date"])) if not wanted.empty else \
         pd.DataFrame({"kr_id": [], "date": pd.to_datetime([]), "value": []})
     # each KR's check-ins as sorted arrays: v(day) is the value of the last check-in on or before day

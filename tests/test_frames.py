@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from analytics.frames import column_list, frame_rows
+from analytics.frames import column_list, frame_rows, is_in
 
 
 def mixed() -> pd.DataFrame:
@@ -42,3 +43,12 @@ def test_rows_are_itertuples():
 def test_empty_frames():
     assert list(frame_rows(mixed().iloc[0:0])) == []
     assert list(frame_rows(pd.DataFrame(index=[0, 1]))) == list(pd.DataFrame(index=[0, 1]).itertuples(index=False))
+
+
+@pytest.mark.parametrize("wanted", [set(), {"A"}, {"A", "C", "Z"}, {"A", np.nan}, {None}, {pd.NA, "C"}, ["C", "C"],
+                                    {5, "A"}, {float("nan")}, ("a",)])
+def test_is_in_is_isin(wanted):
+    text = pd.Series(["A", None, "C", "A", "c"], dtype="str")
+    assert is_in(text, wanted).tolist() == text.isin(wanted).tolist()
+    numbers = pd.Series([1.0, np.nan, 5.0])
+    assert is_in(numbers, {5}).tolist() == [False, False, True]
