@@ -13,6 +13,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from analytics.frames import frame_rows
+
 KR_FIELDS = [
     "kr_id", "team", "cycle", "objective_id", "key_result", "kr_type", "unit", "start_value", "target_value",
     "weight", "cycle_start", "cycle_end", "current_value", "last_checkin", "days_since_checkin", "progress",
@@ -220,7 +222,7 @@ def key_result_status(key_results: pd.DataFrame, cycles: pd.DataFrame, checkins:
     confidence = np.where(last_given >= 0, c_confidence[np.maximum(last_given, 0)] if len(c_confidence) else np.nan,
                           np.nan)
 
-    raw = _progress(current, start, target, kinds)
+    raw = progress_of(current, start, target, kinds)
     expected = _expected(as_of, day, t0, t1, start, target, frame["kr_id"], plans)
     state = _status(raw, expected, has_checkin, behind_gap, kinds, held_at_end)
 
@@ -258,7 +260,7 @@ def key_result_status(key_results: pd.DataFrame, cycles: pd.DataFrame, checkins:
             fc_value[through] = np.where(latest_x <= 0, latest_y,
                                          start[through] + (latest_y - start[through]) / latest_x * end[through])
     fc_progress = np.full(n, np.nan)
-    fc_progress[numeric] = _progress(fc_value[numeric], start[numeric], target[numeric], kinds[numeric])
+    fc_progress[numeric] = progress_of(fc_value[numeric], start[numeric], target[numeric], kinds[numeric])
     fc_status = np.where(np.isnan(fc_progress), None, np.where(fc_progress >= 1, "achieved", "short")).astype(object)
     disagrees = (np.isin(state, ["behind", "at_risk"]) & (fc_status == "achieved")) | \
         ((state == "on_track") & (fc_status == "short"))
@@ -275,7 +277,7 @@ def key_result_status(key_results: pd.DataFrame, cycles: pd.DataFrame, checkins:
         o_target[rows] = o_target_rows
         measured = ~np.isin(o_kinds, ["increase", "decrease"]) | (o_target_rows != o_start)
         o_raw = np.full(len(rows), np.nan)
-        o_raw[measured] = _progress(current[rows][measured], o_start[measured], o_target_rows[measured], o_kinds[measured])
+        o_raw[measured] = progress_of(current[rows][measured], o_start[measured], o_target_rows[measured], o_kinds[measured])
         o_expected = _expected(as_of, day, t0[rows], t1[rows], o_start, o_target_rows, frame["kr_id"].iloc[rows], plans)
         o_state = _status(o_raw, o_expected, has_checkin[rows], behind_gap, o_kinds, held_at_end[rows])
         against[rows] = np.where(np.isnan(o_raw), state[rows], o_state)
@@ -306,7 +308,7 @@ def _as_built(column: pd.Series):
     return column.tolist()
 
 
-def _progress(value: np.ndarray, start: np.ndarray, target: np.ndarray, kinds: np.ndarray) -> np.ndarray:
+def progress_of(value: np.ndarray, start: np.ndarray, target: np.ndarray, kinds: np.ndarray) -> np.ndarray:
     """``progress`` of every row at once (NaN where the value is missing)."""
     result = np.full(len(value), np.nan)
     present = ~np.isnan(value)
@@ -383,7 +385,7 @@ def objective_scores(kr_status: pd.DataFrame, objectives: pd.DataFrame) -> pd.Da
     all_clamped = kr_status["progress"].astype(float).clip(0, 1).fillna(0).to_numpy()
     all_achieved = (kr_status["status"] == "achieved").to_numpy()
     nothing = np.array([], dtype=int)
-    for objective in objectives.itertuples(index=False):
+    for objective in frame_rows(objectives):
         at = positions.get((objective.team, objective.cycle, objective.objective_id), nothing)
         weights, clamped = all_weights[at], all_clamped[at]
         score = float((weights * clamped).sum() / weights.sum()) if len(at) and weights.sum() > 0 else np.nan

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analytics.frames import column_list, is_in
 from analytics.okr_metrics import key_result_status, objective_scores
 from analytics.okr_revisions import (key_result_versions, kr_revisions, objective_rewordings, original_key_results,
                                     with_revision_counts)
@@ -43,14 +44,15 @@ def okr_overview(current: dict[str, pd.DataFrame], versions: dict[str, pd.DataFr
         frame = versions.get(name)
         if frame is None or frame.empty:
             return pd.DataFrame(columns=["kr_id", "import_id", "superseded_by"])
-        return frame[frame["kr_id"].isin(known)]
+        return frame[is_in(frame["kr_id"], known)]
 
     stored, plan_versions = own("key_results"), own("kr_plans")
     objective_versions = versions.get("objectives")
     if objective_versions is not None and not objective_versions.empty:
-        keys = set(zip(current["objectives"]["team"], current["objectives"]["cycle"], current["objectives"]["objective_id"]))
+        names = ("team", "cycle", "objective_id")
+        keys = set(zip(*(column_list(current["objectives"][name]) for name in names)))
         objective_versions = objective_versions[[key in keys for key in zip(
-            objective_versions["team"], objective_versions["cycle"], objective_versions["objective_id"])]]
+            *(column_list(objective_versions[name]) for name in names))]]
     else:
         objective_versions = pd.DataFrame(columns=["team", "cycle", "objective_id", "objective", "import_id",
                                                    "superseded_by"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analytics.frames import column_list, frame_rows
 from analytics.formatting import day, number
 
 REVISION_FIELDS = ["kr_id", "date", "field", "old", "new", "import_id"]
@@ -94,10 +95,10 @@ def key_result_versions(kr_versions: pd.DataFrame, plan_versions: pd.DataFrame |
     plans = plans[plans["superseded_by"].isna() | (plans["superseded_by"] != plans["import_id"])]
     # plain Python per key result: a pandas filter per version took seconds for thousands of key results
     plans_of: dict = {}
-    for point in zip(plans["kr_id"], plans["import_id"], plans["superseded_by"], plans["date"], plans["planned_value"]):
+    for point in zip(*(column_list(plans[name]) for name in ("kr_id", "import_id", "superseded_by", "date", "planned_value"))):
         plans_of.setdefault(point[0], []).append(point[1:])
     versions_of: dict = {}
-    for version in _ordered(kr_versions).itertuples(index=False):
+    for version in frame_rows(_ordered(kr_versions)[["kr_id", "import_id", "start_value", "target_value", "kr_type"]]):
         if not pd.isna(version.kr_id):  # as groupby: no group for a missing id
             versions_of.setdefault(version.kr_id, []).append(version)
     rows = []
@@ -153,7 +154,7 @@ def original_key_results(kr_versions: pd.DataFrame, imports: pd.DataFrame, cycle
     if kr_versions.empty:
         return pd.DataFrame(columns=columns)
     when = _dates(imports)
-    starts = {(row.team, row.cycle): pd.Timestamp(row.cycle_start) for row in cycles.itertuples(index=False)}
+    starts = {(row.team, row.cycle): pd.Timestamp(row.cycle_start) for row in frame_rows(cycles)}
     several = kr_versions["kr_id"].duplicated(keep=False)
     rows = kr_versions.loc[~several, columns].to_dict("records")  # one version: it is the original
     for kr_id, group in _ordered(kr_versions[several]).groupby("kr_id", sort=True):

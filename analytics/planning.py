@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from analytics.frames import column_list, frame_rows, is_in
 from analytics.formatting import number, percent
 from analytics.sprint_metrics import classify_items, closed
 from i18n import t
@@ -192,7 +193,7 @@ def kr_drivers(metrics: pd.DataFrame, items: pd.DataFrame, key_results: pd.DataF
     if not items.empty:
         classified = classify_items(items[items["key_result"].notna()], metrics, unit)
         done = classified[classified["is_done"]].groupby(["team", "sprint", "key_result"], as_index=False)["weight"].sum()
-    linked = {(r.team, r.sprint, r.key_result): float(r.weight) for r in done.itertuples(index=False)}
+    linked = {(r.team, r.sprint, r.key_result): float(r.weight) for r in frame_rows(done)}
     # each team's dated closed sprints as arrays, once: hundreds of key results ask the same team
     finished = closed(metrics)
     finished = finished[finished["start_date"].notna() & finished["end_date"].notna()]
@@ -201,7 +202,7 @@ def kr_drivers(metrics: pd.DataFrame, items: pd.DataFrame, key_results: pd.DataF
                pd.to_datetime(finished["end_date"]).to_numpy(dtype="datetime64[ns]"))
     teams = {team: tuple(column[rows] for column in columns)
              for team, rows in finished.groupby("team", sort=False).indices.items()}
-    wanted = checkins[checkins["kr_id"].isin(set(key_results["kr_id"]))] if not checkins.empty else checkins
+    wanted = checkins[is_in(checkins["kr_id"], set(column_list(key_results["kr_id"])))] if not checkins.empty else checkins
     dated = wanted.assign(date=pd.to_datetime(wanted["date"])) if not wanted.empty else \
         pd.DataFrame({"kr_id": [], "date": pd.to_datetime([]), "value": []})
     # each KR's check-ins as sorted arrays: v(day) is the value of the last check-in on or before day
@@ -211,7 +212,7 @@ def kr_drivers(metrics: pd.DataFrame, items: pd.DataFrame, key_results: pd.DataF
     nothing = (np.array([], dtype="datetime64[ns]"), np.array([], dtype=float))
     no_sprints = (np.array([], dtype=object), np.array([], dtype=object), nothing[0], nothing[0])
     summary, detail = [], []
-    for kr in key_results.itertuples(index=False):
+    for kr in frame_rows(key_results):
         names, kinds, starts, ends = teams.get(kr.team, no_sprints)
         # the sprints whose window lies in the cycle: one straddling its start or end is left out
         inside = (starts >= np.datetime64(pd.Timestamp(kr.cycle_start), "ns")) & \

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analytics.frames import column_list
 from analytics.formatting import _missing, day, number, percent
 from i18n import CATALOGS, t
 
@@ -104,5 +105,5 @@ def present(frame: pd.DataFrame, lang: str = "en", unit: str | None = None) -> p
         name = label(column, lang, unit)
         while name in shown:  # two fields with one label stay two columns
             name += " "
-        shown[name] = [value_text(v, kind, lang) for v in frame[column]]
+        shown[name] = [value_text(v, kind, lang) for v in column_list(frame[column])]
     return pd.DataFrame(shown, index=frame.index)

@@ -6,6 +6,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from analytics.frames import column_list, frame_rows
 from analytics.sprint_metrics import classify_items
 
 LINK_FIELDS = ["team", "sprint", "start_date", "end_date", "kr_id", "linked_by", "items_linked", "items_done",
@@ -38,7 +39,7 @@ def sprint_key_results(sprints: pd.DataFrame, items: pd.DataFrame, key_results: 
             links[(team, sprint, kr)] = {
                 "linked_by": "items", "items_linked": len(group), "items_done": int(group["is_done"].sum()),
                 "completed_linked": float(group["weight"].where(group["is_done"], 0.0).sum())}
-    for sprint in sprints.itertuples(index=False):
+    for sprint in frame_rows(sprints):
         for kr in split_ids(getattr(sprint, "key_results", None)):
             entry = links.setdefault((sprint.team, sprint.sprint, kr), {
                 "linked_by": "goal", "items_linked": 0, "items_done": 0, "completed_linked": 0.0})
@@ -46,8 +47,8 @@ def sprint_key_results(sprints: pd.DataFrame, items: pd.DataFrame, key_results: 
                 entry["linked_by"] = "items+goal"
     if not links:
         return pd.DataFrame(columns=LINK_FIELDS)
-    dates = {(s.team, s.sprint): (s.start_date, s.end_date) for s in sprints.itertuples(index=False)}
-    starts = dict(zip(key_results["kr_id"], key_results["start_value"])) if not key_results.empty else {}
+    dates = {(s.team, s.sprint): (s.start_date, s.end_date) for s in frame_rows(sprints)}
+    starts = dict(zip(column_list(key_results["kr_id"]), column_list(key_results["start_value"]))) if not key_results.empty else {}
     checkins = checkins.assign(date=pd.to_datetime(checkins["date"])) if not checkins.empty else \
         pd.DataFrame({"kr_id": [], "date": pd.to_datetime([]), "value": []})
     by_kr = {kr: group for kr, group in checkins.groupby("kr_id")}
