@@ -9,6 +9,7 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -36,16 +37,99 @@ _BINARY_SIGNATURES = (
 )
 
 
+# The characters Python's str.strip() removes (every one for which str.isspace() is true), so that
+# Arrow's trim strips a cell exactly as Python does (tests/test_text_column.py derives the set again)
+WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+              "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+
+
+class TextColumn(Sequence):
+    """The cells of one column held in Arrow (a string array without nulls: an empty cell is ""),
+    as DuckDB's reader hands them over. It reads as a list of str (index, slice, iterate, compare
+    with a list), made of Python strings only when someone asks for them that way; the parsers
+    work on it as a whole instead: ``encoded`` (each distinct cell once, numbered by first
+    appearance, as pd.factorize numbers them) and ``stripped`` (every cell as str.strip() leaves it)."""
+
+    __slots__ = ("array", "_list", "_encoded")
+
+    def __init__(self, array: pa.Array):
+        self.array = array
+        self._list: list[str] | None = None
+        self._encoded: tuple[np.ndarray, list[str]] | None = None
+
+    @classmethod
+    def of(cls, cells: Sequence[str]) -> TextColumn:
+        """``cells`` as a TextColumn (itself if it is one already)."""
+        return cells if isinstance(cells, TextColumn) else cls(pa.array(list(cells), pa.string()))
+
+    @classmethod
+    def empty(cls, height: int) -> TextColumn:
+        return cls(pa.nulls(height, pa.string()).fill_null(""))
+
+    @property
+    def as_list(self) -> list[str]:
+        if self._list is None:
+            self._list = _pylist(self.array)
+        return self._list
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            if self._list is None and index.step in (None, 1):
+                start, stop, _ = index.indices(len(self.array))
+                return self.array.slice(start, max(stop - start, 0)).to_pylist()
+            return self.as_list[index]
+        return self.as_list[index]
+
+    def __iter__(self):
+        return iter(self.as_list)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, TextColumn):
+            return self.array.equals(other.array)
+        if isinstance(other, (list, tuple)):
+            return self.as_list == list(other)
+        return NotImplemented
+
+    __hash__ = None  # a column is mutable-looking data, as a list
+
+    def __repr__(self) -> str:
+        return f"TextColumn({self[:5]!r}{' …' if len(self) > 5 else ''}, {len(self)} cells)"
+
+    def encoded(self) -> tuple[np.ndarray, list[str]]:
+        """(codes, distinct): per cell the number of its value, and the distinct values in the order
+        they first appear (``distinct[codes[i]] == self[i]``)."""
+        if self._encoded is None:
+            encoded = pc.dictionary_encode(self.array)
+            codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+            self._encoded = codes, encoded.dictionary.to_pylist()
+        return self._encoded
+
+    def distinct(self) -> list[str]:
+        """The distinct cells in the order they first appear."""
+        return self.encoded()[1]
+
+    def stripped(self) -> pa.Array:
+        """Every cell without the blanks str.strip() removes."""
+        return pc.utf8_trim(self.array, WHITESPACE)
+
+    def take(self, indices) -> TextColumn:
+        return TextColumn(self.array.take(pa.array(indices, pa.int64())))
+
+
 @dataclass
 class RawTable:
     """A CSV split into cells, every data row with the row number a spreadsheet would show.
 
-    The cells are held by column (``columns[position]`` lists that column's cells, one per data
-    row), as the parsers read them; ``rows`` gives the same cells row by row."""
+    The cells are held by column (``columns[position]`` holds that column's cells, one per data
+    row: a list of str, or a ``TextColumn`` that reads as one), as the parsers read them; ``rows``
+    gives the same cells row by row."""
 
     file: str
     header: list[str]
-    columns: list[list[str]]
+    columns: list[Sequence[str]]
     row_numbers: list[int]
     delimiter: str
     encoding: str
@@ -193,7 +277,7 @@ def read_csv(name: str, content: bytes, *, max_bytes: int, max_rows: int) -> Raw
     return RawTable(name, header, columns, row_numbers, delimiter, encoding, notes)
 
 
-Split = tuple[list[str], list[list[str]], list[int], list[str]]  # header, columns, row numbers, notes
+Split = tuple[list[str], list[Sequence[str]], list[int], list[str]]  # header, columns, row numbers, notes
 
 
 def _header_width(header: list[str]) -> int:
@@ -278,9 +362,9 @@ def _split_with_duckdb(utf8: bytes | None, text: str, delimiter: str, max_rows: 
     row_numbers = [int(i) + 2 for i in pc.indices_nonzero(keep).to_pylist()]
     if len(row_numbers) != len(keep):
         cells = [pc.filter(column, keep) for column in cells[:width]]
-    columns = [_pylist(column) for column in cells[:width]]
+    columns = [TextColumn(column) for column in cells[:width]]
     del cells, blank, all_blank, keep
-    # Arrow's allocator keeps freed memory for reuse; give the cells' memory back before parsing
+    # Arrow's allocator keeps freed memory for reuse; give the memory of what was dropped back
     pa.default_memory_pool().release_unused()
     return header[:width], columns, row_numbers, []
 
@@ -298,12 +382,9 @@ def _pylist(column: pa.Array) -> list[str]:
 
 
 def _blank_cells(column: pa.Array) -> pa.Array:
-    """True where a cell is blank as Python's str.strip() sees it, decided once per distinct value
-    without a letter or digit of ASCII (any such cell is not blank: keys and titles are never
-    turned into Python strings here)."""
-    candidates = pc.filter(column, pc.invert(pc.match_substring_regex(column, "[0-9A-Za-z]")))
-    distinct = pc.unique(candidates).to_pylist()
-    return pc.is_in(column, value_set=pa.array([value for value in distinct if not value.strip()], pa.string()))
+    """True where a cell is blank as Python's str.strip() sees it (nothing left after stripping
+    the same characters), for the whole column at once."""
+    return pc.equal(pc.utf8_length(pc.utf8_trim(column, WHITESPACE)), 0)
 
 
 def _split_with_python(name: str, text: str, delimiter: str, max_rows: int) -> Split:

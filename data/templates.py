@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from analytics.workdays import region_fault
 from data import values
-from data.csvfile import RawTable
+from data.csvfile import RawTable, TextColumn
 from data.errors import ImportFailed, Problem, message_of, say
 
 OKR_TYPES = {"committed": "committed", "aspirational": "aspirational", "verbindlich": "committed",
@@ -320,14 +320,19 @@ def _totals_rows(raw: RawTable, cells: _Cells) -> dict[int, tuple[str, str]]:
     for position in positions:
         column = raw.columns[position]
         # each distinct cell normalised once (teams and sprints repeat on every row), and none with
-        # a digit (normalising keeps digits, no totals word has one: keys and sprint numbers); only
-        # the rows holding a totals word are visited, in row order as before
-        totals = {cell for cell in set(column) if not _DIGIT.search(cell) and normalise(cell) in TOTALS}
+        # a digit (normalising keeps digits, no totals word has one: keys and sprint numbers), both
+        # found by Arrow over the whole column; only the rows holding a totals word are visited,
+        # in row order as before
+        cells_ = TextColumn.of(column).array
+        candidates = pc.unique(pc.filter(cells_, pc.invert(pc.match_substring_regex(cells_, _DIGIT.pattern))))
+        totals = [cell for cell in candidates.to_pylist() if normalise(cell) in TOTALS]
         if not totals:
             continue
-        for row, cell in zip(raw.row_numbers, column):
-            if row not in found and cell in totals:
-                found[row] = (raw.header[position], cell.strip())
+        holding = pc.indices_nonzero(pc.is_in(cells_, value_set=pa.array(totals, pa.string())))
+        for index in holding.to_pylist():
+            row = raw.row_numbers[index]
+            if row not in found:
+                found[row] = (raw.header[position], column[index].strip())
     return found
 
 
@@ -352,7 +357,7 @@ def _duplicates_hint(raw: RawTable, cells: _Cells, frame: pd.DataFrame, key: tup
     for position, header in enumerate(raw.header):
         if position in recognised or not header:
             continue
-        apart = frame.assign(_apart=raw.columns[position]).dropna(subset=list(key))
+        apart = frame.assign(_apart=list(raw.columns[position])).dropna(subset=list(key))
         left = int(apart.duplicated([*key, "_apart"]).sum())
         if left < repeated and (best is None or left < best[1]):
             best = (header, left)
@@ -403,12 +408,19 @@ class _Cells:
         self.position = {name: pos for pos, name in mapping.items()}
         self.header_of = {name: raw.header[pos] for pos, name in mapping.items()}
         # both decisions read each distinct cell once, in the order of the file (column by column)
-        number_cells = dict.fromkeys(chain.from_iterable(raw.columns[pos] for name, pos in self.position.items()
+        number_cells = dict.fromkeys(chain.from_iterable(self.column(pos).distinct() for name, pos in self.position.items()
                                                          if template.column(name).kind == "number"))
         self.decimal = values.decide_decimal(list(number_cells))
-        date_cells = dict.fromkeys(chain.from_iterable(raw.columns[pos] for name, pos in self.position.items()
+        date_cells = dict.fromkeys(chain.from_iterable(self.column(pos).distinct() for name, pos in self.position.items()
                                                        if template.column(name).kind == "date"))
         self.day_first = day_first if day_first is not None else values.decide_day_first(list(date_cells))
+
+    def column(self, position: int) -> TextColumn:
+        """The cells at a header position as a TextColumn (a list of cells turned into one once)."""
+        cells = self.raw.columns[position]
+        if not isinstance(cells, TextColumn):
+            cells = self.raw.columns[position] = TextColumn.of(cells)
+        return cells
 
     def add(self, row: int, column: str, message: str, value: str | None = None) -> None:
         self.failed.add((row, column))  # every one: counted, grouped and offered whole (errors.SHOWN_PROBLEMS)
@@ -422,19 +434,24 @@ class _Cells:
                 data["team"] = [self.team] * height  # --team / the page's team field wins
                 continue
             position = self.position.get(column.name)
-            cells = self.raw.columns[position] if position is not None else [""] * height
+            cells = self.column(position) if position is not None else TextColumn.empty(height)
             data[column.name] = self.parse_column(column, cells)
         return pd.DataFrame(data)
 
-    def parse_column(self, column: Column, cells: list[str]) -> list:
+    def parse_column(self, column: Column, cells: TextColumn) -> pd.Series | pd.api.extensions.ExtensionArray | np.ndarray:
         """Parse each distinct cell once (files repeat teams, sprints, dates, yes/no endlessly) and
         spread the values over the rows as a set operation; a bad value is reported at every row
-        that has it, in row order, as if each cell had been parsed on its own."""
-        if column.kind == "text":  # often one value per row (keys, titles): strip them all at once
-            stripped = [cell.strip() for cell in cells]  # a plain loop: pandas' .str adds to each cell
-            if not (column.required and "" in stripped):  # else below, where each empty one is reported
-                return [value or None for value in stripped]
-        codes, distinct = pd.factorize(np.asarray(cells, dtype=object))
+        that has it, in row order, as if each cell had been parsed on its own. The column comes
+        typed as pandas would type the list of every cell's value."""
+        if column.kind == "text":  # often one value per row (keys, titles): stripped in Arrow, all at once
+            stripped = cells.stripped()
+            empty = pc.equal(pc.utf8_length(stripped), 0)
+            if not (column.required and pc.any(empty).as_py()):  # else below, where each empty one is reported
+                text = pc.if_else(empty, pa.scalar(None, pa.string()), stripped)
+                if text.null_count == len(text):  # no text at all: pandas types a list of None as object
+                    return np.full(len(text), None, dtype=object)
+                return pd.arrays.ArrowStringArray(text, dtype=TEXT)
+        codes, distinct = cells.encoded()
         # factorize numbers the values in the order they first appear: a value's first row is where
         # the running highest code goes up (as np.unique(codes, return_index=True), without sorting)
         highest = np.maximum.accumulate(codes)
@@ -453,9 +470,8 @@ class _Cells:
             self.failed.add((row, column.name))
             for problem in problems:
                 self.add(row, column.name, problem.message, problem.value)
-        out = np.empty(len(parsed), dtype=object)
-        out[:] = parsed
-        return out[codes].tolist()
+        # typed from the distinct values (the same types as every cell's, so the same dtype), then spread
+        return pd.Series(parsed, dtype=None if parsed else object).iloc[codes].reset_index(drop=True)
 
     def parse(self, column: Column, cell: str, row: int):
         if values.is_blank(cell):
@@ -487,6 +503,10 @@ class _Cells:
         except ValueError as exc:
             self.add(row, column.name, message_of(exc), cell)
             return None
+
+
+# text as pandas stores a column of str (Arrow-backed, NaN for a missing value)
+TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
 
 
 def _duplicates(cells: _Cells, frame: pd.DataFrame, key: tuple[str, ...]) -> None:
