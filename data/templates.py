@@ -376,11 +376,14 @@ def _fail_missing(raw: RawTable, message: str):
 class Frame:
     """Rows for one stored table, with the columns the file actually had (others are kept as stored).
 
-    ``data`` may carry ``source_row``, the spreadsheet row each record came from, for messages."""
+    ``data`` may carry ``source_row``, the spreadsheet row each record came from, for messages.
+    ``unique``: no two rows share the stored table's key (the parse refused any that did), so the
+    store need not look for repeated keys again."""
 
     table: str
     data: pd.DataFrame
     present: set[str]
+    unique: bool = False
 
 
 @dataclass
@@ -443,6 +446,8 @@ class _Cells:
         spread the values over the rows as a set operation; a bad value is reported at every row
         that has it, in row order, as if each cell had been parsed on its own. The column comes
         typed as pandas would type the list of every cell's value."""
+        if not len(cells):
+            return []  # typed by pandas as the list of no values was
         if column.kind == "text":  # often one value per row (keys, titles): stripped in Arrow, all at once
             stripped = cells.stripped()
             empty = pc.equal(pc.utf8_length(stripped), 0)
@@ -471,7 +476,7 @@ class _Cells:
             for problem in problems:
                 self.add(row, column.name, problem.message, problem.value)
         # typed from the distinct values (the same types as every cell's, so the same dtype), then spread
-        return pd.Series(parsed, dtype=None if parsed else object).iloc[codes].reset_index(drop=True)
+        return pd.Series(parsed).iloc[codes].reset_index(drop=True)
 
     def parse(self, column: Column, cell: str, row: int):
         if values.is_blank(cell):
@@ -552,16 +557,24 @@ def _missing(value) -> bool:
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
+def _period_problem(known: dict[tuple, tuple | None], start, end) -> tuple | None:
+    """``values.period_problem`` asked once per (start, end) and remembered in ``known``."""
+    if (start, end) not in known:
+        known[start, end] = values.period_problem(start, end)
+    return known[start, end]
+
+
 def _check_sprints(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
     # the columns as lists: iterating rows of Arrow-backed text costs a Python object per cell
     numbers = frame["source_row"].tolist()
+    periods: dict[tuple, tuple | None] = {}  # each period checked once: teams share their sprints' dates
     for source_row, start_date, end_date in zip(numbers, frame["start_date"].tolist(), frame["end_date"].tolist()):
         if {(source_row, "start_date"), (source_row, "end_date")} & cells.failed:
             continue  # the unreadable date is reported already
         if _missing(start_date) != _missing(end_date):
             missing = "end_date" if _missing(end_date) else "start_date"
             cells.add(source_row, missing, say("both_dates"))
-        elif not _missing(start_date) and (problem := values.period_problem(start_date, end_date)):
+        elif not _missing(start_date) and (problem := _period_problem(periods, start_date, end_date)):
             cells.add(source_row, "end_date", problem[1], str(end_date))
     if "region" in cells.position:
         faults: dict[str, tuple | None] = {}  # each region asked about once: a file repeats its teams' regions
@@ -577,21 +590,22 @@ def _check_sprints(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
     teams = frame[["team", "unit", "region"]].assign(region=frame["region"].str.upper()) \
         .drop_duplicates("team", keep="last")
     return [Frame("teams", teams, {"team"} | (present & {"unit", "region"})),
-            Frame("sprints", _as_dates(sprints, ["start_date", "end_date"]), present)]
+            Frame("sprints", _as_dates(sprints, ["start_date", "end_date"]), present, unique=True)]
 
 
 def _check_items(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
     present = set(cells.position) | {"commitment_basis"}
     teams = frame[["team"]].drop_duplicates().assign(unit=None)
     items = _as_dates(frame, ["added_on", "done_on"]).assign(commitment_basis="recorded")
-    return [Frame("teams", teams, {"team"}), sprints_named(frame), Frame("sprint_items", items, present)]
+    return [Frame("teams", teams, {"team"}), sprints_named(frame), Frame("sprint_items", items, present, unique=True)]
 
 
 def sprints_named(items: pd.DataFrame) -> Frame:
     """The sprints an items file names, in the order it first names them: a sprint new to the store
     gets that position (its order while it has no dates); a known sprint keeps all it has."""
     named = items[["team", "sprint"]].drop_duplicates().reset_index(drop=True)
-    return Frame("sprints", named.assign(file_order=range(1, len(named) + 1)), {"team", "sprint", "file_order"})
+    return Frame("sprints", named.assign(file_order=range(1, len(named) + 1)), {"team", "sprint", "file_order"},
+                 unique=True)
 
 
 def _check_okrs(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
