@@ -301,12 +301,20 @@ def _has_empty_line(utf8: bytes) -> bool:
     A line break is one byte in UTF-8 and no part of another character's bytes."""
     if utf8.removeprefix(b"\xef\xbb\xbf").startswith((b"\n", b"\r")):
         return True
-    data = np.frombuffer(utf8, np.uint8)[:-1]
-    following = np.frombuffer(utf8, np.uint8)[1:]
-    after_newline = following[data == 10]
-    if ((after_newline == 10) | (after_newline == 13)).any():  # \n\n, \n\r
-        return True
-    return utf8.find(b"\r") >= 0 and bool((following[data == 13] == 13).any())  # \r\r
+    returns = utf8.find(b"\r") >= 0
+    whole = np.frombuffer(utf8, np.uint8)
+    for start in range(0, max(len(whole) - 1, 0), _CHUNK):  # in slices: no mask as large as the file
+        data = whole[start:start + _CHUNK + 1]
+        byte, following = data[:-1], data[1:]
+        after_newline = following[byte == 10]
+        if ((after_newline == 10) | (after_newline == 13)).any():  # \n\n, \n\r
+            return True
+        if returns and (following[byte == 13] == 13).any():  # \r\r
+            return True
+    return False
+
+
+_CHUNK = 1 << 24
 
 
 def _spaced_quote(text: str, delimiter: str) -> bool:
@@ -388,15 +396,23 @@ def _split_with_duckdb(utf8: bytes | None, text: str, delimiter: str, max_rows: 
 
 
 def _pylist(column: pa.Array) -> list[str]:
-    """The cells of a column as Python strings, one string object per distinct value: a column
-    that repeats its values (teams, sprints, dates, yes/no) costs a pointer per row, not a string."""
+    """The cells of a column as a list of Python strings (see ``objects``)."""
+    return objects(column).tolist()
+
+
+def objects(column: pa.Array) -> np.ndarray:
+    """The cells of a column as an array of Python strings, one string object per distinct value:
+    a column that repeats its values (teams, sprints, dates, yes/no) costs a pointer per row, not a
+    string."""
     head = column.slice(0, 10_000)
     if pc.count_distinct(head).as_py() * 2 > len(head):  # mostly distinct (keys, titles): nothing to share
-        return column.to_pylist()
+        out = np.empty(len(column), dtype=object)
+        out[:] = column.to_pylist()
+        return out
     encoded = pc.dictionary_encode(column)
     distinct = np.empty(len(encoded.dictionary), dtype=object)
     distinct[:] = encoded.dictionary.to_pylist()
-    return distinct[encoded.indices.to_numpy(zero_copy_only=False)].tolist()
+    return distinct[encoded.indices.to_numpy(zero_copy_only=False)]
 
 
 def _blank_cells(column: pa.Array) -> pa.Array:

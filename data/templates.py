@@ -430,7 +430,7 @@ class _Cells:
         self.problems.append(Problem(self.raw.file, row, self.header_of.get(column, column), message, value))
 
     def frame(self) -> pd.DataFrame:
-        data: dict[str, list] = {"source_row": list(self.raw.row_numbers)}
+        data: dict[str, object] = {"source_row": np.asarray(self.raw.row_numbers, dtype=np.int64)}
         height = len(self.raw)
         for column in self.template.columns:
             if column.name == "team" and self.team is not None:
