@@ -10,6 +10,7 @@ import re
 import shlex
 import unicodedata
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 
@@ -145,6 +146,7 @@ TEMPLATES: dict[str, Template] = {t.kind: t for t in (
 )}
 
 
+@lru_cache(maxsize=65536)  # headers are matched against every template's names, again and again
 def normalise(header: str) -> str:
     """'Startdatum ' → 'startdatum', 'Schätzung (Punkte)' → 'schaetzung_punkte'."""
     text = header.strip().lower()
@@ -568,18 +570,21 @@ def _check_sprints(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
     # the columns as lists: iterating rows of Arrow-backed text costs a Python object per cell
     numbers = frame["source_row"].tolist()
     periods: dict[tuple, tuple | None] = {}  # each period checked once: teams share their sprints' dates
-    for source_row, start_date, end_date in zip(numbers, frame["start_date"].tolist(), frame["end_date"].tolist()):
-        if {(source_row, "start_date"), (source_row, "end_date")} & cells.failed:
+    # what _missing says of each cell, for whole columns at once (isna: None, NaN and NaT)
+    no_start, no_end = frame["start_date"].isna().tolist(), frame["end_date"].isna().tolist()
+    for source_row, start_date, end_date, start_missing, end_missing in zip(
+            numbers, frame["start_date"].tolist(), frame["end_date"].tolist(), no_start, no_end):
+        if cells.failed and {(source_row, "start_date"), (source_row, "end_date")} & cells.failed:
             continue  # the unreadable date is reported already
-        if _missing(start_date) != _missing(end_date):
-            missing = "end_date" if _missing(end_date) else "start_date"
+        if start_missing != end_missing:
+            missing = "end_date" if end_missing else "start_date"
             cells.add(source_row, missing, say("both_dates"))
-        elif not _missing(start_date) and (problem := _period_problem(periods, start_date, end_date)):
+        elif not start_missing and (problem := _period_problem(periods, start_date, end_date)):
             cells.add(source_row, "end_date", problem[1], str(end_date))
     if "region" in cells.position:
         faults: dict[str, tuple | None] = {}  # each region asked about once: a file repeats its teams' regions
-        for source_row, region in zip(numbers, frame["region"].tolist()):
-            if _missing(region):
+        for source_row, region, no_region in zip(numbers, frame["region"].tolist(), frame["region"].isna().tolist()):
+            if no_region:
                 fault = None
             elif (fault := faults.get(region, False)) is False:
                 fault = faults[region] = region_fault(region)
