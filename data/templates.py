@@ -325,16 +325,16 @@ def _totals_rows(raw: RawTable, cells: _Cells) -> dict[int, tuple[str, str]]:
         # a digit (normalising keeps digits, no totals word has one: keys and sprint numbers), both
         # found by Arrow over the whole column; only the rows holding a totals word are visited,
         # in row order as before
-        cells_ = TextColumn.of(column).array
-        candidates = pc.unique(pc.filter(cells_, pc.invert(pc.match_substring_regex(cells_, _DIGIT.pattern))))
+        texts = TextColumn.of(column).array
+        candidates = pc.unique(pc.filter(texts, pc.invert(pc.match_substring_regex(texts, _DIGIT.pattern))))
         totals = [cell for cell in candidates.to_pylist() if normalise(cell) in TOTALS]
         if not totals:
             continue
-        holding = pc.indices_nonzero(pc.is_in(cells_, value_set=pa.array(totals, pa.string())))
+        holding = pc.indices_nonzero(pc.is_in(texts, value_set=pa.array(totals, texts.type)))
         for index in holding.to_pylist():
             row = raw.row_numbers[index]
             if row not in found:
-                found[row] = (raw.header[position], column[index].strip())
+                found[row] = (raw.header[position], texts[index].as_py().strip())
     return found
 
 

@@ -4,6 +4,8 @@ reading every cell on its own with the unchanged rules (dates, German and Englis
 choices, required text)."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -14,7 +16,7 @@ from data import csvfile
 from data.csvfile import WHITESPACE, RawTable, TextColumn, _blank_cells, _has_empty_line, _split_with_duckdb, \
     _split_with_python, decode, sniff_delimiter
 from data.errors import ImportFailed
-from data.templates import TEMPLATES, _Cells, parse_template
+from data.templates import TEMPLATES, TOTALS, _Cells, _totals_rows, normalise, parse_template
 
 SPACES = sorted(WHITESPACE)
 # cells as people's files hold them: blanks of every kind, dates and numbers in both conventions,
@@ -183,3 +185,28 @@ def test_template_frames_are_marked_unique_and_text_stays_in_arrow():
     assert items.data["title"].tolist()[0] == "Hallo" and pd.isna(items.data["title"].tolist()[1])
     assert items.data["item_key"].dtype == pd.StringDtype("pyarrow", na_value=np.nan)
     assert items.data["estimate"].tolist() == [3.0, 2.0] and items.data["done"].tolist() == [True, False]
+
+
+def totals_one_by_one(raw: RawTable, cells: _Cells) -> dict:
+    """The totals rows as the scan found them before it ran in Arrow: cell by cell, in row order."""
+    positions = sorted({0, *(cells.position[name] for name in cells.template.key if name in cells.position)})
+    found = {}
+    for position in positions:
+        for row, cell in zip(raw.row_numbers, raw.columns[position]):
+            if row not in found and not re.search(r"[0-9]", cell) and normalise(cell) in TOTALS:
+                found[row] = (raw.header[position], cell.strip())
+    return found
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["Nord", "Summe", " Total ", "GESAMT", "Summe 2", "Süd", "", "grand total"]),
+                          st.sampled_from(["S1", "Gesamtsumme", "Insgesamt", "S 2", "totals"]),
+                          st.sampled_from(["K-1", "sum", "Endsumme", "Sum 1"])), max_size=15))
+def test_totals_rows_found_in_arrow_as_cell_by_cell(rows):
+    header = ["team", "sprint", "item_key"]
+    columns = [[row[i] for row in rows] for i in range(3)]
+    numbers = list(range(2, len(rows) + 2))
+    for make in (list, TextColumn.of):
+        raw = RawTable("f.csv", header, [make(column) for column in columns], numbers, ",", "utf-8")
+        cells = _Cells(raw, TEMPLATES["sprint_items"], None, None)
+        assert _totals_rows(raw, cells) == totals_one_by_one(raw, cells)
