@@ -418,7 +418,7 @@ def objects(column: pa.Array) -> np.ndarray:
 def _blank_cells(column: pa.Array) -> pa.Array:
     """True where a cell is blank as Python's str.strip() sees it (nothing left after stripping
     the same characters), for the whole column at once."""
-    return pc.equal(pc.utf8_length(pc.utf8_trim(column, WHITESPACE)), 0)
+    return pc.equal(pc.binary_length(pc.utf8_trim(column, WHITESPACE)), 0)
 
 
 def _split_with_python(name: str, text: str, delimiter: str, max_rows: int) -> Split:

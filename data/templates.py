@@ -452,9 +452,9 @@ class _Cells:
             return []  # typed by pandas as the list of no values was
         if column.kind == "text":  # often one value per row (keys, titles): stripped in Arrow, all at once
             stripped = cells.stripped()
-            empty = pc.equal(pc.utf8_length(stripped), 0)
+            empty = pc.equal(pc.binary_length(stripped), 0)
             if not (column.required and pc.any(empty).as_py()):  # else below, where each empty one is reported
-                text = pc.if_else(empty, pa.scalar(None, pa.string()), stripped)
+                text = pc.if_else(empty, pa.scalar(None, stripped.type), stripped)
                 if text.null_count == len(text):  # no text at all: pandas types a list of None as object
                     return np.full(len(text), None, dtype=object)
                 return pd.arrays.ArrowStringArray(text, dtype=TEXT)
