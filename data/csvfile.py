@@ -9,6 +9,7 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -36,16 +37,99 @@ _BINARY_SIGNATURES = (
 )
 
 
+# The characters Python's str.strip() removes (every one for which str.isspace() is true), so that
+# Arrow's trim strips a cell exactly as Python does (tests/test_text_column.py derives the set again)
+WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+              "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+
+
+class TextColumn(Sequence):
+    """The cells of one column held in Arrow (a string array without nulls: an empty cell is ""),
+    as DuckDB's reader hands them over. It reads as a list of str (index, slice, iterate, compare
+    with a list), made of Python strings only when someone asks for them that way; the parsers
+    work on it as a whole instead: ``encoded`` (each distinct cell once, numbered by first
+    appearance, as pd.factorize numbers them) and ``stripped`` (every cell as str.strip() leaves it)."""
+
+    __slots__ = ("array", "_list", "_encoded")
+
+    def __init__(self, array: pa.Array):
+        self.array = array
+        self._list: list[str] | None = None
+        self._encoded: tuple[np.ndarray, list[str]] | None = None
+
+    @classmethod
+    def of(cls, cells: Sequence[str]) -> TextColumn:
+        """``cells`` as a TextColumn (itself if it is one already)."""
+        return cells if isinstance(cells, TextColumn) else cls(pa.array(list(cells), pa.string()))
+
+    @classmethod
+    def empty(cls, height: int) -> TextColumn:
+        return cls(pa.nulls(height, pa.string()).fill_null(""))
+
+    @property
+    def as_list(self) -> list[str]:
+        if self._list is None:
+            self._list = _pylist(self.array)
+        return self._list
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            if self._list is None and index.step in (None, 1):
+                start, stop, _ = index.indices(len(self.array))
+                return self.array.slice(start, max(stop - start, 0)).to_pylist()
+            return self.as_list[index]
+        return self.as_list[index]
+
+    def __iter__(self):
+        return iter(self.as_list)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, TextColumn):
+            return self.array.equals(other.array)
+        if isinstance(other, (list, tuple)):
+            return self.as_list == list(other)
+        return NotImplemented
+
+    __hash__ = None  # a column is mutable-looking data, as a list
+
+    def __repr__(self) -> str:
+        return f"TextColumn({self[:5]!r}{' …' if len(self) > 5 else ''}, {len(self)} cells)"
+
+    def encoded(self) -> tuple[np.ndarray, list[str]]:
+        """(codes, distinct): per cell the number of its value, and the distinct values in the order
+        they first appear (``distinct[codes[i]] == self[i]``)."""
+        if self._encoded is None:
+            encoded = pc.dictionary_encode(self.array)
+            codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+            self._encoded = codes, encoded.dictionary.to_pylist()
+        return self._encoded
+
+    def distinct(self) -> list[str]:
+        """The distinct cells in the order they first appear."""
+        return self.encoded()[1]
+
+    def stripped(self) -> pa.Array:
+        """Every cell without the blanks str.strip() removes."""
+        return pc.utf8_trim(self.array, WHITESPACE)
+
+    def take(self, indices) -> TextColumn:
+        return TextColumn(self.array.take(pa.array(indices, pa.int64())))
+
+
 @dataclass
 class RawTable:
     """A CSV split into cells, every data row with the row number a spreadsheet would show.
 
-    The cells are held by column (``columns[position]`` lists that column's cells, one per data
-    row), as the parsers read them; ``rows`` gives the same cells row by row."""
+    The cells are held by column (``columns[position]`` holds that column's cells, one per data
+    row: a list of str, or a ``TextColumn`` that reads as one), as the parsers read them; ``rows``
+    gives the same cells row by row."""
 
     file: str
     header: list[str]
-    columns: list[list[str]]
+    columns: list[Sequence[str]]
     row_numbers: list[int]
     delimiter: str
     encoding: str
@@ -193,7 +277,7 @@ def read_csv(name: str, content: bytes, *, max_bytes: int, max_rows: int) -> Raw
     return RawTable(name, header, columns, row_numbers, delimiter, encoding, notes)
 
 
-Split = tuple[list[str], list[list[str]], list[int], list[str]]  # header, columns, row numbers, notes
+Split = tuple[list[str], list[Sequence[str]], list[int], list[str]]  # header, columns, row numbers, notes
 
 
 def _header_width(header: list[str]) -> int:
@@ -210,8 +294,27 @@ def _header_width(header: list[str]) -> int:
 _EMPTY_LINE = ("\n\n", "\r\r", "\n\r")  # with a start on a line break: every way an empty line is written
 
 
-def _has_empty_line(text: str) -> bool:
-    return text.startswith(("\n", "\r")) or any(pair in text for pair in _EMPTY_LINE)
+def _has_empty_line(utf8: bytes) -> bool:
+    """Whether the text (as UTF-8, a BOM allowed) starts with a line break or has one of
+    ``_EMPTY_LINE``. Over the bytes with numpy: the line breaks are found in one pass and only the
+    byte after each is looked at (str's substring search takes a second per search on 150 MB).
+    A line break is one byte in UTF-8 and no part of another character's bytes."""
+    if utf8.removeprefix(b"\xef\xbb\xbf").startswith((b"\n", b"\r")):
+        return True
+    returns = utf8.find(b"\r") >= 0
+    whole = np.frombuffer(utf8, np.uint8)
+    for start in range(0, max(len(whole) - 1, 0), _CHUNK):  # in slices: no mask as large as the file
+        data = whole[start:start + _CHUNK + 1]
+        byte, following = data[:-1], data[1:]
+        after_newline = following[byte == 10]
+        if ((after_newline == 10) | (after_newline == 13)).any():  # \n\n, \n\r
+            return True
+        if returns and (following[byte == 13] == 13).any():  # \r\r
+            return True
+    return False
+
+
+_CHUNK = 1 << 24
 
 
 def _spaced_quote(text: str, delimiter: str) -> bool:
@@ -237,7 +340,8 @@ def _split_with_duckdb(utf8: bytes | None, text: str, delimiter: str, max_rows: 
     """The cells by column as DuckDB's CSV reader splits them (all text, no type detection), or
     None where it could differ from Python's reading or where the file has a problem to report
     (then Python's reader, which locates every problem, runs instead)."""
-    if _has_empty_line(text) or ('"' in text and _spaced_quote(text, delimiter)):
+    utf8 = utf8 if utf8 is not None else text.encode("utf-8")
+    if _has_empty_line(utf8) or ('"' in text and _spaced_quote(text, delimiter)):
         return None
     first = next(csv.reader(_lines(text), delimiter=delimiter), None)
     if not first:
@@ -247,7 +351,7 @@ def _split_with_duckdb(utf8: bytes | None, text: str, delimiter: str, max_rows: 
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(first)))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "upload.csv"
-        path.write_bytes(utf8 if utf8 is not None else text.encode("utf-8"))
+        path.write_bytes(utf8)
         try:
             with duckdb.connect() as connection:
                 # into a table first, then to Arrow: measured two to three times faster on large
@@ -263,47 +367,58 @@ def _split_with_duckdb(utf8: bytes | None, text: str, delimiter: str, max_rows: 
         return None
     cells = [pc.fill_null(column, "").combine_chunks() for column in table.columns]
     del table  # the cells above are all that is read from here on
-    if len(text) > MAX_CELL_CHARS and any(pc.max(pc.utf8_length(column)).as_py() > MAX_CELL_CHARS for column in cells):
+    # a cell holds at most as many characters as bytes: the byte lengths (read off the offsets)
+    # tell first, the characters are counted only in a column with a cell of more bytes than the limit
+    if len(text) > MAX_CELL_CHARS and any(pc.max(pc.binary_length(column)).as_py() > MAX_CELL_CHARS
+                                          and pc.max(pc.utf8_length(column)).as_py() > MAX_CELL_CHARS for column in cells):
         return None
     if [column[0].as_py() for column in cells] != first:
         return None  # the header as DuckDB read it must be the one read above
     cells = [column.slice(1) for column in cells]
-    blank = [_blank_cells(column) for column in cells]
-    if any(pc.any(pc.invert(mask)).as_py() for mask in blank[width:]):
+    if any(not pc.all(_blank_cells(column)).as_py() for column in cells[width:]):
         return None  # text beyond the header's columns: Python's reader names the rows
-    all_blank = blank[0]
-    for mask in blank[1:width]:
-        all_blank = pc.and_(all_blank, mask)
+    # a row is left out when every cell is blank: the next column is looked at only while some
+    # row is still blank in all before it (in most files the first column already settles it)
+    all_blank = _blank_cells(cells[0])
+    for column in cells[1:width]:
+        if not pc.any(all_blank).as_py():
+            break
+        all_blank = pc.and_(all_blank, _blank_cells(column))
     keep = pc.invert(all_blank)
     row_numbers = [int(i) + 2 for i in pc.indices_nonzero(keep).to_pylist()]
     if len(row_numbers) != len(keep):
         cells = [pc.filter(column, keep) for column in cells[:width]]
-    columns = [_pylist(column) for column in cells[:width]]
-    del cells, blank, all_blank, keep
-    # Arrow's allocator keeps freed memory for reuse; give the cells' memory back before parsing
+    columns = [TextColumn(column) for column in cells[:width]]
+    del cells, all_blank, keep
+    # Arrow's allocator keeps freed memory for reuse; give the memory of what was dropped back
     pa.default_memory_pool().release_unused()
     return header[:width], columns, row_numbers, []
 
 
 def _pylist(column: pa.Array) -> list[str]:
-    """The cells of a column as Python strings, one string object per distinct value: a column
-    that repeats its values (teams, sprints, dates, yes/no) costs a pointer per row, not a string."""
+    """The cells of a column as a list of Python strings (see ``objects``)."""
+    return objects(column).tolist()
+
+
+def objects(column: pa.Array) -> np.ndarray:
+    """The cells of a column as an array of Python strings, one string object per distinct value:
+    a column that repeats its values (teams, sprints, dates, yes/no) costs a pointer per row, not a
+    string."""
     head = column.slice(0, 10_000)
     if pc.count_distinct(head).as_py() * 2 > len(head):  # mostly distinct (keys, titles): nothing to share
-        return column.to_pylist()
+        out = np.empty(len(column), dtype=object)
+        out[:] = column.to_pylist()
+        return out
     encoded = pc.dictionary_encode(column)
     distinct = np.empty(len(encoded.dictionary), dtype=object)
     distinct[:] = encoded.dictionary.to_pylist()
-    return distinct[encoded.indices.to_numpy(zero_copy_only=False)].tolist()
+    return distinct[encoded.indices.to_numpy(zero_copy_only=False)]
 
 
 def _blank_cells(column: pa.Array) -> pa.Array:
-    """True where a cell is blank as Python's str.strip() sees it, decided once per distinct value
-    without a letter or digit of ASCII (any such cell is not blank: keys and titles are never
-    turned into Python strings here)."""
-    candidates = pc.filter(column, pc.invert(pc.match_substring_regex(column, "[0-9A-Za-z]")))
-    distinct = pc.unique(candidates).to_pylist()
-    return pc.is_in(column, value_set=pa.array([value for value in distinct if not value.strip()], pa.string()))
+    """True where a cell is blank as Python's str.strip() sees it (nothing left after stripping
+    the same characters), for the whole column at once."""
+    return pc.equal(pc.binary_length(pc.utf8_trim(column, WHITESPACE)), 0)
 
 
 def _split_with_python(name: str, text: str, delimiter: str, max_rows: int) -> Split:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from data import aggregates
-from data.csvfile import RawTable, read_csv
+from data.csvfile import RawTable, TextColumn, read_csv
 from data.errors import ImportFailed, Problem, Rejected, joined, say
 from data.settings import setting
 from data.sources import SOURCES as EXPORT_SOURCES
@@ -58,7 +58,8 @@ def without_rows(upload: Upload, rows: set[int]) -> Upload:
     raw = read_upload(upload)
     keep = [index for index, number in enumerate(raw.row_numbers) if number not in rows]
     reduced = Upload(upload.name, upload.content)
-    reduced._read.append(replace(raw, columns=[[column[index] for index in keep] for column in raw.columns],
+    reduced._read.append(replace(raw, columns=[column.take(keep) if isinstance(column, TextColumn)
+                                               else [column[index] for index in keep] for column in raw.columns],
                                  row_numbers=[raw.row_numbers[index] for index in keep]))
     return reduced
 

@@ -465,8 +465,9 @@ class Store:
         """(new, changed, unchanged) rows of a frame, written unless ``count_only``."""
         table = TABLES[frame.table]
         incoming = frame.data
-        repeated = duplicated(incoming, table.key, keep="last")
-        if repeated.any():  # a copy only when a key repeats (a template refuses that; an export keeps the last)
+        # a frame the parse found unique on the key is not looked through again (1.5 M rows at size L)
+        repeated = None if frame.unique else duplicated(incoming, table.key, keep="last")
+        if repeated is not None and repeated.any():  # a copy only when a key repeats (a template refuses that; an export keeps the last)
             incoming = incoming[~repeated]
         incoming = incoming.reindex(columns=table.names)
         total = len(incoming)

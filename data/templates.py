@@ -10,6 +10,7 @@ import re
 import shlex
 import unicodedata
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 
@@ -20,7 +21,7 @@ import pyarrow.compute as pc
 
 from analytics.workdays import region_fault
 from data import values
-from data.csvfile import RawTable
+from data.csvfile import RawTable, TextColumn
 from data.errors import ImportFailed, Problem, message_of, say
 
 OKR_TYPES = {"committed": "committed", "aspirational": "aspirational", "verbindlich": "committed",
@@ -145,6 +146,7 @@ TEMPLATES: dict[str, Template] = {t.kind: t for t in (
 )}
 
 
+@lru_cache(maxsize=65536)  # headers are matched against every template's names, again and again
 def normalise(header: str) -> str:
     """'Startdatum ' → 'startdatum', 'Schätzung (Punkte)' → 'schaetzung_punkte'."""
     text = header.strip().lower()
@@ -320,14 +322,19 @@ def _totals_rows(raw: RawTable, cells: _Cells) -> dict[int, tuple[str, str]]:
     for position in positions:
         column = raw.columns[position]
         # each distinct cell normalised once (teams and sprints repeat on every row), and none with
-        # a digit (normalising keeps digits, no totals word has one: keys and sprint numbers); only
-        # the rows holding a totals word are visited, in row order as before
-        totals = {cell for cell in set(column) if not _DIGIT.search(cell) and normalise(cell) in TOTALS}
+        # a digit (normalising keeps digits, no totals word has one: keys and sprint numbers), both
+        # found by Arrow over the whole column; only the rows holding a totals word are visited,
+        # in row order as before
+        texts = TextColumn.of(column).array
+        candidates = pc.unique(pc.filter(texts, pc.invert(pc.match_substring_regex(texts, _DIGIT.pattern))))
+        totals = [cell for cell in candidates.to_pylist() if normalise(cell) in TOTALS]
         if not totals:
             continue
-        for row, cell in zip(raw.row_numbers, column):
-            if row not in found and cell in totals:
-                found[row] = (raw.header[position], cell.strip())
+        holding = pc.indices_nonzero(pc.is_in(texts, value_set=pa.array(totals, texts.type)))
+        for index in holding.to_pylist():
+            row = raw.row_numbers[index]
+            if row not in found:
+                found[row] = (raw.header[position], texts[index].as_py().strip())
     return found
 
 
@@ -352,7 +359,7 @@ def _duplicates_hint(raw: RawTable, cells: _Cells, frame: pd.DataFrame, key: tup
     for position, header in enumerate(raw.header):
         if position in recognised or not header:
             continue
-        apart = frame.assign(_apart=raw.columns[position]).dropna(subset=list(key))
+        apart = frame.assign(_apart=list(raw.columns[position])).dropna(subset=list(key))
         left = int(apart.duplicated([*key, "_apart"]).sum())
         if left < repeated and (best is None or left < best[1]):
             best = (header, left)
@@ -371,11 +378,14 @@ def _fail_missing(raw: RawTable, message: str):
 class Frame:
     """Rows for one stored table, with the columns the file actually had (others are kept as stored).
 
-    ``data`` may carry ``source_row``, the spreadsheet row each record came from, for messages."""
+    ``data`` may carry ``source_row``, the spreadsheet row each record came from, for messages.
+    ``unique``: no two rows share the stored table's key (the parse refused any that did), so the
+    store need not look for repeated keys again."""
 
     table: str
     data: pd.DataFrame
     present: set[str]
+    unique: bool = False
 
 
 @dataclass
@@ -403,38 +413,52 @@ class _Cells:
         self.position = {name: pos for pos, name in mapping.items()}
         self.header_of = {name: raw.header[pos] for pos, name in mapping.items()}
         # both decisions read each distinct cell once, in the order of the file (column by column)
-        number_cells = dict.fromkeys(chain.from_iterable(raw.columns[pos] for name, pos in self.position.items()
+        number_cells = dict.fromkeys(chain.from_iterable(self.column(pos).distinct() for name, pos in self.position.items()
                                                          if template.column(name).kind == "number"))
         self.decimal = values.decide_decimal(list(number_cells))
-        date_cells = dict.fromkeys(chain.from_iterable(raw.columns[pos] for name, pos in self.position.items()
+        date_cells = dict.fromkeys(chain.from_iterable(self.column(pos).distinct() for name, pos in self.position.items()
                                                        if template.column(name).kind == "date"))
         self.day_first = day_first if day_first is not None else values.decide_day_first(list(date_cells))
+
+    def column(self, position: int) -> TextColumn:
+        """The cells at a header position as a TextColumn (a list of cells turned into one once)."""
+        cells = self.raw.columns[position]
+        if not isinstance(cells, TextColumn):
+            cells = self.raw.columns[position] = TextColumn.of(cells)
+        return cells
 
     def add(self, row: int, column: str, message: str, value: str | None = None) -> None:
         self.failed.add((row, column))  # every one: counted, grouped and offered whole (errors.SHOWN_PROBLEMS)
         self.problems.append(Problem(self.raw.file, row, self.header_of.get(column, column), message, value))
 
     def frame(self) -> pd.DataFrame:
-        data: dict[str, list] = {"source_row": list(self.raw.row_numbers)}
+        data: dict[str, object] = {"source_row": np.asarray(self.raw.row_numbers, dtype=np.int64)}
         height = len(self.raw)
         for column in self.template.columns:
             if column.name == "team" and self.team is not None:
                 data["team"] = [self.team] * height  # --team / the page's team field wins
                 continue
             position = self.position.get(column.name)
-            cells = self.raw.columns[position] if position is not None else [""] * height
+            cells = self.column(position) if position is not None else TextColumn.empty(height)
             data[column.name] = self.parse_column(column, cells)
         return pd.DataFrame(data)
 
-    def parse_column(self, column: Column, cells: list[str]) -> list:
+    def parse_column(self, column: Column, cells: TextColumn) -> pd.Series | pd.api.extensions.ExtensionArray | np.ndarray:
         """Parse each distinct cell once (files repeat teams, sprints, dates, yes/no endlessly) and
         spread the values over the rows as a set operation; a bad value is reported at every row
-        that has it, in row order, as if each cell had been parsed on its own."""
-        if column.kind == "text":  # often one value per row (keys, titles): strip them all at once
-            stripped = [cell.strip() for cell in cells]  # a plain loop: pandas' .str adds to each cell
-            if not (column.required and "" in stripped):  # else below, where each empty one is reported
-                return [value or None for value in stripped]
-        codes, distinct = pd.factorize(np.asarray(cells, dtype=object))
+        that has it, in row order, as if each cell had been parsed on its own. The column comes
+        typed as pandas would type the list of every cell's value."""
+        if not len(cells):
+            return []  # typed by pandas as the list of no values was
+        if column.kind == "text":  # often one value per row (keys, titles): stripped in Arrow, all at once
+            stripped = cells.stripped()
+            empty = pc.equal(pc.binary_length(stripped), 0)
+            if not (column.required and pc.any(empty).as_py()):  # else below, where each empty one is reported
+                text = pc.if_else(empty, pa.scalar(None, stripped.type), stripped)
+                if text.null_count == len(text):  # no text at all: pandas types a list of None as object
+                    return np.full(len(text), None, dtype=object)
+                return pd.arrays.ArrowStringArray(text, dtype=TEXT)
+        codes, distinct = cells.encoded()
         # factorize numbers the values in the order they first appear: a value's first row is where
         # the running highest code goes up (as np.unique(codes, return_index=True), without sorting)
         highest = np.maximum.accumulate(codes)
@@ -453,9 +477,8 @@ class _Cells:
             self.failed.add((row, column.name))
             for problem in problems:
                 self.add(row, column.name, problem.message, problem.value)
-        out = np.empty(len(parsed), dtype=object)
-        out[:] = parsed
-        return out[codes].tolist()
+        # typed from the distinct values (the same types as every cell's, so the same dtype), then spread
+        return pd.Series(parsed).iloc[codes].reset_index(drop=True)
 
     def parse(self, column: Column, cell: str, row: int):
         if values.is_blank(cell):
@@ -487,6 +510,10 @@ class _Cells:
         except ValueError as exc:
             self.add(row, column.name, message_of(exc), cell)
             return None
+
+
+# text as pandas stores a column of str (Arrow-backed, NaN for a missing value)
+TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
 
 
 def _duplicates(cells: _Cells, frame: pd.DataFrame, key: tuple[str, ...]) -> None:
@@ -532,21 +559,32 @@ def _missing(value) -> bool:
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
+def _period_problem(known: dict[tuple, tuple | None], start, end) -> tuple | None:
+    """``values.period_problem`` asked once per (start, end) and remembered in ``known``."""
+    if (start, end) not in known:
+        known[start, end] = values.period_problem(start, end)
+    return known[start, end]
+
+
 def _check_sprints(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
     # the columns as lists: iterating rows of Arrow-backed text costs a Python object per cell
     numbers = frame["source_row"].tolist()
-    for source_row, start_date, end_date in zip(numbers, frame["start_date"].tolist(), frame["end_date"].tolist()):
-        if {(source_row, "start_date"), (source_row, "end_date")} & cells.failed:
+    periods: dict[tuple, tuple | None] = {}  # each period checked once: teams share their sprints' dates
+    # what _missing says of each cell, for whole columns at once (isna: None, NaN and NaT)
+    no_start, no_end = frame["start_date"].isna().tolist(), frame["end_date"].isna().tolist()
+    for source_row, start_date, end_date, start_missing, end_missing in zip(
+            numbers, frame["start_date"].tolist(), frame["end_date"].tolist(), no_start, no_end):
+        if cells.failed and {(source_row, "start_date"), (source_row, "end_date")} & cells.failed:
             continue  # the unreadable date is reported already
-        if _missing(start_date) != _missing(end_date):
-            missing = "end_date" if _missing(end_date) else "start_date"
+        if start_missing != end_missing:
+            missing = "end_date" if end_missing else "start_date"
             cells.add(source_row, missing, say("both_dates"))
-        elif not _missing(start_date) and (problem := values.period_problem(start_date, end_date)):
+        elif not start_missing and (problem := _period_problem(periods, start_date, end_date)):
             cells.add(source_row, "end_date", problem[1], str(end_date))
     if "region" in cells.position:
         faults: dict[str, tuple | None] = {}  # each region asked about once: a file repeats its teams' regions
-        for source_row, region in zip(numbers, frame["region"].tolist()):
-            if _missing(region):
+        for source_row, region, no_region in zip(numbers, frame["region"].tolist(), frame["region"].isna().tolist()):
+            if no_region:
                 fault = None
             elif (fault := faults.get(region, False)) is False:
                 fault = faults[region] = region_fault(region)
@@ -557,21 +595,22 @@ def _check_sprints(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
     teams = frame[["team", "unit", "region"]].assign(region=frame["region"].str.upper()) \
         .drop_duplicates("team", keep="last")
     return [Frame("teams", teams, {"team"} | (present & {"unit", "region"})),
-            Frame("sprints", _as_dates(sprints, ["start_date", "end_date"]), present)]
+            Frame("sprints", _as_dates(sprints, ["start_date", "end_date"]), present, unique=True)]
 
 
 def _check_items(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:
     present = set(cells.position) | {"commitment_basis"}
     teams = frame[["team"]].drop_duplicates().assign(unit=None)
     items = _as_dates(frame, ["added_on", "done_on"]).assign(commitment_basis="recorded")
-    return [Frame("teams", teams, {"team"}), sprints_named(frame), Frame("sprint_items", items, present)]
+    return [Frame("teams", teams, {"team"}), sprints_named(frame), Frame("sprint_items", items, present, unique=True)]
 
 
 def sprints_named(items: pd.DataFrame) -> Frame:
     """The sprints an items file names, in the order it first names them: a sprint new to the store
     gets that position (its order while it has no dates); a known sprint keeps all it has."""
     named = items[["team", "sprint"]].drop_duplicates().reset_index(drop=True)
-    return Frame("sprints", named.assign(file_order=range(1, len(named) + 1)), {"team", "sprint", "file_order"})
+    return Frame("sprints", named.assign(file_order=range(1, len(named) + 1)), {"team", "sprint", "file_order"},
+                 unique=True)
 
 
 def _check_okrs(cells: _Cells, frame: pd.DataFrame) -> list[Frame]:

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from data import values
-from data.csvfile import RawTable
+from data.csvfile import RawTable, TextColumn, objects
 from data.errors import ImportFailed, Problem, message_of, say
 from data.templates import Frame, ParsedFile, normalise
 
@@ -313,8 +313,12 @@ class Table:
     def stripped(self, position: int) -> np.ndarray:
         """The cells of one header position without surrounding blanks ("" when empty)."""
         if position not in self._stripped:
-            column = np.empty(self.size, dtype=object)
-            column[:] = [cell.strip() for cell in self.raw.columns[position]]  # str.strip: one C call per cell
+            cells = self.raw.columns[position]
+            if isinstance(cells, TextColumn):  # stripped in Arrow, a Python string per distinct cell
+                column = objects(cells.stripped())
+            else:
+                column = np.empty(self.size, dtype=object)
+                column[:] = [cell.strip() for cell in cells]  # str.strip: one C call per cell
             self._stripped[position] = column
         return self._stripped[position]
 
