@@ -49,7 +49,7 @@ def sprint_totals(store: Store, teams: Sequence[str] | None,
                   units: Sequence[str] = aggregates.UNITS) -> SprintTotals:
     """The sprint tables' data of the teams in ``units`` (default: points and items, from one
     reading of the item rows, so a page that switches the unit needs no second query)."""
-    order = sprints_in_order(store.current("sprints", teams), aggregates.item_sprints(store, teams))
+    order = _sprint_order(store, teams)
     return SprintTotals(order, aggregates.item_totals_by_unit(store, teams, next_sprints(order), units),
                         regions(store, teams))
 
@@ -77,8 +77,13 @@ def sprint_calendar(store: Store, teams: Sequence[str] | None, as_of: date | Non
     ``as_of``: the sprint table without its figures (no item row is summed), for what asks only which
     sprints there were and when (the KR drivers). The same rows, columns and values as those columns
     of ``sprint_table``."""
-    order = sprints_in_order(store.current("sprints", teams), aggregates.item_sprints(store, teams))
+    order = _sprint_order(store, teams)
     return order.assign(state=sprint_states(order["start_date"], order["end_date"], as_of))
+
+
+def _sprint_order(store: Store, teams: Sequence[str] | None) -> pd.DataFrame:
+    """The teams' sprints in the sprint table's order (calendar sprints and those only items name)."""
+    return sprints_in_order(store.current("sprints", teams), aggregates.item_sprints(store, teams))
 
 
 def forecast(metrics: pd.DataFrame, team: str, *, backlog: float | None = None, last: int | None = None,
