@@ -368,7 +368,10 @@ def status_bars(comparison: pd.DataFrame, lang: str = "en") -> go.Figure:
     teams = plain([short(team, 30) for team in comparison["team"]])
     fig = go.Figure([
         go.Bar(y=teams, x=comparison[status], orientation="h", name=messages("v_", lang)[status],
-               marker=dict(color=STATUS_COLOURS[status], pattern_shape=STATUS_PATTERNS[status],
+               # overlay: the status colour fills the bar and the pattern is drawn over it (plotly's
+               # default, replace, takes marker.color as the pattern's colour on a transparent
+               # ground, so a white pattern drew the bar invisible on the white page)
+               marker=dict(color=STATUS_COLOURS[status], pattern_shape=STATUS_PATTERNS[status], pattern_fillmode="overlay",
                            pattern_fgcolor="white" if status != "not_started" else "#1f1f1f", pattern_solidity=0.15),
                text=[str(v) if v else "" for v in comparison[status]], textposition="inside",
                insidetextanchor="middle", textfont=dict(color="white" if status != "not_started" else "#1f1f1f", size=14),

@@ -204,6 +204,33 @@ def test_keyboard_focus_is_visible(browser, tmp_path):
         stop(process)
 
 
+def test_every_status_with_key_results_is_painted_in_its_colour(browser, tmp_path):
+    """The Teams page's status bars as Chromium paints them: each status that counts key results
+    shows its colour on screen (a white pattern in plotly's default fill mode once drew every
+    patterned bar invisible: only 'achieved', the one without a pattern, was seen)."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    from analytics.charts import STATUS_COLOURS
+    process, url = start_server(demo_store(tmp_path))
+    try:
+        page = visit(browser, url, "teams", "en", set())
+        chart = page.locator("[data-testid=stPlotlyChart]").first
+        # the statuses the chart's own data counts (trace name → any key result), in the legend's order
+        counted = chart.evaluate("""c => c.querySelector('.js-plotly-plot')._fullData.map(
+            t => Array.from(t.x).some(v => Number(v) > 0))""")
+        assert len(counted) == len(STATUS_COLOURS) and sum(counted) >= 3, counted  # the demo has several statuses
+        pixels = Image.open(BytesIO(chart.screenshot())).convert("RGB").getdata()
+        for (status, colour), shown in zip(STATUS_COLOURS.items(), counted):
+            rgb = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+            painted = sum(1 for p in pixels if sum(abs(a - b) for a, b in zip(p, rgb)) < 40)
+            if shown or status != "not_started":  # its grey is also the axes' text: only where counted
+                assert (painted > 100) == shown, (status, painted, shown)
+    finally:
+        stop(process)
+
+
 def test_a_deep_link_on_a_fresh_server_gets_the_whole_dashboard(browser, tmp_path):
     """The first request to a freshly started server names a page: it still gets the sidebar, the
     navigation and the language (issue 12: deep links must get the same preamble)."""
