@@ -20,7 +20,6 @@ RETRY_SECONDS = 3
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
 st.set_page_config(page_title=t("app_title", ui.lang()), page_icon=str(ICON), layout="wide")
 ui.style()
-ui.warm_up()  # once per process, in the background: the pages' modules and plotly's figure classes
 links.capture()  # the address's choices (team, day, sprint, cycle …), read once per session
 language = ui.lang()
 # the language of the address (?lang=) or the browser, kept for the session: choosing a page in the
@@ -64,4 +63,7 @@ except AccessRefused as refused:  # a write the role does not allow, however the
     st.error(ui.md_escape(ui.said(refused.message)), icon=":material/block:")
 except (StoreUnavailable, SettingInvalid) as problem:
     st.error(ui.md_escape(ui.said(getattr(problem, "message", None) or message_of(problem))), icon=":material/error:")
-
+finally:
+    # once per process, in the background: the pages' modules and plotly's figure classes, for the
+    # pages to come; after the first page's run, which it would only slow down (both need the GIL)
+    ui.warm_up()

@@ -3,6 +3,7 @@ texts filled with escaped values; ``ui`` and ``downloads`` both use it (it impor
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from i18n import t
 
@@ -14,7 +15,12 @@ def md_escape(text) -> str:
     """User text in a place Streamlit renders as Markdown (labels, headers) shown literally: every
     Markdown character escaped, and addresses broken with an invisible word joiner so that GitHub's
     autolinking (which ignores escapes) cannot turn http://…, www.… or a@b into links."""
-    escaped = _MARKDOWN.sub(r"\\\1", str(text))
+    return _escaped(str(text))
+
+
+@lru_cache(maxsize=1 << 16)  # a static table escapes every cell: thousands, most of them repeated
+def _escaped(text: str) -> str:
+    escaped = _MARKDOWN.sub(r"\\\1", text)
     return _AUTOLINK.sub(lambda m: m.group(0) + "\u2060", escaped)
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+import numpy as np
+
 from analytics.frames import column_list
 from analytics.formatting import _missing, day, number, percent
 from i18n import CATALOGS, t
@@ -105,5 +107,27 @@ def present(frame: pd.DataFrame, lang: str = "en", unit: str | None = None) -> p
         name = label(column, lang, unit)
         while name in shown:  # two fields with one label stay two columns
             name += " "
-        shown[name] = [value_text(v, kind, lang) for v in column_list(frame[column])]
+        shown[name] = column_texts(column_list(frame[column]), kind, lang)
     return pd.DataFrame(shown, index=frame.index)
+
+
+# values whose equality means the same text: a column repeats its codes, dates and numbers, so each
+# distinct one is written once. Not keys: a zero float (-0.0 == 0.0 reads '-0'), NaN (never equal),
+# an aware Timestamp (equal instants in two zones read two times), lists.
+_PLAIN = frozenset({str, int, bool, float, np.float64, np.int64, np.int32, np.bool_, pd.Timestamp})
+
+
+def column_texts(values: list, kind: str, lang: str = "en") -> list[str]:
+    """``[value_text(v, kind, lang) for v in values]``, each distinct value's text made once."""
+    known: dict = {}
+    texts = []
+    for value in values:
+        key = (value.__class__, value)
+        text = known.get(key) if key[0] in _PLAIN else None
+        if text is None:
+            text = value_text(value, kind, lang)
+            if key[0] in _PLAIN and value == value and not (isinstance(value, float) and value == 0) \
+                    and not (key[0] is pd.Timestamp and value.tzinfo is not None):
+                known[key] = text
+        texts.append(text)
+    return texts
