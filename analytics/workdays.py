@@ -11,8 +11,6 @@ from datetime import date
 from functools import lru_cache
 
 import holidays
-import holidays.countries  # noqa: F401  the first lookup of any country imports them all (the package
-# does): loaded with this module, as the rest of the code is, not in the middle of a page's first run
 import numpy as np
 import pandas as pd
 

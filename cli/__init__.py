@@ -10,16 +10,34 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli.access import cmd_access, cmd_whoami
+import importlib
+
 from cli.common import count, day
-from cli.imports import cmd_checkin, cmd_import, cmd_inspect
-from cli.maintenance import cmd_backup, cmd_demo, cmd_history, cmd_maintenance, cmd_restore, cmd_settings, cmd_undo
 from cli.output import Printable, records, terminal_safe
-from cli.planning import cmd_coach, cmd_drivers, cmd_lessons
-from cli.views import cmd_forecast, cmd_okrs, cmd_report, cmd_sprints, cmd_summary
 
 __all__ = ["main", "parser", "records", "terminal_safe", "EXIT_OK", "EXIT_REFUSED", "EXIT_USAGE", "EXIT_STORE",
            "EXIT_BUG"]
+
+
+class _Command:
+    """A command's function, imported when the command runs: a process loads the modules of its own
+    command only (an import needs neither the figures' nor the planning's code)."""
+
+    def __init__(self, module: str, name: str):
+        self.module, self.name = module, name
+
+    def __call__(self, args: argparse.Namespace) -> int:
+        return getattr(importlib.import_module(self.module), self.name)(args)
+
+
+cmd_access, cmd_whoami = _Command("cli.access", "cmd_access"), _Command("cli.access", "cmd_whoami")
+cmd_checkin, cmd_import, cmd_inspect = (_Command("cli.imports", name) for name in ("cmd_checkin", "cmd_import", "cmd_inspect"))
+cmd_backup, cmd_demo, cmd_history, cmd_maintenance, cmd_restore, cmd_settings, cmd_undo = (
+    _Command("cli.maintenance", name) for name in ("cmd_backup", "cmd_demo", "cmd_history", "cmd_maintenance",
+                                                   "cmd_restore", "cmd_settings", "cmd_undo"))
+cmd_coach, cmd_drivers, cmd_lessons = (_Command("cli.planning", name) for name in ("cmd_coach", "cmd_drivers", "cmd_lessons"))
+cmd_forecast, cmd_okrs, cmd_report, cmd_sprints, cmd_summary = (
+    _Command("cli.views", name) for name in ("cmd_forecast", "cmd_okrs", "cmd_report", "cmd_sprints", "cmd_summary"))
 
 
 def parser() -> argparse.ArgumentParser:

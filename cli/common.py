@@ -13,18 +13,18 @@ def open_store(args):
     (--user, else the operating-system user: every write records it); waits (printing progress on
     stderr) while another program, e.g. the dashboard, is using the file, and says so on stderr when a
     write runs again after another process committed to a DuckLake store first."""
-    from data import service
     from data.access import ScopedStore, operator
+    from data.settings import lock_timeout, store_path
     from data.store import Store
 
     def waiting(seconds: float) -> None:
         print(f"waiting for the store: another program is using it … {seconds:.0f} s "
-              f"(gives up after {service.lock_timeout():g} s, setting DASHBOARD_LOCK_TIMEOUT)",
+              f"(gives up after {lock_timeout():g} s, setting DASHBOARD_LOCK_TIMEOUT)",
               file=sys.stderr, flush=True)
     def retrying(attempt: int, limit: int) -> None:
         print(f"another import committed first: writing again on the newer data (attempt {attempt} of {limit}, "
               "setting DASHBOARD_WRITE_RETRIES)", file=sys.stderr, flush=True)
-    return ScopedStore(Store(service.store_path(args.db), on_wait=waiting, on_retry=retrying),
+    return ScopedStore(Store(store_path(args.db), on_wait=waiting, on_retry=retrying),
                        operator(getattr(args, "user", None)))
 
 

@@ -113,7 +113,7 @@ def read(path: str) -> bytes | int:
     file over the limit (refused like any import)."""
     from data.csvfile import FileRefused, read_file
     from data.errors import ImportFailed
-    from data.service import max_upload_bytes
+    from data.settings import max_upload_bytes
     try:
         return read_file(path, max_bytes=max_upload_bytes())
     except FileRefused as refusal:

@@ -5,12 +5,10 @@ calibration thresholds and the upload limit. A setting changed is then changed e
 ``tests/test_layers.py`` fails when a page, ``ui.py``, ``dashboard.py`` or ``cli`` reads one itself."""
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 
@@ -25,7 +23,8 @@ from data import aggregates
 from data.entries import okr_frames
 from data.errors import say
 from data.export import to_csv_bytes
-from data.settings import DEFAULT_STORE, LEGACY_STORE, SETTINGS, setting
+from data.settings import (SETTINGS, default_store, lock_timeout, max_upload_bytes, max_upload_mb,  # noqa: F401
+                           setting, store_path)  # the store's and the uploads' settings, as they were here
 from data.store import Store
 
 
@@ -97,34 +96,9 @@ def forecast(metrics: pd.DataFrame, team: str, *, backlog: float | None = None, 
 
 # --- where the store is, and the day everything is looked at from ---------------------------------
 
-def store_path(explicit: str | None = None) -> str:
-    """The store: ``explicit`` (the command line's --db), else DASHBOARD_STORE, else DASHBOARD_DB,
-    else the default file (``default_store``). A DuckDB file or ``ducklake:postgres:<conninfo>``."""
-    configured = explicit or setting("DASHBOARD_STORE") or setting("DASHBOARD_DB")
-    if explicit or configured.startswith("ducklake:") or os.path.abspath(configured) != str(DEFAULT_STORE):
-        return configured  # chosen by the user: a missing folder is their mistake, refused by Store
-    return str(default_store())
-
-
-def default_store(new: Path = DEFAULT_STORE, old: Path = LEGACY_STORE) -> Path:
-    """``store/dashboard.duckdb``, its folder made on first use (runtime data, git-ignored). A store
-    an older version kept in the code package (``data/dashboard.duckdb``) is used where it is as long
-    as there is none at the new place, so an upgrade loses no data and moves no file that the
-    dashboard may have open; moving it into ``store/`` by hand switches over."""
-    if not new.exists() and old.is_file():
-        return old
-    new.parent.mkdir(exist_ok=True)
-    return new
-
-
 def lake_retention_days() -> float:
     """Days a DuckLake store keeps replaced snapshots and files (``maintenance``)."""
     return setting("DASHBOARD_LAKE_RETENTION_DAYS")
-
-
-def lock_timeout() -> float:
-    """Seconds a writer waits for the store while another program uses it."""
-    return setting("DASHBOARD_LOCK_TIMEOUT")
 
 
 def today() -> date:
@@ -140,16 +114,6 @@ def as_of_day(day: date | None) -> date:
 def allow_anonymous() -> bool:
     """Whether the dashboard may serve other computers without sign-in (DASHBOARD_ALLOW_ANONYMOUS)."""
     return setting("DASHBOARD_ALLOW_ANONYMOUS") == 1
-
-
-def max_upload_mb() -> float:
-    """The largest file an import reads, in MiB (the Import page's uploader limit)."""
-    return setting("DASHBOARD_MAX_UPLOAD_MB")
-
-
-def max_upload_bytes() -> int:
-    """The largest file an import reads, in bytes (the command line reads no more of a file)."""
-    return int(max_upload_mb() * 2**20)
 
 
 def settings_table() -> pd.DataFrame:

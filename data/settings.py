@@ -160,3 +160,38 @@ def check_all() -> list[str]:
 
 
 _SETTING = {item.name: item for item in SETTINGS}
+
+
+def max_upload_mb() -> float:
+    """The largest file an import reads, in MiB (the Import page's uploader limit)."""
+    return setting("DASHBOARD_MAX_UPLOAD_MB")
+
+
+def max_upload_bytes() -> int:
+    """The largest file an import reads, in bytes (the command line reads no more of a file)."""
+    return int(max_upload_mb() * 2**20)
+
+
+def store_path(explicit: str | None = None) -> str:
+    """The store: ``explicit`` (the command line's --db), else DASHBOARD_STORE, else DASHBOARD_DB,
+    else the default file (``default_store``). A DuckDB file or ``ducklake:postgres:<conninfo>``."""
+    configured = explicit or setting("DASHBOARD_STORE") or setting("DASHBOARD_DB")
+    if explicit or configured.startswith("ducklake:") or os.path.abspath(configured) != str(DEFAULT_STORE):
+        return configured  # chosen by the user: a missing folder is their mistake, refused by Store
+    return str(default_store())
+
+
+def default_store(new: Path = DEFAULT_STORE, old: Path = LEGACY_STORE) -> Path:
+    """``store/dashboard.duckdb``, its folder made on first use (runtime data, git-ignored). A store
+    an older version kept in the code package (``data/dashboard.duckdb``) is used where it is as long
+    as there is none at the new place, so an upgrade loses no data and moves no file that the
+    dashboard may have open; moving it into ``store/`` by hand switches over."""
+    if not new.exists() and old.is_file():
+        return old
+    new.parent.mkdir(exist_ok=True)
+    return new
+
+
+def lock_timeout() -> float:
+    """Seconds a writer waits for the store while another program uses it."""
+    return setting("DASHBOARD_LOCK_TIMEOUT")

@@ -202,3 +202,21 @@ def test_map_reads_a_spreadsheet_with_its_own_headers_as_a_template(tmp_path):
     again = tmp_path / "again.csv"
     again.write_text("Mannschaft;Iteration;Zusage;Geliefert\nNord;S2;10;9\n", encoding="utf-8")
     assert run("import", str(again), db=db).returncode == 0  # remembered
+
+
+def test_an_import_loads_its_own_command_only(tmp_path, files):
+    """A command's process imports that command's code: an import of files without regions loads
+    neither the figures (data.service and the OKR overview) nor the 250 holiday calendars."""
+    probe = ("import sys\nfrom cli import main\ncode = main(sys.argv[1:])\n"
+             "print(sorted(m for m in ('data.service', 'analytics.okr_overview', 'analytics.planning', 'cli.views',"
+             " 'holidays.countries') if m in sys.modules))\nsys.exit(code)")
+    environment = {k: v for k, v in os.environ.items() if k != "DASHBOARD_DB"}
+    done = subprocess.run([sys.executable, "-c", probe, "import", str(files["sprints.csv"]), "--db", str(tmp_path / "c.duckdb")],
+                          cwd=ROOT, capture_output=True, text=True, env=environment, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"
+    assert Store(tmp_path / "c.duckdb").current("sprints")["sprint"].tolist() == ["S 1", "S 2", "S 3"]
+    shown = subprocess.run([sys.executable, "-c", probe, "sprints", "--db", str(tmp_path / "c.duckdb")],
+                           cwd=ROOT, capture_output=True, text=True, env=environment, timeout=120)
+    assert shown.returncode == 0, shown.stderr  # the figures' command loads the figures' code
+    assert shown.stdout.splitlines()[-1] == "['analytics.okr_overview', 'analytics.planning', 'cli.views', 'data.service']"
