@@ -314,7 +314,7 @@ def _has_empty_line(utf8: bytes) -> bool:
     return False
 
 
-_CHUNK = 1 << 24
+_CHUNK = 1 << 20
 
 
 def _spaced_quote(text: str, delimiter: str) -> bool:
@@ -349,23 +349,26 @@ def _split_with_duckdb(utf8: bytes | None, text: str, delimiter: str, max_rows: 
     header = [cell.strip().lstrip("\ufeff") for cell in first]
     width = _header_width(header)
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(first)))
+    # an empty cell is '' (the reader gives NULL): in the query, so Arrow's cells need no copy to fill them
+    cells_as_text = ", ".join(f"coalesce(c{i}, '') AS c{i}" for i in range(len(first)))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "upload.csv"
         path.write_bytes(utf8)
         try:
             with duckdb.connect() as connection:
-                # into a table first, then to Arrow: measured two to three times faster on large
-                # files than turning the reader's result into Arrow directly (same cells, same order)
-                connection.execute(
-                    f"CREATE TABLE cells AS SELECT * FROM read_csv(?, header = false, auto_detect = false, "
+                # straight from the reader to Arrow: no table in between, whose copy of every cell
+                # would be in memory beside the Arrow one (measured with DuckDB 1.5: less memory and
+                # less CPU than through a table; the same cells in the same order)
+                table = connection.execute(
+                    f"SELECT {cells_as_text} FROM read_csv(?, header = false, auto_detect = false, "
                     f"columns = {{{columns}}}, delim = ?, quote = '\"', escape = '\"', strict_mode = true, "
-                    "null_padding = false, max_line_size = 4194304)", [str(path), delimiter])
-                table = connection.sql("SELECT * FROM cells").to_arrow_table()
+                    "null_padding = false, max_line_size = 4194304)", [str(path), delimiter]).to_arrow_table()
         except duckdb.Error:
             return None
     if table.num_rows < 1 or table.num_rows - 1 > max_rows:
         return None
-    cells = [pc.fill_null(column, "").combine_chunks() for column in table.columns]
+    # one chunk (up to a million rows) is taken as it is: combining even one chunk copies it
+    cells = [column.chunk(0) if column.num_chunks == 1 else column.combine_chunks() for column in table.columns]
     del table  # the cells above are all that is read from here on
     # a cell holds at most as many characters as bytes: the byte lengths (read off the offsets)
     # tell first, the characters are counted only in a column with a cell of more bytes than the limit

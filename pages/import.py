@@ -70,6 +70,9 @@ def kept(name: str, content: bytes) -> Upload:
 
 
 uploads = [kept(f.name, f.getvalue()) for f in files or []]
+# Streamlit hands out a copy of every uploaded file on each run; the Uploads kept above hold the
+# content from here on, so this run's copies are let go before the files are read and checked
+del files
 st.session_state["import_uploads"] = {(u.name, content_hash(u.content)): u for u in uploads}
 
 mapping: dict[str, str] = {}
