@@ -921,15 +921,26 @@ WAIT_SCRIPT_DONE = """() => {
   return app && app.getAttribute('data-test-script-state') === 'notRunning'
       && document.querySelectorAll('.js-plotly-plot .main-svg').length >= %d;
 }"""
-# records the moment a rerun that started after `arm` has finished
-ARM = """() => {
+# times one change in the page's own clock: from the press of the mouse button (pointerdown, seen
+# before the page acts on the click) until a rerun that started after it has finished, the page has
+# at least CHARTS charts drawn, and that state has been painted (the frame after it). Timed inside
+# the page, so Playwright's own work around a click (finding the element, waiting for it to be
+# stable, the round trips of its polling) is not counted; window.__rerun.ms is the figure.
+ARM = """charts => {
   const app = document.querySelector('[data-testid="stApp"]');
-  window.__rerun = {started: false, done: false};
-  new MutationObserver(() => {
+  const rerun = window.__rerun = {started: false, done: false};
+  document.addEventListener('pointerdown', () => { rerun.clickAt = performance.now(); }, {capture: true, once: true});
+  const drawn = () => document.querySelectorAll('.js-plotly-plot .main-svg').length >= charts;
+  const finish = () => {
+    if (!drawn()) { requestAnimationFrame(finish); return; }
+    requestAnimationFrame(() => setTimeout(() => { rerun.ms = performance.now() - rerun.clickAt; rerun.done = true; }));
+  };
+  const watch = new MutationObserver(() => {
     const state = app.getAttribute('data-test-script-state');
-    if (state === 'running') window.__rerun.started = true;
-    else if (window.__rerun.started && state === 'notRunning') window.__rerun.done = true;
-  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+    if (state === 'running') rerun.started = true;
+    else if (rerun.started && state === 'notRunning') { watch.disconnect(); finish(); }
+  });
+  watch.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
 }"""
 
 
@@ -1024,17 +1035,18 @@ def browser_once(files: list[Path], folder: Path, charts: int) -> dict:
             first = time.perf_counter()
             page.wait_for_function(WAIT_SCRIPT_DONE % charts, polling=20)
             drawn = time.perf_counter()
-            page.evaluate(ARM)
+            page.evaluate(ARM, charts)
             toggled = time.perf_counter()
             page.get_by_text("Count items instead of estimates").click()
             page.wait_for_function("() => window.__rerun.done", polling=20)
-            page.wait_for_function(WAIT_SCRIPT_DONE % charts, polling=20)
             redrawn = time.perf_counter()
+            changed = page.evaluate("() => window.__rerun.ms") / 1000
             if os.environ.get("BENCHMARK_SCREENSHOTS"):  # to look at what was measured
                 page.screenshot(path=str(Path(os.environ["BENCHMARK_SCREENSHOTS"]) / f"review{time.time_ns()}.png"))
             browser.close()
         return {"click": first - clicked, "import": imported - clicked, "review": first - imported,
-                "charts": drawn - clicked, "offered": offered - start, "filter": redrawn - toggled,
+                "charts": drawn - clicked, "offered": offered - start, "filter": changed,
+                "filter_outside": redrawn - toggled,
                 "server_mb": _vm_hwm_mb(server.pid), "checked_after_click": bool(checked_after_click)}
     finally:
         stop_dashboard(server)
@@ -1055,11 +1067,13 @@ def part_browser(data: DataSet, folder: Path, runs: int) -> list[Row]:
     flt = Row("browser", "one filter change (count items) → charts redrawn",
               target=f"≤ {TARGET_FILTER_S:g} s" if limited else "",
               check=within(TARGET_FILTER_S, lambda r: r.median, "s") if limited else None)
+    outside = Row("browser", "… the same change timed from outside the page (Playwright's click and polling included)")
     memory = Row("browser", f"server peak memory ({size} rows loaded)", unit="MB",
                  target=f"≤ {TARGET_SERVER_MB_100K:,.0f} MB" if limited else "",
                  check=within(TARGET_SERVER_MB_100K, lambda r: r.median, "MB") if limited else None)
-    rows = [total, *parts.values(), charts, offered, flt, memory]
-    figures_of = {"click": total, **parts, "charts": charts, "offered": offered, "filter": flt, "server_mb": memory}
+    rows = [total, *parts.values(), charts, offered, flt, outside, memory]
+    figures_of = {"click": total, **parts, "charts": charts, "offered": offered, "filter": flt,
+                  "filter_outside": outside, "server_mb": memory}
     for number in range(runs):
         try:
             figures = browser_once([*files, *calendar], folder, charts=3)
