@@ -34,7 +34,7 @@ import downloads
 import links
 from data.store import Store
 from i18n import languages, locale, t
-from markup import catalog_md, md_escape
+from markup import STATIC_TABLE, catalog_md, html_table, md_escape
 
 # The choices live under these keys; the sidebar widgets are drawn from them on every page and
 # write back when changed, so the choice survives page switches whatever Streamlit does with
@@ -591,11 +591,10 @@ def empty_state() -> None:
 
 
 def _static(shown: pd.DataFrame) -> None:
-    """A table as HTML (``st.table``): long texts wrap and are never cut. It renders Markdown, so
-    every header and cell is escaped (user text is shown as text)."""
-    escaped = shown.map(md_escape)
-    escaped.columns = [md_escape(name) for name in shown.columns]
-    st.table(escaped, hide_index=True)
+    """A static table (``markup.html_table``, escaped: user text is shown as text): long texts wrap
+    and are never cut, the rows stay in their order, and the browser builds one element, not one
+    per cell as for ``st.table``."""
+    st.html(html_table(shown))
 
 
 def table(frame: pd.DataFrame, key: str, file_name: str, *, unit: str | None = None, bars: list[str] = (),
@@ -678,13 +677,19 @@ def phone_table(shown: pd.DataFrame, key: str) -> None:
 
 # The product's own style, a constant (no user text): whole team names in the sidebar's chips
 # (they wrap instead of ending in "Key Account Autom…"), and on a phone the compact tables instead
-# of the full ones.
+# of the full ones; the static tables (markup.html_table) with the lines of a table.
 STYLE = f"""<style>
 section[data-testid="stSidebar"] [data-testid="stMultiSelect"] [data-tag] {{ height: auto; max-width: 100%; }}
 section[data-testid="stSidebar"] [data-testid="stMultiSelect"] [data-tag] > span {{
   white-space: normal; overflow: visible; text-overflow: clip; overflow-wrap: anywhere; line-height: 1.3; padding: 2px 0; }}
 @media (min-width: {PHONE_WIDTH}px) {{ div[class*="st-key-{NARROW}"] {{ display: none; }} }}
 div[class*="st-key-{NARROW}"] :is(th, td) {{ overflow-wrap: anywhere; }}
+div.{STATIC_TABLE} {{ overflow-x: auto; }}
+div.{STATIC_TABLE} table {{ border-collapse: collapse; width: 100%; font-size: 0.875rem; line-height: 1.5; }}
+div.{STATIC_TABLE} :is(th, td) {{ text-align: left; vertical-align: top; padding: 0.5rem 0.75rem;
+  border: 1px solid color-mix(in srgb, currentColor 15%, transparent); }}
+div.{STATIC_TABLE} th {{ font-weight: 600; }}
+div.{STATIC_TABLE}:focus-visible {{ outline: 2px solid currentColor; outline-offset: 2px; }}
 @media (max-width: {PHONE_WIDTH - 0.02}px) {{ div[class*="st-key-{WIDE}"] {{ display: none; }} }}
 @media (min-width: {PHONE_WIDTH}px) {{ div.st-key-{PHONE_NAVIGATION} {{ display: none; }} }}
 div.st-key-{PREFETCH} {{ display: none; }}

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from html.parser import HTMLParser
 
 import pandas as pd
 
@@ -24,10 +25,43 @@ def snapshot(store: Store) -> dict[str, list[tuple]]:
         return {name: sorted(map(repr, cur.execute(f"SELECT * FROM {name}").fetchall())) for name in tables}
 
 
-def as_read(frame: pd.DataFrame) -> pd.DataFrame:
-    """A static table (``st.table``, Markdown escaped by ``ui.md_escape``) as the browser shows it."""
-    plain = lambda text: re.sub(r"\\(.)", r"\1", str(text)).replace("\u2060", "")  # noqa: E731
-    return frame.rename(columns=plain).map(plain)
+class _Cells(HTMLParser):
+    """The rows of an HTML table as the browser shows their texts (entities read, tags dropped)."""
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("th", "td"):
+            self.cell = []
+
+    def handle_endtag(self, tag) -> None:
+        if tag in ("th", "td") and self.cell is not None:
+            self.rows[-1].append("".join(self.cell))
+            self.cell = None
+
+    def handle_data(self, data) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def read_table(html: str) -> pd.DataFrame:
+    """An HTML table (``markup.html_table``) as the browser shows it: the header row as columns."""
+    parser = _Cells()
+    parser.feed(html)
+    parser.close()
+    head, *rows = parser.rows
+    return pd.DataFrame(rows, columns=head)
+
+
+def static_tables(at) -> list[pd.DataFrame]:
+    """The static tables of an AppTest run (``ui``'s escaped HTML tables: wide, phone and wrapped
+    ones), in the order of the page, as the browser shows them."""
+    from markup import STATIC_TABLE
+    return [read_table(element.value) for element in at.html if f'class="{STATIC_TABLE}"' in element.value]
 
 
 def upload(name: str, text: str | bytes, encoding: str = "utf-8") -> Upload:

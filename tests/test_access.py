@@ -19,7 +19,7 @@ from data.entries import record_checkin, record_retro_action
 from data.errors import UndoRefused
 from data.importer import import_uploads
 from data.store import Store
-from tests.support import TODAY, snapshot, upload
+from tests.support import TODAY, snapshot, static_tables, upload
 from tests.test_cli import run
 
 SPRINTS = ("team,sprint,start_date,end_date,committed,completed\n"
@@ -202,8 +202,8 @@ def shown(at: AppTest) -> str:
     for kind in ("selectbox", "multiselect"):
         for widget in [*getattr(at, kind), *getattr(at.sidebar, kind)]:
             parts += [str(option) for option in widget.options]
-    for frame in [*at.dataframe, *at.table]:  # interactive grids and static tables (Teams is one)
-        parts.append(frame.value.to_string())
+    for frame in [*(grid.value for grid in at.dataframe), *static_tables(at)]:  # grids and static tables (Teams is one)
+        parts.append(frame.to_string())
     return "\n".join(map(str, parts))
 
 

@@ -20,7 +20,7 @@ from analytics.sprint_metrics import sprint_metrics, team_summary
 from analytics.teams import latest_sprints, team_comparison
 from data.reports import sprint_report
 from data.store import Store
-from tests.support import TODAY, as_read, table
+from tests.support import TODAY, static_tables, table
 from tests.test_cli import run
 
 
@@ -211,7 +211,7 @@ def test_retrospective_headline_is_the_summarys_answer(demo_dashboard):
 
 def test_teams_table_names_the_range_and_cannot_be_sorted(demo_dashboard):
     at = open_page("pages/teams.py")
-    wide = as_read(at.table[0].value)  # a static table: no header click re-sorts it
+    wide = static_tables(at)[0]  # a static table: no header click re-sorts it
     assert list(wide["Team"]) == ["Key Account Automotive", "Neukunden Nord", "Pipeline Süd"]
     shown = wide.set_index("Team")
     for team, (first, second, verdict, named) in DEMO.items():

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from analytics.sprint_metrics import sprint_metrics
 from data.importer import import_uploads
 from data.store import Store
-from tests.support import TODAY, as_read, snapshot, upload
+from tests.support import TODAY, snapshot, static_tables, upload
 
 PAGES = ["pages/home.py", "pages/import.py", "pages/sprint_review.py", "pages/retrospective.py", "pages/okrs.py",
          "pages/teams.py"]
@@ -118,7 +118,7 @@ def test_a_refused_upload_shows_its_problems_and_changes_nothing(demo):
     at.file_uploader(key="uploads").set_value([("bad.csv", bad.encode(), "text/csv")]).run()
     assert not at.exception
     assert "Nothing was imported" in at.error[0].value
-    problems = as_read(at.table[0].value)  # a static table: whole messages, wrapped
+    problems = static_tables(at)[0]  # a static table: whole messages, wrapped
     assert problems[["File", "Row", "Column", "Value"]].values.tolist() == [["bad.csv", "2", "end_date", "2026-02-31"]]
     assert problems["Problem"].tolist() == ["'2026-02-31' is not a real calendar date. Write dates as 2025-03-31 or "
                                             "31.03.2025."]
@@ -178,7 +178,7 @@ def test_home_shows_an_organisation_as_one_table_of_latest_sprints(db_path):
     at = open_page()
     at.sidebar.date_input(key="as_of_widget").set_value(date(2026, 11, 25)).run()
     assert not at.exception and len(at.metric) == 0  # no metric cards (and no OKR cycle here)
-    latest = as_read(at.table[0].value)  # static, in the order of team names: not a sortable league table
+    latest = static_tables(at)[0]  # static, in the order of team names: not a sortable league table
     assert list(latest.columns) == ["Team", "Sprint", "Committed", "Completed", "Say/do", "Accuracy",
                                     "Per working day", "Running now", "Pooled accuracy", "Sprints pooled",
                                     "Accuracy trend", "Range"]
@@ -228,7 +228,7 @@ def test_the_teams_charts_show_a_page_of_teams_and_the_table_every_team(db_path)
 
     at = open_page("pages/teams.py")
     assert not at.exception
-    assert list(at.table[0].value["Team"]) == names  # the fixed table of every team
+    assert list(static_tables(at)[0]["Team"]) == names  # the fixed table of every team
     assert charted(at) == (set(names[:8]), set(names[:8]))
     at.selectbox(key="teams_page").select(1).run()
     assert not at.exception

@@ -258,7 +258,7 @@ PHONE_TABLES = """() => {
         const heads = Array.from(frame.querySelectorAll('[role=columnheader]')).map(e => e.textContent.trim());
         found.push(['dataframe ' + heads.join('|'), heads.length,
                     scroller ? scroller.scrollWidth : 0, scroller ? scroller.clientWidth : 0]); }
-    for (const table of document.querySelectorAll('[data-testid=stTable]')) if (shown(table))
+    for (const table of document.querySelectorAll('div.static-table')) if (shown(table))
         found.push(['table', table.querySelectorAll('thead th').length, table.scrollWidth, table.clientWidth]);
     return found; }"""
 
@@ -292,7 +292,7 @@ def test_the_main_pages_read_on_a_phone(served, browser):
             problems.append(f"{where}: the page links a phone sees are {links}")
         if path == "okrs" and store == "demo":
             # the compact overview says which team and key result, and progress as the desktop writes it
-            overview = page.evaluate("""() => { for (const t of document.querySelectorAll('[data-testid=stTable]'))
+            overview = page.evaluate("""() => { for (const t of document.querySelectorAll('div.static-table'))
                 if (t.offsetParent !== null) return [Array.from(t.querySelectorAll('thead th')).map(e => e.innerText.trim()),
                     Array.from(t.querySelectorAll('tbody tr')).map(r => Array.from(r.querySelectorAll('td')).map(e => e.innerText.trim()))];
                 return null; }""")
@@ -340,14 +340,14 @@ def test_team_chips_and_import_problems_are_never_cut(served, browser, tmp_path)
         files.append(tmp_path / name)
         files[-1].write_text(text, encoding="utf-8")
     page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files([str(f) for f in files])
-    page.wait_for_selector("[data-testid=stTable]", timeout=90_000)
+    page.wait_for_selector("div.static-table", timeout=90_000)
     settle(page)
-    table = page.locator("[data-testid=stTable]").first
+    table = page.locator("div.static-table").first
     text = table.inner_text()
     assert "„2026-02-31“ ist kein echtes Kalenderdatum. Schreiben Sie Daten als 2025-03-31 oder 31.03.2025." in text
     assert ("Diese Zeile hat 5 Zellen, die Kopfzeile aber 4 (ein Trennzeichen ohne Anführungszeichen in einem Wert? "
             "Setzen Sie solche Werte in doppelte Anführungszeichen).") in text
-    assert page.evaluate(CUT, "[data-testid=stTable] td, [data-testid=stTable] th") == []
+    assert page.evaluate(CUT, "div.static-table td, div.static-table th") == []
     shown = page.locator("[data-testid=stAppViewContainer]").inner_text()
     english = [word for word in ENGLISH + ["row", "column", "cells", "header", "Problems"]
                if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", shown)]

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from data.importer import import_uploads
 from data.store import Store
-from tests.support import as_read, upload
+from tests.support import static_tables, upload
 
 FIXTURES = Path(__file__).parent / "fixtures" / "exports"
 EXTRA = "team,sprint,committed,completed,owner,notes,colour,budget\nNord,S1,10,8,Ann,x,red,5\n"
@@ -100,7 +100,7 @@ def test_a_spreadsheet_with_its_own_headers_is_mapped_to_a_template_and_remember
     assert "Nothing was imported" in at.error[0].value  # 'team' is not recognised …
     assert at.selectbox(key="tmap_mine.csv_kind").value == "sprints"  # … but the file looks like sprints
     at.selectbox(key="tmap_mine.csv_team").set_value("Mannschaft").run()
-    assert "Give both start_date and end_date" in as_read(at.table[0].value).to_string()  # 'Schluss' is no known name
+    assert "Give both start_date and end_date" in static_tables(at)[0].to_string()  # 'Schluss' is no known name
     at.selectbox(key="tmap_mine.csv_end_date").set_value("Schluss").run()
     assert not at.error
     at.checkbox(key="save_mapping").check().run()
@@ -164,7 +164,7 @@ def test_a_german_import_page_shows_the_problems_in_german(db_path):
     assert not at.exception
     assert at.error[0].value.startswith("Es wurde nichts importiert")
     assert "3 Dateien haben Probleme" in [t.value for t in at.text]
-    problems = as_read(at.table[0].value)
+    problems = static_tables(at)[0]
     assert problems.columns.tolist() == ["Datei", "Zeile", "Spalte", "Wert", "Problem"]
     assert problems.values.tolist() == [
         ["cells.csv", "2", "", "", "Diese Zeile hat 5 Zellen, die Kopfzeile aber 4 (ein Trennzeichen ohne "
@@ -225,7 +225,7 @@ def test_a_german_import_page_shows_the_problems_of_a_jira_export_in_german(db_p
     assert not at.exception
     assert at.error[0].value.startswith("Es wurde nichts importiert")
     assert "2 Dateien haben Probleme" in [t.value for t in at.text]
-    problems = as_read(at.table[0].value)
+    problems = static_tables(at)[0]
     assert problems.columns.tolist() == ["Datei", "Zeile", "Spalte", "Wert", "Problem"]
     assert problems.values.tolist() == [
         ["ohne_sprint.csv", "1", "sprint", "",

@@ -4,14 +4,22 @@ gets only our own words, formatted numbers, or text through ``ui.md_escape`` / `
 This test reads the pages (AST) and lists every such call whose Markdown argument is anything else;
 the list must be empty, so a new call that could render a team name, a sprint, a unit or a file
 name as Markdown cannot slip in (issue 11). Plain-text calls (``st.text``, ``ui.caption``,
-``st.dataframe`` cells, selectbox and multiselect options) are not Markdown and are not listed."""
+``st.dataframe`` cells, selectbox and multiselect options) are not Markdown and are not listed.
+``st.html`` gets only escaped tables (``markup.html_table``), module constants (the STYLE) and the
+reviewed script of ``ui.prefetch_charts``."""
 from __future__ import annotations
 
 import ast
 import sys
 from pathlib import Path
 
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
 import ui
+from markup import html_table
+from tests.support import read_table
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = sorted([*ROOT.glob("pages/*.py"), ROOT / "ui.py", ROOT / "downloads.py", ROOT / "dashboard.py"])
@@ -21,7 +29,11 @@ LABELLED = {"selectbox", "multiselect", "radio", "select_slider", "checkbox", "t
             "form_submit_button", "link_button", "text_area", "slider", "color_picker", "time_input"}
 BODY = {"markdown", "subheader", "header", "title", "info", "warning", "error", "success", "toast", "write"}
 OPTIONS_AS_MARKDOWN = {"radio", "select_slider"}  # their options (format_func) render Markdown too
-SAFE_CALLS = {"md_escape", "tr_md", "catalog_md", "number", "percent", "day", "money", "compact", "len", "str", "int", "languages"}
+SAFE_CALLS = {"md_escape", "tr_md", "catalog_md", "number", "percent", "day", "money", "compact", "len", "str", "int", "languages",
+              "html_table"}
+# st.html's arguments besides the safe ones: the prefetch script of ui.prefetch_charts, whose only
+# value is the file name of Streamlit's own chart code (reviewed; no user text reaches it)
+REVIEWED_HTML = {"script"}
 
 
 def _safe(node: ast.AST) -> bool:
@@ -68,6 +80,9 @@ def markdown_arguments(call: ast.Call) -> list[ast.AST]:
             found.append(keywords["format_func"])
     elif name in BODY:
         found += call.args[:1] + [keywords[k] for k in ("body", "help") if k in keywords]
+    elif name == "html":  # HTML, not Markdown: escaped tables, constants and the reviewed script only
+        found += [argument for argument in call.args[:1] + [keywords[k] for k in ("body",) if k in keywords]
+                  if not (isinstance(argument, ast.Name) and (argument.id.isupper() or argument.id in REVIEWED_HTML))]
     elif name in ("progress", "spinner"):
         found += [keywords["text"]] if "text" in keywords else call.args[1:2] if name == "progress" else call.args[:1]
     return found
@@ -91,10 +106,11 @@ def test_the_scan_finds_a_call_that_would_render_user_text(tmp_path, monkeypatch
     page = tmp_path / "pages" / "bad.py"
     page.parent.mkdir()
     page.write_text("import streamlit as st\nteam = 'x'\nst.subheader(team)\ncols[0].metric(f'{unit}', 1)\n"
-                    "st.select_slider('x', options=[1], format_func=lambda p: names[p])\n")
+                    "st.select_slider('x', options=[1], format_func=lambda p: names[p])\n"
+                    "st.html(f'<td>{team}</td>')\nst.html(html_table(frame))\nst.html(STYLE)\n")
     monkeypatch.setattr(sys.modules[__name__], "FILES", [page])
     monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
-    assert [line.split(":")[1] for line in unsafe_calls()] == ["3", "4", "5"]
+    assert [line.split(":")[1] for line in unsafe_calls()] == ["3", "4", "5", "6"]
 
 
 def test_md_escape_and_tr_md_leave_every_markdown_payload_literal():
@@ -102,3 +118,34 @@ def test_md_escape_and_tr_md_leave_every_markdown_payload_literal():
                     "<b>x</b>", "# head", "- item", "1. item", "`code`", "~~strike~~"):
         escaped = ui.md_escape(payload)
         assert all(f"\\{c}" in escaped for c in set(payload) if c in "*:$[]!()<>`#~-_")
+
+
+PAYLOADS = ["<script>alert(1)</script>", "<b>x</b>", "a & b", "\"quoted\" 'single'", "**bold**", "&amp;",
+            "</td></tr></table><img src=x onerror=alert(1)>", "Müller-Lüdenscheid", "=1+1", ""]
+
+
+def test_a_static_table_shows_every_header_and_cell_as_text():
+    frame = pd.DataFrame({"<th>Team</th>": PAYLOADS, "Note": [None, float("nan"), pd.NA, *PAYLOADS[3:]]})
+    html = html_table(frame)
+    assert "<script>" not in html and "<img" not in html and "<b>" not in html
+    assert html.count("<tr>") == 1 + len(PAYLOADS) and html.count("<td>") == 2 * len(PAYLOADS)
+    shown = read_table(html)
+    assert shown.columns.tolist() == ["<th>Team</th>", "Note"]
+    assert shown["<th>Team</th>"].tolist() == PAYLOADS
+    assert shown["Note"].tolist() == ["", "", "", *PAYLOADS[3:]]  # missing values are empty cells
+
+
+@given(st.lists(st.tuples(st.text(), st.text()), max_size=8), st.tuples(st.text(min_size=1), st.text(min_size=1)))
+def test_any_text_reads_back_as_written(rows, names):
+    """What the browser reads out of the table (its HTML parsed) is the text that went in, whatever
+    characters it has: nothing is taken for markup. (Carriage returns aside: HTML reads a lone CR as
+    a line end, as it would in any text.)"""
+    clean = lambda text: text.replace("\r", "")  # noqa: E731
+    rows = [tuple(map(clean, row)) for row in rows]
+    names = tuple(map(clean, names))
+    if names[0] == names[1]:
+        names = (names[0], names[1] + " 2")
+    frame = pd.DataFrame(rows, columns=list(names))
+    shown = read_table(html_table(frame))
+    assert shown.columns.tolist() == list(names)
+    assert [tuple(row) for row in shown.itertuples(index=False, name=None)] == rows
