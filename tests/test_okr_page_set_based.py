@@ -189,3 +189,55 @@ def test_last_values_equal_filtering_each_kr(checks, asked):
         assert seen == (not before.empty)
         expected = before.sort_values("date")["value"].iloc[-1] if seen else np.nan
         assert (np.isnan(value) and np.isnan(expected)) or value == expected
+
+
+# --- the KR drivers' sprint calendar from the sprint rows the page holds ---------------------------
+
+def test_drivers_from_the_stored_sprints_equal_those_from_the_whole_calendar(tmp_path):
+    """``calendar_of`` (the stored sprint rows, no item row read) is ``sprint_calendar`` without the
+    sprints only items name, and the KR drivers from it are the drivers from the whole calendar: for
+    every cycle of the demo plus a sprint only an item names, all teams and one, both units."""
+    from datetime import date
+
+    from data import aggregates, service
+    from data.demo import load_demo
+    from data.store import Store
+    from analytics.sprint_metrics import sprint_states, sprints_in_order
+    store = Store(str(tmp_path / "demo.duckdb"))
+    load_demo(store, date(2026, 11, 25))
+    linked_all = aggregates.linked_items(store, None)
+    extra = linked_all.iloc[[0]].assign(sprint="Only in items", item_key="X-1", done=True)  # no sprints row
+    as_of = date(2026, 11, 25)
+    for teams in (None, store.teams()[:1]):
+        whole = service.sprint_calendar(store, teams, as_of)
+        ours = service.calendar_of(store.current("sprints", teams), as_of)
+        stored = whole[whole["first_import"].notna()].reset_index(drop=True)  # the rows a sprints file brought
+        pd.testing.assert_frame_equal(ours, stored.astype(ours.dtypes.to_dict()), check_exact=True)
+        view = service.okr_view(store, teams, as_of)
+        linked, checkins = aggregates.linked_items(store, teams), store.current("checkins", teams)
+        # the calendar with one more sprint that only an item names (read from the items as sprint_calendar does)
+        named = pd.concat([aggregates.item_sprints(store, teams), extra[["team", "sprint"]]], ignore_index=True)
+        order = sprints_in_order(store.current("sprints", teams), named)
+        whole_extra = order.assign(state=sprint_states(order["start_date"], order["end_date"], as_of))
+        assert len(whole_extra) == len(whole) + (teams is None or extra["team"].iloc[0] in teams)
+        for items, calendar in ((linked, whole), (pd.concat([linked, extra], ignore_index=True), whole_extra)):
+            for cycle in [None, *dict.fromkeys(view.key_results["cycle"])]:
+                for unit in ("points", "items"):
+                    mine = service.cycle_drivers(ours, items, view.key_results, checkins, cycle, unit=unit)
+                    theirs = service.cycle_drivers(calendar, items, view.key_results, checkins, cycle, unit=unit)
+                    for a, b in zip(mine, theirs):
+                        pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+def test_a_calendar_by_hand():
+    from data.service import calendar_of
+    sprints = table("sprints", [_sprint("S2", "2024-01-22", "2024-02-02"), _sprint("S1", "2024-01-08", "2024-01-19"),
+                                _sprint("S0", None, None), _sprint("S9", "2024-01-01", "2024-01-12", team="Beta")])
+    calendar = calendar_of(sprints, date_of("2024-01-25"))
+    assert list(zip(calendar["team"], calendar["sprint"], calendar["state"])) == [
+        ("Alpha", "S1", "closed"), ("Alpha", "S2", "running"), ("Alpha", "S0", "closed"), ("Beta", "S9", "closed")]
+    assert calendar_of(table("sprints"), None).empty
+
+
+def date_of(text: str):
+    return pd.Timestamp(text).date()
