@@ -241,3 +241,147 @@ def test_a_calendar_by_hand():
 
 def date_of(text: str):
     return pd.Timestamp(text).date()
+
+
+# --- kr_drivers: the KRs' sprints by one join, their values by one as-of join ----------------------
+
+from analytics.frames import column_list as _column_list, frame_rows as _frame_rows  # noqa: E402
+from analytics.planning import (DRIVER_FIELDS, DRIVER_SPRINT_FIELDS, _ratio, _type_key, kr_drivers,  # noqa: E402
+                                spearman)
+from analytics.sprint_metrics import closed as _closed  # noqa: E402
+
+
+def _values_on(history, days):
+    dates, values, start = history
+    seen = np.searchsorted(dates, days, side="right")
+    if not len(values):
+        return np.full(len(seen), start)
+    return np.where(seen > 0, values[np.maximum(seen - 1, 0)], start)
+
+
+def kr_drivers_per_kr(metrics, items, key_results, checkins, *, unit="points"):
+    """The way it was: each KR's sprints filtered, its values looked up and its rows made one by one."""
+    if key_results.empty or metrics.empty:
+        return pd.DataFrame(columns=DRIVER_FIELDS), pd.DataFrame(columns=DRIVER_SPRINT_FIELDS)
+    done = pd.DataFrame(columns=["team", "sprint", "key_result", "weight"])
+    if not items.empty:
+        classified = classify_items(items[items["key_result"].notna()], metrics, unit)
+        done = classified[classified["is_done"]].groupby(["team", "sprint", "key_result"], as_index=False)["weight"].sum()
+    linked = {(r.team, r.sprint, r.key_result): float(r.weight) for r in _frame_rows(done)}
+    finished = _closed(metrics)
+    finished = finished[finished["start_date"].notna() & finished["end_date"].notna()]
+    columns = (finished["sprint"].to_numpy(dtype=object), finished["sprint_type"].to_numpy(dtype=object),
+               pd.to_datetime(finished["start_date"]).to_numpy(dtype="datetime64[ns]"),
+               pd.to_datetime(finished["end_date"]).to_numpy(dtype="datetime64[ns]"))
+    teams = {team: tuple(column[rows] for column in columns)
+             for team, rows in finished.groupby("team", sort=False).indices.items()}
+    wanted = checkins[checkins["kr_id"].isin(set(_column_list(key_results["kr_id"])))] if not checkins.empty else checkins
+    dated = wanted.assign(date=pd.to_datetime(wanted["date"])) if not wanted.empty else \
+        pd.DataFrame({"kr_id": [], "date": pd.to_datetime([]), "value": []})
+    ordered = dated.sort_values(["kr_id", "date"], kind="stable")
+    days, values = ordered["date"].to_numpy(dtype="datetime64[ns]"), ordered["value"].astype(float).to_numpy()
+    by_kr = {kr: (days[rows], values[rows]) for kr, rows in ordered.groupby("kr_id").indices.items()}
+    nothing = (np.array([], dtype="datetime64[ns]"), np.array([], dtype=float))
+    no_sprints = (np.array([], dtype=object), np.array([], dtype=object), nothing[0], nothing[0])
+    summary, detail = [], []
+    for kr in key_results.itertuples(index=False):
+        names, kinds, starts, ends = teams.get(kr.team, no_sprints)
+        inside = (starts >= np.datetime64(pd.Timestamp(kr.cycle_start), "ns")) & \
+            (ends <= np.datetime64(pd.Timestamp(kr.cycle_end), "ns"))
+        names, kinds, starts, ends = names[inside], kinds[inside], starts[inside], ends[inside]
+        history = (*by_kr.get(kr.kr_id, nothing), float(kr.start_value))
+        sign = -1.0 if kr.kr_type == "decrease" else 1.0
+        change = sign * (_values_on(history, ends) - _values_on(history, starts))
+        work = np.array([linked.get((kr.team, name, kr.kr_id), 0.0) for name in names], dtype=float)
+        detail += [{"team": kr.team, "kr_id": kr.kr_id, "sprint": name, "sprint_type": kind,
+                    "start_date": pd.Timestamp(start), "end_date": pd.Timestamp(end), "linked_completed": w,
+                    "kr_change": float(c)} for name, kind, start, end, w, c in zip(names, kinds, starts, ends, work, change)]
+        worked = work > 0
+        types: dict[str, list[float]] = {}
+        for kind, w, c in zip(kinds[worked], work[worked], change[worked]):
+            sums = types.setdefault(_type_key(kind), [0.0, 0.0, 0])
+            sums[0], sums[1], sums[2] = sums[0] + w, sums[1] + float(c), sums[2] + 1
+        total_work, total_change = float(work[worked].sum()), float(change[worked].sum())
+        summary.append({"team": kr.team, "cycle": kr.cycle, "kr_id": kr.kr_id, "key_result": kr.key_result,
+                        "kr_type": kr.kr_type, "sprints": len(names), "sprints_with_work": int(worked.sum()),
+                        "linked_completed": total_work, "kr_change": total_change,
+                        "change_per_unit": _ratio(total_change, total_work), "correlation": spearman(work, change),
+                        "by_sprint_type": [{"sprint_type": kind or None, "linked_completed": w, "kr_change": c,
+                                            "change_per_unit": _ratio(c, w), "sprints": n}
+                                           for kind, (w, c, n) in sorted(types.items())]})
+    return pd.DataFrame(summary, columns=DRIVER_FIELDS), pd.DataFrame(detail, columns=DRIVER_SPRINT_FIELDS)
+
+
+def _driver_cases():
+    """A calendar of two teams (Beta: no OKRs), two cycles, a straddling sprint, an undated one, a
+    running one; KRs of every kind, one without check-ins, one with a missing value, one decrease."""
+    from data.service import calendar_of
+    rows = []
+    start = pd.Timestamp("2024-01-01")
+    for team in ("Alpha", "Beta"):
+        for n in range(14):
+            first = start + pd.Timedelta(days=14 * n)
+            rows.append(_sprint(f"{team}-S{n}", first, first + pd.Timedelta(days=11), team=team)
+                        | {"sprint_type": ["feature", "hardening", None][n % 3]})
+        rows.append(_sprint(f"{team}-undated", None, None, team=team))
+    sprints = table("sprints", rows)
+    calendar = calendar_of(sprints, date_of("2024-06-10"))
+    def kr(kr_id, cycle, first, last, kind="increase", start_value=0.0):
+        return _kr(kr_id, start_value) | {"cycle": cycle, "cycle_start": pd.Timestamp(first), "cycle_end": pd.Timestamp(last),
+                                          "kr_type": kind}
+    key_results = pd.DataFrame([
+        kr("KR-1", "Q1", "2024-01-01", "2024-03-31"), kr("KR-2", "Q1", "2024-01-01", "2024-03-31", "decrease", 50.0),
+        kr("KR-3", "Q1", "2024-01-10", "2024-03-31", start_value=np.nan),  # straddling sprint left out
+        kr("KR-4", "Q2", "2024-04-01", "2024-06-30"),                      # the running sprint is not closed
+        kr("KR-5", "Q2", "2024-04-01", "2024-06-30", "milestone"), kr("KR-6", "Q3", "2024-07-01", "2024-09-30")])
+    checkins = pd.DataFrame([
+        {"kr_id": "KR-1", "date": "2024-01-20", "value": 10.0}, {"kr_id": "KR-1", "date": "2024-01-12", "value": 5.0},
+        {"kr_id": "KR-1", "date": "2024-02-23", "value": 30.0}, {"kr_id": "KR-1", "date": "2024-03-08", "value": np.nan},
+        {"kr_id": "KR-2", "date": "2024-01-26", "value": 40.0}, {"kr_id": "KR-2", "date": "2024-03-22", "value": 35.0},
+        {"kr_id": "KR-3", "date": "2024-02-01", "value": 3.0}, {"kr_id": "KR-4", "date": "2024-05-01", "value": 7.0},
+        {"kr_id": "KR-9", "date": "2024-02-01", "value": 1.0}])
+    checkins["date"] = pd.to_datetime(checkins["date"])
+    items = table("sprint_items", [
+        _item("I1", "Alpha-S1", 3, "KR-1", done=True), _item("I2", "Alpha-S1", 2, "KR-2", done=True),
+        _item("I3", "Alpha-S3", 5, "KR-1", done=True), _item("I4", "Alpha-S4", 1, "KR-1"),
+        _item("I5", "Alpha-S5", 8, "KR-1", done=True), _item("I6", "Alpha-S2", 4, "KR-2", done=True),
+        _item("I7", "Alpha-S8", 2, "KR-4", done=True), _item("I8", "Alpha-undated", 2, "KR-1", done=True)])
+    yield calendar, items, key_results, checkins
+    yield calendar, items.iloc[0:0], key_results, checkins                 # no linked work
+    yield calendar, items, key_results, checkins.iloc[0:0]                 # no check-ins
+    yield calendar, items, key_results.iloc[[0]], checkins                 # one KR
+    yield calendar[calendar["team"] == "Beta"], items, key_results, checkins  # no sprints of the KRs' team
+    yield calendar.iloc[0:0], items, key_results, checkins                 # no sprints at all
+    yield calendar, items, key_results.iloc[0:0], checkins                 # no key results
+    yield _as_store_reads(calendar), _as_store_reads(items), _as_store_reads(key_results), checkins
+
+
+def test_kr_drivers_equal_the_per_kr_way():
+    for case in _driver_cases():
+        for unit in ("points", "items"):
+            for mine, theirs in zip(kr_drivers(*case, unit=unit), kr_drivers_per_kr(*case, unit=unit)):
+                _same_frames(mine, theirs)
+
+
+def _same_frames(mine: pd.DataFrame, theirs: pd.DataFrame) -> None:
+    """Equal frames; a column of lists of dicts compared by its text (a NaN inside a dict is equal
+    only to itself, so two equal lists made apart would differ)."""
+    lists = [c for c in theirs.columns if theirs[c].map(lambda v: isinstance(v, list)).any()]
+    pd.testing.assert_frame_equal(mine.drop(columns=lists), theirs.drop(columns=lists), check_exact=True)
+    for column in lists:
+        assert mine[column].map(repr).tolist() == theirs[column].map(repr).tolist(), column
+
+
+def test_kr_drivers_by_hand():
+    summary, detail = kr_drivers(*next(_driver_cases()))
+    one = summary.set_index("kr_id")
+    # KR-1 in Q1: S0 … S5 (S6 ends 1 Apr); work in S1 (3), S3 (5), S5 (8), S4's item is open
+    assert (one.loc["KR-1", "sprints"], one.loc["KR-1", "sprints_with_work"], one.loc["KR-1", "linked_completed"]) == (6, 3, 16.0)
+    sprints = detail[detail["kr_id"] == "KR-1"].set_index("sprint")
+    # S1 runs 15–26 Jan: 5 on the 15th (the 12th's check-in), 10 on the 26th; S3 12–23 Feb: 10 → 30;
+    # S5 11–22 Mar: the last check-in by then (8 Mar) has no value
+    assert sprints.loc["Alpha-S1", "kr_change"] == 5.0 and sprints.loc["Alpha-S3", "kr_change"] == 20.0
+    assert np.isnan(sprints.loc["Alpha-S5", "kr_change"]) and list(sprints.index) == [f"Alpha-S{n}" for n in range(6)]
+    # KR-2 decreases: 50 (start) on 15 Jan → 40 on 26 Jan counts as +10 for S1
+    assert detail[(detail["kr_id"] == "KR-2") & (detail["sprint"] == "Alpha-S1")]["kr_change"].iloc[0] == 10.0
+    assert one.loc["KR-3", "sprints"] == 5 and one.loc["KR-6", "sprints"] == 0  # S0 straddles KR-3's start
