@@ -385,3 +385,20 @@ def test_kr_drivers_by_hand():
     # KR-2 decreases: 50 (start) on 15 Jan → 40 on 26 Jan counts as +10 for S1
     assert detail[(detail["kr_id"] == "KR-2") & (detail["sprint"] == "Alpha-S1")]["kr_change"].iloc[0] == 10.0
     assert one.loc["KR-3", "sprints"] == 5 and one.loc["KR-6", "sprints"] == 0  # S0 straddles KR-3's start
+
+
+# --- with_revision_counts: counted once, looked up per key result ------------------------------------
+
+def test_revision_counts_equal_counting_per_key_result():
+    from analytics.okr_revisions import with_revision_counts
+
+    def per_row(kr_status, revisions):
+        counts = revisions.groupby("kr_id").size() if not revisions.empty else pd.Series(dtype=int)
+        return kr_status.assign(revisions=[int(counts.get(kr, 0)) for kr in kr_status["kr_id"]])
+
+    krs = pd.DataFrame({"kr_id": ["KR-1", "KR-2", None, "KR-3", "KR-1"], "progress": [0.1, 0.2, 0.3, 0.4, 0.5]})
+    revisions = pd.DataFrame({"kr_id": ["KR-1", "KR-1", "KR-3", None, "KR-9"], "import_id": [2, 3, 2, 4, 5]})
+    for kr_status in (krs, krs.astype({"kr_id": "str"}), krs.iloc[0:0], krs.iloc[[1]]):
+        for changes in (revisions, revisions.astype({"kr_id": "str"}), revisions.iloc[0:0]):
+            pd.testing.assert_frame_equal(with_revision_counts(kr_status, changes), per_row(kr_status, changes))
+    assert with_revision_counts(krs, revisions)["revisions"].tolist() == [2, 0, 0, 1, 2]
