@@ -51,8 +51,9 @@ def coach_section(team_metrics: pd.DataFrame, team: str, unit: str) -> None:
 @st.cache_data(show_spinner=False)
 def _drivers(_store: Store, version: tuple, teams: tuple[str, ...], as_of: date, cycle: str | None):
     # from the page's cached frames: service.drivers would compute the OKR view again; the sprints'
-    # dates and states without the sprint table's figures (at 500 teams summing 1.5 M items took a second)
-    return service.cycle_drivers(service.sprint_calendar(_store, list(teams), as_of),
+    # dates and states without the sprint table's figures (at 500 teams summing 1.5 M items took a second),
+    # from the sprint rows the pages already read, without the undated sprints only items name (never counted)
+    return service.cycle_drivers(service.calendar_of(ui.table_of(_store, version, "sprints", teams), as_of),
                                  ui.linked_items(_store, version, teams), ui.okr_tables(_store, version, teams, as_of)[0],
                                  ui.table_of(_store, version, "checkins", teams), cycle)
 

@@ -170,5 +170,6 @@ def original_key_results(kr_versions: pd.DataFrame, imports: pd.DataFrame, cycle
 
 def with_revision_counts(kr_status: pd.DataFrame, revisions: pd.DataFrame) -> pd.DataFrame:
     """The KR table with ``revisions``: how many times its target, start, type or plan changed."""
-    counts = revisions.groupby("kr_id").size() if not revisions.empty else pd.Series(dtype=int)
-    return kr_status.assign(revisions=[int(counts.get(kr, 0)) for kr in kr_status["kr_id"]])
+    # counted once, then a dict lookup per key result (a Series.get per row took 20 ms at 8,000)
+    counts = revisions["kr_id"].value_counts().to_dict() if not revisions.empty else {}
+    return kr_status.assign(revisions=[int(counts.get(kr, 0)) for kr in column_list(kr_status["kr_id"])])

@@ -11,8 +11,9 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from analytics.frames import column_list, frame_rows, is_in
+from analytics.frames import column_list, frame_rows
 from analytics.formatting import number, percent
+from analytics.sprint_kr import last_values
 from analytics.sprint_metrics import classify_items, closed
 from i18n import t
 
@@ -167,16 +168,6 @@ def _ratio(change: float, work: float) -> float:
     return change / work if work else np.nan
 
 
-def _values_on(history: tuple[np.ndarray, np.ndarray, float], days: np.ndarray) -> np.ndarray:
-    """A KR's value on each day: its last check-in on or before that day, else its start value
-    (``history``: check-in days sorted, their values, the start value)."""
-    dates, values, start = history
-    seen = np.searchsorted(dates, days, side="right")
-    if not len(values):
-        return np.full(len(seen), start)
-    return np.where(seen > 0, values[np.maximum(seen - 1, 0)], start)
-
-
 def kr_drivers(metrics: pd.DataFrame, items: pd.DataFrame, key_results: pd.DataFrame, checkins: pd.DataFrame,
                *, unit: str = "points") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per team and KR over the KR's cycle: the completed work linked to it and its movement, sprint
@@ -194,51 +185,63 @@ def kr_drivers(metrics: pd.DataFrame, items: pd.DataFrame, key_results: pd.DataF
         classified = classify_items(items[items["key_result"].notna()], metrics, unit)
         done = classified[classified["is_done"]].groupby(["team", "sprint", "key_result"], as_index=False)["weight"].sum()
     linked = {(r.team, r.sprint, r.key_result): float(r.weight) for r in frame_rows(done)}
-    # each team's dated closed sprints as arrays, once: hundreds of key results ask the same team
+    # every KR beside its team's dated closed sprints whose window lies in the KR's cycle (one straddling
+    # its start or end is left out), in the KRs' order and each team's sprint order: one join, not a filter per KR
     finished = closed(metrics)
-    finished = finished[finished["start_date"].notna() & finished["end_date"].notna()]
-    columns = (finished["sprint"].to_numpy(dtype=object), finished["sprint_type"].to_numpy(dtype=object),
-               pd.to_datetime(finished["start_date"]).to_numpy(dtype="datetime64[ns]"),
-               pd.to_datetime(finished["end_date"]).to_numpy(dtype="datetime64[ns]"))
-    teams = {team: tuple(column[rows] for column in columns)
-             for team, rows in finished.groupby("team", sort=False).indices.items()}
-    wanted = checkins[is_in(checkins["kr_id"], set(column_list(key_results["kr_id"])))] if not checkins.empty else checkins
-    dated = wanted.assign(date=pd.to_datetime(wanted["date"])) if not wanted.empty else \
-        pd.DataFrame({"kr_id": [], "date": pd.to_datetime([]), "value": []})
-    # each KR's check-ins as sorted arrays: v(day) is the value of the last check-in on or before day
-    ordered = dated.sort_values(["kr_id", "date"], kind="stable")
-    days, values = ordered["date"].to_numpy(dtype="datetime64[ns]"), ordered["value"].astype(float).to_numpy()
-    by_kr = {kr: (days[rows], values[rows]) for kr, rows in ordered.groupby("kr_id").indices.items()}
-    nothing = (np.array([], dtype="datetime64[ns]"), np.array([], dtype=float))
-    no_sprints = (np.array([], dtype=object), np.array([], dtype=object), nothing[0], nothing[0])
-    summary, detail = [], []
-    for kr in frame_rows(key_results):
-        names, kinds, starts, ends = teams.get(kr.team, no_sprints)
-        # the sprints whose window lies in the cycle: one straddling its start or end is left out
-        inside = (starts >= np.datetime64(pd.Timestamp(kr.cycle_start), "ns")) & \
-            (ends <= np.datetime64(pd.Timestamp(kr.cycle_end), "ns"))
-        names, kinds, starts, ends = names[inside], kinds[inside], starts[inside], ends[inside]
-        history = (*by_kr.get(kr.kr_id, nothing), float(kr.start_value))
-        sign = -1.0 if kr.kr_type == "decrease" else 1.0
-        change = sign * (_values_on(history, ends) - _values_on(history, starts))
-        work = np.array([linked.get((kr.team, name, kr.kr_id), 0.0) for name in names], dtype=float)
-        detail += [{"team": kr.team, "kr_id": kr.kr_id, "sprint": name, "sprint_type": kind,
-                    "start_date": pd.Timestamp(start), "end_date": pd.Timestamp(end), "linked_completed": w,
-                    "kr_change": float(c)} for name, kind, start, end, w, c in zip(names, kinds, starts, ends, work, change)]
+    finished = finished[finished["start_date"].notna() & finished["end_date"].notna() & finished["team"].notna()]
+    sprints = pd.DataFrame({"team": finished["team"].to_numpy(dtype=object), "position": np.arange(len(finished)),
+                            "sprint": finished["sprint"].to_numpy(dtype=object),
+                            "sprint_type": finished["sprint_type"].to_numpy(dtype=object),
+                            "start": pd.to_datetime(finished["start_date"]).to_numpy(dtype="datetime64[ns]"),
+                            "end": pd.to_datetime(finished["end_date"]).to_numpy(dtype="datetime64[ns]")})
+    krs = pd.DataFrame({"kr": np.arange(len(key_results)), "team": key_results["team"].to_numpy(dtype=object),
+                        "kr_id": key_results["kr_id"].to_numpy(dtype=object),
+                        "first": pd.to_datetime(key_results["cycle_start"]).to_numpy(dtype="datetime64[ns]"),
+                        "last": pd.to_datetime(key_results["cycle_end"]).to_numpy(dtype="datetime64[ns]")})
+    sprints = sprints[(sprints["start"] >= krs["first"].min()) & (sprints["end"] <= krs["last"].max())]  # in no cycle
+    pairs = krs.merge(sprints, on="team")
+    pairs = pairs[(pairs["start"] >= pairs["first"]) & (pairs["end"] <= pairs["last"])].sort_values(
+        ["kr", "position"], kind="stable")
+    # each pair's KR value at the sprint's start and end: the last check-in on or before the day, else the
+    # KR's start value (one as-of join for all, as the sprint work per KR finds them)
+    start_values = pd.to_numeric(key_results["start_value"]).to_numpy(dtype=float)[pairs["kr"].to_numpy()]
+    signs = np.where(key_results["kr_type"].to_numpy(dtype=object) == "decrease", -1.0, 1.0)[pairs["kr"].to_numpy()]
+    on_start, seen_start = last_values(checkins, pairs["kr_id"].to_numpy(), pairs["start"].to_numpy())
+    on_end, seen_end = last_values(checkins, pairs["kr_id"].to_numpy(), pairs["end"].to_numpy())
+    all_changes = signs * (np.where(seen_end, on_end, start_values) - np.where(seen_start, on_start, start_values))
+    all_work = np.array([linked.get(key, 0.0) for key in zip(column_list(pairs["team"]), column_list(pairs["sprint"]),
+                                                              column_list(pairs["kr_id"]))], dtype=float) \
+        if linked else np.zeros(len(pairs))
+    all_kinds = pairs["sprint_type"].to_numpy(dtype=object)
+    counts = np.bincount(pairs["kr"].to_numpy(), minlength=len(key_results))  # each KR's pairs, one after another
+    ends = np.cumsum(counts)
+    summary = []
+    for kr, begin, end in zip(frame_rows(key_results[["team", "cycle", "kr_id", "key_result", "kr_type"]]),
+                              ends - counts, ends):
+        row = {"team": kr.team, "cycle": kr.cycle, "kr_id": kr.kr_id, "key_result": kr.key_result, "kr_type": kr.kr_type}
+        if begin == end:  # no closed sprint in the cycle yet: what the arrays below give for no sprints
+            summary.append({**row, "sprints": 0, "sprints_with_work": 0, "linked_completed": 0.0, "kr_change": 0.0,
+                            "change_per_unit": np.nan, "correlation": np.nan, "by_sprint_type": []})
+            continue
+        kinds, work, change = all_kinds[begin:end], all_work[begin:end], all_changes[begin:end]
         worked = work > 0
         types: dict[str, list[float]] = {}
         for kind, w, c in zip(kinds[worked], work[worked], change[worked]):
             sums = types.setdefault(_type_key(kind), [0.0, 0.0, 0])
             sums[0], sums[1], sums[2] = sums[0] + w, sums[1] + float(c), sums[2] + 1
         total_work, total_change = float(work[worked].sum()), float(change[worked].sum())
-        summary.append({"team": kr.team, "cycle": kr.cycle, "kr_id": kr.kr_id, "key_result": kr.key_result,
-                        "kr_type": kr.kr_type, "sprints": len(names), "sprints_with_work": int(worked.sum()),
+        summary.append({**row, "sprints": len(work), "sprints_with_work": int(worked.sum()),
                         "linked_completed": total_work, "kr_change": total_change,
                         "change_per_unit": _ratio(total_change, total_work), "correlation": spearman(work, change),
                         "by_sprint_type": [{"sprint_type": kind or None, "linked_completed": w, "kr_change": c,
                                             "change_per_unit": _ratio(c, w), "sprints": n}
                                            for kind, (w, c, n) in sorted(types.items())]})
-    return pd.DataFrame(summary, columns=DRIVER_FIELDS), pd.DataFrame(detail, columns=DRIVER_SPRINT_FIELDS)
+    detail = pd.DataFrame({"team": pairs["team"].tolist(), "kr_id": pairs["kr_id"].tolist(), "sprint": pairs["sprint"].tolist(),
+                           "sprint_type": all_kinds.tolist(), "start_date": pairs["start"].to_numpy(),
+                           "end_date": pairs["end"].to_numpy(), "linked_completed": all_work,
+                           "kr_change": all_changes.astype(float)}, columns=DRIVER_SPRINT_FIELDS) \
+        if len(pairs) else pd.DataFrame([], columns=DRIVER_SPRINT_FIELDS)
+    return pd.DataFrame(summary, columns=DRIVER_FIELDS), detail
 
 
 def driver_sentences(row, unit: str, lang: str = "en") -> list[str]:

@@ -6,19 +6,35 @@ import re
 import numpy as np
 import pandas as pd
 
-from analytics.frames import column_list, frame_rows
+from analytics.frames import column_list
 from analytics.sprint_metrics import classify_items
 
 LINK_FIELDS = ["team", "sprint", "start_date", "end_date", "kr_id", "linked_by", "items_linked", "items_done",
                "completed_linked", "value_at_start", "value_at_end", "kr_movement"]
 
 
-def value_on(checkins: pd.DataFrame, day, start_value: float) -> float:
-    """The last check-in on or before ``day``; the start value when there is none yet."""
-    if pd.isna(day):
-        return np.nan
-    before = checkins[checkins["date"] <= pd.Timestamp(day)]
-    return float(before.sort_values("date")["value"].iloc[-1]) if not before.empty else float(start_value)
+def last_values(checkins: pd.DataFrame, kr_ids, days) -> tuple[np.ndarray, np.ndarray]:
+    """For each pair of ``kr_ids`` and ``days``: the value of the KR's last check-in on or before the
+    day, and whether there is one (NaN and False where there is none or the day is missing). One
+    as-of join of every pair at once, instead of filtering and sorting the check-ins pair by pair."""
+    count = len(kr_ids)
+    values, found = np.full(count, np.nan), np.zeros(count, dtype=bool)
+    if not count or checkins.empty:
+        return values, found
+    asked = pd.DataFrame({"kr_id": np.asarray(kr_ids, dtype=object), "row": np.arange(count),
+                          "day": pd.to_datetime(pd.Series(list(days), dtype=object)).astype("datetime64[ns]").to_numpy()})
+    known = pd.DataFrame({"kr_id": checkins["kr_id"].to_numpy(dtype=object), "value": checkins["value"].to_numpy(dtype=float),
+                          "day": pd.to_datetime(checkins["date"]).astype("datetime64[ns]").to_numpy(), "seen": True})
+    asked = asked[asked["day"].notna()].sort_values("day", kind="stable")
+    known = known[known["day"].notna()].sort_values("day", kind="stable")
+    if asked.empty or known.empty:
+        return values, found
+    hit = pd.merge_asof(asked, known, on="day", by="kr_id", direction="backward")
+    seen = hit["seen"].eq(True).to_numpy(dtype=bool)
+    rows = hit["row"].to_numpy()
+    values[rows[seen]] = hit["value"].to_numpy(dtype=float)[seen]
+    found[rows] = seen
+    return values, found
 
 
 def split_ids(text) -> list[str]:
@@ -35,33 +51,42 @@ def sprint_key_results(sprints: pd.DataFrame, items: pd.DataFrame, key_results: 
     links: dict[tuple, dict] = {}
     if not items.empty and "key_result" in items:
         classified = classify_items(items[items["key_result"].notna()], sprints, unit)
-        for (team, sprint, kr), group in classified.groupby(["team", "sprint", "key_result"]):
-            links[(team, sprint, kr)] = {
-                "linked_by": "items", "items_linked": len(group), "items_done": int(group["is_done"].sum()),
-                "completed_linked": float(group["weight"].where(group["is_done"], 0.0).sum())}
-    for sprint in frame_rows(sprints):
-        for kr in split_ids(getattr(sprint, "key_results", None)):
-            entry = links.setdefault((sprint.team, sprint.sprint, kr), {
+        done = classified["is_done"].to_numpy(dtype=bool)
+        completed = classified["weight"].where(classified["is_done"], 0.0).to_numpy(dtype=float)
+        for key, rows in classified.groupby(["team", "sprint", "key_result"]).indices.items():
+            links[key] = {"linked_by": "items", "items_linked": len(rows), "items_done": int(done[rows].sum()),
+                          "completed_linked": float(completed[rows].sum())}
+    # the goals' key results: only the sprints whose goal names some are looked at, not every field of every sprint
+    texts = column_list(sprints["key_results"]) if "key_results" in sprints else []
+    named = [row for row, text in enumerate(texts) if split_ids(text)]
+    for team, sprint, text in zip(sprints["team"].iloc[named], sprints["sprint"].iloc[named], [texts[row] for row in named]):
+        for kr in split_ids(text):
+            entry = links.setdefault((team, sprint, kr), {
                 "linked_by": "goal", "items_linked": 0, "items_done": 0, "completed_linked": 0.0})
             if entry["linked_by"] == "items":
                 entry["linked_by"] = "items+goal"
     if not links:
         return pd.DataFrame(columns=LINK_FIELDS)
-    dates = {(s.team, s.sprint): (s.start_date, s.end_date) for s in frame_rows(sprints)}
+    dates = dict(zip(zip(column_list(sprints["team"]), column_list(sprints["sprint"])),
+                     zip(column_list(sprints["start_date"]), column_list(sprints["end_date"]))))
     starts = dict(zip(column_list(key_results["kr_id"]), column_list(key_results["start_value"]))) if not key_results.empty else {}
-    checkins = checkins.assign(date=pd.to_datetime(checkins["date"])) if not checkins.empty else \
-        pd.DataFrame({"kr_id": [], "date": pd.to_datetime([]), "value": []})
-    by_kr = {kr: group for kr, group in checkins.groupby("kr_id")}
+    keys = list(links)
+    windows = [dates.get((team, sprint), (pd.NaT, pd.NaT)) for team, sprint, _ in keys]
+    kr_ids = [kr for _, _, kr in keys]
+    at_start, seen_at_start = last_values(checkins, kr_ids, [start for start, _ in windows])
+    at_end, seen_at_end = last_values(checkins, kr_ids, [end for _, end in windows])
     rows = []
-    for (team, sprint, kr), entry in links.items():
-        start_day, end_day = dates.get((team, sprint), (pd.NaT, pd.NaT))
-        history = by_kr.get(kr, checkins.iloc[0:0])
-        known = kr in starts
-        has_evidence = known and not pd.isna(end_day) and (history["date"] <= pd.Timestamp(end_day)).any()
-        at_start = value_on(history, start_day, starts[kr]) if has_evidence else np.nan
-        at_end = value_on(history, end_day, starts[kr]) if has_evidence else np.nan
+    for (team, sprint, kr), (start_day, end_day), value_start, known_start, value_end, evidence in zip(
+            keys, windows, at_start, seen_at_start, at_end, seen_at_end):
+        # evidence: a known KR with a check-in by the sprint's end; before the first one, its start value
+        has_evidence = kr in starts and bool(evidence)
+        if has_evidence:
+            value_start = np.nan if pd.isna(start_day) else (float(value_start) if known_start else float(starts[kr]))
+            value_end = float(value_end)
+        else:
+            value_start = value_end = np.nan
         rows.append({"team": team, "sprint": sprint, "start_date": start_day, "end_date": end_day, "kr_id": kr,
-                     **entry, "value_at_start": at_start, "value_at_end": at_end,
-                     "kr_movement": at_end - at_start if has_evidence else np.nan})
+                     **links[(team, sprint, kr)], "value_at_start": value_start, "value_at_end": value_end,
+                     "kr_movement": value_end - value_start if has_evidence else np.nan})
     out = pd.DataFrame(rows, columns=LINK_FIELDS)
     return out.sort_values(["team", "start_date", "sprint", "kr_id"], na_position="last").reset_index(drop=True)

@@ -80,6 +80,14 @@ def sprint_calendar(store: Store, teams: Sequence[str] | None, as_of: date | Non
     return order.assign(state=sprint_states(order["start_date"], order["end_date"], as_of))
 
 
+def calendar_of(sprints: pd.DataFrame, as_of: date | None = None) -> pd.DataFrame:
+    """``sprint_calendar`` of the teams' stored sprint rows (``Store.current("sprints")``, a frame a
+    page already holds) without the sprints only item rows name: those have no dates, and what reads
+    only dated sprints (the KR drivers) needs no scan of every item row for them."""
+    order = sprints_in_order(sprints, pd.DataFrame(columns=["team", "sprint"]))
+    return order.assign(state=sprint_states(order["start_date"], order["end_date"], as_of))
+
+
 def _sprint_order(store: Store, teams: Sequence[str] | None) -> pd.DataFrame:
     """The teams' sprints in the sprint table's order (calendar sprints and those only items name)."""
     return sprints_in_order(store.current("sprints", teams), aggregates.item_sprints(store, teams))

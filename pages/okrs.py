@@ -15,6 +15,7 @@ from analytics import charts, narrative
 from analytics.calibration import MIN_OBJECTIVES, alignment, calibration
 from analytics.formatting import day as format_day
 from analytics.formatting import number, percent
+from analytics.frames import column_list, each_once
 from analytics.okr_metrics import GRADE_BANDS, running
 from analytics.presentation import present
 from analytics.okr_revisions import plan_text
@@ -151,8 +152,9 @@ st.subheader(ui.tr("okr_overview"))
 ui.caption(ui.tr("okr_overview_caption"))
 overview = krs[["team", "kr_id", "key_result", "progress", "expected_progress", "status", "forecast_status",
                 "status_disagrees", "confidence", "last_checkin", "stale", "revisions"]].assign(
-    status=krs["status"].map(shown_state), forecast_status=krs["forecast_status"].map(state),
-    status_disagrees=krs["status_disagrees"].map(lambda flag: "⚠" if flag and not closed else ""))
+    status=each_once(column_list(krs["status"]), shown_state),
+    forecast_status=each_once(column_list(krs["forecast_status"]), state),
+    status_disagrees=each_once(column_list(krs["status_disagrees"]), lambda flag: "⚠" if flag and not closed else ""))
 if closed:  # the pace and the forecast are history once the cycle is over
     overview = overview.drop(columns=["expected_progress", "forecast_status", "status_disagrees", "stale"])
 ui.table(overview, "okr_overview", f"key_results_{cycle}", bars=["progress", "expected_progress"],
@@ -173,7 +175,7 @@ shown_objectives = objectives.assign(  # the team goes with the objective's word
     objective=[f"{team} · {text}" if several else text for team, text in zip(objectives["team"], objectives["objective"])],
     key_results_achieved=[f"{done} / {total}" for done, total in zip(objectives["key_results_achieved"],
                                                                       objectives["key_results"])],
-    judged_by=[narrative.grade_rule(kind, language) for kind in objectives["okr_type"]])
+    judged_by=each_once(column_list(objectives["okr_type"]), lambda kind: narrative.grade_rule(kind, language)))
 # "Judged by" starts with the kind ("committed: green ≥ 1, …"): kind and band in one column, so the
 # table still fits the screen; the downloads keep okr_type and score as fields
 ui.table(shown_objectives[["objective_id", "objective", "grade", "grade_band", "judged_by", "achieved",
@@ -206,7 +208,8 @@ with weekly_tab:
     if not stale.empty:
         st.warning(ui.md_escape(ui.tr("stale_list", krs=", ".join(stale["kr_id"]))))
     # a final check-in at or after the cycle end settles a stay_above / stay_below KR; members check in
-    open_krs = krs[[ui.may("member", team) for team in krs["team"]]]
+    members = {team: ui.may("member", team) for team in dict.fromkeys(column_list(krs["team"]))}  # once per team
+    open_krs = krs[[members[team] for team in column_list(krs["team"])]]
     if not open_krs.empty:
         checkin_form(open_krs)
 
@@ -218,8 +221,10 @@ with detail_tab:
         urgent = (krs["status_disagrees"].fillna(False).astype(bool) | krs["status"].isin(["at_risk", "behind"])) \
             if not closed else pd.Series(False, index=krs.index)
         ordered = pd.concat([krs[urgent], krs[~urgent]])  # what needs a look first
-        titles = {kr.kr_id: f"{kr.kr_id} · {kr.key_result} — {shown_state(kr.status)}"
-                  + (" ⚠" if kr.status_disagrees and not closed else "") for kr in ordered.itertuples(index=False)}
+        words = each_once(column_list(ordered["status"]), shown_state)
+        titles = {kr_id: f"{kr_id} · {text} — {word}" + (" ⚠" if flag and not closed else "")
+                  for kr_id, text, word, flag in zip(column_list(ordered["kr_id"]), column_list(ordered["key_result"]),
+                                                     words, column_list(ordered["status_disagrees"]))}
         chosen_kr = st.selectbox(ui.tr("key_result"), list(titles), key=f"detail_kr_{cycle}",
                                  format_func=lambda kr_id: titles[kr_id])
         kr = next(ordered[ordered["kr_id"] == chosen_kr].itertuples(index=False))
@@ -301,8 +306,10 @@ with close_tab:
     lessons = objectives.dropna(subset=["lessons"])
     for item in lessons.itertuples(index=False):
         st.text(f"{ui.tr('lessons')} · {item.objective_id}: {item.lessons}")
-    keys = {f"{o.team} · {o.objective_id}": (o.team, o.objective_id) for o in objectives.itertuples(index=False)
-            if ui.may("member", o.team)}  # members write lessons
+    writers = {team: ui.may("member", team) for team in dict.fromkeys(column_list(objectives["team"]))}
+    keys = {f"{team} · {objective_id}": (team, objective_id)  # members write lessons
+            for team, objective_id in zip(column_list(objectives["team"]), column_list(objectives["objective_id"]))
+            if writers[team]}
     if keys:
         with st.form("lessons_form", clear_on_submit=True):
             ui.strong("record_lessons")
