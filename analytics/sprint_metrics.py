@@ -105,10 +105,12 @@ def sprints_in_order(sprints: pd.DataFrame, item_sprints: pd.DataFrame) -> pd.Da
     those only item rows name (``item_sprints``: their team and sprint, in the order the items bring
     them), which have no dates and recorded commitment."""
     sprints = sprints.reindex(columns=_SPRINT_COLUMNS) if not sprints.empty else pd.DataFrame(columns=_SPRINT_COLUMNS)
-    known = set(zip(column_list(sprints["team"]), column_list(sprints["sprint"])))
     missing = item_sprints[["team", "sprint"]].drop_duplicates() if not item_sprints.empty else \
         pd.DataFrame(columns=["team", "sprint"])
-    missing = missing[[(t, s) not in known for t, s in zip(column_list(missing["team"]), column_list(missing["sprint"]))]]
+    if not missing.empty:  # the store usually hands over only these already (aggregates.item_only_sprints)
+        known = set(zip(column_list(sprints["team"]), column_list(sprints["sprint"])))
+        missing = missing[[(t, s) not in known
+                           for t, s in zip(column_list(missing["team"]), column_list(missing["sprint"]))]]
     everything = pd.concat([sprints, missing.assign(commitment_basis="recorded")], ignore_index=True) \
         if not missing.empty else sprints
     order = sprint_order(everything)
