@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from analytics import segments
 from analytics.planning import commitment_coach
-from tests.test_summary_paths import reference_coach
+from analytics.sprint_metrics import team_summary
+from tests.test_summary_paths import reference_coach, reference_summary
 
 COLUMNS = ["team", "sprint", "sprint_type", "state", "committed", "completed", "commitment_accuracy", "say_do_ratio",
            "scope_change", "in_band", "working_days", "velocity_per_day"]
@@ -130,4 +131,53 @@ def sprint_tables(draw) -> pd.DataFrame:
 def test_coach_is_the_per_team_reference_on_generated_tables(metrics, days, kind, last, minimum):
     options = {"days": days, "sprint_type": kind, "last": last, "minimum": minimum}
     pd.testing.assert_frame_equal(commitment_coach(metrics, **options), reference_coach(metrics, **options),
+                                  check_exact=True)
+
+
+# --- the team summary -------------------------------------------------------------------------
+
+def test_team_summary_by_hand():
+    metrics = table([*sprints("Alpha", [8.0, 10.0, 12.0, 6.0], committed=[10.0] * 4,
+                              commitment_accuracy=[0.8, 1.0, 0.8, 0.6], in_band=[True, True, False, None]),
+                     {"team": "Alpha", "sprint": "Alpha 5", "state": "running", "completed": 1.0},
+                     {"team": "Idle", "sprint": "I1", "state": "future"}])
+    alpha, idle = team_summary(metrics).to_dict("records")
+    assert (alpha["sprints"], alpha["open_sprints"], alpha["first_sprint"], alpha["last_sprint"]) == (4, 1, "Alpha 1",
+                                                                                                    "Alpha 4")
+    assert alpha["velocity_mean"] == 9.0 and alpha["velocity_median"] == 9.0
+    assert alpha["velocity_std"] == pytest.approx(np.sqrt(20 / 3))     # (1 + 1 + 9 + 9) / 3
+    assert alpha["commitment_accuracy_pooled"] == pytest.approx(0.8)   # 1 − (2 + 0 + 2 + 4) / 40
+    assert alpha["pooled_sprints"] == 4 and alpha["in_band_share"] == pytest.approx(2 / 3)
+    assert alpha["accuracy_slope"] == pytest.approx(-0.08)            # −0.4 / 5 over the positions 0 … 3
+    assert (alpha["accuracy_first_half"], alpha["accuracy_second_half"]) == pytest.approx((0.9, 0.7))
+    assert alpha["accuracy_trend"] == "declining" and alpha["comparable"]
+    assert alpha["stability_cv"] == pytest.approx(np.sqrt(20 / 3) / 9) and alpha["stability"] == "variable"  # 0.29
+    assert (idle["team"], idle["sprints"], idle["open_sprints"], idle["pooled_sprints"]) == ("Idle", 0, 1, 0)
+    assert pd.isna(idle["velocity_mean"]) and pd.isna(idle["accuracy_trend"])
+    cut = team_summary(metrics, last=2).iloc[0]
+    assert (cut["sprints"], cut["first_sprint"], cut["velocity_mean"]) == (2, "Alpha 3", 9.0)
+
+
+SUMMARY_TABLES = {**HAND_TABLES,
+                  "mixed lengths": table(sprints("Alpha", [8.0, 4.0, 9.0, 3.0, 8.0], working_days=[10.0, 5.0, 10.0, 5.0, 10.0],
+                                                 sprint_type=["a", "a", "b", "b", "a"],
+                                                 commitment_accuracy=[0.5, 0.5, np.nan, 0.51, 0.52])),
+                  "steady ties": table(sprints("Alpha", [5.0] * 6, commitment_accuracy=[0.5, 0.51, 0.52, 0.5, 0.51, 0.52],
+                                               committed=[5.0] * 6, in_band=[True] * 6)),
+                  "nothing closed": table([{"team": "Alpha", "sprint": "A1", "state": "running"},
+                                           {"team": "Beta", "sprint": "B1", "state": "future"}])}
+
+
+@pytest.mark.parametrize("name", SUMMARY_TABLES)
+@pytest.mark.parametrize("last", [None, 1, 2, 8])
+def test_team_summary_is_the_per_team_reference_on_hand_made_tables(name, last):
+    metrics = SUMMARY_TABLES[name]
+    pd.testing.assert_frame_equal(team_summary(metrics, last=last), reference_summary(metrics, last=last),
+                                  check_exact=True)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(metrics=sprint_tables(), last=st.sampled_from([None, 1, 3, 8]))
+def test_team_summary_is_the_per_team_reference_on_generated_tables(metrics, last):
+    pd.testing.assert_frame_equal(team_summary(metrics, last=last), reference_summary(metrics, last=last),
                                   check_exact=True)
