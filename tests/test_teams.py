@@ -111,3 +111,22 @@ def test_small_multiples_are_the_panel_by_panel_figure(sizes, long_names):
     if len(sizes) == 3:  # by hand: the third team's panel is the first of the second row
         assert (found.data[4].xaxis, found.data[4].yaxis) == ("x3", "y3")
         assert found.layout.yaxis2.title.text == "hours" and found.layout.xaxis2.showticklabels is False
+
+
+def test_latest_sprints_name_each_teams_trend_range():
+    from analytics.sprint_metrics import range_name, team_summary
+    from analytics.teams import latest_sprints
+    metrics = sprint_metrics(table("sprints", [
+        sprint("A", "S1", "2026-11-02", "2026-11-06", 10, 9), sprint("A", "S2", "2026-11-09", "2026-11-13", 10, 6),
+        sprint("A", "S3", "2026-11-23", "2026-11-27", 10, 10),          # running on 25 Nov
+        sprint("B", "B1", "2026-11-02", "2026-11-13", 20, 20),          # one sprint: one name
+        sprint("C", "C1", "2026-11-24", "2026-12-04", 5, 0)]), table("sprint_items"), as_of=date(2026, 11, 25))
+    summary = team_summary(metrics)
+    out = latest_sprints(metrics, summary).set_index("team")
+    assert out["trend_range"].to_dict() == {"A": "S1 – S2", "B": "B1"}  # C has no closed sprint: no row
+    assert out.loc["A", "running_sprint"] == "S3"
+    by_team = summary.set_index("team")  # the reference: a lookup per team
+    assert out["trend_range"].tolist() == [range_name(by_team["first_sprint"].get(t), by_team["last_sprint"].get(t))
+                                           for t in out.index]
+    unknown = latest_sprints(metrics, summary[summary["team"].eq("B")]).set_index("team")
+    assert unknown["trend_range"].isna().tolist() == [True, False]  # a team without a summary row: no range
