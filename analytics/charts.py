@@ -74,6 +74,11 @@ def _layout(fig: go.Figure, title: str, subtitle: str, *, height: int = 460, lan
 def _sprint_axis(fig: go.Figure, names, title: str, **where) -> None:
     """A category axis of sprint names that stays readable from 1 to 200 sprints: all labels up to
     MANY, then slanted and thinned; long names cut on the axis (hover still names every sprint)."""
+    fig.update_xaxes(**_sprint_axis_options(names, title), **where)
+
+
+def _sprint_axis_options(names, title: str) -> dict:
+    """The x axis properties of ``_sprint_axis``."""
     raw = [str(name) for name in names]
     options = dict(title_text=title, type="category", automargin=True)
     if len(raw) > MANY:
@@ -81,7 +86,7 @@ def _sprint_axis(fig: go.Figure, names, title: str, **where) -> None:
     if any(len(name) > 24 for name in raw):
         step = max(1, -(-len(raw) // MANY))
         options.update(tickmode="array", tickvals=plain(raw[::step]), ticktext=plain([short(n) for n in raw[::step]]))
-    fig.update_xaxes(**options, **where)
+    return options
 
 
 def _dates(fig: go.Figure, lang: str, *, day: bool = False) -> None:
@@ -295,21 +300,25 @@ def velocity_small_multiples(metrics: pd.DataFrame, units: dict[str, str], lang:
     rows = -(-len(teams) // columns)
     fig = make_subplots(rows=rows, cols=columns, subplot_titles=plain([short(t, 40) for t in teams]), horizontal_spacing=0.08,
                         vertical_spacing=min(0.18, 0.9 / rows))
-    for index, team in enumerate(teams):
-        row, col = index // columns + 1, index % columns + 1
-        part = metrics[metrics["team"] == team]
+    # every panel's traces and axes gathered first and set in one call each: plotly's per-panel
+    # update_xaxes(row=, col=) looks through every axis of the figure each time
+    traces, axes = [], {}
+    for index, (team, part) in enumerate(metrics.groupby("team", sort=False)):
+        panel = fig.get_subplot(index // columns + 1, index % columns + 1)
+        x_axis, y_axis = panel.xaxis.plotly_name, panel.yaxis.plotly_name  # 'xaxis3' is the axis a trace calls 'x3'
+        where = {"xaxis": x_axis.replace("axis", ""), "yaxis": y_axis.replace("axis", "")}
         unit = plain(short(unit_text(units.get(team) or "points", lang)))
         first = index == 0  # one legend entry per kind of trace, not per team
-        fig.add_trace(go.Bar(x=plain(part["sprint"]), y=part["completed"], marker_color=PALETTE["blue"],
-                             name=text["completed"], legendgroup="completed", showlegend=first,
-                             hovertemplate="%{y:.4~g} " + unit), row=row, col=col)
-        fig.add_trace(go.Scatter(x=plain(part["sprint"]), y=part["velocity_avg"], mode="lines",
+        sprints = plain(part["sprint"])
+        traces.append(go.Bar(x=sprints, y=part["completed"], marker_color=PALETTE["blue"], name=text["completed"],
+                             legendgroup="completed", showlegend=first, hovertemplate="%{y:.4~g} " + unit, **where))
+        traces.append(go.Scatter(x=sprints, y=part["velocity_avg"], mode="lines",
                                  line=dict(color=PALETTE["orange"], width=3), name=text["avg"].format(n=3),
-                                 legendgroup="avg", showlegend=first, hovertemplate="%{y:.4~g} " + unit),
-                      row=row, col=col)
-        fig.update_yaxes(title_text=unit, rangemode="tozero", row=row, col=col)
-        _sprint_axis(fig, part["sprint"], "", row=row, col=col)
-        fig.update_xaxes(showticklabels=len(part) <= 12, row=row, col=col)
+                                 legendgroup="avg", showlegend=first, hovertemplate="%{y:.4~g} " + unit, **where))
+        axes[y_axis] = dict(title_text=unit, rangemode="tozero")
+        axes[x_axis] = dict(_sprint_axis_options(part["sprint"], ""), showticklabels=len(part) <= 12)
+    fig.add_traces(traces)
+    fig.update_layout(axes)
     fig.update_annotations(font=dict(size=15, color="#1f1f1f"))
     # room for the panel titles of the first row under the legend
     return _layout(fig, text["multiples"], text["multiples_def"], height=280 * rows + 190, lang=lang, top=175)

@@ -13,6 +13,7 @@ import pandas as pd
 
 from analytics.frames import column_list, frame_rows
 from analytics.formatting import number, percent
+from analytics.segments import laid_out, median, percentile, ranks
 from analytics.sprint_kr import last_values
 from analytics.sprint_metrics import classify_items, closed
 from i18n import t
@@ -53,61 +54,65 @@ def commitment_coach(metrics: pd.DataFrame, *, days: float | None = None, sprint
     and in half (``suggested_high``) of its last closed sprints of the type, for the next sprint's
     working days. ``metrics``: the sprint table with each sprint's state as of the day looked from.
 
-    The columns leave pandas once; each team and type is worked out on plain arrays (``_coach_row``),
-    as pandas would (the same quantiles and medians): an organisation has thousands of them."""
-    rows = []
+    Every team and type at once (``analytics.segments``): an organisation has thousands of them. The
+    same quantiles and medians as pandas gives a group alone (tests/test_summary_paths.py)."""
     if metrics.empty:
         return pd.DataFrame(columns=COACH_FIELDS)
-    kinds = np.asarray([_type_key(value) for value in metrics["sprint_type"]], dtype=object)
-    state = metrics["state"].to_numpy(dtype=object)
-    columns = {"state": state, "sprint": metrics["sprint"].to_numpy(dtype=object),
-               **{name: metrics[name].astype(float).to_numpy(dtype=float)
-                  for name in ("working_days", "completed", "committed", "say_do_ratio")}}
-    for team, positions in metrics.groupby("team", sort=False).indices.items():
-        types = list(dict.fromkeys(sorted(kinds[positions])))
-        for kind in types:
-            if sprint_type is not None and kind != _type_key(sprint_type):
-                continue
-            chosen = positions[kinds[positions] == kind]
-            rows.append(_coach_row(team, kind, {name: values[chosen] for name, values in columns.items()}, days,
-                                   last, minimum))
-    return pd.DataFrame(rows, columns=COACH_FIELDS)
+    kinds = np.asarray([_type_key(value) for value in column_list(metrics["sprint_type"])], dtype=object)
+    wanted = np.ones(len(metrics), dtype=bool) if sprint_type is None else kinds == _type_key(sprint_type)
+    # a group per team (in the order teams first appear) and type (sorted), its rows in sprint order
+    team_code = pd.factorize(metrics["team"], sort=False)[0][wanted]
+    kinds = kinds[wanted]
+    if not len(kinds):
+        return pd.DataFrame([], columns=COACH_FIELDS)
+    group = pd.DataFrame({"team": team_code, "kind": kinds}).groupby(["team", "kind"], sort=True).ngroup().to_numpy()
+    order = np.argsort(group, kind="stable")
+    group, groups = group[order], int(group.max()) + 1
+    rows = np.flatnonzero(wanted)[order]
+    state = metrics["state"].to_numpy(dtype=object)[rows]
+    sprint = metrics["sprint"].to_numpy(dtype=object)[rows]
+    wd, completed, committed, say_do = (metrics[name].astype(float).to_numpy(dtype=float)[rows]
+                                        for name in ("working_days", "completed", "committed", "say_do_ratio"))
+    first = np.concatenate([[0], np.flatnonzero(np.diff(group)) + 1])  # each group's first row
 
+    # the history: the last ``last`` closed sprints with working days and a result (DataFrame.tail)
+    place, usable = ranks(group, (state == "closed") & (wd > 0) & ~np.isnan(completed), groups)
+    n = np.minimum(usable, last) if last else np.zeros(groups, dtype=np.int64)
+    place = np.where(place >= 0, place - (usable - n)[group], -1)  # counted from the history's first sprint
+    width = int(n.max())
+    history = place >= 0
 
-def _median(values: np.ndarray) -> float:
-    """``Series.median()``: of the known values, NaN without any."""
-    known = values[~np.isnan(values)]
-    return float(np.median(known)) if len(known) else np.nan
+    def known(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """A history's known values laid out per group (a median leaves the missing ones out)."""
+        where, counts = ranks(group, history & ~np.isnan(values), groups)
+        return laid_out(values, group, where, groups, width), counts
 
-
-def _coach_row(team: str, kind: str, group: dict[str, np.ndarray], days: float | None, last: int, minimum: int) -> dict:
-    wd = group["working_days"]
-    usable = (group["state"] == "closed") & (wd > 0) & ~np.isnan(group["completed"])
-    history = np.flatnonzero(usable)
-    history = history[-last:] if last else history[:0]  # DataFrame.tail(last)
-    n = len(history)
-    upcoming = np.flatnonzero((group["state"] == "future") & (wd > 0))
+    # the next sprint's working days: the first planned sprint with working days, else the history's median
+    upcoming, planned = ranks(group, (state == "future") & (wd > 0), groups)
+    upcoming_row = np.full(groups, -1)
+    upcoming_row[group[upcoming == 0]] = np.flatnonzero(upcoming == 0)
     if days is not None:
-        w, basis = float(days), "given"
-    elif len(upcoming):
-        w, basis = float(wd[upcoming[0]]), "next_sprint"
-    elif n:
-        w, basis = _median(wd[history]), "median"
+        w, basis = np.full(groups, float(days)), np.full(groups, "given", dtype=object)
     else:
-        w, basis = np.nan, None
-    rate = group["completed"][history] / wd[history]
+        w = np.where(planned > 0, wd[np.maximum(upcoming_row, 0)], median(*known(wd)))
+        basis = np.where(planned > 0, "next_sprint", np.where(n > 0, "median", None)).astype(object)
     enough = n >= minimum
-    # Series.quantile: numpy's linear percentile of the known values (q in percent, as pandas passes it)
-    low = w * float(np.percentile(rate, 25.0)) if enough and n else np.nan
-    high = w * float(np.percentile(rate, 50.0)) if enough and n else np.nan
-    typical = _median(group["committed"][history]) if n else np.nan
-    return {"team": team, "sprint_type": kind or None, "sprints_used": n, "enough_history": enough,
-            "working_days": w, "suggested_low": low, "suggested_high": high, "typical_commitment": typical,
-            "median_say_do": _median(group["say_do_ratio"][history]) if n else np.nan,
-            "overcommit": typical - high if enough else np.nan,
-            "typical_completed": _median(group["completed"][history]) if n else np.nan,
-            "days_basis": basis, "next_sprint": group["sprint"][upcoming[0]] if len(upcoming) else None,
-            "sprints": list(group["sprint"][history]), "sprints_needed": max(0, minimum - n)}
+    rate = laid_out(completed / np.where(wd > 0, wd, np.nan), group, place, groups, width)
+    low = np.where(enough & (n > 0), w * percentile(rate, n, 25.0), np.nan)
+    high = np.where(enough & (n > 0), w * percentile(rate, n, 50.0), np.nan)
+    typical = median(*known(committed))
+    names = [[] for _ in range(groups)]
+    for row in np.flatnonzero(history):  # in sprint order
+        names[group[row]].append(sprint[row])
+    teams = metrics["team"].to_numpy(dtype=object)[rows[first]]
+    return pd.DataFrame({
+        "team": list(teams), "sprint_type": [kind or None for kind in kinds[order][first]],
+        "sprints_used": n.astype(np.int64), "enough_history": enough, "working_days": w,
+        "suggested_low": low, "suggested_high": high, "typical_commitment": typical,
+        "median_say_do": median(*known(say_do)), "overcommit": np.where(enough, typical - high, np.nan),
+        "typical_completed": median(*known(completed)), "days_basis": list(basis),
+        "next_sprint": [sprint[row] if row >= 0 else None for row in upcoming_row],
+        "sprints": names, "sprints_needed": np.maximum(0, minimum - n).astype(np.int64)}, columns=COACH_FIELDS)
 
 
 def keeps_overcommitting(coach: pd.DataFrame, band_low: float) -> pd.DataFrame:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analytics import segments
 from analytics.frames import column_list
 from analytics.workdays import sprint_days, working_days
 
@@ -105,10 +106,12 @@ def sprints_in_order(sprints: pd.DataFrame, item_sprints: pd.DataFrame) -> pd.Da
     those only item rows name (``item_sprints``: their team and sprint, in the order the items bring
     them), which have no dates and recorded commitment."""
     sprints = sprints.reindex(columns=_SPRINT_COLUMNS) if not sprints.empty else pd.DataFrame(columns=_SPRINT_COLUMNS)
-    known = set(zip(column_list(sprints["team"]), column_list(sprints["sprint"])))
     missing = item_sprints[["team", "sprint"]].drop_duplicates() if not item_sprints.empty else \
         pd.DataFrame(columns=["team", "sprint"])
-    missing = missing[[(t, s) not in known for t, s in zip(column_list(missing["team"]), column_list(missing["sprint"]))]]
+    if not missing.empty:  # the store usually hands over only these already (aggregates.item_only_sprints)
+        known = set(zip(column_list(sprints["team"]), column_list(sprints["sprint"])))
+        missing = missing[[(t, s) not in known
+                           for t, s in zip(column_list(missing["team"]), column_list(missing["sprint"]))]]
     everything = pd.concat([sprints, missing.assign(commitment_basis="recorded")], ignore_index=True) \
         if not missing.empty else sprints
     order = sprint_order(everything)
@@ -376,100 +379,32 @@ def _stability(group: pd.DataFrame) -> dict:
             "stability": verdict(pooled)}
 
 
-def _mean(values: np.ndarray) -> float:
-    """``Series.mean()`` of float values on a plain array, to the last bit: missing values count as 0
-    in the sum (pandas fills them before numpy's pairwise sum) and not in the count."""
-    missing = np.isnan(values)
-    count = len(values) - int(missing.sum())
-    if not count:
-        return np.nan
-    return float(np.where(missing, 0.0, values).sum() / float(count))
+def _divided(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
+    """top / bottom where bottom is not 0, NaN elsewhere."""
+    return np.divide(top, bottom, out=np.full(len(top), np.nan), where=bottom != 0)
 
 
-def _std(values: np.ndarray) -> float:
-    """``Series.std(ddof=1)`` of float values without missing ones, as pandas computes it."""
-    average = values.sum(dtype=np.float64) / float(len(values))
-    return float(np.sqrt(((average - values) ** 2).sum(dtype=np.float64) / float(len(values) - 1)))
+def _std_rows(values: np.ndarray) -> np.ndarray:
+    """``Series.std(ddof=1)`` of each row of values (two or more, none missing), as pandas computes it."""
+    count = values.shape[1]
+    average = values.sum(axis=1) / float(count)
+    return np.sqrt(((average[:, None] - values) ** 2).sum(axis=1) / float(count - 1))
 
 
-def _cv_of(values: np.ndarray) -> float:
-    """``_cv`` on a plain float array (missing values dropped first)."""
-    values = values[~np.isnan(values)]
-    if len(values) < 2 or not _mean(values):
-        return np.nan
-    return _std(values) / _mean(values)
+def _cv_rows(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """``_cv`` of each row's first ``counts`` values (known ones only): NaN below two values or mean 0."""
+    mean = _divided(segments.total(values, counts), counts)
+    several = counts > 1
+    std = segments.by_count(values, np.where(several, counts, 0), _std_rows)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(several & (mean != 0), std / mean, np.nan)
 
 
-def _summary_row(team, open_sprints: int, sprint, completed, committed, per_day, days, kinds, kind_known, accuracy, say_do,
-                 scope, band_known, band) -> dict:
-    """One team's ``team_summary`` row from its closed sprints' columns as plain arrays (in sprint
-    order, the trend range already cut): the figures of ``_cv``, ``_stability``, ``accuracy_trend``
-    and ``pooled_accuracy`` to the last bit, without a pandas object per team and figure."""
-    velocity = completed[~np.isnan(completed)]
-    mean = _mean(velocity) if len(velocity) else np.nan
-    std = _std(velocity) if len(velocity) > 1 else np.nan
-    # _stability: per sprint when the sprints are alike (one type, working days within the spread)
-    per_sprint = _cv_of(completed)
-    known_days = days[~np.isnan(days)]
-    known_days = known_days[known_days > 0]
-    uneven = len(known_days) > 1 and known_days.max() > (1 + LENGTH_SPREAD) * known_days.min()
-    if len(set(kinds[kind_known])) <= 1 and not uneven:
-        stability = {"comparable": True, "stability_basis": "per_sprint", "stability_cv": per_sprint,
-                     "stability": verdict(per_sprint)}
-    else:  # stability_by_type: per type ('' for none), the per-day CV pooled with weights n − 1
-        labels = np.where(kind_known, kinds, "")
-        cvs, weights = [], []
-        for kind in sorted(set(labels)):
-            chosen = labels == kind
-            cv = _cv_of(per_day[chosen])
-            if not np.isnan(cv):
-                cvs.append(cv)
-                weights.append(int(chosen.sum()) - 1)
-        cvs, weights = np.asarray(cvs, dtype=float), np.asarray(weights, dtype=np.int64)
-        total = int(weights.sum())
-        pooled = float((cvs * weights).sum() / total) if total else np.nan
-        stability = {"comparable": False, "stability_basis": "per_day_by_type", "stability_cv": pooled,
-                     "stability": verdict(pooled)}
-    # accuracy_trend: the least-squares line over the positions, the halves of the known figures
-    known = ~np.isnan(accuracy)
-    if known.sum() < 2:
-        trend = {"accuracy_slope": np.nan, "accuracy_first_half": np.nan, "accuracy_second_half": np.nan,
-                 "accuracy_trend": None}
-    else:
-        slope = float(np.polyfit(np.arange(len(accuracy), dtype=float)[known], accuracy[known], 1)[0])
-        values = accuracy[known]
-        half = len(values) // 2
-        first, second = _mean(values[:half]), _mean(values[-half:])
-        if abs(slope) < STEADY_SLOPE:
-            word = "steady"
-        elif slope > 0 and second > first:
-            word = "improving"
-        elif slope < 0 and second < first:
-            word = "declining"
-        else:
-            word = "unclear"
-        trend = {"accuracy_slope": slope, "accuracy_first_half": first, "accuracy_second_half": second,
-                 "accuracy_trend": word}
-    # pooled_accuracy: 1 − WAPE over the sprints with a commitment and a result
-    used = ~np.isnan(committed) & (committed > 0) & ~np.isnan(completed)
-    pooled_count = int(used.sum())
-    pooled = np.nan if pooled_count < POOLED_MIN_SPRINTS else \
-        max(0.0, float(1 - np.abs(completed[used] - committed[used]).sum() / committed[used].sum()))
-    in_band = band[band_known]
-    return {
-        "team": team, "sprints": len(completed), "open_sprints": open_sprints,
-        "first_sprint": sprint[0], "last_sprint": sprint[-1],
-        "velocity_mean": mean, "velocity_median": float(np.median(velocity)) if len(velocity) else np.nan,
-        "velocity_std": std, "velocity_cv": std / mean if mean and not np.isnan(std) else np.nan,
-        "velocity_per_day_mean": _mean(per_day) if (~np.isnan(per_day)).any() else np.nan,
-        "velocity_per_day_cv": _cv_of(per_day),
-        **stability,
-        "commitment_accuracy_mean": _mean(accuracy), "say_do_mean": _mean(say_do),
-        "in_band_share": float(in_band.sum()) / float(len(in_band)) if len(in_band) else np.nan,
-        "scope_change_mean": _mean(scope),
-        **trend,
-        "commitment_accuracy_pooled": pooled, "pooled_sprints": pooled_count,
-    }
+def _half_means(values: np.ndarray) -> np.ndarray:
+    """The means of the first and of the last n // 2 of each row's n values, as two columns."""
+    half = values.shape[1] // 2
+    first, second = np.ascontiguousarray(values[:, :half]), np.ascontiguousarray(values[:, -half:])
+    return np.stack([first.sum(axis=1) / float(half), second.sum(axis=1) / float(half)], axis=1)
 
 
 def team_summary(metrics: pd.DataFrame, *, last: int | None = None) -> pd.DataFrame:
@@ -478,38 +413,131 @@ def team_summary(metrics: pd.DataFrame, *, last: int | None = None) -> pd.DataFr
     ``first_sprint`` … ``last_sprint``, ``sprints`` of them. Running and future sprints are counted in
     ``open_sprints`` and enter no figure.
 
-    The columns are taken out of pandas once and each team's figures computed on plain arrays
-    (``_summary_row``): hundreds of teams with a dozen pandas operations each took seconds."""
-    rows = []
+    Every team at once (``analytics.segments``): each figure is one numpy call over all teams (only the
+    accuracy line's ``np.polyfit`` is one call per team), with the arithmetic of a team alone: the
+    figures of ``Series.mean``, ``std`` and ``median`` per team to the last bit (tests/test_summary_paths.py
+    keeps the per-team version as the reference)."""
+    teams = metrics.groupby("team", sort=False).size()  # every team, in the order they first appear
     finished = closed(metrics)
+    count = len(teams)
     if finished.empty:
-        positions = {}
-    else:
-        positions = finished.groupby("team", sort=False).indices  # closed() once, not per team
-        floats = {name: finished[name].astype(float).to_numpy(dtype=float)
-                  for name in ("completed", "committed", "working_days", "commitment_accuracy", "say_do_ratio",
-                               "scope_change")}
-        floats["velocity_per_day"] = finished["velocity_per_day"].astype(float).to_numpy(dtype=float) \
-            if "velocity_per_day" in finished else np.full(len(finished), np.nan)
-        sprints = finished["sprint"].to_numpy(dtype=object)
-        kinds = finished["sprint_type"].to_numpy(dtype=object)
-        kind_known = finished["sprint_type"].notna().to_numpy(dtype=bool)
-        band_known = finished["in_band"].notna().to_numpy(dtype=bool)
-        band = np.zeros(len(finished), dtype=bool)
-        band[band_known] = finished["in_band"][band_known].astype(bool).to_numpy(dtype=bool)
-    for team, count in metrics.groupby("team", sort=False).size().items():
-        chosen = positions.get(team)
-        if chosen is None or not len(chosen):
-            rows.append({"team": team, "sprints": 0, "open_sprints": int(count), "pooled_sprints": 0})
-            continue
-        open_sprints = int(count) - len(chosen)
-        chosen = chosen[-last:] if last else chosen
-        rows.append(_summary_row(
-            team, open_sprints, sprints[chosen], floats["completed"][chosen], floats["committed"][chosen],
-            floats["velocity_per_day"][chosen], floats["working_days"][chosen], kinds[chosen], kind_known[chosen],
-            floats["commitment_accuracy"][chosen], floats["say_do_ratio"][chosen], floats["scope_change"][chosen],
-            band_known[chosen], band[chosen]))
-    return pd.DataFrame(rows, columns=SUMMARY_FIELDS)
+        return pd.DataFrame([{"team": team, "sprints": 0, "open_sprints": int(size), "pooled_sprints": 0}
+                             for team, size in teams.items()], columns=SUMMARY_FIELDS)
+    # the closed sprints by team, in sprint order, cut to each team's last ``last``
+    code = teams.index.get_indexer(finished["team"])
+    order = np.argsort(code, kind="stable")
+    place, closed_sprints = segments.ranks(code[order], np.ones(len(order), dtype=bool), count)
+    n = np.minimum(closed_sprints, last) if last else closed_sprints
+    rows = order[place >= (closed_sprints - n)[code[order]]]
+    group = code[rows]
+    width = int(n.max())
+
+    def column(name: str) -> np.ndarray:
+        if name not in finished:
+            return np.full(len(rows), np.nan)
+        return finished[name].astype(float).to_numpy(dtype=float)[rows]
+
+    def spread(values: np.ndarray, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The chosen sprints' values, each team's as one row in sprint order, and how many each has."""
+        where, counts = segments.ranks(group, chosen, count)
+        return segments.laid_out(values, group, where, count, width), counts
+
+    def mean(values: np.ndarray) -> np.ndarray:
+        """``_mean``: missing values count as 0 in the sum (in their place) and not in the count."""
+        missing = np.isnan(values)
+        return _divided(segments.total(spread(np.where(missing, 0.0, values), np.ones(len(values), dtype=bool))[0], n),
+                        np.bincount(group[~missing], minlength=count).astype(float))
+
+    completed, committed, per_day = column("completed"), column("committed"), column("velocity_per_day")
+    days, accuracy = column("working_days"), column("commitment_accuracy")
+    sprint = finished["sprint"].to_numpy(dtype=object)[rows]
+    kinds = finished["sprint_type"].to_numpy(dtype=object)[rows]
+    kind_known = finished["sprint_type"].notna().to_numpy(dtype=bool)[rows]
+    band_known = finished["in_band"].notna().to_numpy(dtype=bool)
+    in_band = np.zeros(len(finished), dtype=bool)
+    in_band[band_known] = finished["in_band"][band_known].astype(bool).to_numpy(dtype=bool)
+    in_band, band_known = in_band[rows], band_known[rows]
+
+    # velocity: the known results' mean, median, sample deviation and its coefficient of variation
+    velocity, known = spread(completed, ~np.isnan(completed))
+    velocity_mean = _divided(segments.total(velocity, known), known.astype(float))
+    velocity_std = segments.by_count(velocity, np.where(known > 1, known, 0), _std_rows)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        velocity_cv = np.where((velocity_mean != 0) & ~np.isnan(velocity_std), velocity_std / velocity_mean, np.nan)
+    per_day_known = ~np.isnan(per_day)
+
+    # stability: per sprint when the sprints are alike (one type, working days within the spread) …
+    kinds_seen = pd.Series(kinds[kind_known]).groupby(group[kind_known]).nunique().reindex(range(count), fill_value=0)
+    lengths = pd.Series(days[days > 0]).groupby(group[days > 0]).agg(["max", "min", "size"]).reindex(range(count))
+    uneven = (lengths["size"] > 1) & (lengths["max"] > (1 + LENGTH_SPREAD) * lengths["min"])
+    alike = (kinds_seen.to_numpy() <= 1) & ~uneven.to_numpy(dtype=bool)
+    per_sprint = _cv_rows(velocity, known)
+    # … else the per-day CV within each type ('' for none), pooled over the types with weights n − 1
+    labels = np.where(kind_known, kinds, "")
+    kind_group = pd.DataFrame({"team": group, "label": labels}).groupby(["team", "label"], sort=True).ngroup().to_numpy()
+    kind_count = int(kind_group.max()) + 1
+    kind_team = np.zeros(kind_count, dtype=np.int64)
+    kind_team[kind_group] = group  # the types of a team come together, sorted by name
+    by_kind = np.argsort(kind_group, kind="stable")
+    where, counts = segments.ranks(kind_group[by_kind], per_day_known[by_kind], kind_count)
+    kind_cv = _cv_rows(segments.laid_out(per_day[by_kind], kind_group[by_kind], where, kind_count, width), counts)
+    weights = np.bincount(kind_group, minlength=kind_count) - 1
+    pooled_in = ~np.isnan(kind_cv)
+    where, counts = segments.ranks(kind_team, pooled_in, count)
+    weighted = segments.total(segments.laid_out(kind_cv * weights, kind_team, where, count, int(counts.max())), counts)
+    weight = np.bincount(kind_team[pooled_in], weights=weights[pooled_in], minlength=count)
+    pooled_cv = _divided(weighted, weight)
+
+    # the accuracy trend: the least-squares line over the positions, the halves of the known figures
+    all_accuracy, _ = spread(accuracy, np.ones(len(rows), dtype=bool))
+    known_accuracy, figures = spread(accuracy, ~np.isnan(accuracy))
+    halves = np.full((count, 2), np.nan)
+    for size in np.unique(figures[figures >= 2]):
+        chosen = figures == size
+        halves[chosen] = _half_means(np.ascontiguousarray(known_accuracy[chosen, :size]))
+    slope = np.full(count, np.nan)
+    for team in np.flatnonzero(figures >= 2):
+        values = all_accuracy[team, :n[team]]
+        sure = ~np.isnan(values)
+        slope[team] = float(np.polyfit(np.arange(len(values), dtype=float)[sure], values[sure], 1)[0])
+    first, second = halves[:, 0], halves[:, 1]
+    word = np.select([np.abs(slope) < STEADY_SLOPE, (slope > 0) & (second > first), (slope < 0) & (second < first)],
+                     ["steady", "improving", "declining"], "unclear")
+
+    # pooled accuracy: 1 − WAPE over the sprints with a commitment and a result
+    used = ~np.isnan(committed) & (committed > 0) & ~np.isnan(completed)
+    gaps, pooled_sprints = spread(np.abs(completed - committed), used)
+    pooled = np.maximum(0.0, 1 - segments.total(gaps, pooled_sprints) / segments.total(spread(committed, used)[0],
+                                                                                         pooled_sprints))
+    band_size = np.bincount(group[band_known], minlength=count)
+    band_in = np.bincount(group[band_known & in_band], minlength=count)
+    comparable = alike.tolist()
+    stability_cv = np.where(alike, per_sprint, pooled_cv)
+    ends = np.cumsum(n)  # the kept sprints of team i are rows[ends[i] - n[i]:ends[i]] (none for n[i] = 0)
+    figures_of = {
+        "sprints": n.tolist(), "first_sprint": sprint[np.minimum(ends - n, len(rows) - 1)].tolist(),
+        "last_sprint": sprint[np.maximum(ends - 1, 0)].tolist(),
+        "velocity_mean": velocity_mean.tolist(), "velocity_median": segments.median(velocity, known).tolist(),
+        "velocity_std": velocity_std.tolist(), "velocity_cv": velocity_cv.tolist(),
+        "velocity_per_day_mean": mean(per_day).tolist(),
+        "velocity_per_day_cv": _cv_rows(*spread(per_day, per_day_known)).tolist(),
+        "comparable": comparable, "stability_basis": ["per_sprint" if same else "per_day_by_type" for same in comparable],
+        "stability_cv": stability_cv.tolist(), "stability": [verdict(cv) for cv in stability_cv.tolist()],
+        "commitment_accuracy_mean": mean(accuracy).tolist(), "say_do_mean": mean(column("say_do_ratio")).tolist(),
+        "in_band_share": _divided(band_in.astype(float), band_size.astype(float)).tolist(),
+        "scope_change_mean": mean(column("scope_change")).tolist(),
+        "accuracy_slope": slope.tolist(), "accuracy_first_half": first.tolist(), "accuracy_second_half": second.tolist(),
+        "accuracy_trend": [str(w) if size >= 2 else None for w, size in zip(word, figures)],
+        "commitment_accuracy_pooled": np.where(pooled_sprints >= POOLED_MIN_SPRINTS, pooled, np.nan).tolist(),
+        "pooled_sprints": pooled_sprints.tolist()}
+    out = []
+    for index, (team, size) in enumerate(teams.items()):
+        if not n[index]:
+            out.append({"team": team, "sprints": 0, "open_sprints": int(size), "pooled_sprints": 0})
+        else:
+            out.append({"team": team, "open_sprints": int(size) - int(closed_sprints[index]),
+                        **{name: values[index] for name, values in figures_of.items()}})
+    return pd.DataFrame(out, columns=SUMMARY_FIELDS)
 
 
 def accuracy_trend_by_type(metrics: pd.DataFrame) -> pd.DataFrame:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analytics.frames import column_list
 from analytics.okr_metrics import running
 from analytics.sprint_metrics import closed, range_name, team_summary
 
@@ -67,8 +68,9 @@ def latest_sprints(metrics: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame
         commitment_accuracy_pooled=rows["team"].map(answers["commitment_accuracy_pooled"]).astype(float),
         pooled_sprints=rows["team"].map(answers["pooled_sprints"]),
         accuracy_trend=rows["team"].map(answers["accuracy_trend"]),
-        trend_range=[range_name(answers["first_sprint"].get(team), answers["last_sprint"].get(team))
-                     for team in rows["team"]])
+        trend_range=[range_name(first, last) for first, last in  # the columns mapped at once, not a lookup per team
+                     zip(column_list(rows["team"].map(answers["first_sprint"])),
+                         column_list(rows["team"].map(answers["last_sprint"])))])
     return out.reindex(columns=LATEST_FIELDS).sort_values("team", kind="stable").reset_index(drop=True)
 
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from analytics.frames import column_list
 from analytics.sprint_metrics import ITEM_TOTALS, WEIGHT_STEPS
 from data.schema import TABLES
 from data.store import Store
@@ -88,6 +89,18 @@ def item_sprints(store: Store, teams: Sequence[str] | None) -> pd.DataFrame:
                            _teams(store, teams)).df()
 
 
+def item_only_sprints(store: Store, teams: Sequence[str] | None) -> pd.DataFrame:
+    """``item_sprints`` without the sprints that have a current sprints row: the ones
+    ``sprints_in_order`` adds after the stored sprints, in the same order. The store leaves the
+    others out (an ANTI JOIN), so an organisation's tens of thousands of sprints are not read twice
+    to find the few, usually none, that only items name."""
+    with store.cursor() as cur:
+        return cur.execute(f"SELECT DISTINCT i.team, i.sprint FROM ({_CURRENT_ITEMS}) i "
+                           "ANTI JOIN (SELECT team, sprint FROM sprints WHERE superseded_by IS NULL) s "
+                           "ON s.team = i.team AND s.sprint = i.sprint ORDER BY i.team, i.sprint",
+                           _teams(store, teams)).df()
+
+
 def teams_with_sprints(store: Store, teams: Sequence[str] | None) -> list[str]:
     """The teams with a sprint or an item row, in the sprint table's order (by team), so a page can
     offer them without computing every team's sprint table."""
@@ -114,13 +127,15 @@ def item_totals_by_unit(store: Store, teams: Sequence[str] | None, sprint_dates:
         raise ValueError(f"unit must be one of {', '.join(UNITS)}, not {unknown[0]!r}")
     if sprint_dates.empty:
         return {unit: pd.DataFrame(columns=ITEM_TOTALS) for unit in units}
+    # each sprint numbered by its position; the names as lists (iterating Arrow text columns goes value by value)
+    team, sprint = column_list(sprint_dates["team"]), column_list(sprint_dates["sprint"])
+    number = {key: position for position, key in enumerate(zip(team, sprint))}
     dates = pd.DataFrame({
-        "team": sprint_dates["team"].astype(object).to_numpy(), "sprint": sprint_dates["sprint"].astype(object).to_numpy(),
+        "team": np.asarray(team, dtype=object), "sprint": np.asarray(sprint, dtype=object),
         "start_date": pd.to_datetime(sprint_dates["start_date"]).to_numpy(),
-        "end_date": pd.to_datetime(sprint_dates["end_date"]).to_numpy(), "sprint_id": np.arange(len(sprint_dates))})
-    number = {key: position for position, key in enumerate(zip(dates["team"], dates["sprint"]))}
-    dates["next_id"] = pd.array([number.get(key) for key in zip(dates["team"], sprint_dates["next_sprint"])],
-                                dtype="Int64")
+        "end_date": pd.to_datetime(sprint_dates["end_date"]).to_numpy(), "sprint_id": np.arange(len(sprint_dates)),
+        "next_id": pd.array([number.get(key) for key in zip(team, column_list(sprint_dates["next_sprint"]))],
+                            dtype="Int64")})
     with store.cursor() as cur:
         cur.register("sprint_dates", dates)
         try:

@@ -90,7 +90,7 @@ def calendar_of(sprints: pd.DataFrame, as_of: date | None = None) -> pd.DataFram
 
 def _sprint_order(store: Store, teams: Sequence[str] | None) -> pd.DataFrame:
     """The teams' sprints in the sprint table's order (calendar sprints and those only items name)."""
-    return sprints_in_order(store.current("sprints", teams), aggregates.item_sprints(store, teams))
+    return sprints_in_order(store.current("sprints", teams), aggregates.item_only_sprints(store, teams))
 
 
 def forecast(metrics: pd.DataFrame, team: str, *, backlog: float | None = None, last: int | None = None,

@@ -202,10 +202,33 @@ def test_generated_stores_sql_path_equals_the_item_path(organisation, as_of):
         for unit, teams in (("points", None), ("items", None), ("points", ["Beta"])):
             pd.testing.assert_frame_equal(service.sprint_table(store, teams, unit, as_of),
                                           old_way(store, teams, unit, as_of), check_exact=True)
+        assert_item_only_sprints(store, None)
+        assert_item_only_sprints(store, ["Beta"])
         both = service.sprint_totals(store, None)  # both units from one query: each as computed alone
         for unit in ("points", "items"):
             pd.testing.assert_frame_equal(service.sprint_table_of(both, unit, as_of),
                                           old_way(store, None, unit, as_of), check_exact=True)
+
+
+def assert_item_only_sprints(store: Store, teams) -> None:
+    """The store's item-only sprints are item_sprints without those with a sprints row, in its order."""
+    stored = store.current("sprints", teams)
+    known = set(zip(stored["team"], stored["sprint"]))
+    named = aggregates.item_sprints(store, teams)
+    expected = [(t, s) for t, s in zip(named["team"], named["sprint"]) if (t, s) not in known]
+    found = aggregates.item_only_sprints(store, teams)
+    assert list(found.columns) == ["team", "sprint"]
+    assert list(zip(found["team"], found["sprint"])) == expected
+
+
+def test_item_only_sprints_are_the_ones_without_a_sprints_row(store):
+    assert aggregates.item_only_sprints(store, None).empty
+    write(store, HAND_SPRINTS, [*HAND_ITEMS, item("Beta", "Z9", "C2", 1), item("Beta", "A0", "C3", 1)])
+    found = aggregates.item_only_sprints(store, None)
+    assert list(zip(found["team"], found["sprint"])) == [("Alpha", "X"), ("Beta", "A0"), ("Beta", "Z9")]
+    found = aggregates.item_only_sprints(store, ["Beta"])
+    assert list(zip(found["team"], found["sprint"])) == [("Beta", "A0"), ("Beta", "Z9")]
+    assert_item_only_sprints(store, None)
 
 
 def test_sums_are_exact_and_the_same_in_any_order(store):

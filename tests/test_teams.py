@@ -52,3 +52,81 @@ def test_teams_come_in_pages_of_a_readable_size():
     pages = team_pages(names, size=8)
     assert [len(p) for p in pages] == [8, 8, 3] and pages[2] == ["T16", "T17", "T18"]
     assert team_pages([]) == [[]]
+
+
+def reference_small_multiples(metrics: pd.DataFrame, units: dict[str, str], lang: str = "en", columns: int = 2):
+    """``velocity_small_multiples`` as first written: each panel's traces and axes set one call at a time."""
+    from plotly import graph_objects as go
+    from plotly.subplots import make_subplots
+
+    from analytics import charts
+    from analytics.presentation import unit_text
+    from i18n import messages
+    text = messages("chart_", lang)
+    teams = list(dict.fromkeys(metrics["team"]))
+    rows = -(-len(teams) // columns)
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=charts.plain([charts.short(t, 40) for t in teams]),
+                        horizontal_spacing=0.08, vertical_spacing=min(0.18, 0.9 / rows))
+    for index, team in enumerate(teams):
+        row, col = index // columns + 1, index % columns + 1
+        part = metrics[metrics["team"] == team]
+        unit = charts.plain(charts.short(unit_text(units.get(team) or "points", lang)))
+        first = index == 0
+        fig.add_trace(go.Bar(x=charts.plain(part["sprint"]), y=part["completed"], marker_color=charts.PALETTE["blue"],
+                             name=text["completed"], legendgroup="completed", showlegend=first,
+                             hovertemplate="%{y:.4~g} " + unit), row=row, col=col)
+        fig.add_trace(go.Scatter(x=charts.plain(part["sprint"]), y=part["velocity_avg"], mode="lines",
+                                 line=dict(color=charts.PALETTE["orange"], width=3), name=text["avg"].format(n=3),
+                                 legendgroup="avg", showlegend=first, hovertemplate="%{y:.4~g} " + unit),
+                      row=row, col=col)
+        fig.update_yaxes(title_text=unit, rangemode="tozero", row=row, col=col)
+        charts._sprint_axis(fig, part["sprint"], "", row=row, col=col)
+        fig.update_xaxes(showticklabels=len(part) <= 12, row=row, col=col)
+    fig.update_annotations(font=dict(size=15, color="#1f1f1f"))
+    return charts._layout(fig, text["multiples"], text["multiples_def"], height=280 * rows + 190, lang=lang, top=175)
+
+
+def multiples_table(sizes: dict[str, int], long_names: bool = False) -> pd.DataFrame:
+    rows = []
+    for team, size in sizes.items():
+        for n in range(size):
+            name = f"{team} sprint with a long name <{n}>" if long_names else f"{team} {n}"
+            rows.append({"team": team, "sprint": name, "completed": float(n % 5) if n % 7 else None,
+                         "velocity_avg": n / 3 if n else None})
+    return pd.DataFrame(rows).astype({"team": "str", "sprint": "str"})
+
+
+@pytest.mark.parametrize("sizes, long_names", [
+    ({"Alpha": 4}, False),                                               # one team
+    ({"Alpha": 1, "Beta & <Co>": 13, "Gamma": 5}, False),               # an odd count, > 12 sprints, markup in a name
+    ({f"T{i}": 3 + 9 * i for i in range(8)}, True),                     # a full page, long and many sprint names
+])
+def test_small_multiples_are_the_panel_by_panel_figure(sizes, long_names):
+    from analytics.charts import velocity_small_multiples
+    metrics = multiples_table(sizes, long_names)
+    units = {"Beta & <Co>": "hours", "T3": "items"}
+    for lang in ("en", "de"):
+        found = velocity_small_multiples(metrics, units, lang)
+        assert found.to_dict() == reference_small_multiples(metrics, units, lang).to_dict()
+    if len(sizes) == 3:  # by hand: the third team's panel is the first of the second row
+        assert (found.data[4].xaxis, found.data[4].yaxis) == ("x3", "y3")
+        assert found.layout.yaxis2.title.text == "hours" and found.layout.xaxis2.showticklabels is False
+
+
+def test_latest_sprints_name_each_teams_trend_range():
+    from analytics.sprint_metrics import range_name, team_summary
+    from analytics.teams import latest_sprints
+    metrics = sprint_metrics(table("sprints", [
+        sprint("A", "S1", "2026-11-02", "2026-11-06", 10, 9), sprint("A", "S2", "2026-11-09", "2026-11-13", 10, 6),
+        sprint("A", "S3", "2026-11-23", "2026-11-27", 10, 10),          # running on 25 Nov
+        sprint("B", "B1", "2026-11-02", "2026-11-13", 20, 20),          # one sprint: one name
+        sprint("C", "C1", "2026-11-24", "2026-12-04", 5, 0)]), table("sprint_items"), as_of=date(2026, 11, 25))
+    summary = team_summary(metrics)
+    out = latest_sprints(metrics, summary).set_index("team")
+    assert out["trend_range"].to_dict() == {"A": "S1 – S2", "B": "B1"}  # C has no closed sprint: no row
+    assert out.loc["A", "running_sprint"] == "S3"
+    by_team = summary.set_index("team")  # the reference: a lookup per team
+    assert out["trend_range"].tolist() == [range_name(by_team["first_sprint"].get(t), by_team["last_sprint"].get(t))
+                                           for t in out.index]
+    unknown = latest_sprints(metrics, summary[summary["team"].eq("B")]).set_index("team")
+    assert unknown["trend_range"].isna().tolist() == [True, False]  # a team without a summary row: no range
