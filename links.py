@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from html import escape
 from typing import TypeVar
 from urllib.parse import urlencode
 
@@ -122,7 +123,36 @@ def current_link() -> str:
     return f"{base}?{query}" if query else base
 
 
+LINK_BOX = "view-link"  # the class of the link box; ui's STYLE draws it
+
+# Copies the box's address on a click: the clipboard where the page may write it (https, localhost),
+# else the address selected and copied the old way. No value is written into the script: it reads
+# the address and its two words from the box it stands in.
+_COPY = """<script>(() => {
+  const box = document.currentScript.closest('.view-link'), button = box.querySelector('button');
+  button.addEventListener('click', async () => {
+    const link = box.querySelector('code').textContent;
+    let copied = false;
+    try { await navigator.clipboard.writeText(link); copied = true; } catch (error) {
+      const range = document.createRange(), chosen = window.getSelection();
+      range.selectNodeContents(box.querySelector('code')); chosen.removeAllRanges(); chosen.addRange(range);
+      try { copied = document.execCommand('copy'); } catch (error) { copied = false; }
+    }
+    if (copied) { button.textContent = button.dataset.copied; setTimeout(() => { button.textContent = button.dataset.copy; }, 2000); }
+  });
+})();</script>"""
+
+
+def link_html(link: str, copy: str, copied: str) -> str:
+    """The link box: the address as text (escaped) and a copy button with its two words (escaped)."""
+    return (f'<div class="{LINK_BOX}"><code>{escape(link)}</code>'
+            f'<button type="button" data-copy="{escape(copy)}" data-copied="{escape(copied)}">{escape(copy)}</button>'
+            f"{_COPY}</div>")
+
+
 def link_box(lang: str) -> None:
-    """"Link to this view": the address with every choice, in a box with a copy button."""
+    """"Link to this view": the address with every choice, in a box with a copy button. Its own
+    small HTML, not ``st.code``, whose syntax highlighter (1.5 MB of code) a new browser session
+    would load and evaluate for this one box on every page."""
     st.caption(t("link_to_view", lang), help=t("link_to_view_help", lang))
-    st.code(current_link(), language=None, wrap_lines=True)
+    st.html(link_html(current_link(), t("link_copy", lang), t("link_copied", lang)), unsafe_allow_javascript=True)

@@ -690,6 +690,13 @@ div.{STATIC_TABLE} :is(th, td) {{ text-align: left; vertical-align: top; padding
   border: 1px solid color-mix(in srgb, currentColor 15%, transparent); }}
 div.{STATIC_TABLE} th {{ font-weight: 600; }}
 div.{STATIC_TABLE}:focus-visible {{ outline: 2px solid currentColor; outline-offset: 2px; }}
+div.{links.LINK_BOX} {{ display: flex; gap: 0.5rem; align-items: flex-start; padding: 0.5rem 0.75rem; border-radius: 0.5rem;
+  background: color-mix(in srgb, currentColor 6%, transparent); }}
+div.{links.LINK_BOX} code {{ flex: 1; min-width: 0; overflow-wrap: anywhere; font-size: 0.8rem; background: none; padding: 0; }}
+div.{links.LINK_BOX} button {{ flex: none; font: inherit; font-size: 0.8rem; color: inherit; cursor: pointer; background: transparent;
+  border: 1px solid color-mix(in srgb, currentColor 30%, transparent); border-radius: 0.5rem; padding: 0.125rem 0.5rem; }}
+div.{links.LINK_BOX} button:hover {{ border-color: currentColor; }}
+div.{links.LINK_BOX} button:focus-visible {{ outline: 2px solid currentColor; outline-offset: 2px; }}
 @media (max-width: {PHONE_WIDTH - 0.02}px) {{ div[class*="st-key-{WIDE}"] {{ display: none; }} }}
 @media (min-width: {PHONE_WIDTH}px) {{ div.st-key-{PHONE_NAVIGATION} {{ display: none; }} }}
 div.st-key-{PREFETCH} {{ display: none; }}

@@ -50,7 +50,7 @@ def chosen(page, key: str) -> str:
 
 
 def link_box(page) -> str:
-    return page.locator("[data-testid=stSidebar] [data-testid=stCode]").inner_text().strip()
+    return page.locator("[data-testid=stSidebar] .view-link code").inner_text().strip()
 
 
 def grid_cells(page) -> list[str]:
@@ -81,7 +81,7 @@ def test_view_in_url_follows_a_changed_choice_and_its_link_opens_it_again(demo_u
     page.locator(".st-key-review_sprint input[role=combobox]").fill("PS Sprint 11")  # the list filters as one types
     page.get_by_role("option", name="Pipeline Süd · PS Sprint 11", exact=True).click()
     page.wait_for_function("() => new URLSearchParams(location.search).get('sprint') === 'PS Sprint 11'", timeout=30_000)
-    page.wait_for_function("""() => { const box = document.querySelector('[data-testid=stSidebar] [data-testid=stCode]');
+    page.wait_for_function("""() => { const box = document.querySelector('[data-testid=stSidebar] .view-link code');
         return box && new URL(box.innerText.trim()).searchParams.get('sprint') === 'PS Sprint 11'; }""", timeout=30_000)
     settle(page)
     assert query(page)["sprint_team"] == ["Pipeline Süd"] and query(page)["unit"] == ["items"]
@@ -103,3 +103,29 @@ def test_view_in_url_values_that_are_not_there_are_said_and_the_page_shows_its_d
     assert chosen(page, "okr_cycle") == "Q4 2026"  # the running cycle, the default
     assert query(page) == {"lang": ["en"], "cycle": ["Q4 2026"]}  # the address says what is shown
     page.close()
+
+
+def test_the_link_box_copies_its_address(demo_url, browser):
+    """The copy button puts exactly the box's address on the clipboard and says so in the page's
+    language; a browser that may not write the clipboard gets the address selected instead."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1400},
+                                  permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(f"{demo_url}/retrospective?lang=de&retro_team={quote('Pipeline Süd')}", wait_until="domcontentloaded")
+    settle(page)
+    button = page.locator("[data-testid=stSidebar] .view-link button")
+    assert button.inner_text() == "Kopieren"
+    button.click()
+    page.wait_for_function("() => document.querySelector('[data-testid=stSidebar] .view-link button').innerText === 'Kopiert'",
+                           timeout=10_000)
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied == link_box(page) and parse_qs(urlsplit(copied).query)["retro_team"] == ["Pipeline Süd"]
+    context.close()
+    denied = browser.new_context(viewport={"width": 1440, "height": 1400})  # no clipboard permission
+    page = denied.new_page()
+    page.goto(f"{demo_url}/okrs?lang=en", wait_until="domcontentloaded")
+    settle(page)
+    page.evaluate("() => { Object.defineProperty(navigator, 'clipboard', {value: undefined}); }")
+    page.locator("[data-testid=stSidebar] .view-link button").click()
+    assert page.evaluate("() => window.getSelection().toString()") == link_box(page)
+    denied.close()

@@ -95,5 +95,23 @@ def test_a_link_naming_only_teams_that_are_not_there_shows_every_team():
 
 def test_the_link_box_holds_this_views_address():
     at = opened({"lang": "de", "as_of": "2026-11-20"})
-    codes = [c.value for c in at.sidebar.get("code")]
-    assert codes == ["?lang=de&as_of=2026-11-20"]  # AppTest has no browser address: the query alone
+    boxes = [box.value for box in at.sidebar.get("html") if 'class="view-link"' in box.value]
+    assert len(boxes) == 1
+    # AppTest has no browser address: the query alone; the button in the language of the page
+    assert '<code>?lang=de&amp;as_of=2026-11-20</code>' in boxes[0]
+    assert '<button type="button" data-copy="Kopieren" data-copied="Kopiert">Kopieren</button>' in boxes[0]
+
+
+def test_the_link_box_shows_its_address_as_text():
+    """Whatever an address holds (a base the server was reached by, a value of the query), the box
+    shows it as text: nothing of it becomes markup, and the script takes no value of it."""
+    from html import unescape
+
+    from links import link_html
+    link = 'http://host/okrs?team=%3Cb%3E&x="><img src=x onerror=alert(1)>&y=<script>alert(1)</script>'
+    box = link_html(link, 'Copy "it"', "<i>Copied</i>")
+    assert "<img" not in box and "<b>" not in box and "<i>" not in box and box.count("<script>") == 1
+    code = box[box.index("<code>") + 6:box.index("</code>")]
+    assert "<" not in code and unescape(code) == link  # text only, read back as written
+    script = box[box.index("<script>"):]
+    assert "alert" not in script and "Copy" not in script  # the script reads its values from the box

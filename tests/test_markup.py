@@ -5,7 +5,8 @@ This test reads the pages (AST) and lists every such call whose Markdown argumen
 the list must be empty, so a new call that could render a team name, a sprint, a unit or a file
 name as Markdown cannot slip in (issue 11). Plain-text calls (``st.text``, ``ui.caption``,
 ``st.dataframe`` cells, selectbox and multiselect options) are not Markdown and are not listed.
-``st.html`` gets only escaped tables (``markup.html_table``), module constants (the STYLE) and the
+``st.html`` gets only escaped tables (``markup.html_table``) and link boxes (``links.link_html``, tested in
+test_links), module constants (the STYLE) and the
 reviewed script of ``ui.prefetch_charts``."""
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ from markup import html_table
 from tests.support import read_table
 
 ROOT = Path(__file__).resolve().parent.parent
-FILES = sorted([*ROOT.glob("pages/*.py"), ROOT / "ui.py", ROOT / "downloads.py", ROOT / "dashboard.py"])
+FILES = sorted([*ROOT.glob("pages/*.py"), ROOT / "ui.py", ROOT / "downloads.py", ROOT / "dashboard.py",
+                ROOT / "planning_ui.py"])
 
 LABELLED = {"selectbox", "multiselect", "radio", "select_slider", "checkbox", "toggle", "button", "download_button",
             "text_input", "number_input", "date_input", "file_uploader", "expander", "popover", "status", "page_link",
@@ -30,7 +32,7 @@ LABELLED = {"selectbox", "multiselect", "radio", "select_slider", "checkbox", "t
 BODY = {"markdown", "subheader", "header", "title", "info", "warning", "error", "success", "toast", "write"}
 OPTIONS_AS_MARKDOWN = {"radio", "select_slider"}  # their options (format_func) render Markdown too
 SAFE_CALLS = {"md_escape", "tr_md", "catalog_md", "number", "percent", "day", "money", "compact", "len", "str", "int", "languages",
-              "html_table"}
+              "html_table", "link_html"}
 # st.html's arguments besides the safe ones: the prefetch script of ui.prefetch_charts, whose only
 # value is the file name of Streamlit's own chart code (reviewed; no user text reaches it)
 REVIEWED_HTML = {"script"}
