@@ -127,5 +127,6 @@ def test_the_link_box_copies_its_address(demo_url, browser):
     settle(page)
     page.evaluate("() => { Object.defineProperty(navigator, 'clipboard', {value: undefined}); }")
     page.locator("[data-testid=stSidebar] .view-link button").click()
+    page.wait_for_function("() => window.getSelection().toString().startsWith('http')", timeout=10_000)
     assert page.evaluate("() => window.getSelection().toString()") == link_box(page)
     denied.close()
