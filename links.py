@@ -129,7 +129,7 @@ LINK_BOX = "view-link"  # the class of the link box; ui's STYLE draws it
 # else the address selected and copied the old way. No value is written into the script: it reads
 # the address and its two words from the box it stands in.
 _COPY = """<script>(() => {
-  const box = document.currentScript.closest('.view-link'), button = box.querySelector('button');
+  const box = document.currentScript.closest('.%s'), button = box.querySelector('button');
   button.addEventListener('click', async () => {
     const link = box.querySelector('code').textContent;
     let copied = false;
@@ -140,7 +140,7 @@ _COPY = """<script>(() => {
     }
     if (copied) { button.textContent = button.dataset.copied; setTimeout(() => { button.textContent = button.dataset.copy; }, 2000); }
   });
-})();</script>"""
+})();</script>""" % LINK_BOX
 
 
 def link_html(link: str, copy: str, copied: str) -> str:

@@ -76,15 +76,18 @@ def sprint_calendar(store: Store, teams: Sequence[str] | None, as_of: date | Non
     ``as_of``: the sprint table without its figures (no item row is summed), for what asks only which
     sprints there were and when (the KR drivers). The same rows, columns and values as those columns
     of ``sprint_table``."""
-    order = _sprint_order(store, teams)
-    return order.assign(state=sprint_states(order["start_date"], order["end_date"], as_of))
+    return _with_states(_sprint_order(store, teams), as_of)
 
 
 def calendar_of(sprints: pd.DataFrame, as_of: date | None = None) -> pd.DataFrame:
     """``sprint_calendar`` of the teams' stored sprint rows (``Store.current("sprints")``, a frame a
     page already holds) without the sprints only item rows name: those have no dates, and what reads
     only dated sprints (the KR drivers) needs no scan of every item row for them."""
-    order = sprints_in_order(sprints, pd.DataFrame(columns=["team", "sprint"]))
+    return _with_states(sprints_in_order(sprints, pd.DataFrame(columns=["team", "sprint"])), as_of)
+
+
+def _with_states(order: pd.DataFrame, as_of: date | None) -> pd.DataFrame:
+    """Sprints in order with each one's state (closed, running, planned) as of ``as_of``."""
     return order.assign(state=sprint_states(order["start_date"], order["end_date"], as_of))
 
 
