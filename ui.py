@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -718,18 +719,28 @@ def warm_up() -> None:
     threading.Thread(target=_warm, name="dashboard-warm-up", daemon=True).start()
 
 
+# A page file's imports, one statement per line (the pages' own code; ``from x import (a, b)`` reads x).
+# A pattern and not ``ast.parse``: on Python 3.11 ast.parse is not thread-safe — its recursion counter
+# is shared by all threads, and this thread parsing beside Streamlit's compilation of a page script
+# (``add_magic`` runs ast.parse) made that page fail with "AST constructor recursion depth mismatch".
+_IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import\b|import[ \t]+([^#\n]+))", re.MULTILINE)
+
+
+def page_imports(source: str) -> list[str]:
+    """The absolute modules a page's code imports, in order, each once (``import a as b, c`` reads a, c)."""
+    names: list[str] = []
+    for module, plain in _IMPORT_LINE.findall(source):
+        names += [module] if module else [part.split()[0] for part in plain.split(",") if part.strip()]
+    return list(dict.fromkeys(names))
+
+
 def _warm() -> None:
-    import ast
     import importlib
     from pathlib import Path
     try:
         names = list(_LATER_MODULES)
         for page in sorted((Path(__file__).resolve().parent / "pages").glob("*.py")):
-            for node in ast.walk(ast.parse(page.read_text(encoding="utf-8"))):
-                if isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                    names.append(node.module)
-                elif isinstance(node, ast.Import):
-                    names += [alias.name for alias in node.names]
+            names += page_imports(page.read_text(encoding="utf-8"))
         for name in dict.fromkeys(names):
             importlib.import_module(name)
         import plotly.graph_objects as go

@@ -233,3 +233,34 @@ def test_the_teams_charts_show_a_page_of_teams_and_the_table_every_team(db_path)
     at.selectbox(key="teams_page").select(1).run()
     assert not at.exception
     assert charted(at) == (set(names[8:]), set(names[8:]))
+
+
+def test_the_warm_up_reads_each_pages_imports_without_building_a_syntax_tree(monkeypatch, caplog):
+    """The warm-up thread runs beside the first page's script, which Streamlit compiles with ast.parse.
+    On Python 3.11 two threads in ast.parse at once can make the page fail ("AST constructor recursion
+    depth mismatch" — it did, in CI), so the warm-up reads the imports with a pattern and never parses."""
+    import ast
+    import logging
+    from pathlib import Path
+
+    import ui
+
+    pages = sorted(Path(ui.__file__).resolve().parent.joinpath("pages").glob("*.py"))
+    for page in pages:  # the pattern finds exactly the absolute imports a syntax tree names, in order
+        expected = []
+        for node in ast.walk(ast.parse(page.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                expected.append(node.module)
+            elif isinstance(node, ast.Import):
+                expected += [alias.name for alias in node.names]
+        assert ui.page_imports(page.read_text(encoding="utf-8")) == list(dict.fromkeys(expected)), page.name
+    assert ui.page_imports("import numpy as np, os.path\nfrom . import x\nfrom .y import z\n"
+                           "def f():\n    from data.reports import (a,\n        b)\n# import nothing\n") == [
+        "numpy", "os.path", "data.reports"]
+
+    parsed = []
+    with monkeypatch.context() as patch, caplog.at_level(logging.DEBUG, logger="dashboard"):
+        patch.setattr(ast, "parse", lambda *args, **kwargs: parsed.append(args))
+        ui._warm()  # what the thread runs, here in the test's thread
+    assert parsed == []
+    assert not [r for r in caplog.records if r.message == "warm-up stopped"]
