@@ -561,9 +561,12 @@ def through_dashboard(page_file: str) -> None:
     downloads.start_page(next((key for key, name in PAGE_FILES.items() if name == page_file), "app_title"))
 
 
-def page(title_key: str, caption_key: str | None = None) -> Page:
-    """Title (and caption) of a page; the empty state instead of the page when there is no data."""
+def page(title_key: str, caption_key: str | None = None, charts: bool = False) -> Page:
+    """Title (and caption) of a page; the empty state instead of the page when there is no data. A page
+    that draws ``charts`` has the browser load their code at once (prefetch_charts)."""
     through_dashboard(PAGE_FILES[title_key])
+    if charts:
+        prefetch_charts(eager=True)
     st.title(tr(title_key))
     if caption_key:
         st.caption(tr(caption_key))
@@ -769,19 +772,24 @@ def _chart_code() -> str | None:
     return files[0].name if len(files) == 1 else None
 
 
-def prefetch_charts() -> None:
-    """Let the browser load its chart code (4.7 MB of plotly, which a browser session loads when its
-    first chart arrives and then evaluates for most of a second) once it is idle on this page, so that
-    the next page's first chart does not wait for it: the Import page, which draws no chart, once
-    files are uploaded (while they are checked), before the Sprint review. A hidden element; the module is the one the app itself would load (the same
-    address beside the app's own script), so the browser evaluates it once."""
+def prefetch_charts(eager: bool = False) -> None:
+    """Have the browser load its chart code: 4.7 MB of plotly, which a browser session otherwise loads
+    only when its first chart arrives, and then evaluates for most of a second (0.9 s in Chromium here).
+    ``eager``, at the top of a page with charts: at once, while the rest of the page's elements still
+    arrive and are laid out, not after them (a link to the Sprint review or Teams in a new session
+    settled 0.3–0.4 s sooner, A/B of six visits each at size M). Otherwise once the browser is idle on a
+    page without charts, so that the next page's first chart does not wait for it: Home, and the Import
+    page once files are uploaded (while they are checked), before the Sprint review. A hidden element;
+    the module is the one the app itself would load (the same address beside the app's own script),
+    so the browser evaluates it once per session."""
     code = _chart_code()
     if code is None:
         return
     script = ("<script>(() => { const app = document.querySelector('script[type=module][src*=\"/static/js/index.\"]');"
               " if (!app || window.__chartCode) return; window.__chartCode = true;"
               f" const load = () => import(new URL({code!r}, new URL('.', app.src)).href).catch(() => {{}});"
-              " (window.requestIdleCallback || setTimeout)(load, {timeout: 5000}); })();</script>")
+              + (" load();" if eager else " (window.requestIdleCallback || setTimeout)(load, {timeout: 5000});")
+              + " })();</script>")
     st.container(key=PREFETCH).html(script, unsafe_allow_javascript=True)
 
 

@@ -15,7 +15,7 @@ from data.entries import record_retro_action
 from data.access import AccessRefused
 from data.errors import ImportFailed
 
-view = ui.page("page_retro")
+view = ui.page("page_retro", charts=True)
 db, language, version, teams = view.db, view.lang, view.version, view.teams
 names = ui.teams_with_sprints(db, version, teams)
 if not names:

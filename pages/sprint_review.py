@@ -16,7 +16,7 @@ from analytics.sprint_metrics import classify_items
 from analytics.workdays import public_holidays
 from data import service
 
-view = ui.page("page_review")
+view = ui.page("page_review", charts=True)
 db, language, version, teams, as_of = view.db, view.lang, view.version, view.teams, view.as_of
 def unit_param(items: bool) -> dict[str, str]:
     return {"unit": "items" if items else "points"}

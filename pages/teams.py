@@ -10,7 +10,7 @@ from analytics.sprint_metrics import POOLED_MIN_SPRINTS
 from analytics.teams import team_pages
 from data import service
 
-view = ui.page("page_teams", "teams_caption")
+view = ui.page("page_teams", "teams_caption", charts=True)
 db, version, teams, language = view.db, view.version, view.teams, view.lang
 metrics = ui.sprint_table(db, version, teams, as_of=view.as_of)
 

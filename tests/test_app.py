@@ -264,3 +264,32 @@ def test_the_warm_up_reads_each_pages_imports_without_building_a_syntax_tree(mon
         ui._warm()  # what the thread runs, here in the test's thread
     assert parsed == []
     assert not [r for r in caplog.records if r.message == "warm-up stopped"]
+
+
+@pytest.mark.parametrize("page, eager", [("pages/sprint_review.py", True), ("pages/retrospective.py", True),
+                                         ("pages/teams.py", True), ("pages/home.py", False),
+                                         ("pages/okrs.py", None)])
+def test_pages_with_charts_load_the_chart_code_first_and_home_when_idle(demo, page, eager):
+    """A page with charts has the browser import plotly's code at its top, before its own elements
+    (at once: ``load();``); Home, without charts, once the browser is idle; the OKRs page shows its
+    charts only for a chosen key result and leaves the code to them."""
+    import ui
+    at = open_page(page)
+    assert not at.exception
+    scripts = [element.value for element in at.html if "<script>" in element.value and "import(" in element.value]
+    if eager is None:
+        assert scripts == []
+        return
+    assert len(scripts) == 1 and ui._chart_code() in scripts[0]
+    assert (" load();" in scripts[0]) is eager and ("requestIdleCallback" in scripts[0]) is not eager
+    if eager:  # in the main area, the prefetch comes before the page's title
+        order = [node.type if node.type != "html" else node.value for node in in_order(at.main)]
+        prefetch = next(i for i, node in enumerate(order) if node == scripts[0])
+        assert prefetch < order.index("title")
+
+
+def in_order(node):
+    """The elements under an AppTest block, in the page's order."""
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from in_order(child)
