@@ -777,11 +777,12 @@ def prefetch_charts(eager: bool = False) -> None:
     only when its first chart arrives, and then evaluates for most of a second (0.9 s in Chromium here).
     ``eager``, at the top of a page with charts: at once, while the rest of the page's elements still
     arrive and are laid out, not after them (a link to the Sprint review or Teams in a new session
-    settled 0.3–0.4 s sooner, A/B of six visits each at size M). Otherwise once the browser is idle on a
-    page without charts, so that the next page's first chart does not wait for it: Home, and the Import
-    page once files are uploaded (while they are checked), before the Sprint review. A hidden element;
-    the module is the one the app itself would load (the same address beside the app's own script),
-    so the browser evaluates it once per session."""
+    settled 0.3–0.4 s sooner, A/B of six visits each at size M). Otherwise once the browser is idle:
+    the Import page, which draws no chart, once files are uploaded (while they are checked), before the
+    Sprint review. Not Home: the browser is "idle" between the messages of a page still arriving, and a
+    link to Home waited for the evaluation. A hidden element; the module is the one the app itself
+    would load (the same address beside the app's own script), so the browser evaluates it once per
+    session."""
     code = _chart_code()
     if code is None:
         return

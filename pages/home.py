@@ -82,4 +82,3 @@ else:
     ui.table(items, "attention", "needs_attention", compact=["team", "what", "detail"])
 
 ui.page_xlsx_download()
-ui.prefetch_charts()  # no chart here; the Sprint review or Teams, usually next, draw them

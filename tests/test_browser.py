@@ -106,19 +106,15 @@ def test_home_page_in_chromium_shows_the_demo_teams(server, chromium, tmp_path):
 CHART_CODE_LOADS = "performance.getEntriesByType('resource').filter(e => /\\/PlotlyChart\\.[^/]*\\.js/.test(e.name)).length"
 
 
-def test_the_chart_code_is_loaded_once_on_a_chart_page_and_while_idle_on_home(server, chromium):
-    """Home draws no chart but has the browser load the chart code once idle, for the page after it;
-    the Sprint review imports it at its top, and the browser loads it once with the charts' own import."""
-    home = chromium.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    home.goto(server, wait_until="domcontentloaded")
-    expect(home.get_by_text("Needs attention")).to_be_visible(timeout=60_000)
-    home.wait_for_function(f"() => {CHART_CODE_LOADS} === 1", timeout=60_000)
-    assert home.locator('[data-testid="stPlotlyChart"]').count() == 0
+def test_a_chart_page_loads_the_chart_code_once(server, chromium):
+    """The Sprint review imports the chart code at its top (ui.prefetch_charts), and the browser loads
+    it once with the charts' own import: the same module, evaluated once."""
     review = chromium.new_context(viewport={"width": 1400, "height": 1400}).new_page()
     review.goto(f"{server}/sprint_review", wait_until="domcontentloaded")
     expect(review.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=60_000)
     expect(review.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
     assert review.locator('[data-testid="stPlotlyChart"]').count() >= 2
+    assert review.evaluate("() => window.__chartCode") is True  # the page's own import ran
     assert review.evaluate(f"() => {CHART_CODE_LOADS}") == 1
 
 
