@@ -223,6 +223,7 @@ class Store:
         try:
             yield
         finally:
+            self._session.teams = None
             connection, self._session.connection = self._session.connection, None
             self._release(connection)
 
@@ -237,31 +238,34 @@ class Store:
         each attempt; after ``retries`` attempts it raises ``StoreConflict``: nothing written."""
         limit = max(1, self.retries)
         pause = 0.05
-        for attempt in range(1, limit + 1):
-            try:
-                with self._write_lock, self.cursor(self.lock_timeout) as cur:
-                    cur.begin()
-                    try:
-                        if bookkeeping:
-                            cur.execute("UPDATE write_serial SET serial = serial + 1")
-                        result = work(cur)
-                    except BaseException:
-                        cur.rollback()
+        try:
+            for attempt in range(1, limit + 1):
+                try:
+                    with self._write_lock, self.cursor(self.lock_timeout) as cur:
+                        cur.begin()
+                        try:
+                            if bookkeeping:
+                                cur.execute("UPDATE write_serial SET serial = serial + 1")
+                            result = work(cur)
+                        except BaseException:
+                            cur.rollback()
+                            raise
+                        cur.commit()  # a conflict fails here, the transaction already rolled back
+                        return result
+                except duckdb.TransactionException as exc:
+                    if "conflict" not in str(exc).lower():
                         raise
-                    cur.commit()  # a conflict fails here, the transaction already rolled back
-                    return result
-            except duckdb.TransactionException as exc:
-                if "conflict" not in str(exc).lower():
-                    raise
-            if attempt == limit:
-                break
-            if self.on_retry:
-                self.on_retry(attempt + 1, limit)
-            if progress:
-                progress(0.0, say("write_retry", attempt=attempt + 1, limit=limit))
-            time.sleep(pause * (0.5 + random.random()))  # jitter: two losers do not collide again
-            pause = min(pause * 2, 2.0)
-        raise StoreConflict(limit)
+                if attempt == limit:
+                    break
+                if self.on_retry:
+                    self.on_retry(attempt + 1, limit)
+                if progress:
+                    progress(0.0, say("write_retry", attempt=attempt + 1, limit=limit))
+                time.sleep(pause * (0.5 + random.random()))  # jitter: two losers do not collide again
+                pause = min(pause * 2, 2.0)
+            raise StoreConflict(limit)
+        finally:
+            self._session.teams = None  # the session's list of teams: this write may have changed it
 
     # --- schema -------------------------------------------------------------------------------
     def migrate(self) -> int:
@@ -362,9 +366,17 @@ class Store:
                                f"ORDER BY {', '.join(spec.key)}, import_id").df()
 
     def teams(self) -> list[str]:
-        with self.cursor() as cur:
-            rows = cur.execute("SELECT DISTINCT team FROM teams WHERE superseded_by IS NULL ORDER BY team").fetchall()
-        return [row[0] for row in rows]
+        """Every team with current rows, by name. Inside a ``session`` asked once: a page's run needs
+        the list three or four times (the data check, the sidebar, the scope of each read), each a
+        catalog round trip on DuckLake; a write of the session (``_run``) forgets it."""
+        known = getattr(self._session, "teams", None)
+        if known is None:
+            with self.cursor() as cur:
+                rows = cur.execute("SELECT DISTINCT team FROM teams WHERE superseded_by IS NULL ORDER BY team").fetchall()
+            known = [row[0] for row in rows]
+            if getattr(self._session, "connection", None) is not None:
+                self._session.teams = known
+        return list(known)
 
     def is_empty(self) -> bool:
         """True when no import has ever been made (undone ones count as made)."""

@@ -186,3 +186,30 @@ def test_quick_links_part(tmp_path, monkeypatch):
         slowest[2] == worst[2]
     assert memory[1].startswith("server peak memory (3 teams × 4 sprints × 5 items loaded") and \
         re.fullmatch(r"[\d,]+ MB", memory[2])
+
+
+def test_a_page_worker_times_the_store_opening_apart_from_the_cold_run(tmp_path):
+    import json
+    from datetime import date
+
+    from data.demo import load_demo
+    from data.store import Store
+    path = tmp_path / "demo.duckdb"
+    load_demo(Store(path), date(2026, 12, 1))
+    done = subprocess.run([sys.executable, "scripts/benchmark.py", "--worker", "page", str(path), "teams"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300,
+                          env={**benchmark.os.environ, "DASHBOARD_TODAY": "2026-12-01"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert {"cold", "warm", "open"} <= set(report) and all(report[key] > 0 for key in ("cold", "warm", "open"))
+
+
+def test_the_lake_part_reports_the_store_opening_in_a_row_of_its_own():
+    def pages(lake: list[float], file: list[float]) -> Row:
+        return Row("lake L", "page", outcomes=[benchmark.Outcome(1.0, 1.0, {"cold": 1.0, "open": s}) for s in lake]
+                   + [benchmark.Outcome(1.0, 1.0, {}, error="failed")],
+                   base_outcomes=[benchmark.Outcome(1.0, 1.0, {"cold": 1.0, "open": s}) for s in file])
+    row = benchmark.store_opening("lake L", [pages([0.2, 0.3], [0.01, 0.03]), pages([0.25], [0.02])])
+    assert row.ours == [0.2, 0.3, 0.25] and row.base == [0.01, 0.03, 0.02]  # a failed run reports nothing
+    assert row.cells()[2:5] == ["0.25 s", "0.020 s (embedded file)", "12.5×"]
+    assert row.measure.startswith("store opened, once per server process") and row.cells()[6:] == ["–", "–"]

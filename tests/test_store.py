@@ -403,3 +403,44 @@ def test_a_session_shares_one_connection_and_frees_the_file_afterwards(tmp_path)
     assert subprocess.run(opens, capture_output=True, timeout=60).returncode == 0
     with store.cursor() as a, store.cursor() as b:
         assert a is not b
+
+
+class CountingStore(Store):
+    """The real store, counting the reads that ask for the list of teams."""
+
+    asked = 0
+
+    def cursor(self, timeout=None):
+        store = self
+        inner = super().cursor(timeout)
+
+        class Counting:
+            def __enter__(self):
+                connection = inner.__enter__()
+
+                class Cursor:
+                    def __getattr__(self, name):
+                        return getattr(connection, name)
+
+                    def execute(self, sql, *args):
+                        store.asked += "DISTINCT team FROM teams" in sql
+                        return connection.execute(sql, *args)
+                return Cursor()
+
+            def __exit__(self, *exc):
+                return inner.__exit__(*exc)
+        return Counting()
+
+
+@EMBEDDED
+def test_a_session_asks_for_the_teams_once_and_a_write_in_it_forgets_them(store_target):
+    store = CountingStore(store_target)
+    import_uploads(store, [upload("sprints.csv", SPRINTS)])
+    with store.session():
+        assert store.teams() == store.teams() == ["Nord"]
+        assert store.asked == 1  # the page's run asks three or four times; the store once
+        import_uploads(store, [upload("sued.csv", SPRINTS.replace("Nord", "Süd"))])
+        assert store.teams() == ["Nord", "Süd"]  # the write of the session is seen at once
+        assert store.asked == 2
+    assert store.teams() == ["Nord", "Süd"] and store.asked == 3  # outside a session: asked each time
+    assert store.teams() == ["Nord", "Süd"] and store.asked == 4
