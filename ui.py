@@ -563,10 +563,9 @@ def through_dashboard(page_file: str) -> None:
 
 def page(title_key: str, caption_key: str | None = None, charts: bool = False) -> Page:
     """Title (and caption) of a page; the empty state instead of the page when there is no data. A page
-    that draws ``charts`` has the browser load their code at once (prefetch_charts)."""
+    that draws ``charts`` has the browser load their code at once (prefetch_charts), right after the
+    title, before any element of its own — unless the store is empty: then no chart follows."""
     through_dashboard(PAGE_FILES[title_key])
-    if charts:
-        prefetch_charts(eager=True)
     st.title(tr(title_key))
     if caption_key:
         st.caption(tr(caption_key))
@@ -575,6 +574,8 @@ def page(title_key: str, caption_key: str | None = None, charts: bool = False) -
     with db.session(READ_TIMEOUT):  # these reads in one connection, also where a run starts at the page
         if not db.has_data():
             empty_state()
+        if charts:
+            prefetch_charts(eager=True)
         return Page(db, lang(), db.data_version(), chosen_teams(db), as_of(), access())
 
 

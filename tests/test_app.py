@@ -270,9 +270,10 @@ def test_the_warm_up_reads_each_pages_imports_without_building_a_syntax_tree(mon
                                          ("pages/teams.py", True), ("pages/home.py", None),
                                          ("pages/okrs.py", None)])
 def test_pages_with_charts_load_the_chart_code_first(demo, page, eager):
-    """A page with charts has the browser import plotly's code at its top, before its own elements
-    (at once: ``load();``); Home has no chart and leaves it out (a link to Home would wait for it);
-    the OKRs page shows its charts only for a chosen key result and leaves the code to them."""
+    """A page with charts has the browser import plotly's code at its top, right after its title and
+    before its own elements (at once: ``load();``); Home has no chart and leaves it out (a link to
+    Home would wait for it); the OKRs page shows its charts only for a chosen key result and leaves
+    the code to them."""
     import ui
     at = open_page(page)
     assert not at.exception
@@ -282,10 +283,19 @@ def test_pages_with_charts_load_the_chart_code_first(demo, page, eager):
         return
     assert len(scripts) == 1 and ui._chart_code() in scripts[0]
     assert (" load();" in scripts[0]) is eager and ("requestIdleCallback" in scripts[0]) is not eager
-    if eager:  # in the main area, the prefetch comes before the page's title
-        order = [node.type if node.type != "html" else node.value for node in in_order(at.main)]
-        prefetch = next(i for i, node in enumerate(order) if node == scripts[0])
-        assert prefetch < order.index("title")
+    if eager:  # in the main area: the page's title (and caption), then the prefetch, then the page's own elements
+        order = [node.type if node.type != "html" else node.value for node in in_order(at.main)
+                 if node.type not in ("flex_container", "vertical_block", "element_container")]
+        prefetch = order.index(scripts[0])
+        assert order[0] == "title" and set(order[1:prefetch]) <= {"caption"}, order[:prefetch + 2]
+
+
+@pytest.mark.parametrize("page", ["pages/sprint_review.py", "pages/retrospective.py", "pages/teams.py"])
+def test_a_chart_page_on_an_empty_store_loads_no_chart_code(db_path, page):
+    """No data, no chart: the page shows its empty state and the browser loads no plotly for it."""
+    at = open_page(page)
+    assert not at.exception and "No data yet" in at.info[0].value
+    assert [e.value for e in at.html if "import(" in e.value] == []
 
 
 def in_order(node):
