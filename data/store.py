@@ -223,7 +223,7 @@ class Store:
         try:
             yield
         finally:
-            self._session.teams = None
+            self._session.answers = None
             connection, self._session.connection = self._session.connection, None
             self._release(connection)
 
@@ -265,7 +265,7 @@ class Store:
                 pause = min(pause * 2, 2.0)
             raise StoreConflict(limit)
         finally:
-            self._session.teams = None  # the session's list of teams: this write may have changed it
+            self._session.answers = None  # what the session remembers: this write may have changed it
 
     # --- schema -------------------------------------------------------------------------------
     def migrate(self) -> int:
@@ -342,7 +342,13 @@ class Store:
 
     # --- reading ------------------------------------------------------------------------------
     def current(self, table: str, teams: Sequence[str] | None = None) -> pd.DataFrame:
-        """The current rows of a table, optionally for some teams only."""
+        """The current rows of a table, optionally for some teams only (inside a ``session`` read
+        once per table and teams: a page's run reads the sprints, the teams or the check-ins twice,
+        for two of its parts)."""
+        return self._remembered(("current", table, None if teams is None else tuple(teams)),
+                                lambda: self._read_current(table, teams)).copy(deep=False)
+
+    def _read_current(self, table: str, teams: Sequence[str] | None) -> pd.DataFrame:
         spec = TABLES[table]
         columns = ", ".join(spec.names)
         sql = f"SELECT {columns}{_EXTRA.get(table, '')} FROM {spec.name} t WHERE superseded_by IS NULL"
@@ -358,6 +364,19 @@ class Store:
         with self.cursor() as cur:
             return cur.execute(sql, params).df()
 
+    def _remembered(self, question: tuple, ask: Callable[[], T]) -> T:
+        """The answer to a read, asked once per ``session`` (each read of a DuckLake store is a
+        catalog round trip, 5–20 ms); outside a session asked each time. Any write of the session
+        (``_run``) forgets the answers, and the session forgets them when it ends."""
+        if getattr(self._session, "connection", None) is None:
+            return ask()
+        answers = getattr(self._session, "answers", None)
+        if answers is None:
+            answers = self._session.answers = {}
+        if question not in answers:
+            answers[question] = ask()
+        return answers[question]
+
     def versions(self, table: str) -> pd.DataFrame:
         """Every stored version of every row, with the import that wrote and the one that replaced it."""
         spec = TABLES[table]
@@ -366,17 +385,13 @@ class Store:
                                f"ORDER BY {', '.join(spec.key)}, import_id").df()
 
     def teams(self) -> list[str]:
-        """Every team with current rows, by name. Inside a ``session`` asked once: a page's run needs
-        the list three or four times (the data check, the sidebar, the scope of each read), each a
-        catalog round trip on DuckLake; a write of the session (``_run``) forgets it."""
-        known = getattr(self._session, "teams", None)
-        if known is None:
+        """Every team with current rows, by name (inside a ``session`` asked once: a page's run needs
+        the list three or four times — the data check, the sidebar, the scope of each read)."""
+        def ask() -> list[str]:
             with self.cursor() as cur:
-                rows = cur.execute("SELECT DISTINCT team FROM teams WHERE superseded_by IS NULL ORDER BY team").fetchall()
-            known = [row[0] for row in rows]
-            if getattr(self._session, "connection", None) is not None:
-                self._session.teams = known
-        return list(known)
+                return [row[0] for row in
+                        cur.execute("SELECT DISTINCT team FROM teams WHERE superseded_by IS NULL ORDER BY team").fetchall()]
+        return list(self._remembered(("teams",), ask))
 
     def is_empty(self) -> bool:
         """True when no import has ever been made (undone ones count as made)."""

@@ -406,9 +406,10 @@ def test_a_session_shares_one_connection_and_frees_the_file_afterwards(tmp_path)
 
 
 class CountingStore(Store):
-    """The real store, counting the reads that ask for the list of teams."""
+    """The real store, counting the reads of the list of teams and of the sprints table."""
 
     asked = 0
+    sprints_read = 0
 
     def cursor(self, timeout=None):
         store = self
@@ -424,6 +425,7 @@ class CountingStore(Store):
 
                     def execute(self, sql, *args):
                         store.asked += "DISTINCT team FROM teams" in sql
+                        store.sprints_read += sql.startswith("SELECT team, sprint, start_date")
                         return connection.execute(sql, *args)
                 return Cursor()
 
@@ -433,14 +435,20 @@ class CountingStore(Store):
 
 
 @EMBEDDED
-def test_a_session_asks_for_the_teams_once_and_a_write_in_it_forgets_them(store_target):
+def test_a_session_asks_each_question_once_and_a_write_in_it_forgets_the_answers(store_target):
     store = CountingStore(store_target)
     import_uploads(store, [upload("sprints.csv", SPRINTS)])
+    store.asked = store.sprints_read = 0  # the import's own reads
     with store.session():
         assert store.teams() == store.teams() == ["Nord"]
         assert store.asked == 1  # the page's run asks three or four times; the store once
+        first = store.current("sprints", ["Nord"])
+        first.loc[0, "goal"] = "changed by a caller"  # a caller's change stays with the caller
+        again = store.current("sprints", ["Nord"])
+        assert store.sprints_read == 1 and again.loc[0, "goal"] == "Erstkontakte"
+        assert store.current("sprints").shape == again.shape and store.sprints_read == 2  # other teams: asked
         import_uploads(store, [upload("sued.csv", SPRINTS.replace("Nord", "Süd"))])
         assert store.teams() == ["Nord", "Süd"]  # the write of the session is seen at once
-        assert store.asked == 2
+        assert len(store.current("sprints")) == 4 and store.asked == 2 and store.sprints_read == 3
     assert store.teams() == ["Nord", "Süd"] and store.asked == 3  # outside a session: asked each time
     assert store.teams() == ["Nord", "Süd"] and store.asked == 4
