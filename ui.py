@@ -764,34 +764,73 @@ def _warm() -> None:
         logging.getLogger("dashboard").debug("warm-up stopped", exc_info=True)
 
 
+# --- charts: plotly.js's basic bundle in the browser ------------------------------------------
+
+# plotly.js's basic bundle (bar and scatter traces: every chart of the dashboard), from the app's
+# static files (static/, served at app/static/ beside Streamlit's own files, whatever path the server
+# is mounted under), loaded once per browser session: the chart element and the pages' prefetch share
+# the one promise. Streamlit's own chart element loads the full plotly.js, 4.7 MB that a new session
+# evaluates for 0.9 s in Chromium here; the basic bundle is 1.1 MB and 0.2 s.
+PLOTLY_FILE = "plotly-basic.min.js"
+_PLOTLY = ("(window.__dashboardPlotly ??= new Promise((resolve, reject) => {"
+           " const app = document.querySelector('script[type=module][src*=\"/static/js/index.\"]');"
+           " const code = document.createElement('script');"
+           f" code.src = new URL('../../app/static/{PLOTLY_FILE}', app ? app.src : location.href).href;"
+           " code.onload = () => resolve(window.Plotly);"
+           " code.onerror = () => { window.__dashboardPlotly = undefined; reject(new Error('plotly.js')); };"
+           " document.head.appendChild(code); }))")
+CHART_CLASS = "dashboard-chart"  # the element each chart is drawn into (tests and scripts/settled.py look for it)
+
+# One chart. Its first data draws it, a rerun's new data redraws it in place (Plotly.react: only what
+# changed, where Streamlit's element made a new chart each time); its height is kept while plotly.js
+# loads, its width follows the page (a chart drawn in a hidden tab too), and plotly's toolbar gains a
+# full-screen button (Streamlit's element had one).
+_CHART_JS = """
+const plotly = () => %(plotly)s;
+const FULL_SCREEN = {width: 24, height: 24, path: 'M3 3h7v2H5v5H3zm11 0h7v7h-2V5h-5zM3 14h2v5h5v2H3zm16 0h2v7h-7v-2h5z'};
+export default function ({ parentElement, data }) {
+  const plot = parentElement.querySelector('.%(chart)s');
+  const height = data.figure.layout.height || 450;
+  plot.style.minHeight = height + 'px';
+  plot.__data = data;
+  plotly().then(Plotly => {
+    // the page's font where the figure names none (as Streamlit's element drew them)
+    const layout = {...data.figure.layout, font: {family: getComputedStyle(document.body).fontFamily, ...data.figure.layout.font}};
+    const config = {...data.config, responsive: true, modeBarButtonsToAdd: [
+      {name: data.labels.fullscreen, icon: FULL_SCREEN, click: () => plot.requestFullscreen && plot.requestFullscreen()}]};
+    Plotly.react(plot, data.figure.data, layout, config);
+    if (!plot.__watched) {
+      plot.__watched = new ResizeObserver(() => { if (plot.offsetParent) Plotly.Plots.resize(plot); });
+      plot.__watched.observe(plot);
+      plot.addEventListener('fullscreenchange', () => Plotly.relayout(plot, {height:
+        document.fullscreenElement === plot ? window.innerHeight : plot.__data.figure.layout.height || null}));
+    }
+  }, () => { plot.textContent = data.labels.failed; });
+  return () => { if (plot.__watched) plot.__watched.disconnect(); if (window.Plotly) window.Plotly.purge(plot); };
+}
+""" % {"plotly": _PLOTLY, "chart": CHART_CLASS}
+
+
 @functools.cache
-def _chart_code() -> str | None:
-    """The file of the browser's chart code in this Streamlit's build (its name carries a hash that
-    changes with each release; None unless there is exactly one)."""
-    from pathlib import Path
-    files = sorted((Path(st.__file__).parent / "static" / "static" / "js").glob("PlotlyChart.*.js"))
-    return files[0].name if len(files) == 1 else None
+def _chart_element():
+    """The chart element (a Streamlit component of our own, in the page's document: plotly.js puts its
+    styles into the document's head), registered once per process."""
+    return st.components.v2.component("dashboard_chart", html=f'<div class="{CHART_CLASS}"></div>',
+                                      css=f".{CHART_CLASS} {{ width: 100%; background: #ffffff; }}",
+                                      js=_CHART_JS, isolate_styles=False)
 
 
 def prefetch_charts(eager: bool = False) -> None:
-    """Have the browser load its chart code: 4.7 MB of plotly, which a browser session otherwise loads
-    only when its first chart arrives, and then evaluates for most of a second (0.9 s in Chromium here).
-    ``eager``, at the top of a page with charts: at once, while the rest of the page's elements still
-    arrive and are laid out, not after them (a link to the Sprint review or Teams in a new session
-    settled 0.3–0.4 s sooner, A/B of six visits each at size M). Otherwise once the browser is idle:
-    the Import page, which draws no chart, once files are uploaded (while they are checked), before the
-    Sprint review. Not Home: the browser is "idle" between the messages of a page still arriving, and a
-    link to Home waited for the evaluation. A hidden element; the module is the one the app itself
-    would load (the same address beside the app's own script), so the browser evaluates it once per
-    session."""
-    code = _chart_code()
-    if code is None:
-        return
-    script = ("<script>(() => { const app = document.querySelector('script[type=module][src*=\"/static/js/index.\"]');"
-              " if (!app || window.__chartCode) return; window.__chartCode = true;"
-              f" const load = () => import(new URL({code!r}, new URL('.', app.src)).href).catch(() => {{}});"
-              + (" load();" if eager else " (window.requestIdleCallback || setTimeout)(load, {timeout: 5000});")
-              + " })();</script>")
+    """Have the browser load the charts' code (plotly.js's basic bundle), which a browser session
+    otherwise loads only when its first chart arrives. ``eager``, at the top of a page with charts:
+    at once, while the rest of the page's elements still arrive and are laid out, not after them.
+    Otherwise once the browser is idle: the Import page, which draws no chart, once files are
+    uploaded (while they are checked), before the Sprint review. Not Home: the browser is "idle"
+    between the messages of a page still arriving, and a link to Home waited for the evaluation.
+    A hidden element; the same file and promise as the chart element's, loaded once per session."""
+    load = f"const load = () => {_PLOTLY}.catch(() => {{}});"
+    start = " load();" if eager else " (window.requestIdleCallback || setTimeout)(load, {timeout: 5000});"
+    script = f"<script>(() => {{ {load}{start} }})();</script>"
     st.container(key=PREFETCH).html(script, unsafe_allow_javascript=True)
 
 
@@ -809,9 +848,15 @@ def _downloads(frame: pd.DataFrame, key: str, file_name: str, unit: str | None) 
 
 
 def chart(figure, key: str) -> None:
-    # plotly's own "download as PNG" button stays in the mode bar: it works offline
-    st.plotly_chart(figure, key=key, config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2,
-                                                                                              "filename": key}})
+    """A plotly figure, drawn in the browser by plotly.js's basic bundle (``_chart_element``); plotly's
+    own "download as PNG" button stays in the toolbar: it works offline."""
+    import json
+
+    import plotly.io
+    spec = json.loads(plotly.io.to_json(figure, validate=False))  # numbers and dates as plotly.js reads them
+    _chart_element()(key=key, data={
+        "figure": spec, "config": {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2, "filename": key}},
+        "labels": {"fullscreen": tr("chart_fullscreen"), "failed": tr("chart_failed")}})
 
 
 def caption(text: str) -> None:

@@ -92,8 +92,9 @@ def cycle_report(store: Store, team: str | None, cycle: str, *, as_of: date, lan
 
 
 # plotly.js's basic bundle (scatter, bar, pie; MIT licence, in the file's header), the version the
-# plotly package ships (tests/test_reports.py checks they agree): what an interactive report inlines.
-PLOTLY_BASIC = Path(__file__).resolve().parent.parent / "assets" / "js" / "plotly-basic.min.js"
+# plotly package ships (tests/test_reports.py checks they agree): what an interactive report inlines,
+# and what the pages draw their charts with (served from static/, ui.chart).
+PLOTLY_BASIC = Path(__file__).resolve().parent.parent / "static" / "plotly-basic.min.js"
 
 
 @cache

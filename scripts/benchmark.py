@@ -1134,7 +1134,7 @@ SETTLED = """quiet => {
       && !main.querySelector('[data-testid="stSkeleton"]')
       && Array.from(main.querySelectorAll('[data-testid="stDataFrame"]')).filter(shown)
               .every(f => f.querySelector('[role=columnheader]'))
-      && Array.from(main.querySelectorAll('[data-testid="stPlotlyChart"]')).filter(shown)
+      && Array.from(main.querySelectorAll('.dashboard-chart')).filter(shown)
               .every(c => c.querySelector('.main-svg'));
   if (!drawn) { window.__count = -1; return false; }
   const count = main.querySelectorAll('*').length;

@@ -9,7 +9,7 @@ SETTLED = """() => {
     const shown = e => e.offsetParent !== null;  // not in a hidden tab or a phone-only container
     const drawn = Array.from(main.querySelectorAll('[data-testid=stDataFrame]')).filter(shown)
                        .every(f => f.querySelector('[role=columnheader]'))
-               && Array.from(main.querySelectorAll('[data-testid=stPlotlyChart]')).filter(shown)
+               && Array.from(main.querySelectorAll('.dashboard-chart')).filter(shown)
                        .every(c => c.querySelector('.main-svg'))
                && !main.querySelector('[data-testid="stSkeleton"]');  // a new session loads charts' code late
     const count = main.querySelectorAll('*').length;

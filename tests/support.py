@@ -64,6 +64,14 @@ def static_tables(at) -> list[pd.DataFrame]:
     return [read_table(element.value) for element in at.html if f'class="{STATIC_TABLE}"' in element.value]
 
 
+def charts(at) -> list[dict]:
+    """The charts an AppTest run drew (``ui.chart``'s element), in the page's order: each one's data,
+    the plotly figure under "figure" and plotly.js's options under "config"."""
+    import json
+    return [json.loads(element.proto.json) for element in at.get("bidi_component")
+            if element.proto.component_name == "dashboard_chart"]
+
+
 def upload(name: str, text: str | bytes, encoding: str = "utf-8") -> Upload:
     return Upload(name, text if isinstance(text, bytes) else text.encode(encoding))
 

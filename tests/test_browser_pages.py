@@ -158,7 +158,7 @@ def test_every_page_reads_right(served, browser, lang):
                 problems.append(f"{where}: the payload is not shown literally")
         if path == "sprint_review" and store == "demo":
             # plotly's toolbar, shown while the pointer is on a chart, stays off the chart's title
-            for chart in page.locator("[data-testid=stPlotlyChart]").all():
+            for chart in page.locator(".dashboard-chart").all():
                 chart.hover()
                 page.wait_for_function("(c) => c.querySelector('.modebar')", arg=chart.element_handle(), timeout=30_000)
                 if chart.evaluate("""c => { const a = c.querySelector('.modebar').getBoundingClientRect();
@@ -216,9 +216,9 @@ def test_every_status_with_key_results_is_painted_in_its_colour(browser, tmp_pat
     process, url = start_server(demo_store(tmp_path))
     try:
         page = visit(browser, url, "teams", "en", set())
-        chart = page.locator("[data-testid=stPlotlyChart]").first
+        chart = page.locator(".dashboard-chart").first
         # the statuses the chart's own data counts (trace name → any key result), in the legend's order
-        counted = chart.evaluate("""c => c.querySelector('.js-plotly-plot')._fullData.map(
+        counted = chart.evaluate("""c => c._fullData.map(  // the chart element is plotly's graph itself
             t => Array.from(t.x).some(v => Number(v) > 0))""")
         assert len(counted) == len(STATUS_COLOURS) and sum(counted) >= 3, counted  # the demo has several statuses
         pixels = Image.open(BytesIO(chart.screenshot())).convert("RGB").getdata()

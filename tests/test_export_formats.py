@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from data.export import is_plain_number, neutralise, sheet_name, to_csv_bytes, to_xlsx_bytes
+from tests.support import charts
 
 # (text in the table, what every export must hold) — hand-written, one line per attack or non-attack
 INJECTION = [
@@ -168,8 +169,8 @@ def test_pages_offer_xlsx_per_table_and_one_workbook_for_the_page():
     assert list(book["sprints"].iter_rows(values_only=True)) == [("Sprint", "Ende"), ("S1", datetime(2026, 3, 5))]
     assert book["sprints"]["B2"].number_format == "DD.MM.YYYY"
     # the chart keeps plotly's offline "download as PNG" button
-    config = at.get("plotly_chart")[0].proto.config
-    assert '"toImageButtonOptions"' in config and "modeBarButtonsToRemove" not in config
+    config = charts(at)[0]["config"]
+    assert config["toImageButtonOptions"]["format"] == "png" and "modeBarButtonsToRemove" not in config
 
 
 PAGE_DOWNLOADS = {  # page → the buttons it ends with, besides a CSV and an .xlsx per table

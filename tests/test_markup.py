@@ -33,8 +33,8 @@ BODY = {"markdown", "subheader", "header", "title", "info", "warning", "error", 
 OPTIONS_AS_MARKDOWN = {"radio", "select_slider"}  # their options (format_func) render Markdown too
 SAFE_CALLS = {"md_escape", "tr_md", "catalog_md", "number", "percent", "day", "money", "compact", "len", "str", "int", "languages",
               "html_table", "link_html"}
-# st.html's arguments besides the safe ones: the prefetch script of ui.prefetch_charts, whose only
-# value is the file name of Streamlit's own chart code (reviewed; no user text reaches it)
+# st.html's arguments besides the safe ones: the prefetch script of ui.prefetch_charts, made of
+# constants only (the loader of plotly.js's basic bundle, by its file name; reviewed, no user text)
 REVIEWED_HTML = {"script"}
 
 
