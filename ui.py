@@ -749,9 +749,8 @@ def _warm() -> None:
             importlib.import_module(name)
         import plotly.graph_objects as go
         import plotly.io
-        import plotly.tools  # noqa: F401  st.plotly_chart's conversion
         # one small figure with the parts the pages' charts use (bars, lines, titles, axes, legend,
-        # shapes, annotations), in the JSON st.plotly_chart sends
+        # shapes, annotations), in the JSON ui.chart sends
         figure = go.Figure([go.Bar(x=pd.Series(["a"]), y=pd.Series([1.0]), marker={"pattern": {"shape": "/"}}),
                             go.Scatter(x=["a"], y=[1.0], line={"dash": "dot"})])
         figure.update_layout(title={"text": "t", "subtitle": {"text": "s", "font": {"size": 1}}, "font": {"size": 1}},
@@ -798,7 +797,8 @@ export default function ({ parentElement, data }) {
     const layout = {...data.figure.layout, font: {family: getComputedStyle(document.body).fontFamily, ...data.figure.layout.font}};
     const config = {...data.config, responsive: true, modeBarButtonsToAdd: [
       {name: data.labels.fullscreen, icon: FULL_SCREEN, click: () => plot.requestFullscreen && plot.requestFullscreen()}]};
-    Plotly.react(plot, data.figure.data, layout, config);
+    // each finished drawing counted on the element: what the benchmark's filter change waits for
+    Plotly.react(plot, data.figure.data, layout, config).then(() => { plot.dataset.draws = +(plot.dataset.draws || 0) + 1; });
     if (!plot.__watched) {
       plot.__watched = new ResizeObserver(() => { if (plot.offsetParent) Plotly.Plots.resize(plot); });
       plot.__watched.observe(plot);

@@ -947,14 +947,19 @@ WAIT_SCRIPT_DONE = """() => {
 }"""
 # times one change in the page's own clock: from the press of the mouse button (pointerdown, seen
 # before the page acts on the click) until a rerun that started after it has finished, the page has
-# at least CHARTS charts drawn, and that state has been painted (the frame after it). Timed inside
+# at least CHARTS charts drawn, each of them drawn again since the click (ui.chart redraws a chart in
+# place: its old drawing stays on screen until then), and that state has been painted (the frame
+# after it). Timed inside
 # the page, so Playwright's own work around a click (finding the element, waiting for it to be
 # stable, the round trips of its polling) is not counted; window.__rerun.ms is the figure.
 ARM = """charts => {
   const app = document.querySelector('[data-testid="stApp"]');
   const rerun = window.__rerun = {started: false, done: false};
   document.addEventListener('pointerdown', () => { rerun.clickAt = performance.now(); }, {capture: true, once: true});
-  const drawn = () => document.querySelectorAll('.js-plotly-plot .main-svg').length >= charts;
+  // every chart drawn again since now (ui.chart's element counts its drawings on itself)
+  const before = new Map(Array.from(document.querySelectorAll('.dashboard-chart'), c => [c, +(c.dataset.draws || 0)]));
+  const drawn = () => document.querySelectorAll('.js-plotly-plot .main-svg').length >= charts
+      && Array.from(document.querySelectorAll('.dashboard-chart')).every(c => +(c.dataset.draws || 0) > (before.get(c) ?? 0));
   const finish = () => {
     if (!drawn()) { requestAnimationFrame(finish); return; }
     requestAnimationFrame(() => setTimeout(() => { rerun.ms = performance.now() - rerun.clickAt; rerun.done = true; }));
