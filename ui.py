@@ -3,6 +3,7 @@ tables with CSV download, charts, safe text. Kept outside ``pages/`` with the pa
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import re
 import threading
@@ -850,8 +851,6 @@ def _downloads(frame: pd.DataFrame, key: str, file_name: str, unit: str | None) 
 def chart(figure, key: str) -> None:
     """A plotly figure, drawn in the browser by plotly.js's basic bundle (``_chart_element``); plotly's
     own "download as PNG" button stays in the toolbar: it works offline."""
-    import json
-
     import plotly.io
     spec = json.loads(plotly.io.to_json(figure, validate=False))  # numbers and dates as plotly.js reads them
     _chart_element()(key=key, data={

@@ -1388,8 +1388,9 @@ that runs a page through AppTest), or the Streamlit server's for the browser par
   (a colleague's link opened in one's usual browser: the app's code from the cache, still a new
   Streamlit session). The baseline of every link is the floor, in the same run: a bare app of one
   `st.title` on a Streamlit server of its own, opened alike — Streamlit's own page load, session
-  and first run, below which no page of ours can go; a bare app with one small plotly chart shows
-  what a new session's first chart adds (plotly's code is loaded when the first chart arrives).
+  and first run, below which no page of ours can go; a bare app with one small chart of Streamlit's
+  own element (`st.plotly_chart`, the full plotly.js, loaded when the first chart arrives) shows what
+  a new session's first chart costs there (the pages draw theirs with plotly.js's basic bundle).
 - DuckLake (issue 20): PostgreSQL runs on the same machine from a folder of the run; every import
   goes into a fresh catalog database. The pages run on DuckLake and on the embedded file with the
   same data (plus the OKR files); the ratio is DuckLake's over the file's. Opening the store, once
