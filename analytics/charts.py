@@ -61,7 +61,9 @@ def _layout(fig: go.Figure, title: str, subtitle: str, *, height: int = 460, lan
     and thousands marks, dark ticks."""
     height += TOOLBAR  # the plot keeps the height asked for
     fig.update_layout(
-        title=dict(text=title, subtitle=dict(text=subtitle, font=dict(size=14, color="#333333")), font=dict(size=22),
+        # at the figure's left edge and semibold, as Streamlit's chart element drew them on the pages
+        title=dict(text=title, subtitle=dict(text=subtitle, font=dict(size=14, color="#333333")),
+                   font=dict(size=22, weight=600), x=0, xref="container", xanchor="left", pad=dict(l=4),
                    y=1 - TOOLBAR / height, yanchor="top"),
         font=FONT, height=height, template=WHITE, hovermode=hovermode, separators=locale(lang).plotly_separators,
         # under the title and subtitle, measured from the figure's top: never over an axis or a panel title

@@ -236,36 +236,41 @@ class Store:
         (an import id taken twice, a row superseded twice). The one that lost rolls back and runs
         ``work`` again on what the other committed, after a growing pause with jitter, reporting
         each attempt; after ``retries`` attempts it raises ``StoreConflict``: nothing written."""
-        limit = max(1, self.retries)
-        pause = 0.05
         try:
-            for attempt in range(1, limit + 1):
-                try:
-                    with self._write_lock, self.cursor(self.lock_timeout) as cur:
-                        cur.begin()
-                        try:
-                            if bookkeeping:
-                                cur.execute("UPDATE write_serial SET serial = serial + 1")
-                            result = work(cur)
-                        except BaseException:
-                            cur.rollback()
-                            raise
-                        cur.commit()  # a conflict fails here, the transaction already rolled back
-                        return result
-                except duckdb.TransactionException as exc:
-                    if "conflict" not in str(exc).lower():
-                        raise
-                if attempt == limit:
-                    break
-                if self.on_retry:
-                    self.on_retry(attempt + 1, limit)
-                if progress:
-                    progress(0.0, say("write_retry", attempt=attempt + 1, limit=limit))
-                time.sleep(pause * (0.5 + random.random()))  # jitter: two losers do not collide again
-                pause = min(pause * 2, 2.0)
-            raise StoreConflict(limit)
+            return self._attempts(work, progress, bookkeeping)
         finally:
             self._session.answers = None  # what the session remembers: this write may have changed it
+
+    def _attempts(self, work: Callable[[duckdb.DuckDBPyConnection], T], progress: Progress | None,
+                  bookkeeping: bool) -> T:
+        """``_run``'s transaction, run again after a conflict at commit."""
+        limit = max(1, self.retries)
+        pause = 0.05
+        for attempt in range(1, limit + 1):
+            try:
+                with self._write_lock, self.cursor(self.lock_timeout) as cur:
+                    cur.begin()
+                    try:
+                        if bookkeeping:
+                            cur.execute("UPDATE write_serial SET serial = serial + 1")
+                        result = work(cur)
+                    except BaseException:
+                        cur.rollback()
+                        raise
+                    cur.commit()  # a conflict fails here, the transaction already rolled back
+                    return result
+            except duckdb.TransactionException as exc:
+                if "conflict" not in str(exc).lower():
+                    raise
+            if attempt == limit:
+                break
+            if self.on_retry:
+                self.on_retry(attempt + 1, limit)
+            if progress:
+                progress(0.0, say("write_retry", attempt=attempt + 1, limit=limit))
+            time.sleep(pause * (0.5 + random.random()))  # jitter: two losers do not collide again
+            pause = min(pause * 2, 2.0)
+        raise StoreConflict(limit)
 
     # --- schema -------------------------------------------------------------------------------
     def migrate(self) -> int:
