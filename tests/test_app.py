@@ -266,6 +266,30 @@ def test_the_warm_up_reads_each_pages_imports_without_building_a_syntax_tree(mon
     assert not [r for r in caplog.records if r.message == "warm-up stopped"]
 
 
+def test_after_the_warm_up_the_collector_no_longer_visits_the_loaded_code():
+    """Streamlit collects garbage after every script run; the warm-up moves what the process has
+    loaded by then out of the collector's sight, so that collection visits only what the pages made
+    since. In a process of its own: freezing is for a server's lifetime, not for the test runner's."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import gc, ui\n"
+            "from plotly.graph_objects import Figure\n"
+            "seen = lambda: any(o is Figure for o in gc.get_objects())\n"
+            "before, figure_before = len(gc.get_objects()), seen()\n"
+            "ui._warm_process()\n"
+            "print(before, len(gc.get_objects()), gc.get_freeze_count(), figure_before, seen())\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parent.parent,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    before, tracked, frozen, figure_before, figure_after = result.stdout.split()
+    # what was loaded before (streamlit, pandas, plotly's figure class) and what the warm-up loads
+    # (the pages' modules, plotly's validators): frozen, next to nothing left in the generations
+    assert int(frozen) > int(before) > 10 * int(tracked)
+    assert (figure_before, figure_after) == ("True", "False")
+
+
 @pytest.mark.parametrize("page, eager", [("pages/sprint_review.py", True), ("pages/retrospective.py", True),
                                          ("pages/teams.py", True), ("pages/home.py", None),
                                          ("pages/okrs.py", None)])
