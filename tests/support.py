@@ -67,9 +67,19 @@ def static_tables(at) -> list[pd.DataFrame]:
 def charts(at) -> list[dict]:
     """The charts an AppTest run drew (``ui.chart``'s element), in the page's order: each one's data,
     the plotly figure under "figure" and plotly.js's options under "config"."""
+    return _elements(at, "dashboard_chart")
+
+
+def chart_prefetches(at) -> list[dict]:
+    """The hidden elements that have the browser load the charts' code (``ui.prefetch_charts``): each
+    one's data, {"when": "now"} or {"when": "idle"}."""
+    return _elements(at, "dashboard_chart_code")
+
+
+def _elements(at, component: str) -> list[dict]:
     import json
     return [json.loads(element.proto.json) for element in at.get("bidi_component")
-            if element.proto.component_name == "dashboard_chart"]
+            if element.proto.component_name == component]
 
 
 def upload(name: str, text: str | bytes, encoding: str = "utf-8") -> Upload:

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from analytics.sprint_metrics import sprint_metrics
 from data.importer import import_uploads
 from data.store import Store
-from tests.support import TODAY, charts, snapshot, static_tables, upload
+from tests.support import TODAY, chart_prefetches, charts, snapshot, static_tables, upload
 
 PAGES = ["pages/home.py", "pages/import.py", "pages/sprint_review.py", "pages/retrospective.py", "pages/okrs.py",
          "pages/teams.py"]
@@ -295,23 +295,22 @@ def test_after_the_warm_up_the_collector_no_longer_visits_the_loaded_code():
                                          ("pages/okrs.py", None)])
 def test_pages_with_charts_load_the_chart_code_first(demo, page, eager):
     """A page with charts has the browser import plotly's code at its top, right after its title and
-    before its own elements (at once: ``load();``); Home has no chart and leaves it out (a link to
+    before its own elements (at once, not when the browser is idle); Home has no chart and leaves it out (a link to
     Home would wait for it); the OKRs page shows its charts only for a chosen key result and leaves
     the code to them."""
-    import ui
     at = open_page(page)
     assert not at.exception
-    scripts = [element.value for element in at.html if "<script>" in element.value and ui.PLOTLY_FILE in element.value]
+    prefetches = chart_prefetches(at)
     if eager is None:
-        assert scripts == []
+        assert prefetches == []
         return
-    assert len(scripts) == 1 and f"app/static/{ui.PLOTLY_FILE}" in scripts[0]  # the chart element's own code
-    assert (" load();" in scripts[0]) is eager and ("requestIdleCallback" in scripts[0]) is not eager
+    assert prefetches == [{"when": "now" if eager else "idle"}]
     if eager:  # in the main area: the page's title (and caption), then the prefetch, then the page's own elements
-        order = [node.type if node.type != "html" else node.value for node in in_order(at.main)
+        order = [node.type for node in in_order(at.main)
                  if node.type not in ("flex_container", "vertical_block", "element_container")]
-        prefetch = order.index(scripts[0])
-        assert order[0] == "title" and set(order[1:prefetch]) <= {"caption"}, order[:prefetch + 2]
+        assert order[0] == "title" and set(order[1:order.index("bidi_component")]) <= {"caption"}, order[:4]
+        first = next(node for node in in_order(at.main) if node.type == "bidi_component")
+        assert first.proto.component_name == "dashboard_chart_code"  # not a chart of the page's own
 
 
 @pytest.mark.parametrize("page", ["pages/sprint_review.py", "pages/retrospective.py", "pages/teams.py"])
@@ -319,7 +318,7 @@ def test_a_chart_page_on_an_empty_store_loads_no_chart_code(db_path, page):
     """No data, no chart: the page shows its empty state and the browser loads no plotly for it."""
     at = open_page(page)
     assert not at.exception and "No data yet" in at.info[0].value
-    assert [e.value for e in at.html if "plotly" in e.value] == []
+    assert chart_prefetches(at) == [] and charts(at) == []
 
 
 def in_order(node):

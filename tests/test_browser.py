@@ -111,6 +111,12 @@ CHART_CODE_LOADS = """() => { const names = performance.getEntriesByType('resour
             names.filter(n => /\\/PlotlyChart\\.[^/]*\\.js/.test(n)).length]; }"""
 
 
+# both parts of the charts' code loaded: plotly.js's basic bundle (evaluated) and Streamlit's code for
+# components (a chunk of its own, fetched when the first component element of a browser session mounts)
+CHART_CODE_READY = """() => window.Plotly !== undefined && performance.getEntriesByType('resource')
+    .some(e => /\\/BidiComponent\\.[^/]*\\.js$/.test(e.name))"""
+
+
 def test_a_chart_page_loads_the_basic_chart_code_once_and_redraws_in_place(server, chromium):
     """The Sprint review has the browser load plotly.js's basic bundle at its top (ui.prefetch_charts)
     and draws every chart with it: loaded once, never Streamlit's full plotly.js. A rerun with new
@@ -153,6 +159,10 @@ def test_upload_a_jira_export_and_find_its_sprints_in_the_velocity_chart(empty_s
     page.locator("input[type='file']").set_input_files(str(export))
     expect(page.get_by_text("Preview: the first rows as they will be stored")).to_be_visible(timeout=60_000)
     expect(page.get_by_text("Jira export, 3 issues in 2 sprint(s)", exact=False)).to_be_visible()
+    # while the files wait for the click, the browser loads the charts' code for the Sprint review that
+    # usually follows (ui.prefetch_charts): plotly.js's basic bundle and Streamlit's code for components
+    page.wait_for_function(CHART_CODE_READY, timeout=60_000)
+    expect(page.locator(".dashboard-chart")).to_have_count(0)  # and this page draws no chart
     page.get_by_test_id("stButton").get_by_role("button", name="Import", exact=True).click()
     expect(page.get_by_text("Imported (import 1)", exact=False)).to_be_visible(timeout=60_000)
 

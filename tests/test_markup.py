@@ -6,8 +6,7 @@ the list must be empty, so a new call that could render a team name, a sprint, a
 name as Markdown cannot slip in (issue 11). Plain-text calls (``st.text``, ``ui.caption``,
 ``st.dataframe`` cells, selectbox and multiselect options) are not Markdown and are not listed.
 ``st.html`` gets only escaped tables (``markup.html_table``) and link boxes (``links.link_html``, tested in
-test_links), module constants (the STYLE) and the
-reviewed script of ``ui.prefetch_charts``."""
+test_links) and module constants (the STYLE)."""
 from __future__ import annotations
 
 import ast
@@ -33,9 +32,6 @@ BODY = {"markdown", "subheader", "header", "title", "info", "warning", "error", 
 OPTIONS_AS_MARKDOWN = {"radio", "select_slider"}  # their options (format_func) render Markdown too
 SAFE_CALLS = {"md_escape", "tr_md", "catalog_md", "number", "percent", "day", "money", "compact", "len", "str", "int", "languages",
               "html_table", "link_html"}
-# st.html's arguments besides the safe ones: the prefetch script of ui.prefetch_charts, made of
-# constants only (the loader of plotly.js's basic bundle, by its file name; reviewed, no user text)
-REVIEWED_HTML = {"script"}
 
 
 def _safe(node: ast.AST) -> bool:
@@ -82,9 +78,9 @@ def markdown_arguments(call: ast.Call) -> list[ast.AST]:
             found.append(keywords["format_func"])
     elif name in BODY:
         found += call.args[:1] + [keywords[k] for k in ("body", "help") if k in keywords]
-    elif name == "html":  # HTML, not Markdown: escaped tables, constants and the reviewed script only
+    elif name == "html":  # HTML, not Markdown: escaped tables and constants only
         found += [argument for argument in call.args[:1] + [keywords[k] for k in ("body",) if k in keywords]
-                  if not (isinstance(argument, ast.Name) and (argument.id.isupper() or argument.id in REVIEWED_HTML))]
+                  if not (isinstance(argument, ast.Name) and argument.id.isupper())]
     elif name in ("progress", "spinner"):
         found += [keywords["text"]] if "text" in keywords else call.args[1:2] if name == "progress" else call.args[:1]
     return found
