@@ -73,7 +73,7 @@ uploads = [kept(f.name, f.getvalue()) for f in files or []]
 # Streamlit hands out a copy of every uploaded file on each run; the Uploads kept above hold the
 # content from here on, so this run's copies are let go before the files are read and checked
 del files
-st.session_state["import_uploads"] = {(u.name, content_hash(u.content)): u for u in uploads}
+st.session_state["import_uploads"] = {(u.name, u.digest): u for u in uploads}
 
 mapping: dict[str, str] = {}
 exported: set[str] = set()
@@ -166,7 +166,7 @@ def dry_run() -> tuple:
     """The check of the uploads (parsed, validated, counted by a rolled-back write), repeated only
     when the files, the options or the store change; the import button then writes the very parse
     it checked."""
-    key = (tuple(content_hash(u.content) for u in uploads), team, day_first, tuple(sorted(mapping.items())),
+    key = (tuple(u.digest for u in uploads), team, day_first, tuple(sorted(mapping.items())),
            tuple(sorted(template_mapping.items())), db.data_version(), skip)
     cached = st.session_state.get("import_check")
     if cached is None or cached[0] != key:
