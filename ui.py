@@ -363,12 +363,26 @@ def sprint_totals(_store: Store, version: tuple, teams: tuple[str, ...]) -> serv
     return service.sprint_totals(_store, list(teams))
 
 
-@st.cache_data(show_spinner=False)
-def sprint_table(_store: Store, version: tuple, teams: tuple[str, ...], *, unit: str = "points",
+def sprint_table(store: Store, version: tuple, teams: tuple[str, ...], *, unit: str = "points",
                  as_of: date | None = None) -> pd.DataFrame:
-    """Every sprint of the teams with its state as of the chosen day (keyword arguments only, so
-    one question has one cache entry)."""
+    """Every sprint of the teams with its state as of the chosen day. One question, one cache entry:
+    Streamlit keys a cached function by the arguments as they were passed, so ``unit="points"``
+    and the default were two entries of the same table (the Sprint review's and Home's)."""
+    return _sprint_table(store, version, teams, unit, as_of)
+
+
+@st.cache_data(show_spinner=False)
+def _sprint_table(_store: Store, version: tuple, teams: tuple[str, ...], unit: str, as_of: date | None) -> pd.DataFrame:
     return service.sprint_table_of(sprint_totals(_store, version, teams), unit, as_of)
+
+
+def prepare_sprint_table() -> None:
+    """The sprint table of the chosen teams as the pages ask for it (points, as of the chosen day),
+    computed into the cache right after an import has been written and said: the Sprint review,
+    usually opened next, finds it there instead of reading every item again (0.1–0.15 s at 100k
+    items, measured). A click elsewhere meanwhile waits no longer than its own page would compute it."""
+    db = store()
+    sprint_table(db, db.data_version(), chosen_teams(db), as_of=as_of())
 
 
 @st.cache_data(show_spinner=False)

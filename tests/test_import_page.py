@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from data.importer import import_uploads
 from data.store import Store
-from tests.support import static_tables, upload
+from tests.support import charts, static_tables, upload
 
 FIXTURES = Path(__file__).parent / "fixtures" / "exports"
 EXTRA = "team,sprint,committed,completed,owner,notes,colour,budget\nNord,S1,10,8,Ann,x,red,5\n"
@@ -145,6 +145,36 @@ def test_the_check_and_the_import_share_one_reading_and_one_parse(db_path, monke
     store = Store(db_path)
     assert len(store.current("sprint_items")) > 0
     store.close()
+
+
+def test_after_an_import_the_pages_find_the_sprint_table_computed(db_path, monkeypatch):
+    """The import's run computes the chosen teams' sprint table once it has said what it imported;
+    the Sprint review (which asks for points by name) and Home (by default) read that one table:
+    nothing reads the items or builds the table again. Counted with the real functions wrapped."""
+    import data.service as service
+    asked = {"sprint_totals": 0, "sprint_table_of": 0}
+
+    def counting(name):
+        real = getattr(service, name)
+
+        def wrapper(*args, **kwargs):
+            asked[name] += 1
+            return real(*args, **kwargs)
+        monkeypatch.setattr(service, name, wrapper)
+
+    counting("sprint_totals")
+    counting("sprint_table_of")
+    at = import_page()
+    content = (FIXTURES / "jira_cloud.csv").read_bytes()
+    at.file_uploader(key="uploads").set_value([("jira.csv", content, "text/csv")]).run()
+    at.button(key="do_import").click().run()
+    assert not at.exception and any("Imported (import 1)" in s.value for s in at.success)
+    assert asked == {"sprint_totals": 1, "sprint_table_of": 1}
+    at.switch_page("pages/sprint_review.py").run()
+    assert not at.exception and charts(at)
+    at.switch_page("pages/home.py").run()
+    assert not at.exception
+    assert asked == {"sprint_totals": 1, "sprint_table_of": 1}
 
 
 def german_import_page() -> AppTest:
