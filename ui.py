@@ -376,15 +376,6 @@ def _sprint_table(_store: Store, version: tuple, teams: tuple[str, ...], unit: s
     return service.sprint_table_of(sprint_totals(_store, version, teams), unit, as_of)
 
 
-def prepare_sprint_table() -> None:
-    """The sprint table of the chosen teams as the pages ask for it (points, as of the chosen day),
-    computed into the cache right after an import has been written and said: the Sprint review,
-    usually opened next, finds it there instead of reading every item again (0.1–0.15 s at 100k
-    items, measured). A click elsewhere meanwhile waits no longer than its own page would compute it."""
-    db = store()
-    sprint_table(db, db.data_version(), chosen_teams(db), as_of=as_of())
-
-
 @st.cache_data(show_spinner=False)
 def attention(_store: Store, version: tuple, teams: tuple[str, ...], as_of: date, language: str) -> pd.DataFrame:
     """What needs attention (Home), computed once per data version, teams, day and language."""

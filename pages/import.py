@@ -238,7 +238,6 @@ if uploads:
                                     updated=sum(f.updated for f in result.files),
                                     unchanged=sum(f.unchanged for f in result.files),
                                     rejected=number(len(result.rejects), language, 0)))
-                ui.prepare_sprint_table()  # for the Sprint review, usually next, while the result is read
 
 st.subheader(ui.tr("history"))
 history = db.history()
