@@ -372,7 +372,8 @@ def sprint_table(store: Store, version: tuple, teams: tuple[str, ...], *, unit: 
 
 
 @st.cache_data(show_spinner=False)
-def _sprint_table(_store: Store, version: tuple, teams: tuple[str, ...], unit: str, as_of: date | None) -> pd.DataFrame:
+def _sprint_table(_store: Store, version: tuple, teams: tuple[str, ...], unit: str,
+                  as_of: date | None) -> pd.DataFrame:
     return service.sprint_table_of(sprint_totals(_store, version, teams), unit, as_of)
 
 
@@ -741,9 +742,9 @@ def _freeze_loaded_objects() -> None:
     garbage after every script run (its ``runner.postScriptGC``); that full collection visited
     each of those objects every time: 100–170 ms of every rerun of the Sprint review at the
     benchmark's 100k-row store, holding the GIL while the run's last messages waited to be sent;
-    5–8 ms once they are frozen (measured, issue 21). From here on it visits what has been made since. Frozen objects are still freed when
-    nothing refers to them; only a reference cycle among them stays, and they are frozen once per
-    process."""
+    5–8 ms once they are frozen (measured, issue 21): it visits only what has been made since.
+    Frozen objects are still freed when nothing refers to them; only a reference cycle among them
+    stays, and they are frozen once per process."""
     gc.collect()
     gc.freeze()
 
@@ -861,8 +862,8 @@ def _chart_code_element():
 
 def prefetch_charts(eager: bool = False) -> None:
     """Have the browser load the charts' code, which a browser session otherwise loads only when its
-    first chart arrives: plotly.js's basic bundle and Streamlit's code for components (the element
-    this is mounts it; the charts are components too). ``eager``, at the top of a page with charts:
+    first chart arrives: plotly.js's basic bundle and Streamlit's code for components (mounting this
+    hidden element loads it; the charts are components too). ``eager``, at the top of a page with charts:
     at once, while the rest of the page's elements still arrive and are laid out, not after them.
     Otherwise once the browser is idle: the Import page, which draws no chart, once files are
     uploaded (while they are checked), before the Sprint review. Not Home: the browser is "idle"

@@ -6,7 +6,6 @@ of every file (nothing is written then) or returns what was written.
 from __future__ import annotations
 
 import functools
-
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
