@@ -726,8 +726,9 @@ def warm_up() -> None:
     """Start, once per process and in the background, what a page's first run would otherwise pay
     in the middle of a visit: the modules the pages import (a page file is run, not imported,
     so its imports happen at its first run — after an import, on the way to the Sprint review)
-    and plotly's figure classes, which plotly loads at their first use. The thread only loads
-    code; nothing of the store is read, and a failure leaves the loading to the pages."""
+    and plotly's figure classes, which plotly loads at their first use; then it takes what is
+    loaded out of the collector's sight (``_freeze_loaded_objects``). The thread only loads code;
+    nothing of the store is read, and a failure leaves the loading to the pages."""
     threading.Thread(target=_warm_process, name="dashboard-warm-up", daemon=True).start()
 
 
