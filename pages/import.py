@@ -1,6 +1,8 @@
 """Import: upload, see what was recognised, map columns, validate, import in one step; history with undo."""
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
@@ -43,8 +45,10 @@ with st.expander(ui.tr("templates")):
     for kind in TEMPLATES:
         for column, code in zip(columns, ("en", "de")):
             name = f"{kind}.csv" if code == "en" else f"{kind}_de.csv"
-            column.download_button(ui.md_escape(name), template_csv(kind, code), file_name=name, mime="text/csv",
-                                   key=f"template_{kind}_{code}")
+            # made on click: as bytes, each of the twelve would be stored for every session on every
+            # rerun, and a browser opening the page fetched all twelve while the page was loading
+            column.download_button(ui.md_escape(name), functools.partial(template_csv, kind, code), file_name=name,
+                                   mime="text/csv", key=f"template_{kind}_{code}")
 
 importer = ui.may("lead")  # imports and undo are for leads (data.access refuses them to anyone else too)
 if importer:

@@ -266,6 +266,29 @@ def test_the_warm_up_reads_each_pages_imports_without_building_a_syntax_tree(mon
     assert not [r for r in caplog.records if r.message == "warm-up stopped"]
 
 
+def test_the_pages_are_compiled_without_magic_and_need_none():
+    """The project's Streamlit configuration turns magic off (a page's first run compiles it without
+    rewriting its syntax tree), and no page or the entry point has a bare expression that magic would
+    have written to the page: each would now silently show nothing."""
+    import ast
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    read = subprocess.run([sys.executable, "-c", "from streamlit import config; print(config.get_option('runner.magicEnabled'))"],
+                          cwd=root, capture_output=True, text=True, timeout=120)
+    assert read.stdout.split()[-1] == "False", read.stderr
+    for script in [root / "dashboard.py", *sorted((root / "pages").glob("*.py"))]:
+        tree = ast.parse(script.read_text(encoding="utf-8"))
+        docstrings = {id(node.body[0]) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body
+                      and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+        bare = [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Expr) and id(node) not in docstrings
+                and not isinstance(node.value, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom))]
+        assert bare == [], f"{script.name}: bare expressions on lines {bare}"
+
+
 def test_after_the_warm_up_the_collector_no_longer_visits_the_loaded_code():
     """Streamlit collects garbage after every script run; the warm-up moves what the process has
     loaded by then out of the collector's sight, so that collection visits only what the pages made
