@@ -45,14 +45,20 @@ def _file_stem(name: str) -> str:
     return re.sub(r"[^\w.-]+", "_", str(name), flags=re.UNICODE).strip("_") or "table"
 
 
-def xlsx_button(frame: pd.DataFrame, key: str, file_name: str, unit: str | None, lang: str) -> None:
-    """An .xlsx download of one table (built when clicked), and the table noted for the page's workbook."""
+def note_table(frame: pd.DataFrame, file_name: str, unit: str | None) -> None:
+    """A table of this run of the page, for the page's workbook (``page_xlsx_download``): each table
+    shown, and those a page holds without drawing them (the lists in its closed tabs)."""
     tables = st.session_state.setdefault(_TABLES, {})
     name, number = file_name, 1
     while name in tables:  # two tables under one file name keep a sheet each
         number += 1
         name = f"{file_name} ({number})"
     tables[name] = (frame, unit)
+
+
+def xlsx_button(frame: pd.DataFrame, key: str, file_name: str, unit: str | None, lang: str) -> None:
+    """An .xlsx download of one table (built when clicked), and the table noted for the page's workbook."""
+    note_table(frame, file_name, unit)
     st.download_button(t("download_xlsx", lang), lambda: workbook({file_name: (frame, unit)}, lang),
                        file_name=f"{_file_stem(file_name)}.xlsx", key=f"{key}_xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -910,6 +910,29 @@ def _downloads(frame: pd.DataFrame, key: str, file_name: str, unit: str | None) 
         downloads.xlsx_button(frame, key, file_name, unit, lang())
 
 
+def open_tab(key: str, labels: dict[str, str]):
+    """Tabs of which only the open one is drawn: ``labels`` (name → label) as tabs; the name of the
+    open tab and its container, to draw it into. Choosing another tab reruns the page, which then draws that one; a page with every
+    tab drawn sent every tab's tables on each rerun (the Sprint review: six lists, each a grid with its
+    downloads, on every filter change). The choice is kept by name, so the same tab stays open when its
+    label changes (a count in it, the language)."""
+    escaped = {name: md_escape(label) for name, label in labels.items()}  # the tabs' value: their label as given
+    chosen, remembered = st.session_state.get(key), f"{key}_name"
+    names = {label: name for name, label in escaped.items()}
+    if chosen in names:
+        st.session_state[remembered] = names[chosen]
+    elif st.session_state.get(remembered) in escaped:
+        st.session_state[key] = escaped[st.session_state[remembered]]
+    tabs = dict(zip(labels, st.tabs([md_escape(label) for label in labels.values()], key=key, on_change="rerun")))
+    name = next((name for name, tab in tabs.items() if tab.open), next(iter(labels)))
+    return name, tabs[name]
+
+
+def note_table(frame: pd.DataFrame, file_name: str, unit: str | None = None) -> None:
+    """A table the page holds without drawing it (a closed tab's), in the page's workbook all the same."""
+    downloads.note_table(frame, file_name, unit)
+
+
 def chart(figure, key: str) -> None:
     """A plotly figure, drawn in the browser by plotly.js's basic bundle (``_chart_element``); plotly's
     own "download as PNG" button stays in the toolbar: it works offline."""

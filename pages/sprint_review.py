@@ -108,15 +108,17 @@ position = int(team_metrics.index[team_metrics["sprint"] == sprint][0])
 items = ui.sprint_items(db, version, team, tuple(team_metrics["sprint"].iloc[position:position + 2]))
 st.subheader(ui.tr("items_behind"))
 lists = item_lists(items, team_metrics, team, sprint, unit_mode)
-tabs = st.tabs([f"{ui.tr('list_' + name)} ({len(lists[name])})" for name in LISTS])
-for tab, name in zip(tabs, LISTS):
-    with tab:
-        frame = lists[name]
-        if frame.empty:
-            st.caption(ui.tr("list_empty"))
-            continue
-        ui.table(frame.rename(columns={"weight": "estimate", "committed": "committed_at_start"}),
-                 f"items_{name}", f"{name}_{sprint}", unit=unit, compact=["item_key", "title", "estimate"])
+shown_list, tab = ui.open_tab("review_list", {name: f"{ui.tr('list_' + name)} ({len(lists[name])})" for name in LISTS})
+for name in LISTS:  # the open list is drawn; the page's workbook has every list with items
+    frame = lists[name].rename(columns={"weight": "estimate", "committed": "committed_at_start"})
+    if name == shown_list:
+        with tab:
+            if frame.empty:
+                st.caption(ui.tr("list_empty"))
+            else:
+                ui.table(frame, f"items_{name}", f"{name}_{sprint}", unit=unit, compact=["item_key", "title", "estimate"])
+    elif not frame.empty:
+        ui.note_table(frame, f"{name}_{sprint}", unit)
 
 sprint_items = items[items["sprint"] == sprint]
 st.subheader(ui.tr("by_kr"))

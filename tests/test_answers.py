@@ -20,6 +20,7 @@ from analytics.sprint_metrics import sprint_metrics, team_summary
 from analytics.teams import latest_sprints, team_comparison
 from data.reports import sprint_report
 from data.store import Store
+import ui
 from tests.support import TODAY, static_tables, table
 from tests.test_cli import run
 
@@ -254,6 +255,31 @@ def test_sprint_review_shows_planned_completion_beside_say_do(demo_dashboard):
     assert (figures["Say/do"], figures["Planned completion"]) == ("100%", "90%")  # 21 / 21 and 19 / 21
     assert any("of the 21 points committed at the start, 19 points were delivered" in t for t in texts(at))
     assert "Compared with KA Sprint 13, the previous closed sprint of the same type." in texts(at)
+
+
+def test_the_sprint_review_draws_only_the_open_list_and_keeps_it_open_by_name(demo_dashboard):
+    """The items behind the figures are tabs of which only the open one is drawn (choosing another
+    reruns the page); the page's workbook still has every list with items; the chosen list stays open
+    when another sprint changes the count in its label."""
+    at = open_page("pages/sprint_review.py")
+    at.selectbox(key="review_sprint").set_value(("Key Account Automotive", "KA Sprint 14")).run()
+    labels = ["Completed (4)", "Not completed (0)", "Removed (1)", "Added after start (1)", "Completed late (0)",
+              "Carried over (0)"]
+    assert [t.label for t in at.tabs] == [ui.md_escape(label) for label in labels]
+
+    def drawn_lists():
+        return [frame.value["Key"].tolist() for frame in at.dataframe if "Title" in frame.value.columns]
+    assert [len(keys) for keys in drawn_lists()] == [4]  # the completed items only
+    workbook = {name: len(frame) for name, (frame, _) in at.session_state["_page_tables"].items()}
+    assert {name: rows for name, rows in workbook.items() if name.endswith("_KA Sprint 14")} == {
+        "completed_KA Sprint 14": 4, "removed_KA Sprint 14": 1, "added_KA Sprint 14": 1, "key_results_KA Sprint 14": 2}
+
+    at.session_state["review_list"] = ui.md_escape("Added after start (1)")  # the tab clicked
+    at.run()
+    assert drawn_lists() == [["KA-188"]]
+    at.selectbox(key="review_sprint").set_value(("Key Account Automotive", "KA Sprint 13")).run()
+    assert at.session_state["review_list"] == ui.md_escape("Added after start (0)")
+    assert drawn_lists() == [] and "No items in this list." in [c.value for c in at.caption]
 
 
 def test_okrs_show_kind_and_band_and_no_verdict_from_one_objective(demo_dashboard):

@@ -142,6 +142,24 @@ def test_a_chart_page_loads_the_basic_chart_code_once_and_redraws_in_place(serve
     review.wait_for_function("() => document.fullscreenElement.offsetHeight >= window.innerHeight - 1", timeout=30_000)
 
 
+def test_the_sprint_reviews_lists_are_drawn_when_their_tab_is_chosen(server, chromium):
+    """Only the open list of the items behind the figures is drawn; choosing another tab reruns the
+    page, which then draws that list in it."""
+    review = chromium.new_context(viewport={"width": 1400, "height": 1400}).new_page()
+    review.goto(f"{server}/sprint_review", wait_until="domcontentloaded")
+    settle(review)
+    lists = review.get_by_test_id("stTabs").get_by_test_id("stDataFrame")  # those in hidden panels counted too
+    expect(lists).to_have_count(1)  # the completed items, in the open tab
+    expect(review.get_by_role("tabpanel").get_by_test_id("stDataFrame")).to_have_count(1)
+    removed = review.get_by_role("tab", name=re.compile(r"^Removed \(\d+\)$"))
+    removed.click()
+    expect(removed).to_have_attribute("aria-selected", "true")
+    expect(review.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
+    chosen = review.get_by_role("tabpanel")
+    expect(chosen.get_by_test_id("stDataFrame").or_(chosen.get_by_text("No items in this list."))).to_have_count(1, timeout=60_000)
+    expect(lists).to_have_count(chosen.get_by_test_id("stDataFrame").count())  # and no other list
+
+
 def test_a_chart_whose_code_does_not_load_says_so_in_its_place(server, chromium):
     page = chromium.new_context(viewport={"width": 1400, "height": 1400}).new_page()
     page.route("**/app/static/plotly-basic.min.js", lambda route: route.abort())
