@@ -188,141 +188,165 @@ for item in carried.itertuples(index=False):  # what the last cycle taught, wher
     st.text(f"{ui.tr('lessons_previous', cycle=item.previous_cycle)} · {item.previous_objective_id}: "
             f"{item.previous_lessons}")
 
-weekly_tab, detail_tab, revision_tab, goal_tab, close_tab = st.tabs(
-    [ui.tr("tab_weekly"), ui.tr("tab_details"), ui.tr("tab_revisions"), ui.tr("tab_alignment"), ui.tr("tab_close")])
+# Only the open tab is drawn: choosing another reruns the page with it (every tab's tables, charts and
+# forms were sent on each run). The tables of a closed tab that need no choice of their own are in the
+# page's workbook all the same, in the tabs' order.
+open_tab, tab = ui.open_tab("okr_tab", {"weekly": ui.tr("tab_weekly"), "details": ui.tr("tab_details"),
+                                        "revisions": ui.tr("tab_revisions"), "alignment": ui.tr("tab_alignment"),
+                                        "close": ui.tr("tab_close")})
 
 # --- the weekly ---------------------------------------------------------------------------------
-with weekly_tab:
-    last_weekly = format_day(pd.Timestamp(as_of) - timedelta(days=cadence), language)
-    ui.caption(ui.tr("weekly_caption", day=last_weekly, cadence=cadence, stale=service.stale_days()))
-    weekly = ui.weekly(db, version, teams, as_of, cycle)
-    ui.table(weekly.drop(columns=["team", "previous_progress"]), "weekly", f"weekly_{cycle}",
-             compact=["key_result", "current_value", "progress_change", "confidence"])
-    dropped = weekly[weekly["confidence_drop"]]
-    if not dropped.empty:
-        st.warning(ui.md_escape(ui.tr("confidence_drop", krs=", ".join(dropped["kr_id"]))))
-    quiet = weekly[~weekly["new_checkin"]]
-    if not quiet.empty:
-        st.info(ui.md_escape(ui.tr("no_checkin_since_weekly", day=last_weekly, krs=", ".join(quiet["kr_id"]))))
-    stale = krs[krs["stale"]]
-    if not stale.empty:
-        st.warning(ui.md_escape(ui.tr("stale_list", krs=", ".join(stale["kr_id"]))))
-    # a final check-in at or after the cycle end settles a stay_above / stay_below KR; members check in
-    members = {team: ui.may("member", team) for team in dict.fromkeys(column_list(krs["team"]))}  # once per team
-    open_krs = krs[[members[team] for team in column_list(krs["team"])]]
-    if not open_krs.empty:
-        checkin_form(open_krs)
+weekly = ui.weekly(db, version, teams, as_of, cycle)
+weekly_table = weekly.drop(columns=["team", "previous_progress"])
+if open_tab != "weekly":
+    ui.note_table(weekly_table, f"weekly_{cycle}")
+else:
+    with tab:
+        last_weekly = format_day(pd.Timestamp(as_of) - timedelta(days=cadence), language)
+        ui.caption(ui.tr("weekly_caption", day=last_weekly, cadence=cadence, stale=service.stale_days()))
+        ui.table(weekly_table, "weekly", f"weekly_{cycle}",
+                 compact=["key_result", "current_value", "progress_change", "confidence"])
+        dropped = weekly[weekly["confidence_drop"]]
+        if not dropped.empty:
+            st.warning(ui.md_escape(ui.tr("confidence_drop", krs=", ".join(dropped["kr_id"]))))
+        quiet = weekly[~weekly["new_checkin"]]
+        if not quiet.empty:
+            st.info(ui.md_escape(ui.tr("no_checkin_since_weekly", day=last_weekly, krs=", ".join(quiet["kr_id"]))))
+        stale = krs[krs["stale"]]
+        if not stale.empty:
+            st.warning(ui.md_escape(ui.tr("stale_list", krs=", ".join(stale["kr_id"]))))
+        # a final check-in at or after the cycle end settles a stay_above / stay_below KR; members check in
+        members = {team: ui.may("member", team) for team in dict.fromkeys(column_list(krs["team"]))}  # once per team
+        open_krs = krs[[members[team] for team in column_list(krs["team"])]]
+        if not open_krs.empty:
+            checkin_form(open_krs)
 
 # --- each key result in detail ------------------------------------------------------------------
-with detail_tab:
-    # one key result at a time, chosen here: every key result's charts at once took seconds per rerun
-    # (200 key results, 400 charts) and a page no one scrolls through
-    if not krs.empty:
-        urgent = (krs["status_disagrees"].fillna(False).astype(bool) | krs["status"].isin(["at_risk", "behind"])) \
-            if not closed else pd.Series(False, index=krs.index)
-        ordered = pd.concat([krs[urgent], krs[~urgent]])  # what needs a look first
-        words = each_once(column_list(ordered["status"]), shown_state)
-        titles = {kr_id: f"{kr_id} · {text} — {word}" + (" ⚠" if flag and not closed else "")
-                  for kr_id, text, word, flag in zip(column_list(ordered["kr_id"]), column_list(ordered["key_result"]),
-                                                     words, column_list(ordered["status_disagrees"]))}
-        chosen_kr = st.selectbox(ui.tr("key_result"), list(titles), key=f"detail_kr_{cycle}",
-                                 format_func=lambda kr_id: titles[kr_id])
-        kr = next(ordered[ordered["kr_id"] == chosen_kr].itertuples(index=False))
-        row = pd.Series(kr._asdict())
-        st.text(f"{kr.team} · {kr.kr_id} · {kr.key_result}")
-        cols = st.columns(4)
-        cols[0].metric(shown_state(kr.status), percent(kr.progress, language),
-                       help=ui.tr_md("progress_help", expected=percent(kr.expected_progress, language)))
-        cols[1].metric(ui.tr("forecast_end"), number(kr.forecast_value, language),
-                       delta=state(kr.forecast_status) if isinstance(kr.forecast_status, str) else None,
-                       delta_color="off")
-        cols[2].metric(ui.tr("confidence"), number(kr.confidence, language))
-        if pd.isna(kr.last_checkin):
-            last = ui.tr("no_checkin")
-        elif closed:
-            last = format_day(kr.last_checkin, language)  # a closed cycle: the day, not "644 days ago"
-        else:
-            last = ui.tr("days_ago", days=int(kr.days_since_checkin))
-        cols[3].metric(ui.tr("last_checkin"), ui.md_escape(last))
-        if kr.status_disagrees and not closed:
-            st.warning(ui.tr_md("disagree_detail", status=state(kr.status), forecast=state(kr.forecast_status)))
-        if kr.kr_type == "milestone":
-            st.caption(ui.tr("milestone_no_forecast"))
-        elif kr.kr_type in ("stay_above", "stay_below"):
-            st.caption(ui.tr("condition_note"))
-        if kr.revisions:
-            st.text(ui.tr("revised", n=kr.revisions, target=number(kr.original_target, language),
-                          status=shown_state(kr.status_vs_original)))
-            kept = okr.versions[okr.versions["kr_id"] == kr.kr_id]
-            st.text(ui.tr("kr_versions"))
-            ui.table(kept.drop(columns="kr_id").assign(plan=[plan_text(p, language) for p in kept["plan"]]),
-                     f"versions_{kr.kr_id}", f"versions_{kr.kr_id}")
-        history = checkins[(checkins["kr_id"] == kr.kr_id) & (checkins["date"] <= pd.Timestamp(as_of))]
-        left, right = st.columns([2, 1])
-        with left:
-            ui.chart(charts.kr_trend_chart(row, history, plans[plans["kr_id"] == kr.kr_id], language),
-                     f"kr_{kr.kr_id}")
-        with right:
-            ui.chart(charts.confidence_chart(history, language), f"confidence_{kr.kr_id}")
-        st.text(ui.tr("timeline"))
-        st.dataframe(present(checkin_timeline(checkins, kr.kr_id, as_of), language), hide_index=True,
-                     key=f"timeline_{kr.kr_id}")
+if open_tab == "details":
+    with tab:
+        # one key result at a time, chosen here: every key result's charts at once took seconds per rerun
+        # (200 key results, 400 charts) and a page no one scrolls through
+        if not krs.empty:
+            urgent = (krs["status_disagrees"].fillna(False).astype(bool) | krs["status"].isin(["at_risk", "behind"])) \
+                if not closed else pd.Series(False, index=krs.index)
+            ordered = pd.concat([krs[urgent], krs[~urgent]])  # what needs a look first
+            words = each_once(column_list(ordered["status"]), shown_state)
+            titles = {kr_id: f"{kr_id} · {text} — {word}" + (" ⚠" if flag and not closed else "")
+                      for kr_id, text, word, flag in zip(column_list(ordered["kr_id"]),
+                                                         column_list(ordered["key_result"]), words,
+                                                         column_list(ordered["status_disagrees"]))}
+            chosen_kr = st.selectbox(ui.tr("key_result"), list(titles), key=f"detail_kr_{cycle}",
+                                     format_func=lambda kr_id: titles[kr_id])
+            kr = next(ordered[ordered["kr_id"] == chosen_kr].itertuples(index=False))
+            row = pd.Series(kr._asdict())
+            st.text(f"{kr.team} · {kr.kr_id} · {kr.key_result}")
+            cols = st.columns(4)
+            cols[0].metric(shown_state(kr.status), percent(kr.progress, language),
+                           help=ui.tr_md("progress_help", expected=percent(kr.expected_progress, language)))
+            cols[1].metric(ui.tr("forecast_end"), number(kr.forecast_value, language),
+                           delta=state(kr.forecast_status) if isinstance(kr.forecast_status, str) else None,
+                           delta_color="off")
+            cols[2].metric(ui.tr("confidence"), number(kr.confidence, language))
+            if pd.isna(kr.last_checkin):
+                last = ui.tr("no_checkin")
+            elif closed:
+                last = format_day(kr.last_checkin, language)  # a closed cycle: the day, not "644 days ago"
+            else:
+                last = ui.tr("days_ago", days=int(kr.days_since_checkin))
+            cols[3].metric(ui.tr("last_checkin"), ui.md_escape(last))
+            if kr.status_disagrees and not closed:
+                st.warning(ui.tr_md("disagree_detail", status=state(kr.status), forecast=state(kr.forecast_status)))
+            if kr.kr_type == "milestone":
+                st.caption(ui.tr("milestone_no_forecast"))
+            elif kr.kr_type in ("stay_above", "stay_below"):
+                st.caption(ui.tr("condition_note"))
+            if kr.revisions:
+                st.text(ui.tr("revised", n=kr.revisions, target=number(kr.original_target, language),
+                              status=shown_state(kr.status_vs_original)))
+                kept = okr.versions[okr.versions["kr_id"] == kr.kr_id]
+                st.text(ui.tr("kr_versions"))
+                ui.table(kept.drop(columns="kr_id").assign(plan=[plan_text(p, language) for p in kept["plan"]]),
+                         f"versions_{kr.kr_id}", f"versions_{kr.kr_id}")
+            history = checkins[(checkins["kr_id"] == kr.kr_id) & (checkins["date"] <= pd.Timestamp(as_of))]
+            left, right = st.columns([2, 1])
+            with left:
+                ui.chart(charts.kr_trend_chart(row, history, plans[plans["kr_id"] == kr.kr_id], language),
+                         f"kr_{kr.kr_id}")
+            with right:
+                ui.chart(charts.confidence_chart(history, language), f"confidence_{kr.kr_id}")
+            st.text(ui.tr("timeline"))
+            st.dataframe(present(checkin_timeline(checkins, kr.kr_id, as_of), language), hide_index=True,
+                         key=f"timeline_{kr.kr_id}")
 
 # --- revisions ----------------------------------------------------------------------------------
-with revision_tab:
-    ui.caption(ui.tr("revisions_caption"))
-    revisions = okr.revisions[okr.revisions["kr_id"].isin(krs["kr_id"])]
-    rewordings = okr.rewordings[okr.rewordings["cycle"] == cycle]
-    if revisions.empty and rewordings.empty:
-        st.caption(ui.tr("no_revisions"))
-    if not revisions.empty:
-        against = krs[["kr_id", "target_value", "original_target", "status", "status_vs_original"]]
-        ui.table(revisions.merge(against, on="kr_id").drop(columns=["import_id"]), "revisions", f"revisions_{cycle}")
-    if not rewordings.empty:
-        st.warning(ui.tr("reworded"))
-        ui.table(rewordings.drop(columns=["import_id"]), "rewordings", f"rewordings_{cycle}")
+revisions = okr.revisions[okr.revisions["kr_id"].isin(krs["kr_id"])]
+revisions = revisions.merge(krs[["kr_id", "target_value", "original_target", "status", "status_vs_original"]],
+                            on="kr_id").drop(columns=["import_id"])
+rewordings = okr.rewordings[okr.rewordings["cycle"] == cycle].drop(columns=["import_id"])
+if open_tab != "revisions":
+    for frame, file_name in ((revisions, f"revisions_{cycle}"), (rewordings, f"rewordings_{cycle}")):
+        if not frame.empty:
+            ui.note_table(frame, file_name)
+else:
+    with tab:
+        ui.caption(ui.tr("revisions_caption"))
+        if revisions.empty and rewordings.empty:
+            st.caption(ui.tr("no_revisions"))
+        if not revisions.empty:
+            ui.table(revisions, "revisions", f"revisions_{cycle}")
+        if not rewordings.empty:
+            st.warning(ui.tr("reworded"))
+            ui.table(rewordings, "rewordings", f"rewordings_{cycle}")
 
 # --- company goals --------------------------------------------------------------------------------
-with goal_tab:
-    ui.caption(ui.tr("alignment_caption"))
-    ui.table(alignment(krs, objectives), "alignment", f"company_goals_{cycle}", bars=["on_track_share"])
+aligned = alignment(krs, objectives)
+if open_tab != "alignment":
+    ui.note_table(aligned, f"company_goals_{cycle}")
+else:
+    with tab:
+        ui.caption(ui.tr("alignment_caption"))
+        ui.table(aligned, "alignment", f"company_goals_{cycle}", bars=["on_track_share"])
 
 # --- cycle close, comparison, calibration, lessons ---------------------------------------------
-with close_tab:
-    ui.strong("comparison")
-    ui.caption(ui.tr("comparison_caption"))
-    ui.table(comparison.drop(columns=["previous_lessons"]), "comparison", f"comparison_{cycle}")
-    ui.strong("calibration")
-    thresholds = service.calibration_thresholds()
-    ui.caption(ui.tr("calibration_caption", cmin=percent(thresholds["committed_min"], language),
-                     amin=percent(thresholds["aspirational_min"], language),
-                     amax=percent(thresholds["aspirational_max"], language)))
-    calibrated = calibration(all_objectives, cycles_table, as_of, **thresholds)
-    for few in calibrated[calibrated["verdict"].isna()].itertuples(index=False):  # no verdict from one or two
-        ui.caption(ui.tr("ans_calibration_few", team=few.team, committed=few.committed_objectives,
-                         aspirational=few.aspirational_objectives, need=MIN_OBJECTIVES))
-    calibrated = calibrated.assign(verdict=calibrated["verdict"].fillna("not enough cycles").map(state))
-    ui.table(calibrated, "calibration", "calibration")
-    lessons = objectives.dropna(subset=["lessons"])
-    for item in lessons.itertuples(index=False):
-        st.text(f"{ui.tr('lessons')} · {item.objective_id}: {item.lessons}")
-    writers = {team: ui.may("member", team) for team in dict.fromkeys(column_list(objectives["team"]))}
-    keys = {f"{team} · {objective_id}": (team, objective_id)  # members write lessons
-            for team, objective_id in zip(column_list(objectives["team"]), column_list(objectives["objective_id"]))
-            if writers[team]}
-    if keys:
-        with st.form("lessons_form", clear_on_submit=True):
-            ui.strong("record_lessons")
-            chosen = st.selectbox(ui.tr("objective"), list(keys), key="lessons_objective")
-            text = st.text_area(ui.tr("lessons"), key="lessons_text", max_chars=2000)
-            if st.form_submit_button(ui.tr("save"), key="lessons_submit") and chosen:
-                try:
-                    result = record_lessons(db, keys[chosen][0], cycle, keys[chosen][1], text)
-                except (ImportFailed, AccessRefused) as failure:
-                    problems(failure)
-                else:
-                    saved(result)
-    planning_ui.lessons_section(view, tuple(dict.fromkeys(krs["team"])), cycle)  # issue 23
+thresholds = service.calibration_thresholds()
+calibrated = calibration(all_objectives, cycles_table, as_of, **thresholds)
+verdicts = calibrated.assign(verdict=calibrated["verdict"].fillna("not enough cycles").map(state))
+if open_tab != "close":
+    ui.note_table(comparison.drop(columns=["previous_lessons"]), f"comparison_{cycle}")
+    ui.note_table(verdicts, "calibration")
+else:
+    with tab:
+        ui.strong("comparison")
+        ui.caption(ui.tr("comparison_caption"))
+        ui.table(comparison.drop(columns=["previous_lessons"]), "comparison", f"comparison_{cycle}")
+        ui.strong("calibration")
+        ui.caption(ui.tr("calibration_caption", cmin=percent(thresholds["committed_min"], language),
+                         amin=percent(thresholds["aspirational_min"], language),
+                         amax=percent(thresholds["aspirational_max"], language)))
+        for few in calibrated[calibrated["verdict"].isna()].itertuples(index=False):  # no verdict from one or two
+            ui.caption(ui.tr("ans_calibration_few", team=few.team, committed=few.committed_objectives,
+                             aspirational=few.aspirational_objectives, need=MIN_OBJECTIVES))
+        ui.table(verdicts, "calibration", "calibration")
+        lessons = objectives.dropna(subset=["lessons"])
+        for item in lessons.itertuples(index=False):
+            st.text(f"{ui.tr('lessons')} · {item.objective_id}: {item.lessons}")
+        writers = {team: ui.may("member", team) for team in dict.fromkeys(column_list(objectives["team"]))}
+        keys = {f"{team} · {objective_id}": (team, objective_id)  # members write lessons
+                for team, objective_id in zip(column_list(objectives["team"]), column_list(objectives["objective_id"]))
+                if writers[team]}
+        if keys:
+            with st.form("lessons_form", clear_on_submit=True):
+                ui.strong("record_lessons")
+                chosen = st.selectbox(ui.tr("objective"), list(keys), key="lessons_objective")
+                text = st.text_area(ui.tr("lessons"), key="lessons_text", max_chars=2000)
+                if st.form_submit_button(ui.tr("save"), key="lessons_submit") and chosen:
+                    try:
+                        result = record_lessons(db, keys[chosen][0], cycle, keys[chosen][1], text)
+                    except (ImportFailed, AccessRefused) as failure:
+                        problems(failure)
+                    else:
+                        saved(result)
+        planning_ui.lessons_section(view, tuple(dict.fromkeys(krs["team"])), cycle)  # issue 23
 
 # --- sprint work per key result -----------------------------------------------------------------
 st.subheader(ui.tr("sprint_kr"))

@@ -82,6 +82,14 @@ def _elements(at, component: str) -> list[dict]:
             if element.proto.component_name == component]
 
 
+def choose_tab(at, key: str, label: str):
+    """A click on the tab ``label`` of the tabs ``key`` (``ui.open_tab``, whose labels are Markdown):
+    the page runs again with that tab open and drawn."""
+    from ui import md_escape
+    at.session_state[key] = md_escape(label)
+    return at.run()
+
+
 def upload(name: str, text: str | bytes, encoding: str = "utf-8") -> Upload:
     return Upload(name, text if isinstance(text, bytes) else text.encode(encoding))
 

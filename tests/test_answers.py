@@ -21,7 +21,7 @@ from analytics.teams import latest_sprints, team_comparison
 from data.reports import sprint_report
 from data.store import Store
 import ui
-from tests.support import TODAY, static_tables, table
+from tests.support import TODAY, choose_tab, static_tables, table
 from tests.test_cli import run
 
 
@@ -293,6 +293,7 @@ def test_okrs_show_kind_and_band_and_no_verdict_from_one_objective(demo_dashboar
     assert rows.loc["NN-O2-Q4", ["Grade", "Grade colour", "Judged by"]].tolist() == [
         "0.7", "green", "aspirational: green ≥ 0.6, yellow ≥ 0.4"]
     # one closed cycle (Q3): Neukunden Nord has 1 committed and 1 aspirational objective, too few for a verdict
+    choose_tab(at, "okr_tab", "Cycle close and calibration")
     assert ("Neukunden Nord: not enough cycles yet for a verdict (1 committed and 1 aspirational objectives in "
             "closed cycles; a kind needs 3).") in texts(at)
     calibrated = next(frame.value for frame in at.dataframe if "Verdict" in frame.value.columns)

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from analytics.sprint_metrics import sprint_metrics
 from data.importer import import_uploads
 from data.store import Store
-from tests.support import TODAY, chart_prefetches, charts, snapshot, static_tables, upload
+from tests.support import TODAY, chart_prefetches, charts, choose_tab, snapshot, static_tables, upload
 
 PAGES = ["pages/home.py", "pages/import.py", "pages/sprint_review.py", "pages/retrospective.py", "pages/okrs.py",
          "pages/teams.py"]
@@ -193,7 +193,7 @@ def test_home_shows_an_organisation_as_one_table_of_latest_sprints(db_path):
 
 def test_okr_details_show_one_key_result_at_a_time_the_urgent_first(demo):
     """Every key result's charts at once took seconds per rerun at 200 key results (issue 12)."""
-    at = open_page("pages/okrs.py")
+    at = choose_tab(open_page("pages/okrs.py"), "okr_tab", "Key results in detail")
     assert not at.exception
     picker = next(box for box in at.selectbox if box.key.startswith("detail_kr_"))
     first, last = picker.options[0], picker.options[-1]
@@ -205,6 +205,21 @@ def test_okr_details_show_one_key_result_at_a_time_the_urgent_first(demo):
     assert not at.exception
     chosen = [t.value for t in at.text if t.value.count(" · ") == 2]
     assert len(chosen) == 1 and chosen[0].split(" · ")[1] == other
+
+
+def test_the_okrs_page_draws_only_its_open_tab(demo):
+    """The tabs of the OKRs page: the weekly is open and drawn, the details of a key result (two charts,
+    a timeline) only once chosen."""
+    at = open_page("pages/okrs.py")
+    outside = len(charts(at))  # the charts around the tabs
+    assert at.text_input(key="checkin_value") is not None  # the weekly's check-in form
+    assert not [box for box in at.selectbox if box.key.startswith("detail_kr_")]
+    choose_tab(at, "okr_tab", "Key results in detail")
+    assert not at.exception
+    assert len(charts(at)) == outside + 2  # the key result's trend and its confidence
+    assert not [field for field in at.text_input if field.key == "checkin_value"]
+    at.run()  # another run keeps the tab open
+    assert len(charts(at)) == outside + 2
 
 
 def test_the_teams_charts_show_a_page_of_teams_and_the_table_every_team(db_path):

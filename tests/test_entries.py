@@ -16,7 +16,7 @@ from data.entries import okr_frames, record_checkin, record_lessons, record_retr
 from data.errors import ImportFailed
 from data.importer import import_uploads
 from data.store import Store
-from tests.support import TODAY, snapshot, upload
+from tests.support import TODAY, choose_tab, snapshot, upload
 from tests.test_cli import run
 
 OKRS = """team,cycle,cycle_start,cycle_end,objective_id,objective,okr_type,kr_id,key_result,kr_type,start_value,target_value,weight,parent
@@ -261,6 +261,7 @@ def undo_on_the_import_page(at: AppTest, source_and_kind: list[str]) -> None:
 
 def timeline_comments(at: AppTest, kr_id: str = "KR-2") -> list:
     """The comments of one key result's timeline (the OKRs page details one key result at a time)."""
+    choose_tab(at, "okr_tab", "Key results in detail")
     next(box for box in at.selectbox if box.key.startswith("detail_kr_")).set_value(kr_id).run()
     return [comment for frame in at.dataframe if "Comment" in frame.value.columns for comment in frame.value["Comment"]]
 
@@ -431,8 +432,10 @@ def test_the_okrs_page_flags_disagreement_carries_lessons_and_records_new_ones(d
     assert not at.exception
     warnings = " ".join(w.value for w in at.warning)
     assert "Status and forecast disagree" in warnings and "Confidence fell by 3" in warnings
-    assert "reworded" in warnings                                        # the demo's reworded objective
+    choose_tab(at, "okr_tab", "Revisions")
+    assert "reworded" in " ".join(w.value for w in at.warning)          # the demo's reworded objective
     assert any(t.value.startswith("Lessons from ") for t in at.text)     # the closed cycle's lessons, carried
+    choose_tab(at, "okr_tab", "Cycle close and calibration")             # where lessons are recorded
     objective = at.selectbox(key="lessons_objective").options[0]
     at.selectbox(key="lessons_objective").set_value(objective)
     at.text_area(key="lessons_text").set_value("Weniger Kaltakquise, mehr Empfehlungen")
@@ -467,7 +470,7 @@ def test_checkin_command_json_on_failure_is_one_document(tmp_path):
 
 def test_the_okrs_page_shows_every_version_of_a_revised_key_result_in_its_details(demo_dashboard):
     """Issue 24: the demo revised PS-Q4-KR2's target from 90 to 80; its details list both versions."""
-    at = open_page("pages/okrs.py")
+    at = choose_tab(open_page("pages/okrs.py"), "okr_tab", "Key results in detail")
     box = next(box for box in at.selectbox if box.key.startswith("detail_kr_"))
     box.set_value("PS-Q4-KR2").run()
     assert not at.exception

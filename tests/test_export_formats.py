@@ -184,6 +184,18 @@ PAGE_DOWNLOADS = {  # page → the buttons it ends with, besides a CSV and an .x
 }
 
 
+def in_closed_tabs(at, page: str) -> set[str]:
+    """The workbook's names of the tables in the page's closed tabs, as the demo opens the page: the
+    Sprint review's lists but the completed items, the OKRs page's tabs but the weekly."""
+    if page == "pages/sprint_review.py":
+        sprint = at.selectbox(key="review_sprint").value[1]
+        return {f"{listed}_{sprint}" for listed in LISTS if listed != "completed"}
+    if page == "pages/okrs.py":
+        cycle = at.selectbox(key="okr_cycle").value
+        return {f"revisions_{cycle}", f"rewordings_{cycle}", f"company_goals_{cycle}", f"comparison_{cycle}", "calibration"}
+    return set()
+
+
 @pytest.mark.parametrize("page", list(PAGE_DOWNLOADS))
 def test_every_page_ends_with_its_workbook_and_its_own_downloads(demo_dashboard, page):
     from streamlit.testing.v1 import AppTest
@@ -196,12 +208,10 @@ def test_every_page_ends_with_its_workbook_and_its_own_downloads(demo_dashboard,
     buttons = [b.label for b in at.button]
     tables = at.session_state["_page_tables"]
     # every table the page showed has its CSV and .xlsx, and all of them are in the page's workbook,
-    # with the Sprint review's lists in closed tabs (drawn when chosen: their downloads then)
-    sprint = at.selectbox(key="review_sprint").value[1] if page == "pages/sprint_review.py" else None
-    closed = [name for name in tables if name in {f"{listed}_{sprint}" for listed in LISTS if listed != "completed"}]
+    # with the tables of its closed tabs (drawn when chosen, with their downloads then)
+    closed = [name for name in tables if name in in_closed_tabs(at, page)]
     assert downloads.count("Download CSV") == downloads.count("Download Excel") == len(tables) - len(closed) > 0
-    if page == "pages/sprint_review.py":
-        assert closed  # the demo's chosen sprint has items in lists other than the open one
+    assert bool(closed) == (page in ("pages/sprint_review.py", "pages/okrs.py"))
     assert downloads[-1] == "All tables of this page as one Excel file"
     for label in PAGE_DOWNLOADS[page]:
         assert label in downloads or label in buttons

@@ -33,7 +33,7 @@ from cli import main
 from data import service
 from data.importer import Upload, import_uploads
 from data.store import Store
-from tests.support import static_tables, table
+from tests.support import choose_tab, static_tables, table
 
 
 # --- commitment coach --------------------------------------------------------------------------
@@ -473,7 +473,7 @@ def test_home_lists_a_team_that_keeps_over_committing(demo_dashboard):
 
 
 def test_okrs_page_shows_drivers_and_provisional_lessons_with_the_draft_download(demo_dashboard):
-    at = open_page("pages/okrs.py")
+    at = choose_tab(open_page("pages/okrs.py"), "okr_tab", "Cycle close and calibration")  # where the lessons are
     headers = [s.value for s in at.subheader]
     assert "What moves the key results" in headers and "Lessons of the cycle" in headers
     assert any("Provisional: the cycle runs until" in w.value for w in at.warning)  # Q4 runs until 1 Jan 2027
