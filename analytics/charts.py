@@ -60,7 +60,7 @@ def _layout(fig: go.Figure, title: str, subtitle: str, *, height: int = 460, lan
     their right end), the legend right under them (never over an axis title), the language's decimal
     and thousands marks, dark ticks."""
     height += TOOLBAR  # the plot keeps the height asked for
-    fig.update_layout(
+    layout = dict(
         # at the figure's left edge and semibold, as Streamlit's chart element drew them on the pages
         title=dict(text=title, subtitle=dict(text=subtitle, font=dict(size=14, color="#333333")),
                    font=dict(size=22, weight=600), x=0, xref="container", xanchor="left", pad=dict(l=4),
@@ -70,7 +70,21 @@ def _layout(fig: go.Figure, title: str, subtitle: str, *, height: int = 460, lan
         legend=dict(orientation="h", yref="container", yanchor="top", y=1 - (92 + TOOLBAR) / height, x=0,
                     font=dict(size=14), traceorder="normal"),
         margin=dict(t=top + TOOLBAR, b=70, l=70, r=30))
+    # what fig.update_layout(**layout) makes, built as one new layout: update_layout walks and
+    # validates each property on its own (10-12 ms a chart, a page draws up to six), a layout made
+    # from a whole dict at once takes a third of that
+    fig.layout = go.Layout(_merged(fig.layout.to_plotly_json(), layout))
     return fig
+
+
+def _merged(base: dict, changes: dict) -> dict:
+    """``base`` with ``changes`` merged in as plotly's update merges them: nested dicts key by key,
+    anything else replaced."""
+    merged = dict(base)
+    for key, value in changes.items():
+        merged[key] = _merged(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) \
+            else value
+    return merged
 
 
 def _sprint_axis(fig: go.Figure, names, title: str, **where) -> None:

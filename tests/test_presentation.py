@@ -45,6 +45,40 @@ def test_velocity_chart_plots_the_metrics_it_is_given():
     assert fig.layout.yaxis.title.text == "points"
 
 
+def test_the_charts_layout_is_what_plotlys_update_layout_makes():
+    """``_layout`` builds the layout in one go instead of ``fig.update_layout`` (a third of the time);
+    the result is the same, on a figure whose layout has nested properties already (axes, legend,
+    shapes, a subplot's second axes) and in German."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    def before(fig, title, subtitle, *, height=460, lang="en", hovermode="x unified", top=140):
+        height += charts.TOOLBAR  # the implementation replaced, kept as the reference
+        fig.update_layout(
+            title=dict(text=title, subtitle=dict(text=subtitle, font=dict(size=14, color="#333333")),
+                       font=dict(size=22, weight=600), x=0, xref="container", xanchor="left", pad=dict(l=4),
+                       y=1 - charts.TOOLBAR / height, yanchor="top"),
+            font=charts.FONT, height=height, template=charts.WHITE, hovermode=hovermode,
+            separators=charts.locale(lang).plotly_separators,
+            legend=dict(orientation="h", yref="container", yanchor="top", y=1 - (92 + charts.TOOLBAR) / height, x=0,
+                        font=dict(size=14), traceorder="normal"),
+            margin=dict(t=top + charts.TOOLBAR, b=70, l=70, r=30))
+        return fig
+
+    def figure():
+        fig = make_subplots(rows=1, cols=2)
+        fig.add_trace(go.Bar(x=["S1", "S2"], y=[3.0, 4.0], name="a"), row=1, col=1)
+        fig.add_trace(go.Scatter(x=["S1", "S2"], y=[1.0, 2.0], name="b"), row=1, col=2)
+        fig.update_layout(barmode="group", legend=dict(bgcolor="#ffffff", font=dict(color="#111111")),
+                          margin=dict(pad=3), shapes=[dict(type="line", x0=0, x1=1, y0=1, y1=1)])
+        fig.update_yaxes(title_text="points", row=1, col=2)
+        return fig
+
+    for lang, options in (("en", {}), ("de", {"height": 300, "hovermode": "closest", "top": 175})):
+        made = charts._layout(figure(), "Velocity", "committed at start", lang=lang, **options)
+        assert made.to_plotly_json() == before(figure(), "Velocity", "committed at start", lang=lang, **options).to_plotly_json()
+
+
 def test_every_chart_has_an_empty_state():
     empty = pd.DataFrame(columns=metrics([1.0]).columns)
     for fig in (charts.velocity_chart(empty, "points"), charts.accuracy_chart(empty, (0.8, 1.0)),
