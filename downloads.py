@@ -60,7 +60,7 @@ def xlsx_button(frame: pd.DataFrame, key: str, file_name: str, unit: str | None,
     """An .xlsx download of one table (built when clicked), and the table noted for the page's workbook."""
     note_table(frame, file_name, unit)
     st.download_button(t("download_xlsx", lang), lambda: workbook({file_name: (frame, unit)}, lang),
-                       file_name=f"{_file_stem(file_name)}.xlsx", key=f"{key}_xlsx",
+                       file_name=f"{_file_stem(file_name)}.xlsx", key=f"{key}_xlsx", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -73,7 +73,7 @@ def page_xlsx_download(lang: str) -> None:
     st.divider()
     st.download_button(t("download_page_xlsx", lang), lambda: workbook(tables, lang),
                        file_name=f"{_file_stem(title)}.xlsx", key="page_xlsx", icon=":material/table_view:",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
 
 
 def report_download(store, lang: str, kind: str, team: str | None, sprint_or_cycle: str, as_of: date) -> None:
@@ -115,7 +115,7 @@ def report_download(store, lang: str, kind: str, team: str | None, sprint_or_cyc
         stem = _file_stem(f"{'review' if kind == 'sprint' else 'okr'}_{team or 'all'}_{sprint_or_cycle}")
         st.download_button(t("report_html" if fmt == "html" else "report_pdf", lang), data, file_name=f"{stem}.{fmt}",
                            mime="text/html" if fmt == "html" else "application/pdf", key=f"{kind}_report_download",
-                           type="primary", icon=":material/download:")
+                           type="primary", icon=":material/download:", on_click="ignore")
 
 
 def backup_section(db, lang: str, on_restored) -> None:
@@ -126,7 +126,7 @@ def backup_section(db, lang: str, on_restored) -> None:
     st.subheader(t("backup_title", lang))
     st.caption(t("backup_caption", lang))
     st.download_button(t("backup_download", lang), lambda: backup_bytes(db), file_name="dashboard-backup.zip",
-                       mime="application/zip", key="backup_download", icon=":material/backup:")
+                       mime="application/zip", key="backup_download", icon=":material/backup:", on_click="ignore")
     if not db.is_empty():
         st.caption(t("backup_not_empty", lang))
         return

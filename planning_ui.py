@@ -165,5 +165,5 @@ def lessons_section(view: ui.Page, teams: tuple[str, ...], cycle: str) -> None:
                          chosen_end)["draft"]
     st.download_button(ui.tr("plan_draft_download"), service.draft_csv(draft), mime="text/csv",
                        file_name=f"okrs_draft_{chosen_name.strip()}.csv", key=f"draft_download_{team}_{cycle}",
-                       icon=":material/download:")
+                       icon=":material/download:", on_click="ignore")
 

@@ -906,17 +906,17 @@ def _downloads(frame: pd.DataFrame, key: str, file_name: str, unit: str | None) 
     with st.container(horizontal=True):  # CSV and .xlsx side by side
         german = lang() == "de"  # made on click, not on every rerun of the page
         st.download_button(tr("download_csv"), lambda: to_csv_bytes(frame, german=german), file_name=f"{file_name}.csv",
-                           mime="text/csv", key=f"{key}_csv", help=tr("download_help"))
+                           mime="text/csv", key=f"{key}_csv", help=tr("download_help"), on_click="ignore")
         downloads.xlsx_button(frame, key, file_name, unit, lang())
 
 
 def open_tab(key: str, labels: dict[str, str]):
     """Tabs of which only the open one is drawn: ``labels`` (name → label) as tabs; the name of the
-    open tab and its container, to draw it into. Choosing another tab reruns the page, which then draws that one; a page with every
-    tab drawn sent every tab's tables on each rerun (the Sprint review: six lists, each a grid with its
-    downloads, on every filter change). The choice is kept by name, so the same tab stays open when its
-    label changes (a count in it, the language)."""
-    escaped = {name: md_escape(label) for name, label in labels.items()}  # the tabs' value: their label as given
+    open tab and its container, to draw it into. Choosing another tab reruns the page, which then
+    draws that one; a page with every tab drawn sent every tab's tables on each rerun (the Sprint
+    review: six lists, each a grid with its downloads, on every filter change). The choice is kept by
+    name, so the same tab stays open when its label changes (a count in it, the language)."""
+    escaped = {name: md_escape(label) for name, label in labels.items()}  # tab labels are Markdown
     chosen, remembered = st.session_state.get(key), f"{key}_name"
     names = {label: name for name, label in escaped.items()}
     if chosen in names:

@@ -48,7 +48,7 @@ with st.expander(ui.tr("templates")):
             # made on click: as bytes, each of the twelve would be stored for every session on every
             # rerun, and a browser opening the page fetched all twelve while the page was loading
             column.download_button(ui.md_escape(name), functools.partial(template_csv, kind, code), file_name=name,
-                                   mime="text/csv", key=f"template_{kind}_{code}")
+                                   mime="text/csv", key=f"template_{kind}_{code}", on_click="ignore")
 
 importer = ui.may("lead")  # imports and undo are for leads (data.access refuses them to anyone else too)
 if importer:
@@ -256,7 +256,8 @@ else:
         chosen_rejects = st.selectbox(ui.tr("rejects_of_import"), sorted(rejected, reverse=True), key="rejects_id")
         st.download_button(ui.tr_md("rejects_download", id=chosen_rejects),
                            lambda: to_csv_bytes(rejects_frame(db.rejects(int(chosen_rejects)))),
-                           file_name=f"rejects_import_{chosen_rejects}.csv", mime="text/csv", key="rejects_csv")
+                           file_name=f"rejects_import_{chosen_rejects}.csv", mime="text/csv", key="rejects_csv",
+                           on_click="ignore")
     open_imports = history.loc[history["undone_at"].isna(), "import_id"].tolist()
     if done := st.session_state.pop("undo_done", None):  # said after the rerun that shows the store without it
         st.success(ui.tr_md("undone", id=done))

@@ -180,7 +180,10 @@ def test_upload_a_jira_export_and_find_its_sprints_in_the_velocity_chart(empty_s
     export.write_bytes(JIRA_EXPORT.encode("utf-8"))
     page = chromium.new_page(viewport={"width": 1400, "height": 2400}, accept_downloads=True)
     page.goto(f"{empty_server}/import", wait_until="domcontentloaded")
-    # the templates are made when clicked: loading the page fetched none of them
+    # the templates are made when clicked: loading the page fetched none of them. The page's run is
+    # over before the click (a run registers the buttons' files again, and a click meanwhile asks for
+    # the one it replaced)
+    settle(page)
     page.get_by_text("Templates", exact=True).click()
     button = page.get_by_role("button", name="sprints_de.csv", exact=True)
     expect(button).to_be_visible(timeout=60_000)

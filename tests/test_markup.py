@@ -147,3 +147,20 @@ def test_any_text_reads_back_as_written(rows, names):
     shown = read_table(html_table(frame))
     assert shown.columns.tolist() == list(names)
     assert [tuple(row) for row in shown.itertuples(index=False, name=None)] == rows
+
+
+def test_no_download_button_reruns_the_page_when_clicked():
+    """A download button's click reruns the page unless it says ``on_click="ignore"``. A rerun registers
+    the page's files again under new ids and drops the old ones when it ends, while the browser asks
+    for the clicked one: under load the file could be gone ("Download failed"; a browser test of a
+    template download failed so in a full test run). No download here needs a rerun."""
+    rerunning = []
+    for path in FILES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "download_button":
+                given = {k.arg: k.value for k in node.keywords}
+                if not (isinstance(given.get("on_click"), ast.Constant) and given["on_click"].value == "ignore"):
+                    rerunning.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert rerunning == []
+    assert len([1 for path in FILES for line in path.read_text(encoding="utf-8").splitlines()
+                if "download_button(" in line]) >= 8  # every one of them was looked at
