@@ -311,14 +311,15 @@ else:
 thresholds = service.calibration_thresholds()
 calibrated = calibration(all_objectives, cycles_table, as_of, **thresholds)
 verdicts = calibrated.assign(verdict=calibrated["verdict"].fillna("not enough cycles").map(state))
+compared = comparison.drop(columns=["previous_lessons"])
 if open_tab != "close":
-    ui.note_table(comparison.drop(columns=["previous_lessons"]), f"comparison_{cycle}")
+    ui.note_table(compared, f"comparison_{cycle}")
     ui.note_table(verdicts, "calibration")
 else:
     with tab:
         ui.strong("comparison")
         ui.caption(ui.tr("comparison_caption"))
-        ui.table(comparison.drop(columns=["previous_lessons"]), "comparison", f"comparison_{cycle}")
+        ui.table(compared, "comparison", f"comparison_{cycle}")
         ui.strong("calibration")
         ui.caption(ui.tr("calibration_caption", cmin=percent(thresholds["committed_min"], language),
                          amin=percent(thresholds["aspirational_min"], language),
