@@ -586,18 +586,22 @@ def _parse_export(raw: RawTable, source: Source, team: str | None, mapping: dict
     first = np.r_[True, row[1:] != row[:-1]] if len(row) else np.zeros(0, dtype=bool)
     done = final & rows.delivered[row].astype(bool)
     item_team = teams[row]
+    # the columns as arrays, not lists: a list per column held 100k Python objects beside the arrays
+    # while the frame was made (15 columns at once, the largest part of the check's memory after the
+    # cells themselves, issue 21); pandas reads an object array of texts or dates as it reads their
+    # list. The estimates stay a list: an object array of numbers would stay objects, not floats.
     items = pd.DataFrame({
-        "team": item_team.tolist(), "sprint": sprint_name[once].tolist(), "item_key": keys[row].tolist(),
-        "title": titles[row].tolist(), "item_type": item_types[row].tolist(), "estimate": estimates[row].tolist(),
+        "team": item_team, "sprint": sprint_name[once], "item_key": keys[row],
+        "title": titles[row], "item_type": item_types[row], "estimate": estimates[row].tolist(),
         # carried over into this sprint: committed at its start; the first sprint: decided by the
         # creation date against the sprint calendar, whichever file brings it
-        "committed_at_start": np.where(first, None, True).tolist(),
-        "added_on": np.where(first, created[row], None).tolist(),
-        "removed": (final & rows.cancelled[row].astype(bool)).tolist(), "done": done.tolist(),
-        "done_on": np.where(done, rows.resolved[row], None).tolist(),
-        "key_result": key_results[row].tolist(), "commitment_basis": "inferred",
-        "source_updated": updated[row].tolist(),  # not stored: picks the newest of overlapping exports
-        "source_row": table.numbers[row].tolist()})  # not stored: the issue's row, for rows left out
+        "committed_at_start": np.where(first, None, True),
+        "added_on": np.where(first, created[row], None),
+        "removed": final & rows.cancelled[row].astype(bool), "done": done,
+        "done_on": np.where(done, rows.resolved[row], None),
+        "key_result": key_results[row], "commitment_basis": "inferred",
+        "source_updated": updated[row],  # not stored: picks the newest of overlapping exports
+        "source_row": table.numbers[row]})  # not stored: the issue's row, for rows left out
     for column in ("added_on", "done_on", "source_updated"):
         items[column] = pd.to_datetime(items[column]).astype("datetime64[us]")
     items["committed_at_start"] = items["committed_at_start"].astype("boolean")
