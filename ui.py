@@ -728,8 +728,36 @@ def warm_up() -> None:
     so its imports happen at its first run — after an import, on the way to the Sprint review)
     and plotly's figure classes, which plotly loads at their first use; then it takes what is
     loaded out of the collector's sight (``_freeze_loaded_objects``). The thread only loads code;
-    nothing of the store is read, and a failure leaves the loading to the pages."""
+    nothing of the store is read, and a failure leaves the loading to the pages. Before that, the
+    process's allocator is told to give large blocks back when they are freed (``give_back_freed_memory``)."""
+    give_back_freed_memory()
     threading.Thread(target=_warm_process, name="dashboard-warm-up", daemon=True).start()
+
+
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter (malloc.h)
+LARGE_BLOCK = 128 * 1024  # bytes: glibc's own starting value of the threshold
+
+
+def give_back_freed_memory() -> bool:
+    """Have glibc's allocator keep the size from which a block is mapped on its own (and unmapped,
+    given back to the system, when freed) at 128 KiB for the process's life; False where the C
+    library is not glibc (nothing changed).
+
+    By default glibc raises that size to the largest block freed so far (up to 32 MiB): after the
+    upload check had freed its first column-sized arrays, the next ones came from the heap, and
+    what they left there when freed was held by the process for good, pinned by the smaller objects
+    made between them. With a fixed size the check's columns go back to the system: the server's
+    peak over a 100k-row upload, its import and the Sprint review fell from 422–434 MB to 385 MB,
+    the check's own memory afterwards by 64 MB; the check took about 0.1 s longer (more pages
+    mapped anew) and the pages' runs did not change (measured, issue 21)."""
+    import ctypes
+    import ctypes.util
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name)
+        return bool(libc.gnu_get_libc_version and libc.mallopt(M_MMAP_THRESHOLD, LARGE_BLOCK))
+    except (OSError, AttributeError, TypeError):
+        return False
 
 
 def _warm_process() -> None:
