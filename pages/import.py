@@ -242,6 +242,7 @@ if uploads:
                                     updated=sum(f.updated for f in result.files),
                                     unchanged=sum(f.unchanged for f in result.files),
                                     rejected=number(len(result.rejects), language, 0)))
+                ui.warm_sprint_table(db)  # after the result is on its way: for the Sprint review or Home, usually next
 
 st.subheader(ui.tr("history"))
 history = db.history()

@@ -177,6 +177,40 @@ def test_the_sprint_review_and_home_share_one_sprint_table(db_path, monkeypatch)
     assert asked == {"sprint_totals": 1, "sprint_table_of": 1}
 
 
+def test_after_an_import_the_sprint_table_is_computed_while_the_result_is_read(db_path, monkeypatch):
+    """Issue 21: right after an import, the new sprint table is computed in a thread of its own
+    (ui.warm_sprint_table), while the user reads the result; the Sprint review that follows finds
+    it in the cache and computes nothing of it again. Recorded with the real functions wrapped: which
+    thread asked, and for which teams."""
+    import threading
+
+    import data.service as service
+    real = service.sprint_totals
+    asked: list[tuple[str, tuple]] = []
+
+    def recording(store, teams, *args, **kwargs):
+        asked.append((threading.current_thread().name, tuple(teams)))
+        return real(store, teams, *args, **kwargs)
+
+    monkeypatch.setattr(service, "sprint_totals", recording)
+    at = import_page()
+    content = (FIXTURES / "jira_cloud.csv").read_bytes()
+    at.file_uploader(key="uploads").set_value([("jira.csv", content, "text/csv")]).run()
+    assert asked == []  # the check computes no sprint table
+    at.button(key="do_import").click().run()
+    assert not at.exception and any("Imported (import 1)" in s.value for s in at.success)
+    for thread in threading.enumerate():
+        if thread.name == "dashboard-sprint-table":
+            thread.join(timeout=60)
+    store = Store(db_path)
+    teams = tuple(store.teams())
+    store.close()
+    assert teams and asked == [("dashboard-sprint-table", teams)]
+    at.switch_page("pages/sprint_review.py").run()
+    assert not at.exception and charts(at)
+    assert len(asked) == 1  # the review's table came from the cache
+
+
 def german_import_page() -> AppTest:
     at = AppTest.from_file("../dashboard.py", default_timeout=90).run()
     at.sidebar.radio(key="lang_widget").set_value("de").run()
