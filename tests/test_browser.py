@@ -142,6 +142,35 @@ def test_a_chart_page_loads_the_basic_chart_code_once_and_redraws_in_place(serve
     review.wait_for_function("() => document.fullscreenElement.offsetHeight >= window.innerHeight - 1", timeout=30_000)
 
 
+# counts plotly.js's drawings of a chart after the first (Plotly.Plots.resize, which draws the chart
+# again at its element's width), wrapped the moment the bundle sets window.Plotly
+COUNT_REDRAWS = """Object.defineProperty(window, 'Plotly', {configurable: true, set(plotly) {
+  window.__redraws = 0;
+  const resize = plotly.Plots.resize;
+  plotly.Plots.resize = function (...args) { window.__redraws += 1; return resize.apply(this, args); };
+  Object.defineProperty(window, 'Plotly', {value: plotly, writable: true, configurable: true});
+}});"""
+# every chart of the page fills its element's width (plotly's drawing, the svg, against the element)
+CHARTS_FIT = """() => Array.from(document.querySelectorAll('.dashboard-chart')).filter(c => c.offsetParent)
+    .every(c => Math.abs(c.querySelector('.main-svg').getBoundingClientRect().width - c.clientWidth) < 2)"""
+
+
+def test_each_chart_is_drawn_once_at_its_width_and_again_when_the_width_changes(server, chromium):
+    """A chart is drawn at the width of its element; the element's observer drew every chart a
+    second time at once (its first report is the width just drawn at). Now: no second drawing while
+    the page loads, and a chart still follows a new width (a narrower window) by drawing again."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 1400})
+    context.add_init_script(COUNT_REDRAWS)
+    review = context.new_page()
+    review.goto(f"{server}/sprint_review", wait_until="domcontentloaded")
+    settle(review)
+    assert review.locator(".dashboard-chart .main-svg").count() >= 2
+    assert review.evaluate("() => window.__redraws") == 0 and review.evaluate(CHARTS_FIT)
+    review.set_viewport_size({"width": 1000, "height": 1400})
+    review.wait_for_function(CHARTS_FIT, timeout=60_000)
+    review.wait_for_function("() => window.__redraws >= 1", timeout=60_000)
+
+
 def test_the_sprint_reviews_lists_are_drawn_when_their_tab_is_chosen(server, chromium):
     """Only the open list of the items behind the figures is drawn; choosing another tab reruns the
     page, which then draws that list in it."""
