@@ -136,19 +136,25 @@ def test_quick_browser_part(tmp_path):
     assert len(browser) == len(rows)
     assert [r[1] for r in browser] == [
         # where the page checks the files is said: today on upload, before the click
-        "60-row upload: click on Import → Sprint review's first chart drawn (the page checked on upload, before "
-        "the click)", "… of which click on Import → imported", "… of which imported → Sprint review's first chart drawn",
-        "click on Import → all three Sprint review charts drawn",
+        "60-row upload: click on Import → Sprint review's first chart drawn, timed in the page (the page checked "
+        "on upload, before the click)", "… of which click on Import → imported",
+        "… of which click on the Sprint review's link → its first chart drawn",
+        "… the same span timed from outside the page (Playwright's clicks and polling, and its reaction between the "
+        "two clicks, included)",
+        "click on Import → all three Sprint review charts drawn (timed from outside)",
         "before the click: upload of 60 rows + calendar → checked, Import offered",
         "one filter change (count items) → charts redrawn",
         "… the same change timed from outside the page (Playwright's click and polling included)",
         "server peak memory (60 rows loaded)"]
-    seconds = [float(r[2].split()[0]) for r in browser[:7]]
-    assert all(re.fullmatch(r"\d+\.\d\d s", r[2]) for r in browser[:7]) and re.fullmatch(r"[\d,]+ MB", browser[7][2])
-    # the span is the import and the review after it; all charts come no earlier than the first
-    assert abs(seconds[0] - seconds[1] - seconds[2]) <= 0.016 and seconds[3] >= seconds[0] - 0.005
+    seconds = [float(r[2].split()[0]) for r in browser[:8]]
+    assert all(re.fullmatch(r"\d+\.\d\d s", r[2]) for r in browser[:8]) and re.fullmatch(r"[\d,]+ MB", browser[8][2])
+    # the span timed in the page is its two clicks, each a real time; from outside, the span and all
+    # charts drawn hold both clicks and what lies between them (the paint after each is all that
+    # the page counts and Playwright may not: a frame)
+    assert seconds[1] > 0 and seconds[2] > 0 and abs(seconds[0] - seconds[1] - seconds[2]) <= 0.016
+    assert seconds[4] >= seconds[3] - 0.005 and seconds[3] >= seconds[0] - 0.1
     # the filter change timed in the page lies inside the span Playwright sees from outside
-    assert 0 < seconds[5] <= seconds[6] + 0.005
+    assert 0 < seconds[6] <= seconds[7] + 0.005
     # the targets are for the 100k-row export: none here
     assert all(r[6] == "–" and r[7] == "–" for r in browser)
 
