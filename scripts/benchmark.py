@@ -298,13 +298,13 @@ def _vm_hwm_mb(pid: int | str) -> float:
 
 
 class ResidentSplit:
-    """Samples a running process's resident memory every few milliseconds in a thread and keeps the
-    split at its largest: anonymous (the process's own: objects, arrays, caches) and file-backed
-    (code and data of the program and its libraries mapped from their files, shared with every
-    other process that maps them and dropped by the kernel when memory is short)."""
+    """Samples a running process's resident memory every few milliseconds in a thread and keeps its
+    anonymous part (the process's own: objects, arrays, caches) at the largest resident size. The
+    rest is file-backed: code and data of the program and its libraries mapped from their files,
+    shared with every other process that maps them and dropped by the kernel when memory is short."""
 
     def __init__(self, pid: int):
-        self.pid, self.largest, self.own_mb, self.files_mb = pid, 0.0, 0.0, 0.0
+        self.pid, self.largest, self.own_mb = pid, 0.0, 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
@@ -314,13 +314,12 @@ class ResidentSplit:
             try:
                 fields = {line.split(":")[0]: int(line.split()[1]) * 1024 / MB
                           for line in Path(f"/proc/{self.pid}/status").read_text().splitlines()
-                          if line.startswith(("VmRSS:", "RssAnon:", "RssFile:", "RssShmem:"))}
+                          if line.startswith(("VmRSS:", "RssAnon:"))}
             except (OSError, ValueError, IndexError):
                 return
             if fields.get("VmRSS", 0.0) > self.largest:
                 self.largest = fields["VmRSS"]
                 self.own_mb = fields.get("RssAnon", 0.0)
-                self.files_mb = fields.get("RssFile", 0.0) + fields.get("RssShmem", 0.0)
             time.sleep(0.005)
 
     def stop(self) -> None:
@@ -1117,7 +1116,6 @@ def browser_once(files: list[Path], folder: Path, charts: int) -> dict:
             clicked = time.perf_counter()
             button.click()
             page.wait_for_function(SAYS, arg="Imported (import 1)", polling=20)
-            imported = time.perf_counter()
             checked_after_click = page.evaluate("() => { window.__watch.disconnect(); return window.__checkedAfterClick; }")
             page.wait_for_function(SPAN_DONE, arg="import", polling=20)
             # as a user does: the navigation on top (the same session, no reload of the app)

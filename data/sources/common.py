@@ -587,9 +587,9 @@ def _parse_export(raw: RawTable, source: Source, team: str | None, mapping: dict
     done = final & rows.delivered[row].astype(bool)
     item_team = teams[row]
     # the columns as arrays, not lists: a list per column held 100k Python objects beside the arrays
-    # while the frame was made (15 columns at once, the largest part of the check's memory after the
-    # cells themselves, issue 21); pandas reads an object array of texts or dates as it reads their
-    # list. The estimates stay a list: an object array of numbers would stay objects, not floats.
+    # while the frame was made, 15 columns at once (the check's peak 10 MB higher, issue 21); pandas
+    # reads an object array of texts or dates as it reads their list. The estimates stay a list: an
+    # object array of numbers would stay objects, not floats.
     items = pd.DataFrame({
         "team": item_team, "sprint": sprint_name[once], "item_key": keys[row],
         "title": titles[row], "item_type": item_types[row], "estimate": estimates[row].tolist(),
