@@ -12,7 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from data.errors import in_language
-from data.export import to_xlsx_bytes
+from data.export import to_csv_bytes, to_xlsx_bytes
+from data.importer import rejects_frame
 from i18n import t
 from markup import catalog_md
 
@@ -116,6 +117,12 @@ def report_download(store, lang: str, kind: str, team: str | None, sprint_or_cyc
         st.download_button(t("report_html" if fmt == "html" else "report_pdf", lang), data, file_name=f"{stem}.{fmt}",
                            mime="text/html" if fmt == "html" else "application/pdf", key=f"{kind}_report_download",
                            type="primary", icon=":material/download:", on_click="ignore")
+
+
+def rejects_csv(db, import_id: int) -> bytes:
+    """The rows an import with --skip-invalid left out, as the CSV the Import page offers (made on
+    click; a function of this module, so the button does not keep the page's namespace alive)."""
+    return to_csv_bytes(rejects_frame(db.rejects(import_id)))
 
 
 def backup_section(db, lang: str, on_restored) -> None:

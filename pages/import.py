@@ -6,13 +6,13 @@ import functools
 import pandas as pd
 import streamlit as st
 
+import downloads
 import ui
 from analytics.presentation import present
 from data import service
 from analytics.formatting import number
 from data.access import AccessRefused
 from data.errors import ImportFailed, UndoRefused, message_of
-from data.export import to_csv_bytes
 from data.importer import (PreparedImport, Upload, inspect_template, prepare_import, read_upload, rejects_frame,
                            source_of, write_import)
 from data.sources import REQUIRED, inspect
@@ -22,16 +22,19 @@ from data.templates import FIGURES, JOIN, TEMPLATES, template_csv
 AUTO, NOT_IN_FILE = "auto", "none"
 
 
-def accept(file: str, proposal: dict[str, str]) -> None:
-    """The proposed mapping, taken: each proposed column chosen in its selectbox (still changeable)."""
-    for name, column in proposal.items():
-        st.session_state[f"tmap_{file}_{name}"] = column
-
-
 def auto_label(found: str | None) -> str:
     """The 'as recognised' choice, worded apart from every column name: a label equal to a column's
     name would be read back as that column on the next rerun, changing the mapping by itself."""
     return ui.tr("auto_column", column=found) if found else ui.tr("auto_none")
+
+
+def upload_widget(place):
+    """The uploader, in ``place``; under a new key after each import, which makes it empty."""
+    imported = st.session_state.get("uploads_imported", 0)
+    return place.file_uploader(ui.tr("files"), type=["csv", "txt", "tsv"], accept_multiple_files=True,
+                               key=f"uploads_{imported}" if imported else "uploads",
+                               max_upload_size=max(1, round(service.max_upload_mb())))
+
 
 ui.through_dashboard("pages/import.py")
 st.title(ui.tr("page_import"))
@@ -58,8 +61,8 @@ if importer:
     order_labels = {"auto": ui.tr("date_order_auto"), "dmy": "31/12/2026", "mdy": "12/31/2026"}
     order = options[1].selectbox(ui.tr("date_order"), list(order_labels), key="import_date_order",
                                  format_func=order_labels.get)
-    files = st.file_uploader(ui.tr("files"), type=["csv", "txt", "tsv"], accept_multiple_files=True, key="uploads",
-                             max_upload_size=max(1, round(service.max_upload_mb())))
+    uploader = st.empty()  # after an import (below), an empty uploader takes its place for the next files
+    files = upload_widget(uploader)
 else:
     st.info(ui.tr("import_leads_only"))
     team, order, files = None, "auto", []
@@ -74,6 +77,7 @@ def kept(name: str, content: bytes) -> Upload:
 
 
 uploads = [kept(f.name, f.getvalue()) for f in files or []]
+upload_ids = [f.file_id for f in files or []]
 # Streamlit hands out a copy of every uploaded file on each run; the Uploads kept above hold the
 # content from here on, so this run's copies are let go before the files are read and checked
 del files
@@ -99,7 +103,7 @@ for upload in uploads:
             special = {AUTO: auto_label(found), NOT_IN_FILE: ui.tr("not_in_file")}  # looked up now, in the language
             choice = st.selectbox(f"{ui.md_escape(name)} ← {ui.md_escape(found or '?')}", [AUTO, NOT_IN_FILE, *sorted(set(headers))],
                                   key=f"map_{upload.name}_{name}",
-                                  format_func=lambda h, special=special: special.get(h, h))
+                                  format_func=ui.labelled(special))
             if choice == NOT_IN_FILE:
                 mapping[name] = ""
             elif choice != AUTO:
@@ -128,8 +132,10 @@ for upload in uploads:
         if open_proposal:
             st.info(ui.tr_md("proposal_found", file=upload.name,
                              proposal=", ".join(f"{name} ← {column}" for name, column in open_proposal.items())))
+            # taken: each proposed column chosen in its selectbox (still changeable)
             st.button(ui.tr("accept_proposal"), key=f"accept_{upload.name}", type="primary",
-                      on_click=accept, args=(upload.name, open_proposal))
+                      on_click=ui.remember,
+                      args=({f"tmap_{upload.name}_{name}": column for name, column in open_proposal.items()},))
         kind = st.selectbox(ui.tr("template_kind"), list(TEMPLATES), index=list(TEMPLATES).index(chosen_kind),
                             key=f"tmap_{upload.name}_kind")
         fit = inspect_template(upload, saved_template, kind)
@@ -140,7 +146,7 @@ for upload in uploads:
             choice = st.selectbox(f"{ui.md_escape(column.name)}{' *' if column.required else ''} ← "
                                   f"{ui.md_escape(found or '?')}", [AUTO, *fit.header],
                                   key=f"tmap_{upload.name}_{column.name}",
-                                  format_func=lambda h, special=special: special.get(h, h))
+                                  format_func=ui.labelled(special))
             if choice != AUTO:
                 template_mapping[column.name] = choice
             if column.name == "team":  # a sprint name repeating across boards stays apart: project + board
@@ -148,7 +154,7 @@ for upload in uploads:
                 none = {NOT_IN_FILE: ui.tr("no_second_column")}
                 second = st.selectbox(ui.tr("team_second_column"), [NOT_IN_FILE, *fit.header],
                                       key=f"tmap_{upload.name}_team_2",
-                                      format_func=lambda h, none=none: none.get(h, h))
+                                      format_func=ui.labelled(none))
                 if second != NOT_IN_FILE and first and second != first:
                     template_mapping["team"] = f"{first}{JOIN}{second}"
 
@@ -233,10 +239,16 @@ if uploads:
                 st.error(ui.md_escape(ui.said(refusal.message)), icon=":material/block:")
             else:
                 ui.clear_caches()
-                # the check's parse is written now and the store has changed (a rerun checks anew):
-                # a 100k-row file's parse and previews need not stay in the session's memory
+                # the files are imported: the uploader is emptied for the next ones (a rerun with
+                # them still there would check them anew against the changed store, only to find
+                # every row unchanged), and their bytes, reading, parse and previews leave the
+                # session's memory (60 MB of the server's for a 100k-row export, measured)
                 del prepared, check, current
                 st.session_state.pop("import_check", None)
+                st.session_state.pop("import_uploads", None)
+                ui.let_go_of_uploads(upload_ids)
+                st.session_state["uploads_imported"] = st.session_state.get("uploads_imported", 0) + 1
+                upload_widget(uploader)
                 st.success(ui.tr_md("import_done_skipped" if result.rejects else "import_done", id=result.import_id,
                                     rows=sum(f.inserted for f in result.files),
                                     updated=sum(f.updated for f in result.files),
@@ -256,7 +268,7 @@ else:
     if rejected:
         chosen_rejects = st.selectbox(ui.tr("rejects_of_import"), sorted(rejected, reverse=True), key="rejects_id")
         st.download_button(ui.tr_md("rejects_download", id=chosen_rejects),
-                           lambda: to_csv_bytes(rejects_frame(db.rejects(int(chosen_rejects)))),
+                           functools.partial(downloads.rejects_csv, db, int(chosen_rejects)),
                            file_name=f"rejects_import_{chosen_rejects}.csv", mime="text/csv", key="rejects_csv",
                            on_click="ignore")
     open_imports = history.loc[history["undone_at"].isna(), "import_id"].tolist()

@@ -93,7 +93,7 @@ def checkin_form(open_krs: pd.DataFrame) -> None:
         ui.strong("record_checkin")
         names = dict(zip(open_krs["kr_id"], open_krs["key_result"]))
         kr_choice = st.selectbox(ui.tr("key_result"), list(names), key="checkin_kr",
-                                 format_func=lambda kr: f"{kr} · {names[kr]}")
+                                 format_func=ui.labelled({kr: f"{kr} · {name}" for kr, name in names.items()}))
         kr = open_krs[open_krs["kr_id"] == kr_choice].iloc[0]
         was = kr["current_value"] if not pd.isna(kr["current_value"]) else kr["start_value"]
 
@@ -236,7 +236,7 @@ if open_tab == "details":
                                                          column_list(ordered["key_result"]), words,
                                                          column_list(ordered["status_disagrees"]))}
             chosen_kr = st.selectbox(ui.tr("key_result"), list(titles), key=f"detail_kr_{cycle}",
-                                     format_func=lambda kr_id: titles[kr_id])
+                                     format_func=ui.labelled(titles))
             kr = next(ordered[ordered["kr_id"] == chosen_kr].itertuples(index=False))
             row = pd.Series(kr._asdict())
             st.text(f"{kr.team} · {kr.kr_id} · {kr.key_result}")

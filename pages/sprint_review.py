@@ -41,7 +41,8 @@ def sprint_params(choice: tuple[str, str]) -> dict[str, str]:
 links.choose(language, "review_sprint", choices, choices[finished[-1] if finished else -1], sprint_params, "link_what_sprint")
 team, sprint = st.selectbox(
     ui.tr("sprint"), choices, key="review_sprint",
-    format_func=lambda c: f"{c[0]} · {c[1]}" + ("" if states[c] == "closed" else f" ({ui.tr('state_' + states[c])})"))
+    format_func=ui.labelled({c: f"{c[0]} · {c[1]}" + ("" if states[c] == "closed" else f" ({ui.tr('state_' + states[c])})")
+                             for c in choices}))
 links.show(unit="items" if unit_mode == "items" else None, **sprint_params((team, sprint)))  # points: the default
 team_metrics = metrics[metrics["team"] == team].reset_index(drop=True)
 row = team_metrics[team_metrics["sprint"] == sprint].iloc[0]
@@ -133,7 +134,7 @@ else:
 if len(team_metrics) > 1:  # the chart's own title names it: no heading above it
     positions = list(range(len(team_metrics)))
     first, last = st.select_slider(ui.tr("range"), options=positions, value=(0, positions[-1]), key="review_range",
-                                   format_func=lambda p: ui.md_escape(team_metrics["sprint"].iloc[p]))
+                                   format_func=ui.labelled(dict(zip(positions, map(ui.md_escape, team_metrics["sprint"])))))
     shown_metrics = team_metrics.iloc[first:last + 1]
 else:
     shown_metrics = team_metrics

@@ -26,8 +26,9 @@ names = list(dict.fromkeys([*comparison["team"], *(metrics["team"] if not metric
 pages = team_pages(names)
 if len(pages) > 1:
     number = st.selectbox(ui.tr("page_teams"), range(len(pages)), key="teams_page",
-                          format_func=lambda i: ui.tr("teams_page", first=i * len(pages[0]) + 1,
-                                                      last=i * len(pages[0]) + len(pages[i]), total=len(names)))
+                          format_func=ui.labelled({i: ui.tr("teams_page", first=i * len(pages[0]) + 1,
+                                                            last=i * len(pages[0]) + len(pages[i]), total=len(names))
+                                                   for i in range(len(pages))}))
 else:
     number = 0
 ui.chart(charts.status_bars(comparison[comparison["team"].isin(pages[number])], language), "status_bars")

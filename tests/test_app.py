@@ -250,6 +250,39 @@ def test_the_teams_charts_show_a_page_of_teams_and_the_table_every_team(db_path)
     assert charted(at) == (set(names[8:]), set(names[8:]))
 
 
+def test_a_page_keeps_nothing_of_its_run_once_the_session_moves_on(demo):
+    """Issue 21: Streamlit keeps a widget's format_func and callbacks for the rest of the session,
+    and a lambda made in a page kept that page's whole namespace alive with them: after a 100k-row
+    import, the upload's bytes, reading and parse (50 MB of the server's, for good). Every page is
+    visited with its pickers drawn (ten more teams, imported on the Import page, give the Teams page
+    its pages of teams), then Home: no page's namespace and no upload is left in the process."""
+    import gc
+    from pathlib import Path
+
+    from data.importer import Upload
+    sprints = "team,sprint,start_date,end_date,committed,completed\n" + "".join(
+        f"Team {n:02d},S1,2026-11-02,2026-11-13,10,8\n" for n in range(1, 11))
+    at = open_page("pages/import.py")
+    at.file_uploader(key="uploads").set_value([("ten.csv", sprints.encode(), "text/csv")]).run()
+    at.button(key="do_import").click().run()
+    assert not at.exception and any("Imported (import 2)" in s.value for s in at.success)
+    pickers = {"pages/sprint_review.py": ["review_sprint"], "pages/okrs.py": ["checkin_kr"],
+               "pages/teams.py": ["teams_page"]}
+    for page in PAGES[2:]:
+        at.switch_page(page).run()
+        assert not at.exception
+        drawn = {box.key for box in at.selectbox}
+        assert set(pickers.get(page, [])) <= drawn, page
+    at.switch_page("pages/home.py").run()
+    assert not at.exception
+    gc.collect()
+    root = Path(__file__).resolve().parent.parent
+    namespaces = [space["__file__"] for space in gc.get_objects()
+                  if isinstance(space, dict) and Path(str(space.get("__file__", ""))).parent == root / "pages"]
+    assert namespaces == []
+    assert not any(isinstance(thing, Upload) for thing in gc.get_objects())
+
+
 def test_the_warm_up_reads_each_pages_imports_without_building_a_syntax_tree(monkeypatch, caplog):
     """The warm-up thread runs beside the first page's script, which Streamlit compiles with ast.parse.
     On Python 3.11 two threads in ast.parse at once can make the page fail ("AST constructor recursion

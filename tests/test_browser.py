@@ -232,8 +232,12 @@ def test_upload_a_jira_export_and_find_its_sprints_in_the_velocity_chart(empty_s
     page.wait_for_function("() => window.__dashboardChartsWarm === true", timeout=60_000)
     expect(page.locator(".dashboard-chart")).to_have_count(0)  # this page shows no chart
     expect(page.locator(".js-plotly-plot")).to_have_count(0)
+    expect(page.get_by_test_id("stFileChipName")).to_have_text(["jira.csv"])
     page.get_by_test_id("stButton").get_by_role("button", name="Import", exact=True).click()
     expect(page.get_by_text("Imported (import 1)", exact=False)).to_be_visible(timeout=60_000)
+    # imported: the uploader is empty again for the next files, in the same view as the result
+    expect(page.get_by_test_id("stFileChipName")).to_have_count(0)
+    expect(page.get_by_test_id("stFileUploaderDropzone")).to_be_visible()
 
     page.goto(f"{empty_server}/sprint_review", wait_until="domcontentloaded")
     chart = page.locator(".js-plotly-plot").first

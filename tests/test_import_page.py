@@ -211,6 +211,57 @@ def test_after_an_import_the_sprint_table_is_computed_while_the_result_is_read(d
     assert len(asked) == 1  # the review's table came from the cache
 
 
+def test_after_an_import_the_uploader_is_empty_and_the_files_leave_the_session(db_path, monkeypatch):
+    """Issue 21: once imported, the files are not kept. The uploader is empty for the next files,
+    the session holds neither their bytes nor their reading, and a click on the page does not check
+    them again against the changed store (it would find every row unchanged). Counted with the real
+    reader wrapped."""
+    import data.importer as importer
+    reads = []
+    real = importer.read_csv
+    monkeypatch.setattr(importer, "read_csv", lambda name, *args, **kwargs: reads.append(name) or
+                        real(name, *args, **kwargs))
+    at = import_page()
+    content = (FIXTURES / "jira_cloud.csv").read_bytes()
+    at.file_uploader(key="uploads").set_value([("jira.csv", content, "text/csv")]).run()
+    assert "import_uploads" in at.session_state and reads == ["jira.csv"]
+    at.button(key="do_import").click().run()
+    assert not at.exception and any("Imported (import 1)" in s.value for s in at.success)
+    assert [u.key for u in at.file_uploader] == ["uploads_1"] and not at.file_uploader(key="uploads_1").value
+    assert "import_uploads" not in at.session_state and "import_check" not in at.session_state
+    at.run()  # any click on the page
+    assert not at.exception and reads == ["jira.csv"] and "do_import" not in [b.key for b in at.button]
+    assert at.session_state["uploads_imported"] == 1
+    # the next file goes into the new uploader, is checked and imported as the second import
+    at.file_uploader(key="uploads_1").set_value([("again.csv", content, "text/csv")]).run()
+    assert reads == ["jira.csv", "again.csv"]
+    at.button(key="do_import").click().run()
+    assert not at.exception and any("Imported (import 2)" in s.value for s in at.success)
+    assert [u.key for u in at.file_uploader] == ["uploads_2"]
+
+
+def test_streamlit_lets_go_of_the_files_it_was_handed(db_path):
+    """ui.let_go_of_uploads drops the files from Streamlit's own file manager, which otherwise keeps
+    their bytes until the session ends."""
+    def app():
+        import streamlit as st
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        import ui
+        files = st.file_uploader("files", accept_multiple_files=True, key="files")
+        context = get_script_run_ctx()
+        ids = [f.file_id for f in files or []]
+        held = context.uploaded_file_mgr.get_files
+        before = len(held(context.session_id, ids))
+        ui.let_go_of_uploads(ids)
+        st.text(f"{before} {len(held(context.session_id, ids))}")
+
+    at = AppTest.from_function(app, default_timeout=60).run()
+    at.file_uploader(key="files").set_value([("a.csv", b"x,y\n1,2\n", "text/csv"),
+                                             ("b.csv", b"z\n3\n", "text/csv")]).run()
+    assert not at.exception and at.text[0].value == "2 0"
+
+
 def german_import_page() -> AppTest:
     at = AppTest.from_file("../dashboard.py", default_timeout=90).run()
     at.sidebar.radio(key="lang_widget").set_value("de").run()
