@@ -117,6 +117,7 @@ TARGET_PAGE_WARM_S = {"M": 0.3}
 TARGET_SERVER_MB_100K = 300.0
 TARGET_PEAK_MB = {"L": 1500.0}
 TARGET_LINK_S = {"M": 2.0}  # a link opened in a new browser session: its page settled
+REST_S = 1.0  # after the browser part's filter change, before the server's memory at rest is read
 LINK_QUIET_S = 1.0  # settled: drawn and unchanged for this long (not counted in the figure)
 TARGET_REPORT_MB = 1.5  # issue 24: a team's sprint report, self-contained
 # Targets of issue 20: DuckLake pages within 1.5× of the embedded file's, 4 concurrent imports all land
@@ -285,12 +286,12 @@ def baseline_db(data: DataSet, path: Path) -> Path:
 # Child processes: every measurement runs in a fresh one; peak RSS is the child's own
 
 
-def _vm_hwm_mb(pid: int | str) -> float:
-    """Peak resident memory of a running process so far (Linux: VmHWM of its current program);
-    0 once it has ended."""
+def _vm_hwm_mb(pid: int | str, field: str = "VmHWM") -> float:
+    """Peak resident memory of a running process so far (Linux: VmHWM of its current program), or
+    another of its memory fields (``VmRSS``: resident now); 0 once it has ended."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) * 1024 / MB
     except OSError:
         pass
@@ -1133,13 +1134,15 @@ def browser_once(files: list[Path], folder: Path, charts: int) -> dict:
             page.wait_for_function("() => window.__rerun.done", polling=20)
             redrawn = time.perf_counter()
             changed = page.evaluate("() => window.__rerun.ms") / 1000
+            time.sleep(REST_S)  # the store loaded, the user reading the Sprint review
+            rest = _vm_hwm_mb(server.pid, "VmRSS")
             if os.environ.get("BENCHMARK_SCREENSHOTS"):  # to look at what was measured
                 page.screenshot(path=str(Path(os.environ["BENCHMARK_SCREENSHOTS"]) / f"review{time.time_ns()}.png"))
             browser.close()
         return {"click": spans["import"] + spans["review"], "import": spans["import"], "review": spans["review"],
                 "click_outside": first - clicked, "charts": drawn - clicked, "offered": offered - start, "filter": changed,
                 "filter_outside": redrawn - toggled,
-                "server_mb": _vm_hwm_mb(server.pid), "server_own_mb": resident.own_mb,
+                "server_mb": _vm_hwm_mb(server.pid), "server_own_mb": resident.own_mb, "server_rest_mb": rest,
                 "checked_after_click": bool(checked_after_click)}
     finally:
         resident.stop()
@@ -1170,9 +1173,11 @@ def part_browser(data: DataSet, folder: Path, runs: int) -> list[Row]:
                  check=within(TARGET_SERVER_MB_100K, lambda r: r.median, "MB") if limited else None)
     own = Row("browser", "… of which its own (anonymous) memory at its largest; the rest is the libraries' code "
                          "and data mapped from their files, shared with other processes", unit="MB")
-    rows = [total, *parts.values(), click_outside, charts, offered, flt, outside, memory, own]
+    rest = Row("browser", f"server memory afterwards, at rest on the Sprint review with that store loaded "
+                          f"({REST_S:g} s after the filter change)", unit="MB")
+    rows = [total, *parts.values(), click_outside, charts, offered, flt, outside, memory, own, rest]
     figures_of = {"click": total, **parts, "click_outside": click_outside, "charts": charts, "offered": offered, "filter": flt,
-                  "filter_outside": outside, "server_mb": memory, "server_own_mb": own}
+                  "filter_outside": outside, "server_mb": memory, "server_own_mb": own, "server_rest_mb": rest}
     for number in range(runs):
         try:
             figures = browser_once([*files, *calendar], folder, charts=3)
