@@ -257,6 +257,7 @@ def test_a_page_keeps_nothing_of_its_run_once_the_session_moves_on(demo):
     visited with its pickers drawn (ten more teams, imported on the Import page, give the Teams page
     its pages of teams), then Home: no page's namespace and no upload is left in the process."""
     import gc
+    import types
     from pathlib import Path
 
     from data.importer import Upload
@@ -275,12 +276,23 @@ def test_a_page_keeps_nothing_of_its_run_once_the_session_moves_on(demo):
         assert set(pickers.get(page, [])) <= drawn, page
     at.switch_page("pages/home.py").run()
     assert not at.exception
-    gc.collect()
-    root = Path(__file__).resolve().parent.parent
-    namespaces = [space["__file__"] for space in gc.get_objects()
-                  if isinstance(space, dict) and Path(str(space.get("__file__", ""))).parent == root / "pages"]
-    assert namespaces == []
-    assert not any(isinstance(thing, Upload) for thing in gc.get_objects())
+    # what the session holds: everything reachable from its state, short of modules' namespaces (a
+    # page's namespace is one, and is noted where it is found)
+    pages, namespaces, uploads = Path(__file__).resolve().parent.parent / "pages", [], 0
+    seen, todo = set(), [at.session_state]
+    while todo:
+        thing = todo.pop()
+        if id(thing) in seen or isinstance(thing, types.ModuleType):
+            continue
+        seen.add(id(thing))
+        if isinstance(thing, dict) and "__builtins__" in thing:  # a module's (or a page run's) namespace
+            if Path(str(thing.get("__file__", ""))).parent == pages:
+                namespaces.append(Path(thing["__file__"]).name)
+            continue
+        uploads += isinstance(thing, Upload)
+        todo.extend(gc.get_referents(thing))
+    assert len(seen) > 1000  # the walk went through the session's widgets
+    assert namespaces == [] and uploads == 0
 
 
 def test_the_warm_up_reads_each_pages_imports_without_building_a_syntax_tree(monkeypatch, caplog):
