@@ -133,8 +133,9 @@ else:
 
 if len(team_metrics) > 1:  # the chart's own title names it: no heading above it
     positions = list(range(len(team_metrics)))
-    first, last = st.select_slider(ui.tr("range"), options=positions, value=(0, positions[-1]), key="review_range",
-                                   format_func=ui.labelled(dict(zip(positions, map(ui.md_escape, team_metrics["sprint"])))))
+    first, last = st.select_slider(
+        ui.tr("range"), options=positions, value=(0, positions[-1]), key="review_range",
+        format_func=ui.labelled({p: ui.md_escape(name) for p, name in enumerate(team_metrics["sprint"])}))
     shown_metrics = team_metrics.iloc[first:last + 1]
 else:
     shown_metrics = team_metrics

@@ -49,6 +49,10 @@ def _safe(node: ast.AST) -> bool:
         return _safe(node.body) and _safe(node.orelse)
     if isinstance(node, ast.Lambda):
         return _safe(node.body)
+    if isinstance(node, ast.DictComp):  # labels made for ui.labelled
+        return _safe(node.value)
+    if isinstance(node, ast.Dict):
+        return all(_safe(v) for v in node.values)
     if isinstance(node, ast.Attribute) and node.attr == "get":  # languages().get: our language names
         return True
     if isinstance(node, ast.Subscript):  # a dict of our own words indexed, e.g. {"auto": ui.tr(…)}[o]
@@ -61,6 +65,8 @@ def _safe(node: ast.AST) -> bool:
             return not node.keywords
         if name in ("shown_state", "state"):  # status words of the catalog
             return True
+        if name == "labelled":  # a format_func of labels: safe when every label is
+            return all(_safe(argument) for argument in node.args)
     return False
 
 
