@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ui
@@ -139,6 +139,9 @@ def test_a_static_table_shows_every_header_and_cell_as_text():
     assert shown["Note"].tolist() == ["", "", "", *PAYLOADS[3:]]  # missing values are empty cells
 
 
+# no deadline: what is checked is the text read back; on a loaded machine an example took longer than
+# hypothesis's default 200 ms and failed the test without anything being wrong (speed is the benchmark's)
+@settings(deadline=None)
 @given(st.lists(st.tuples(st.text(), st.text()), max_size=8), st.tuples(st.text(min_size=1), st.text(min_size=1)))
 def test_any_text_reads_back_as_written(rows, names):
     """What the browser reads out of the table (its HTML parsed) is the text that went in, whatever
