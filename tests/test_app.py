@@ -448,5 +448,7 @@ def test_after_the_warm_up_large_freed_blocks_go_back_to_the_system():
                                 capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stderr
         given[mode] = int(result.stdout.split()[-1])
-    # MiB given back of the 32 freed: none by glibc's default, all after the warm-up
-    assert given == {"cold": 0, "warm": 32}
+    # MiB given back of the 32 freed: none by glibc's default, all after the warm-up. The resident
+    # size also moves with what the process's other threads free meanwhile: a MiB either way (the
+    # full suite once saw 33)
+    assert given["cold"] <= 1 and 32 <= given["warm"] <= 33, given
