@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -51,20 +52,46 @@ def chart_images(figures: Sequence, *, width: int = CHART_WIDTH, scale: float = 
     heights = list(heights) if heights is not None else [None] * len(figures)
 
     async def render() -> list[bytes]:
-        out = []
-        async with kaleido.Kaleido(n=1, mathjax=False, path=browser, timeout=TIMEOUT) as session:
-            for figure, height in zip(figures, heights):
-                options = {"format": "png", "width": width, "scale": scale}
-                options["height"] = height or figure.layout.height or 450
-                out.append(await session.calc_fig(figure, opts=options))
+        session = kaleido.Kaleido(n=1, mathjax=False, path=browser, timeout=TIMEOUT)
+        deadline = asyncio.timeout(TIMEOUT)  # Kaleido's own timeout bounds each chart, not its start
+        out: list[bytes] = []
+        try:
+            async with deadline:
+                await session.open()
+                for figure, height in zip(figures, heights):
+                    options = {"format": "png", "width": width, "scale": scale}
+                    options["height"] = height or figure.layout.height or 450
+                    out.append(await session.calc_fig(figure, opts=options))
+        except Exception:
+            if deadline.expired():
+                raise RenderFailed(say("charts_timeout", seconds=TIMEOUT)) from None
+            raise
+        finally:
+            await _shut(session, answering=len(out) == len(figures))
         return out
 
     try:
         return asyncio.run(render())
-    except RendererMissing:
+    except (RendererMissing, RenderFailed):
         raise
-    except Exception as exc:  # the browser would not start, a chart timed out …
+    except Exception as exc:  # the browser would not start, a chart failed …
         raise RenderFailed(say("charts_failed", error=f"{type(exc).__name__}: {exc}")) from None
+
+
+async def _shut(session, *, answering: bool) -> None:
+    """Close Kaleido's browser; one that failed or timed out (not ``answering``) is killed first.
+    Choreographer closes a browser by asking it to and waiting for its answer: a browser that never
+    answers had kept the render, and with it the report's page or command, waiting for ever, and
+    after a failed start the thread reading its output kept the process from ending (measured with
+    a browser that never answers)."""
+    process = getattr(session, "subprocess", None)
+    if not answering and process is not None and process.poll() is None:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # its own session: the wrapper and the browser
+        except ProcessLookupError:
+            pass
+        process.wait(timeout=10)
+    await session.close()
 
 
 def html_to_pdf(document: str) -> bytes:

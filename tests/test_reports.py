@@ -7,6 +7,8 @@ import html
 import json
 import re
 import subprocess
+import threading
+import time
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from playwright.sync_api import sync_playwright
 
 from analytics.formatting import day, number, percent
 from analytics.report import TRACE_TYPES, Chart, Report, Section, render_html, sprint_review
+from data import pdf
 from data.demo import load_demo
 from data.importer import import_uploads
 from data.reports import PLOTLY_BASIC, plotly_basic, sprint_report
@@ -244,6 +247,27 @@ def test_pdf_without_a_renderer_says_so_and_html_still_works(demo_db, sprint_row
     done = run("report", "--team", TEAM, "--sprint", sprint_row["sprint"], "--as-of", AS_OF,
                "--out", str(tmp_path / "r.html"), db=demo_db, env=missing)
     assert done.returncode == 0 and (tmp_path / "r.html").stat().st_size > 1_000_000  # plotly.js inside
+
+
+def test_a_browser_that_never_answers_fails_the_charts_in_time_and_leaves_nothing_behind(tmp_path, monkeypatch):
+    """Kaleido's timeout bounds each chart, not the browser's start: a browser that never answered
+    kept the charts' rendering, and with it the report's page, waiting for ever, and the thread
+    reading its output kept the process from ending. The whole rendering now has ``TIMEOUT``; then
+    the browser is killed and nothing of it stays."""
+    pid_file = tmp_path / "pid"
+    silent = tmp_path / "silent-chromium"  # started, never answers: a hung browser
+    silent.write_text(f"#!/bin/sh\necho $$ > {pid_file}\nexec sleep 600\n", encoding="utf-8")
+    silent.chmod(0o755)
+    monkeypatch.setenv("DASHBOARD_CHROMIUM", str(silent))
+    monkeypatch.setattr(pdf, "TIMEOUT", 3)
+    threads = set(threading.enumerate())
+    started = time.monotonic()
+    with pytest.raises(pdf.RenderFailed, match=r"^The charts were not rendered within 3 s: the browser did not answer\.$"):
+        pdf.chart_images([go.Figure(go.Bar(x=[1], y=[1]))])
+    assert time.monotonic() - started < 60  # not for ever: 3 s and the browser's end
+    stat = Path(f"/proc/{pid_file.read_text().strip()}/stat")
+    assert not stat.exists() or stat.read_text().split(") ")[1][0] == "Z", "the browser still runs"
+    assert [t.name for t in set(threading.enumerate()) - threads if not t.daemon] == []
 
 
 @pytest.mark.parametrize("args, code, message", [
