@@ -77,13 +77,16 @@ def page_xlsx_download(lang: str) -> None:
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
 
 
-def report_download(store, lang: str, kind: str, team: str | None, sprint_or_cycle: str, as_of: date) -> None:
+def report_download(store, lang: str, kind: str, team: str | None, sprint_or_cycle: str, as_of: date,
+                    version: tuple) -> None:
     """Buttons that make the sprint review report (``kind='sprint'``) or the OKR cycle report
-    (``kind='cycle'``) as HTML or PDF, with progress while it renders, then its download."""
+    (``kind='cycle'``) as HTML or PDF, with progress while it renders, then its download. A report
+    made is offered until what it shows changes, the store's data ``version`` included (the page's,
+    read at the start of its run: asking the store again opened the file a second time on every rerun)."""
     from data.errors import message_of
     from data.pdf import RenderFailed, RendererMissing
     from data.reports import ReportUnavailable, cycle_report, render, sprint_report
-    wanted = (kind, team, sprint_or_cycle, as_of, lang, store.data_version())
+    wanted = (kind, team, sprint_or_cycle, as_of, lang, version)
     ready_key = f"_report_{kind}"
     ready = st.session_state.get(ready_key)
     if ready and ready[0] != wanted:

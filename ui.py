@@ -1047,10 +1047,10 @@ def page_xlsx_download() -> None:
     downloads.page_xlsx_download(lang())
 
 
-def report_download(kind: str, team: str | None, sprint_or_cycle: str, as_of: date) -> None:
+def report_download(kind: str, team: str | None, sprint_or_cycle: str, as_of: date, version: tuple) -> None:
     """The sprint review report (``kind='sprint'``) or the OKR cycle report (``kind='cycle'``) as HTML
     or PDF, with progress while it renders, then its download."""
-    downloads.report_download(store(), lang(), kind, team, sprint_or_cycle, as_of)
+    downloads.report_download(store(), lang(), kind, team, sprint_or_cycle, as_of, version)
 
 
 def backup_section() -> None:

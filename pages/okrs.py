@@ -361,5 +361,5 @@ else:
 
 planning_ui.drivers_section(view, teams, "okrs", cycle)  # which sprint work moves which KR (issue 23)
 
-ui.report_download("cycle", teams[0] if len(teams) == 1 else None, cycle, as_of)
+ui.report_download("cycle", teams[0] if len(teams) == 1 else None, cycle, as_of, version)
 ui.page_xlsx_download()

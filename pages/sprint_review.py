@@ -160,5 +160,5 @@ if not sprint_items.empty:
     classified = classify_items(sprint_items, team_metrics, unit_mode)
     ui.chart(charts.burnup_chart(classified, row["start_date"], row["end_date"], unit, language), "burnup_chart")
 
-ui.report_download("sprint", team, sprint, as_of)
+ui.report_download("sprint", team, sprint, as_of, version)
 ui.page_xlsx_download()

@@ -304,7 +304,7 @@ def _review_report_buttons():
 
     import ui
     ui.report_download("sprint", "Neukunden Nord", st.session_state.get("sprint_for_test", "NN Sprint 14"),
-                       date(2026, 11, 25))
+                       date(2026, 11, 25), ui.store().data_version())
 
 
 @pytest.mark.parametrize("fmt, renderer, outcome", [
