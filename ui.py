@@ -78,9 +78,10 @@ def store() -> ScopedStore:
 
 def page_session():
     """One connection to the store for a whole run of a page (``Store.session``): a page's first run
-    asks several dozen questions, and a connection per question opened the file each time (10–30 ms).
-    Released when the run ends, so an import from elsewhere waits no longer than one run; waits for
-    the file as a read does (``READ_TIMEOUT``, then ``StoreBusy``)."""
+    asks several dozen questions, and a connection per question would attach the file each time
+    (about 5 ms, ``data.store._Files``). Released when the run ends, so an import from elsewhere
+    waits no longer than one run; waits for the file as a read does (``READ_TIMEOUT``, then
+    ``StoreBusy``)."""
     return store().session(READ_TIMEOUT)
 
 

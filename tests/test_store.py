@@ -405,6 +405,35 @@ def test_a_session_shares_one_connection_and_frees_the_file_afterwards(tmp_path)
         assert a is not b
 
 
+def test_one_file_is_attached_once_while_it_is_used_and_let_go_after_the_last_use(tmp_path, monkeypatch):
+    """The embedded file is attached to the process's one in-memory DuckDB (``_Files``; a new DuckDB
+    per opening cost 20 ms): once however its path is written, held while any operation uses it, free
+    for other processes after the last; a file that is no store leaves nothing attached."""
+    import subprocess
+    import sys
+
+    from data import store as store_module
+    from data.errors import StoreUnavailable
+    path = tmp_path / "s.duckdb"
+    store = Store(path)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "link.duckdb").symlink_to(path)
+    relative, linked = Store("s.duckdb"), Store(tmp_path / "link.duckdb")
+    opens = [sys.executable, "-c", f"import duckdb; duckdb.connect({str(path)!r}).close()"]
+    with store.cursor() as first:
+        with relative.cursor() as second, linked.cursor() as third:
+            assert len({id(first), id(second), id(third)}) == 3  # a cursor each, one attached file
+            assert {cur.execute("SELECT current_database()").fetchone()[0] for cur in (first, second, third)} \
+                == {store_module._FILES.attached[str(path.resolve())][0]}
+        assert subprocess.run(opens, capture_output=True, timeout=60).returncode != 0  # still in use
+    assert store_module._FILES.attached == {}
+    assert subprocess.run(opens, capture_output=True, timeout=60).returncode == 0  # let go
+    (tmp_path / "bad.duckdb").write_text("team,sprint\nNord,S1\n", encoding="utf-8")
+    with pytest.raises(StoreUnavailable):
+        Store(tmp_path / "bad.duckdb")
+    assert store_module._FILES.attached == {} and store.teams() == []
+
+
 class CountingStore(Store):
     """The real store, counting the reads of the list of teams and of the sprints table."""
 
