@@ -428,13 +428,21 @@ ALL_TEAMS_SQL = TEAM_SQL.replace("WHERE s.team = ?", "").replace("SELECT s.sprin
 
 
 def work_sql(db: str, team: str = "") -> dict:
-    """The hand-written baseline: one aggregate per question, on a connection opened per question
-    (as the store opens one per read), fetched as a DataFrame."""
+    """The hand-written baseline: one aggregate per question, fetched as a DataFrame, with the file
+    opened per question as the store opens it for a read: attached to the process's one in-memory
+    DuckDB, detached afterwards (``data.store._Files``)."""
     import duckdb
+    host = duckdb.connect(":memory:")  # the store makes its own once per process, too
+    attach = "ATTACH '" + db.replace("'", "''") + "' AS base (READ_ONLY)"
 
     def query() -> pd.DataFrame:
-        with duckdb.connect(db, read_only=True) as con:
-            return con.execute(TEAM_SQL, [team]).df() if team else con.execute(ALL_TEAMS_SQL).df()
+        host.execute(attach)
+        try:
+            host.execute("USE base")
+            return host.execute(TEAM_SQL, [team]).df() if team else host.execute(ALL_TEAMS_SQL).df()
+        finally:
+            host.execute("USE memory")
+            host.execute("DETACH base")
     rows = len(query())
     return {**_timed(query), "rows": rows}
 
@@ -1433,8 +1441,9 @@ that runs a page through AppTest), or the Streamlit server's for the browser par
 - *read_csv*: a process that only reads the same files with DuckDB's `read_csv` (all columns as
   text) into a fresh database file — the floor of any import.
 - *SQL*: one hand-written DuckDB aggregate (committed, added, removed, completed, completed late,
-  items per sprint) on its own copy of the same rows, a connection opened per question as the store
-  does; it is the floor of a page's data, not a second implementation of the metric definitions.
+  items per sprint) on its own copy of the same rows, the file opened per question as the store
+  opens it (attached to the process's in-memory DuckDB); it is the floor of a page's data, not a
+  second implementation of the metric definitions.
 - *cold*: the first computation in a fresh process with what a server process does once done
   before the clock starts — its modules imported, Streamlit's components scanned and, for the pages,
   the store opened (a page's first run with every cache empty; the DuckLake part reports the
