@@ -22,6 +22,7 @@ from pathlib import Path
 
 from data.access import access_of
 from data.errors import say
+from data.lake import sql_literal
 from data.schema import BOOKKEEPING, SCHEMA_VERSION
 from data.store import Store
 
@@ -63,10 +64,6 @@ def _quoted(name: str) -> str:
     return f'"{name}"'
 
 
-def _literal(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
-
-
 def backup_bytes(store: Store, *, now: datetime | None = None, progress: Progress | None = None) -> bytes:
     """Every table of the store, read in one snapshot, as the bytes of one zip file (admins only:
     it holds every team's data and the access grants)."""
@@ -88,7 +85,7 @@ def backup_bytes(store: Store, *, now: datetime | None = None, progress: Progres
                     if progress:
                         progress(number / len(tables), say("saving", table=table))
                     target = Path(folder) / f"{table}.parquet"
-                    cur.execute(f"COPY {_quoted(table)} TO {_literal(target)} (FORMAT parquet)")
+                    cur.execute(f"COPY {_quoted(table)} TO {sql_literal(str(target))} (FORMAT parquet)")
                     rows = cur.execute(f"SELECT count(*) FROM {_quoted(table)}").fetchone()[0]
                     manifest["tables"][table] = {"rows": rows, "columns": _columns(cur, table),
                                                  "file": f"{table}.parquet"}

@@ -29,7 +29,9 @@ class _Initialising(Exception):
     """Another process created the new catalog's tables at the same moment (it won; attach again)."""
 
 
-def _literal(text: str) -> str:
+def sql_literal(text: str) -> str:
+    """``text`` as an SQL string literal, for the statements DuckDB takes no parameter in (ATTACH,
+    INSTALL, COPY … TO)."""
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -95,10 +97,10 @@ class Lake:
                 try:
                     con.execute(f"LOAD {name}")
                 except duckdb.Error:  # not installed for this user yet: from the package's file
-                    con.execute(f"INSTALL {_literal(str(extension_file(name)))}")
+                    con.execute(f"INSTALL {sql_literal(str(extension_file(name)))}")
                     con.execute(f"LOAD {name}")
-            options = f" (DATA_PATH {_literal(self.data)})" if self.data else ""
-            con.execute(f"ATTACH {_literal(LAKE_PREFIX + self.conninfo)} AS {ALIAS}{options}")
+            options = f" (DATA_PATH {sql_literal(self.data)})" if self.data else ""
+            con.execute(f"ATTACH {sql_literal(LAKE_PREFIX + self.conninfo)} AS {ALIAS}{options}")
         except duckdb.Error as exc:
             con.close()
             if "failed to initialize ducklake" in str(exc).lower() and "already exists" in str(exc).lower():

@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 
 from data.errors import ImportFailed, Problem, Rejected, StoreBusy, StoreConflict, StoreUnavailable, UndoRefused, say
-from data.lake import ALIAS, Lake, lake_failure
+from data.lake import ALIAS, Lake, lake_failure, sql_literal
 from data.schema import MIGRATIONS, PORTABLE, TABLES
 from data.settings import setting
 from data.templates import Frame, ParsedFile, duplicated
@@ -108,14 +108,15 @@ class _Files:
         self.made = 0
 
     def open(self, path: str) -> duckdb.DuckDBPyConnection:
-        path = os.path.realpath(path)  # one file attached once, however its path is written
+        """A cursor on the file at ``path`` (resolved: one file is attached once, however its path
+        is written)."""
         if self.host is None:
             self.host = duckdb.connect(":memory:")
         entry = self.attached.get(path)
         if entry is None:
             self.made += 1
             alias = f"store_{self.made}"
-            self.host.execute(f"ATTACH {_literal(path)} AS {alias}")
+            self.host.execute(f"ATTACH {sql_literal(path)} AS {alias}")
             entry = self.attached[path] = [alias, 0]
         cur = self.host.cursor()
         try:
@@ -129,7 +130,6 @@ class _Files:
 
     def close(self, path: str, con: duckdb.DuckDBPyConnection) -> None:
         con.close()  # a transaction left open is rolled back
-        path = os.path.realpath(path)
         entry = self.attached[path]
         entry[1] -= 1
         self._done_with(path, entry)
@@ -141,10 +141,6 @@ class _Files:
 
 
 _FILES = _Files()
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 class Store:
@@ -185,6 +181,7 @@ class Store:
                 raise StoreUnavailable(say("no_folder", folder=str(folder.name or folder)))
             if Path(self.path).exists() and not Path(self.path).is_file():
                 raise StoreUnavailable(say("not_regular_file"))
+            self._file = os.path.realpath(self.path)  # the key of _FILES: one file, however it is written
         self.lock_timeout = setting("DASHBOARD_LOCK_TIMEOUT") if lock_timeout is None else lock_timeout
         self.read_timeout = self.lock_timeout if read_timeout is None else read_timeout
         self.retries = setting("DASHBOARD_WRITE_RETRIES")
@@ -215,7 +212,7 @@ class Store:
         while True:
             try:
                 with _CONNECTING:
-                    return _FILES.open(self.path)
+                    return _FILES.open(self._file)
             except duckdb.IOException as exc:
                 text = str(exc)
                 if "lock" not in text.lower():
@@ -236,7 +233,7 @@ class Store:
             con.close()  # a cursor: the attached connection stays
             return
         with _CONNECTING:
-            _FILES.close(self.path, con)
+            _FILES.close(self._file, con)
 
     @contextmanager
     def cursor(self, timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:

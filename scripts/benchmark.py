@@ -432,8 +432,10 @@ def work_sql(db: str, team: str = "") -> dict:
     opened per question as the store opens it for a read: attached to the process's one in-memory
     DuckDB, detached afterwards (``data.store._Files``)."""
     import duckdb
+
+    from data.lake import sql_literal
     host = duckdb.connect(":memory:")  # the store makes its own once per process, too
-    attach = "ATTACH '" + db.replace("'", "''") + "' AS base (READ_ONLY)"
+    attach = f"ATTACH {sql_literal(db)} AS base (READ_ONLY)"
 
     def query() -> pd.DataFrame:
         host.execute(attach)
