@@ -25,11 +25,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from data import values
 from data.csvfile import RawTable, TextColumn, objects
 from data.errors import ImportFailed, Problem, message_of, say
-from data.templates import Frame, ParsedFile, normalise
+from data.templates import TEXT, Frame, ParsedFile, normalise
 
 # the fields a mapping may name, in the order messages list them; a tool's own fields are added
 BASE_FIELDS = ("key", "title", "item_type", "status", "status_category", "resolution", "created", "updated", "resolved",
@@ -349,6 +351,20 @@ class Table:
             out[filled] = cells[filled]
         return out
 
+    def text_array(self, name: str) -> pa.Array:
+        """``text`` held in Arrow (null where the field has no filled cell), for the fields whose
+        cells are nearly all different (keys, titles): as Python strings they were the largest
+        objects of a 100k-row export's parse, a string per row, alive until its frame was made
+        (issue 21). The same rules in Arrow: stripped as str.strip() strips (``WHITESPACE``), the
+        tool's guarding apostrophe removed, the first filled column of the field taken."""
+        out = pa.nulls(self.size, pa.string())
+        for position in reversed(self.columns.positions.get(name, [])):
+            cells = TextColumn.of(self.raw.columns[position]).stripped().cast(pa.string())
+            if self.source.strips_apostrophe:
+                cells = pc.if_else(pc.starts_with(cells, "'"), pc.utf8_slice_codeunits(cells, 1), cells)
+            out = pc.if_else(pc.not_equal(cells, ""), cells, out)
+        return out
+
     def cells(self, name: str) -> pd.DataFrame:
         """Every filled cell of a (repeatable) field: columns ``row``, ``order``, ``cell``, by row and
         then in the order of the field's columns."""
@@ -508,14 +524,14 @@ def _parse_export(raw: RawTable, source: Source, team: str | None, mapping: dict
         raise ImportFailed(say("t_columns_missing", file=raw.file), problems)
 
     table = Table(raw, source, columns, day_first)
-    keys, titles, item_types = table.text("key"), table.text("title"), table.text("item_type")
+    keys, titles, item_types = table.text_array("key"), table.text_array("title"), table.text("item_type")
     rows = source.rows(table)  # the tool's rules: its problems come first in a row
 
-    # keys: empty, or repeated in this file
-    empty = is_none(keys)
+    # keys: empty, or repeated in this file (numbered by first appearance, as pd.factorize numbers)
+    empty = keys.is_null().to_numpy(zero_copy_only=False)
     table.report(np.flatnonzero(empty), table.label("key"), say("issue_key_empty"))
     keyed = np.flatnonzero(~empty)
-    codes, _ = pd.factorize(keys[keyed])
+    codes = pc.dictionary_encode(keys.take(keyed)).indices.to_numpy(zero_copy_only=False)
     _, first_of_code = np.unique(codes, return_index=True)
     first_index = first_of_code[codes]
     repeated = first_index != np.arange(len(codes))
@@ -525,9 +541,10 @@ def _parse_export(raw: RawTable, source: Source, team: str | None, mapping: dict
     # there the newest state wins (importer._keep_latest_issue_rows).
     first_number = table.numbers[keyed][first_index]
     twice = keyed[repeated]
+    twice_keys = object_array(keys.take(twice).to_pylist())
     table.report(twice, table.label("key"),
                  object_array([say("duplicate_issue", issue=key, first=int(first))
-                               for key, first in zip(keys[twice], first_number[repeated])]), keys[twice])
+                               for key, first in zip(twice_keys, first_number[repeated])]), twice_keys)
     accepted = np.zeros(table.size, dtype=bool)
     accepted[keyed[~repeated]] = True
 
@@ -591,8 +608,9 @@ def _parse_export(raw: RawTable, source: Source, team: str | None, mapping: dict
     # reads an object array of texts or dates as it reads their list. The estimates stay a list: an
     # object array of numbers would stay objects, not floats.
     items = pd.DataFrame({
-        "team": item_team, "sprint": sprint_name[once], "item_key": keys[row],
-        "title": titles[row], "item_type": item_types[row], "estimate": estimates[row].tolist(),
+        "team": item_team, "sprint": sprint_name[once], "item_key": pd.arrays.ArrowStringArray(keys.take(row), dtype=TEXT),
+        "title": pd.arrays.ArrowStringArray(titles.take(row), dtype=TEXT), "item_type": item_types[row],
+        "estimate": estimates[row].tolist(),
         # carried over into this sprint: committed at its start; the first sprint: decided by the
         # creation date against the sprint calendar, whichever file brings it
         "committed_at_start": np.where(first, None, True),
