@@ -231,6 +231,8 @@ if uploads:
                 # the parse the check made, unless the store changed since (then validate anew)
                 with db.session():
                     current = prepared if prepared.version == db.data_version() else prepare(step)
+                    for upload in uploads:  # parsed: the write does not need their cells (read again if asked)
+                        upload.let_go_of_reading()
                     result = write_import(db, current, save_mapping=save, progress=step, command_line=False)
             except ImportFailed as failure:  # the store changed between check and import
                 st.error(ui.tr("import_failed"))

@@ -147,6 +147,31 @@ def test_the_check_and_the_import_share_one_reading_and_one_parse(db_path, monke
     store.close()
 
 
+def test_the_click_writes_the_checked_parse_without_the_files_cells(db_path, monkeypatch):
+    """Issue 21: the import's peak held the files' cells (19 MiB for a 100k-row export) beside the
+    rows going in. The check counts with them read; the click writes the parse the check made, the
+    cells let go first, as the command line does; an Upload asked again reads its content again."""
+    import streamlit as st
+
+    import data.importer as importer
+    real_write, seen = importer.write_import, []
+
+    def writing(store, prepared, **kwargs):
+        seen.append((kwargs.get("dry_run", False), [bool(u._read) for u in st.session_state["import_uploads"].values()]))
+        return real_write(store, prepared, **kwargs)
+    monkeypatch.setattr(importer, "write_import", writing)
+    at = import_page()
+    content = (FIXTURES / "jira_cloud.csv").read_bytes()
+    at.file_uploader(key="uploads").set_value([("jira.csv", content, "text/csv")]).run()
+    at.button(key="do_import").click().run()
+    assert not at.exception and any("Imported (import 1)" in s.value for s in at.success)
+    assert seen == [(True, [True]), (False, [False])]
+    again = importer.Upload("jira.csv", content)
+    first = importer.read_upload(again)
+    again.let_go_of_reading()
+    assert importer.read_upload(again) is not first and importer.read_upload(again).rows == first.rows
+
+
 def test_the_sprint_review_and_home_share_one_sprint_table(db_path, monkeypatch):
     """The Sprint review asks for the sprint table in points by name, Home by default: one question,
     one table built (Streamlit keys its cache by the arguments as passed; ui.sprint_table passes them
