@@ -239,3 +239,18 @@ def test_keys_and_titles_read_in_arrow_as_cell_by_cell(rows, tool):
         assert table.text_array("key").to_pylist()[:1] == [{"K-1": "K-1", " K-1": "K-1", "'=K-2": "=K-2", "'": None,
                                                             "''x": "'x", "": None, " \xa0": None,
                                                             "K\u20093 ": "K\u20093"}[rows[0][0]]]
+
+
+def test_a_repeating_text_column_becomes_one_python_object_per_distinct_value():
+    """Sprint names repeat over an export's rows: the parse reads them as Python objects shared per
+    distinct value, the same values (missing ones included) as ``to_numpy(dtype=object)`` gives."""
+    from data.sources.common import shared_objects
+    column = pd.Series(["T1 Sprint 1", "T1 Sprint 2", None, "T1 Sprint 1", "T1 Sprint 2", "T1 Sprint 1"])
+    assert column.dtype == pd.StringDtype("pyarrow", na_value=np.nan)
+    shared = shared_objects(column)
+    assert shared.dtype == object and len(shared) == 6
+    assert [v if isinstance(v, str) else "missing" for v in shared] == \
+        [v if isinstance(v, str) else "missing" for v in column.to_numpy(dtype=object)]
+    assert shared[0] is shared[3] is shared[5] and shared[1] is shared[4]
+    assert pd.isna(shared[2])
+    assert len(shared_objects(column.iloc[:0])) == 0
