@@ -257,6 +257,22 @@ def clear_caches() -> None:
     st.cache_data.clear()
 
 
+def uploaded_bytes(file) -> bytes:
+    """The content of an uploaded file as Streamlit's in-memory file manager holds it. The widget
+    hands out a copy of every file on each run (``st.file_uploader`` returns a deep copy of its
+    value); an Upload kept from one of those copies held a 13 MB export a second time in the server's
+    memory, beside the manager's, from the check to the import (issue 21). Where the manager is
+    another kind, or no longer has the file, the widget's copy."""
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    context = get_script_run_ctx()
+    if context is not None and isinstance(context.uploaded_file_mgr, MemoryUploadedFileManager):
+        records = context.uploaded_file_mgr.get_files(session_id=context.session_id, file_ids=[file.file_id])
+        if records and records[0].data is not None:
+            return records[0].data
+    return file.getvalue()
+
+
 def let_go_of_uploads(file_ids: list[str]) -> None:
     """Streamlit keeps the bytes of every file uploaded in a session until the session ends, also
     after the widget that took them has gone. Once imported, an export (13 MB for 100k rows) need

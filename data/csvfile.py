@@ -48,12 +48,15 @@ class TextColumn(Sequence):
     as DuckDB's reader hands them over. It reads as a list of str (index, slice, iterate, compare
     with a list), made of Python strings only when someone asks for them that way; the parsers
     work on it as a whole instead: ``encoded`` (each distinct cell once, numbered by first
-    appearance, as pd.factorize numbers them) and ``stripped`` (every cell as str.strip() leaves it)."""
+    appearance, as pd.factorize numbers them) and ``stripped`` (every cell as str.strip() leaves it).
 
-    __slots__ = ("array", "_list", "_encoded")
+    A column that repeats its cells (statuses, teams, sprints, dates, estimates) is held as an
+    Arrow dictionary (``compact``): each distinct cell once and a small number per row."""
+
+    __slots__ = ("_cells", "_list", "_encoded")
 
     def __init__(self, array: pa.Array):
-        self.array = array
+        self._cells = array  # a string array, or (``compact``) a dictionary of strings in first-appearance order
         self._list: list[str] | None = None
         self._encoded: tuple[np.ndarray, list[str]] | None = None
 
@@ -63,23 +66,45 @@ class TextColumn(Sequence):
         return cells if isinstance(cells, TextColumn) else cls(pa.array(list(cells), pa.string()))
 
     @classmethod
+    def compact(cls, array: pa.Array) -> TextColumn:
+        """A reader's column, held as a dictionary where its cells repeat. The reading of an upload
+        stays in the server's memory from the check to the import: as plain strings a 100k-row
+        Jira export's was 16 MiB, 11 of them in its ten columns of repeating cells (issue 21).
+        Whether a column repeats is told by its first 10,000 cells, as ``objects`` tells it."""
+        head = array.slice(0, 10_000)
+        if not len(head) or pc.count_distinct(head).as_py() * 2 > len(head):  # mostly distinct: keys, titles
+            # a copy of its own: DuckDB hands its reading over as one allocation, freed only when
+            # every column of it is let go, so one column kept as it came would keep all of them
+            return cls(pa.concat_arrays([array]))
+        encoded = pc.dictionary_encode(array)  # numbered by first appearance, as ``encoded`` needs
+        size = len(encoded.dictionary)
+        narrow = pa.int8() if size <= 127 else pa.int16() if size <= 32_767 else pa.int32()
+        return cls(pa.DictionaryArray.from_arrays(encoded.indices.cast(narrow), encoded.dictionary))
+
+    @classmethod
     def empty(cls, height: int) -> TextColumn:
         return cls(pa.nulls(height, pa.string()).fill_null(""))
 
     @property
+    def array(self) -> pa.Array:
+        """The cells as one string array (made anew from a dictionary: keep it only while in use)."""
+        cells = self._cells
+        return cells.dictionary_decode() if isinstance(cells, pa.DictionaryArray) else cells
+
+    @property
     def as_list(self) -> list[str]:
         if self._list is None:
-            self._list = _pylist(self.array)
+            self._list = objects(self._cells).tolist()
         return self._list
 
     def __len__(self) -> int:
-        return len(self.array)
+        return len(self._cells)
 
     def __getitem__(self, index):
         if isinstance(index, slice):
             if self._list is None and index.step in (None, 1):
-                start, stop, _ = index.indices(len(self.array))
-                return self.array.slice(start, max(stop - start, 0)).to_pylist()
+                start, stop, _ = index.indices(len(self._cells))
+                return self._cells.slice(start, max(stop - start, 0)).to_pylist()
             return self.as_list[index]
         return self.as_list[index]
 
@@ -102,7 +127,7 @@ class TextColumn(Sequence):
         """(codes, distinct): per cell the number of its value, and the distinct values in the order
         they first appear (``distinct[codes[i]] == self[i]``)."""
         if self._encoded is None:
-            encoded = pc.dictionary_encode(self.array)
+            encoded = self._cells if isinstance(self._cells, pa.DictionaryArray) else pc.dictionary_encode(self._cells)
             codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
             self._encoded = codes, encoded.dictionary.to_pylist()
         return self._encoded
@@ -112,11 +137,22 @@ class TextColumn(Sequence):
         return self.encoded()[1]
 
     def stripped(self) -> pa.Array:
-        """Every cell without the blanks str.strip() removes."""
-        return pc.utf8_trim(self.array, WHITESPACE)
+        """Every cell without the blanks str.strip() removes, as a string array."""
+        cells = self._cells
+        if isinstance(cells, pa.DictionaryArray):  # each distinct cell stripped once
+            return pc.utf8_trim(cells.dictionary, WHITESPACE).take(cells.indices)
+        return pc.utf8_trim(cells, WHITESPACE)
+
+    def stripped_objects(self) -> np.ndarray:
+        """``stripped`` as an array of Python strings, one object per distinct cell (``objects``);
+        from a dictionary without a string array of every cell in between."""
+        cells = self._cells
+        if isinstance(cells, pa.DictionaryArray):
+            return objects(pa.DictionaryArray.from_arrays(cells.indices, pc.utf8_trim(cells.dictionary, WHITESPACE)))
+        return objects(self.stripped())
 
     def take(self, indices) -> TextColumn:
-        return TextColumn(self.array.take(pa.array(indices, pa.int64())))
+        return TextColumn.compact(self.array.take(pa.array(indices, pa.int64())))
 
 
 @dataclass
@@ -253,9 +289,15 @@ def read_csv(name: str, content: bytes, *, max_bytes: int, max_rows: int) -> Raw
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise ImportFailed(say("t_not_csv"), [Problem(name, line, None, say("nul", line=line))])
     delimiter = sniff_delimiter(text)
-    split = _split_with_duckdb(content if encoding == "utf-8" else None, text, delimiter, max_rows)
+    # DuckDB splits the file's UTF-8 bytes: the decoded text (as large as the file, two or four
+    # times as large where a character needs it) is let go meanwhile, and made again only for
+    # Python's reader (issue 21: it was alive through DuckDB's reading, the read's peak)
+    utf8 = content if encoding == "utf-8" else text.encode("utf-8")
+    del text
+    split = _split_with_duckdb(utf8, delimiter, max_rows)
+    del utf8
     if split is None:
-        split = _split_with_python(name, text, delimiter, max_rows)
+        split = _split_with_python(name, decode(name, content)[0], delimiter, max_rows)
     header, columns, row_numbers, split_notes = split
     notes = notes + split_notes
     width = len(header)
@@ -317,33 +359,29 @@ def _has_empty_line(utf8: bytes) -> bool:
 _CHUNK = 1 << 20
 
 
-def _spaced_quote(text: str, delimiter: str) -> bool:
-    """Spaces or tabs between a separator (or line break) and a quote, on either side of it.
+def _spaced_quote(utf8: bytes, delimiter: str) -> bool:
+    """Spaces or tabs between a separator (or line break) and a quote, on either side of it, in
+    the UTF-8 bytes of a file (these characters are one byte each, and no part of another's).
     Two searches, each fast to scan; one alternation over both would take seconds on large files."""
-    d = re.escape(delimiter)
-    if text[:1] in (" ", "\t") and text.lstrip(" \t").startswith('"'):
+    d = re.escape(delimiter).encode()
+    if re.compile(rb'[ \t]+"').match(utf8, len(_BOM) if utf8.startswith(_BOM) else 0):
         return True
-    return bool(re.search(rf'"[ \t]+(?:[{d}\r\n]|\Z)', text) or re.search(rf'[{d}\r\n][ \t]+"', text))
+    return bool(re.search(rb'"[ \t]+(?:[' + d + rb'\r\n]|\Z)', utf8) or re.search(rb'[' + d + rb'\r\n][ \t]+"', utf8))
 
 
-# A line as io.StringIO(text, newline="") yields it: up to and with \r\n, \r or \n, or the rest
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+_BOM = b"\xef\xbb\xbf"
 
 
-def _lines(text: str):
-    """The lines of ``text`` one by one, as a StringIO of it would give them to the csv module,
-    without copying the text (a StringIO holds four bytes per character of a whole file)."""
-    return (match.group() for match in _LINE.finditer(text))
-
-
-def _split_with_duckdb(utf8: bytes | None, text: str, delimiter: str, max_rows: int) -> Split | None:
-    """The cells by column as DuckDB's CSV reader splits them (all text, no type detection), or
-    None where it could differ from Python's reading or where the file has a problem to report
-    (then Python's reader, which locates every problem, runs instead)."""
-    utf8 = utf8 if utf8 is not None else text.encode("utf-8")
-    if _has_empty_line(utf8) or ('"' in text and _spaced_quote(text, delimiter)):
+def _split_with_duckdb(utf8: bytes, delimiter: str, max_rows: int) -> Split | None:
+    """The cells by column as DuckDB's CSV reader splits the file's UTF-8 bytes (all text, no type
+    detection), or None where it could differ from Python's reading or where the file has a problem
+    to report (then Python's reader, which locates every problem, runs instead)."""
+    if _has_empty_line(utf8) or (b'"' in utf8 and _spaced_quote(utf8, delimiter)):
         return None
-    first = next(csv.reader(_lines(text), delimiter=delimiter), None)
+    # the header record as the csv module reads it from the start of the file (lines as
+    # newline="" gives them: a quoted header cell may hold a line break), read line by line
+    lines = io.TextIOWrapper(io.BytesIO(utf8), encoding="utf-8-sig", newline="")  # shares the bytes
+    first = next(csv.reader(lines, delimiter=delimiter), None)
     if not first:
         return None
     header = [cell.strip().lstrip("\ufeff") for cell in first]
@@ -372,7 +410,7 @@ def _split_with_duckdb(utf8: bytes | None, text: str, delimiter: str, max_rows: 
     del table  # the cells above are all that is read from here on
     # a cell holds at most as many characters as bytes: the byte lengths (read off the offsets)
     # tell first, the characters are counted only in a column with a cell of more bytes than the limit
-    if len(text) > MAX_CELL_CHARS and any(pc.max(pc.binary_length(column)).as_py() > MAX_CELL_CHARS
+    if len(utf8) > MAX_CELL_CHARS and any(pc.max(pc.binary_length(column)).as_py() > MAX_CELL_CHARS
                                           and pc.max(pc.utf8_length(column)).as_py() > MAX_CELL_CHARS for column in cells):
         return None
     if [column[0].as_py() for column in cells] != first:
@@ -391,22 +429,21 @@ def _split_with_duckdb(utf8: bytes | None, text: str, delimiter: str, max_rows: 
     row_numbers = [int(i) + 2 for i in pc.indices_nonzero(keep).to_pylist()]
     if len(row_numbers) != len(keep):
         cells = [pc.filter(column, keep) for column in cells[:width]]
-    columns = [TextColumn(column) for column in cells[:width]]
+    columns = [TextColumn.compact(column) for column in cells[:width]]
     del cells, all_blank, keep
     # Arrow's allocator keeps freed memory for reuse; give the memory of what was dropped back
     pa.default_memory_pool().release_unused()
     return header[:width], columns, row_numbers, []
 
 
-def _pylist(column: pa.Array) -> list[str]:
-    """The cells of a column as a list of Python strings (see ``objects``)."""
-    return objects(column).tolist()
-
-
 def objects(column: pa.Array) -> np.ndarray:
-    """The cells of a column as an array of Python strings, one string object per distinct value:
-    a column that repeats its values (teams, sprints, dates, yes/no) costs a pointer per row, not a
-    string."""
+    """The cells of a column (strings, or a dictionary of them) as an array of Python strings, one
+    string object per distinct value: a column that repeats its values (teams, sprints, dates,
+    yes/no) costs a pointer per row, not a string."""
+    if isinstance(column, pa.DictionaryArray):
+        distinct = np.empty(len(column.dictionary), dtype=object)
+        distinct[:] = column.dictionary.to_pylist()
+        return distinct[column.indices.to_numpy(zero_copy_only=False)]
     head = column.slice(0, 10_000)
     if pc.count_distinct(head).as_py() * 2 > len(head):  # mostly distinct (keys, titles): nothing to share
         out = np.empty(len(column), dtype=object)

@@ -76,10 +76,10 @@ def kept(name: str, content: bytes) -> Upload:
     return upload
 
 
-uploads = [kept(f.name, f.getvalue()) for f in files or []]
+uploads = [kept(f.name, ui.uploaded_bytes(f)) for f in files or []]
 upload_ids = [f.file_id for f in files or []]
 # Streamlit hands out a copy of every uploaded file on each run; the Uploads kept above hold the
-# content from here on, so this run's copies are let go before the files are read and checked
+# file manager's content, so this run's copies are let go before the files are read and checked
 del files
 st.session_state["import_uploads"] = {(u.name, u.digest): u for u in uploads}
 

@@ -6,12 +6,14 @@ on every CSV fixture of the suite and on generated files full of quotes, separat
 odd whitespace, DuckDB's split is either declined or equal to Python's."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from data import csvfile
 from data.csvfile import _split_with_duckdb, _split_with_python, decode, read_csv, sniff_delimiter
 from data.errors import ImportFailed
 
@@ -21,7 +23,7 @@ FIXTURES = sorted((Path(__file__).parent / "fixtures").rglob("*.csv"))
 def both(content: bytes):
     text, encoding, _ = decode("x.csv", content)
     delimiter = sniff_delimiter(text)
-    fast = _split_with_duckdb(content if encoding == "utf-8" else None, text, delimiter, max_rows=10**6)
+    fast = _split_with_duckdb(content if encoding == "utf-8" else text.encode("utf-8"), delimiter, max_rows=10**6)
     try:
         slow = _split_with_python("x.csv", text, delimiter, max_rows=10**6)
     except ImportFailed as failure:
@@ -90,3 +92,20 @@ def test_read_csv_result_is_the_same_either_way():
     assert (raw.header, raw.rows, raw.row_numbers, raw.encoding) == (
         ["Team", "Sprint", "Schätzung"], [["Nord", "S1", "1,5"], ["Süd", "S2", "3"]], [2, 3], "cp1252")
     assert raw.columns == [["Nord", "Süd"], ["S1", "S2"], ["1,5", "3"]]
+
+
+def test_the_decoded_text_is_not_kept_while_duckdb_splits_the_bytes(monkeypatch):
+    """The text of a file is as large as the file, or two to four times as large: while DuckDB
+    reads the bytes, read_csv holds no text of it (issue 21: the read's peak)."""
+    content = ("Issue key,Summary\n" + "".join(f"K-{n},Grüße {n}\n" for n in range(2000))).encode("utf-8")
+    held = []
+    split = csvfile._split_with_duckdb
+
+    def watching(utf8, delimiter, max_rows):
+        held.extend(name for name, value in sys._getframe(1).f_locals.items()
+                    if isinstance(value, str) and len(value) >= len(content) // 2)
+        return split(utf8, delimiter, max_rows)
+
+    monkeypatch.setattr(csvfile, "_split_with_duckdb", watching)
+    raw = read_csv("x.csv", content, max_bytes=2**20, max_rows=10**6)
+    assert held == [] and len(raw) == 2000 and raw.columns[1][1] == "Grüße 1"

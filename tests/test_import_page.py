@@ -287,6 +287,27 @@ def test_streamlit_lets_go_of_the_files_it_was_handed(db_path):
     assert not at.exception and at.text[0].value == "2 0"
 
 
+def test_an_upload_holds_the_file_managers_bytes_not_the_widgets_copy(db_path):
+    """The widget hands out a copy of each file on every run; ui.uploaded_bytes gives the bytes
+    Streamlit's file manager holds anyway, so a kept upload does not hold the file a second time."""
+    def app():
+        import streamlit as st
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        import ui
+        files = st.file_uploader("files", accept_multiple_files=True, key="files")
+        context = get_script_run_ctx()
+        for file in files or []:
+            held = context.uploaded_file_mgr.get_files(context.session_id, [file.file_id])[0].data
+            content = ui.uploaded_bytes(file)
+            st.text(f"{file.name} {content == file.getvalue()} {content is held} {file.getvalue() is held}")
+
+    at = AppTest.from_function(app, default_timeout=60).run()
+    at.file_uploader(key="files").set_value([("a.csv", b"x,y\n1,2\n", "text/csv"),
+                                             ("b.csv", b"z\n3\n", "text/csv")]).run()
+    assert not at.exception and [t.value for t in at.text] == ["a.csv True True False", "b.csv True True False"]
+
+
 def german_import_page() -> AppTest:
     at = AppTest.from_file("../dashboard.py", default_timeout=90).run()
     at.sidebar.radio(key="lang_widget").set_value("de").run()

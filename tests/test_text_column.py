@@ -9,6 +9,8 @@ import re
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -42,11 +44,26 @@ def test_arrow_strips_and_finds_blanks_as_python_does(cells):
     assert _blank_cells(column.array).to_pylist() == [not cell.strip() for cell in cells]
 
 
+def _dictionary(cells: list[str]) -> TextColumn:
+    """A column held as a dictionary whatever its cells (``compact`` chooses one only where they repeat)."""
+    encoded = pc.dictionary_encode(pa.array(cells, pa.string()))
+    return TextColumn(pa.DictionaryArray.from_arrays(encoded.indices.cast(pa.int8()), encoded.dictionary))
+
+
+HOLDINGS = {"strings": lambda cells: TextColumn(pa.array(cells, pa.string())),
+            "compact": lambda cells: TextColumn.compact(pa.array(cells, pa.string())),
+            "dictionary": _dictionary}
+
+
+@pytest.mark.parametrize("holding", HOLDINGS)
 @settings(max_examples=200, deadline=None)
-@given(cells_)
-def test_text_column_reads_as_its_list(cells):
-    column = TextColumn(pa.array(cells, pa.string()))
+@given(cells=cells_)
+def test_text_column_reads_as_its_list(holding, cells):
+    column = HOLDINGS[holding](cells)
     assert len(column) == len(cells)
+    assert column.array.type == pa.string() and column.array.to_pylist() == cells
+    assert column.stripped().to_pylist() == [cell.strip() for cell in cells]
+    assert column.stripped_objects().tolist() == [cell.strip() for cell in cells]
     assert column == cells and list(column) == cells and column.as_list == cells
     assert column[:3] == cells[:3] and column[1:] == cells[1:] and column[::2] == cells[::2]
     if cells:
@@ -66,6 +83,21 @@ def test_text_column_by_hand():
     assert column[1:3] == ["a", "b"] and column[-1] == " "
     assert TextColumn.empty(2) == ["", ""]
     assert column != ["b", "a"]
+
+
+def test_a_column_of_repeating_cells_is_held_as_a_dictionary():
+    sprints = pa.array([" S1", "S2 ", "S1", "S2 "] * 50, pa.string())
+    compact = TextColumn.compact(sprints)
+    assert compact._cells.type == pa.dictionary(pa.int8(), pa.string())  # three distinct cells: a byte per row
+    assert compact._cells.dictionary.to_pylist() == [" S1", "S2 ", "S1"]
+    assert compact.encoded()[1] == [" S1", "S2 ", "S1"] and compact.encoded()[0].tolist()[:5] == [0, 1, 2, 1, 0]
+    assert compact == TextColumn(sprints) and compact.take([1, 2]) == ["S2 ", "S1"]
+    stripped = compact.stripped_objects()
+    assert stripped.tolist()[:4] == ["S1", "S2", "S1", "S2"] and stripped[0] is stripped[4]  # one object per cell
+    keys = pa.array([f"K-{n}" for n in range(200)], pa.string())
+    assert TextColumn.compact(keys)._cells.type == pa.string() and TextColumn.compact(keys) == TextColumn(keys)
+    many = pa.array([str(n % 300) for n in range(1000)], pa.string())
+    assert TextColumn.compact(many)._cells.type == pa.dictionary(pa.int16(), pa.string())
 
 
 def per_cell(cells: _Cells, position: int, name: str) -> tuple[list, list]:
@@ -130,7 +162,7 @@ def test_a_file_parses_alike_from_arrow_and_from_python_lists(rows):
     content = ("\n".join(lines) + "\n").encode("utf-8")
 
     def with_duckdb(text, encoding):
-        split = _split_with_duckdb(content, text, sniff_delimiter(text), 10**6)
+        split = _split_with_duckdb(content, sniff_delimiter(text), 10**6)
         assert split is not None
         assert all(isinstance(column, TextColumn) for column in split[1])
         return split
@@ -178,7 +210,7 @@ def test_empty_lines_by_hand():
 def test_template_frames_are_marked_unique_and_text_stays_in_arrow():
     content = b"team,sprint,item_key,title,estimate,done\nNord,S1,K-1, Hallo ,3,yes\nNord,S1,K-2,,2,no\n"
     text, encoding, _ = decode("f.csv", content)
-    header, columns, numbers, notes = _split_with_duckdb(content, text, ",", 10**6)
+    header, columns, numbers, notes = _split_with_duckdb(content, ",", 10**6)
     result = parse_template(RawTable("f.csv", header, columns, numbers, ",", encoding, notes), "sprint_items")
     items = next(f for f in result.frames if f.table == "sprint_items")
     assert items.unique
@@ -229,7 +261,7 @@ def test_keys_and_titles_read_in_arrow_as_cell_by_cell(rows, tool):
     lines = [f"{key};{title};{second};Sprint"] + [";".join(row) + ";S1" for row in rows]
     text = "\n".join(lines) + "\n"
     content = text.encode("utf-8")
-    for split in (_split_with_duckdb(content, text, ";", 10**6), _split_with_python("f.csv", text, ";", 10**6)):
+    for split in (_split_with_duckdb(content, ";", 10**6), _split_with_python("f.csv", text, ";", 10**6)):
         header, columns, numbers, notes = split
         raw = RawTable("f.csv", header, columns, numbers, ";", "utf-8", notes)
         table = Table(raw, source, match_columns(raw, source), None)
@@ -254,3 +286,20 @@ def test_a_repeating_text_column_becomes_one_python_object_per_distinct_value():
     assert shared[0] is shared[3] is shared[5] and shared[1] is shared[4]
     assert pd.isna(shared[2])
     assert len(shared_objects(column.iloc[:0])) == 0
+
+
+def test_a_reading_is_held_in_arrows_memory_not_in_the_readers():
+    """DuckDB hands its reading over as one allocation, freed only once every column of it is let
+    go: the columns kept (dictionaries, and copies of the mostly distinct ones) are Arrow's own, so
+    the reader's memory goes as soon as the split is done (issue 21)."""
+    content = ("Issue key,Summary,Status,Sprint\n" + "".join(
+        f"K-{n},Title {n},{'Done' if n % 3 else 'Open'},S{n % 7}\n" for n in range(3000))).encode()
+    before = pa.total_allocated_bytes()
+    raw = csvfile.read_csv("x.csv", content, max_bytes=2**20, max_rows=10**6)
+    held = sum(buffer.size for column in raw.columns for buffer in column._cells.buffers() if buffer is not None)
+    held += sum(buffer.size for column in raw.columns if isinstance(column._cells, pa.DictionaryArray)
+                for buffer in column._cells.dictionary.buffers() if buffer is not None)
+    assert [type(column._cells) for column in raw.columns] == [pa.StringArray, pa.StringArray,
+                                                                pa.DictionaryArray, pa.DictionaryArray]
+    assert pa.total_allocated_bytes() - before >= held > 60_000
+    assert raw.columns[0][2999] == "K-2999" and raw.columns[3][:3] == ["S0", "S1", "S2"]

@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from data import values
-from data.csvfile import RawTable, TextColumn, objects
+from data.csvfile import RawTable, TextColumn
 from data.errors import ImportFailed, Problem, message_of, say
 from data.templates import TEXT, Frame, ParsedFile, normalise
 
@@ -325,7 +325,7 @@ class Table:
         if position not in self._stripped:
             cells = self.raw.columns[position]
             if isinstance(cells, TextColumn):  # stripped in Arrow, a Python string per distinct cell
-                column = objects(cells.stripped())
+                column = cells.stripped_objects()
             else:
                 column = np.empty(self.size, dtype=object)
                 column[:] = [cell.strip() for cell in cells]  # str.strip: one C call per cell
