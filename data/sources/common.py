@@ -475,6 +475,14 @@ def _key_results(table: Table, known: set[str]) -> np.ndarray:
     return out
 
 
+def _moments(dates: np.ndarray, where: np.ndarray | None = None) -> np.ndarray:
+    """Dates (None where missing) as datetime64[us], missing (NaT) also where ``where`` is False."""
+    out = pd.to_datetime(dates).astype("datetime64[us]").to_numpy(copy=True)
+    if where is not None:
+        out[~where] = np.datetime64("NaT")
+    return out
+
+
 def _first_seen(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes renumbered in order of first appearance, and the index where each first appears."""
     _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
@@ -620,24 +628,22 @@ def _parse_export(raw: RawTable, source: Source, team: str | None, mapping: dict
     item_team = teams[row]
     # the columns as arrays, not lists: a list per column held 100k Python objects beside the arrays
     # while the frame was made, 15 columns at once (the check's peak 10 MB higher, issue 21); pandas
-    # reads an object array of texts or dates as it reads their list. The estimates stay a list: an
-    # object array of numbers would stay objects, not floats.
+    # reads an object array of texts as it reads their list. Dates and yes/no/unknown come typed:
+    # as object arrays, pandas first copied them all into one block of objects (the check's peak,
+    # issue 21). The estimates stay a list: an object array of numbers would stay objects, not floats.
     items = pd.DataFrame({
         "team": item_team, "sprint": sprint_name[once], "item_key": pd.arrays.ArrowStringArray(keys.take(row), dtype=TEXT),
         "title": pd.arrays.ArrowStringArray(titles.take(row), dtype=TEXT), "item_type": item_types[row],
         "estimate": estimates[row].tolist(),
-        # carried over into this sprint: committed at its start; the first sprint: decided by the
-        # creation date against the sprint calendar, whichever file brings it
-        "committed_at_start": np.where(first, None, True),
-        "added_on": np.where(first, created[row], None),
+        # carried over into this sprint: committed at its start (True); the first sprint: unknown
+        # here, decided by the creation date against the sprint calendar, whichever file brings it
+        "committed_at_start": pd.arrays.BooleanArray(np.ones(len(row), dtype=bool), first.copy()),
+        "added_on": _moments(created[row], where=first),
         "removed": final & rows.cancelled[row].astype(bool), "done": done,
-        "done_on": np.where(done, rows.resolved[row], None),
+        "done_on": _moments(rows.resolved[row], where=done),
         "key_result": key_results[row], "commitment_basis": "inferred",
-        "source_updated": updated[row],  # not stored: picks the newest of overlapping exports
+        "source_updated": _moments(updated[row]),  # not stored: picks the newest of overlapping exports
         "source_row": table.numbers[row]})  # not stored: the issue's row, for rows left out
-    for column in ("added_on", "done_on", "source_updated"):
-        items[column] = pd.to_datetime(items[column]).astype("datetime64[us]")
-    items["committed_at_start"] = items["committed_at_start"].astype("boolean")
 
     # each issue's consecutive sprints are an 'earlier than' pair; the sprints in that order
     step = np.flatnonzero(~final)
