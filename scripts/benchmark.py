@@ -1092,6 +1092,20 @@ SPAN = """([name, condition, arg]) => {
   watch.observe(document.body, {childList: true, subtree: true, characterData: true, attributes: true});
 }"""
 SPAN_DONE = "name => window.__spans[name].done"
+# the page shows an exception or an error box (files refused, an import that failed)
+FAILED = """() => document.querySelector('[data-testid="stException"], [data-testid="stAlertContentError"]') !== null"""
+OFFERED = """label => Array.from(document.querySelectorAll('[data-testid="stButton"] button'))
+    .some(button => button.textContent.trim() === label)"""
+
+
+def wait_or_fail(page, expression: str, arg=None) -> None:
+    """Wait until ``expression`` (a function of ``arg``) holds, or until the page shows an error:
+    then raise with what the page says, instead of waiting out the timeout (a broken check or
+    import would otherwise keep the run waiting for a button or a message that never comes)."""
+    page.wait_for_function(f"arg => ({FAILED})() || ({expression})(arg)", arg=arg, polling=20)
+    if page.evaluate(FAILED):
+        main = page.locator('[data-testid="stMainBlockContainer"]')
+        raise RuntimeError(f"the page shows an error: {main.inner_text()[:2000]}")
 
 
 def browser_once(files: list[Path], folder: Path, charts: int) -> dict:
@@ -1119,6 +1133,7 @@ def browser_once(files: list[Path], folder: Path, charts: int) -> dict:
             start = time.perf_counter()
             upload.set_input_files([str(path) for path in files])
             button = page.get_by_test_id("stButton").get_by_role("button", name=t("import_button", "en"), exact=True)
+            wait_or_fail(page, OFFERED, t("import_button", "en"))
             button.wait_for(state="visible")
             page.wait_for_function(WAIT_SCRIPT_DONE % 0, polling=20)
             offered = time.perf_counter()
@@ -1126,7 +1141,7 @@ def browser_once(files: list[Path], folder: Path, charts: int) -> dict:
             page.evaluate(SPAN, ["import", SAYS, "Imported (import 1)"])
             clicked = time.perf_counter()
             button.click()
-            page.wait_for_function(SAYS, arg="Imported (import 1)", polling=20)
+            wait_or_fail(page, SAYS, "Imported (import 1)")
             checked_after_click = page.evaluate("() => { window.__watch.disconnect(); return window.__checkedAfterClick; }")
             page.wait_for_function(SPAN_DONE, arg="import", polling=20)
             # as a user does: the navigation on top (the same session, no reload of the app)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from i18n import t
 from scripts import benchmark
 from scripts.benchmark import HEADER, PAGES, SIZES, Row, time_and_peak, within
 
@@ -224,3 +225,15 @@ def test_the_lake_part_reports_the_store_opening_in_a_row_of_its_own():
     assert row.ours == [0.2, 0.3, 0.25] and row.base == [0.01, 0.03, 0.02]  # a failed run reports nothing
     assert row.cells()[2:5] == ["0.25 s", "0.020 s (embedded file)", "12.5×"]
     assert row.measure.startswith("store opened, once per server process") and row.cells()[6:] == ["–", "–"]
+
+
+@pytest.mark.skipif(not Path(benchmark.CHROMIUM).exists(), reason="needs Debian's chromium")
+def test_the_browser_part_stops_with_what_the_page_says_when_it_refuses_the_files(tmp_path):
+    """A check that refuses the upload (or breaks) ends the browser run at once with the page's own
+    words, instead of waiting for an Import button that never comes (the page timeout is minutes)."""
+    refused = tmp_path / "figures.csv"
+    refused.write_text("team,sprint,committed,completed\nNord,S1,ten,8\n", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="the page shows an error: ") as raised:
+        benchmark.browser_once([refused], tmp_path, charts=1)
+    said = str(raised.value)  # the refusal and the problem with file, row and column, as the page words them
+    assert t("import_failed", "en") in said and "figures.csv\t2\tcommitted\tten\t'ten' is not a number" in said
