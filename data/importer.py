@@ -16,7 +16,7 @@ from data.csvfile import RawTable, TextColumn, read_csv
 from data.errors import ImportFailed, Problem, Rejected, joined, say
 from data.settings import setting
 from data.sources import SOURCES as EXPORT_SOURCES
-from data.sources import Inspection, detect_source, fit_mapping, inspect, parse_export
+from data.sources import INSPECTED_ROWS, Inspection, detect_source, fit_mapping, inspect, parse_export
 from data.store import ImportResult, Progress, Store, content_hash, main_table
 from data.templates import (FIGURES, TEMPLATES, ParsedFile, detect_kind, fit_score, map_columns, parse_template,
                             propose_mapping)
@@ -38,6 +38,7 @@ class Upload:
     name: str
     content: bytes
     _read: list = field(default_factory=list, init=False, repr=False, compare=False)
+    _head: list = field(default_factory=list, init=False, repr=False, compare=False)  # see ``glance``
 
     @functools.cached_property
     def digest(self) -> str:
@@ -46,9 +47,15 @@ class Upload:
         return content_hash(self.content)
 
     def let_go_of_reading(self) -> None:
-        """Drop the file's cells once they are parsed: before a write they are as big as the rows
-        going in (19 MiB for a 100k-row export). Read again from the content if asked for again."""
-        self._read.clear()
+        """Drop the file's cells once they are parsed: while the parse waits for its write, and
+        during the write, they are as big as the rows going in (13 MiB for a 100k-row export). Read
+        again from the content if asked for again; the header and first rows stay (``glance``). A
+        file that could not be read keeps its refusal (no cells)."""
+        if self._read and isinstance(self._read[0], RawTable):
+            raw = self._read[0]
+            self._head[:] = [replace(raw, columns=[list(column[:INSPECTED_ROWS]) for column in raw.columns],
+                                     row_numbers=raw.row_numbers[:INSPECTED_ROWS])]
+            self._read.clear()
 
 
 def read_upload(upload: Upload) -> RawTable:
@@ -62,6 +69,16 @@ def read_upload(upload: Upload) -> RawTable:
     if isinstance(upload._read[0], ImportFailed):
         raise upload._read[0]
     return upload._read[0]
+
+
+def glance(upload: Upload) -> RawTable:
+    """The file's header and its first ``INSPECTED_ROWS`` rows: all that recognising it reads (the
+    tool that wrote it, the columns found, the columns of numbers, the template it fits). From its
+    reading while that is kept; after the reading was let go, from the rows it left, so that a rerun
+    of the Import page between the check and the click reads nothing again."""
+    if upload._read or not upload._head:
+        return read_upload(upload)
+    return upload._head[0]
 
 
 def without_rows(upload: Upload, rows: set[int]) -> Upload:
@@ -87,7 +104,7 @@ def source_of(raw, source: str) -> str:
 
 def inspect_upload(upload: Upload, *, source: str = "auto", mapping: dict[str, str] | None = None) -> Inspection:
     """What a tool export was recognised as: fields found, columns unknown, fields missing."""
-    raw = read_upload(upload)
+    raw = glance(upload)
     detected = source_of(raw, source)
     if detected == "template":
         raise ImportFailed(say("t_not_export"), [Problem(upload.name, 1, None, say("is_template"))])
@@ -114,7 +131,7 @@ class TemplateInspection:
 def inspect_template(upload: Upload, mapping: dict[str, str] | None = None, kind: str | None = None) -> TemplateInspection:
     """The template a spreadsheet is read as, with a column mapping (template column → file column)
     applied where it fits; never refuses because of the mapping."""
-    original = read_upload(upload)
+    original = glance(upload)
     raw, _ = map_columns(original, mapping)
     ranked = sorted(TEMPLATES.values(), key=lambda t: fit_score(t, raw.header), reverse=True)
     template = TEMPLATES[kind] if kind in TEMPLATES else ranked[0]

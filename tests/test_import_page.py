@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from data.importer import import_uploads
@@ -170,6 +171,60 @@ def test_the_click_writes_the_checked_parse_without_the_files_cells(db_path, mon
     first = importer.read_upload(again)
     again.let_go_of_reading()
     assert importer.read_upload(again) is not first and importer.read_upload(again).rows == first.rows
+
+
+def test_after_the_check_the_page_holds_the_parse_not_the_files_cells(db_path, monkeypatch):
+    """Issue 21: once checked, the files' cells go (the import writes the checked parse); a rerun
+    recognises the files from their first rows, reading nothing again; a changed option reads the
+    files again and checks anew. Counted with the real reader wrapped."""
+    import data.importer as importer
+    reads = []
+    real = importer.read_csv
+    monkeypatch.setattr(importer, "read_csv", lambda name, *args, **kwargs: reads.append(name) or
+                        real(name, *args, **kwargs))
+    at = import_page()
+    content = (FIXTURES / "jira_cloud.csv").read_bytes()
+    at.file_uploader(key="uploads").set_value([("jira.csv", content, "text/csv")]).run()
+    upload, = at.session_state["import_uploads"].values()
+    rows = len(real("jira.csv", content, max_bytes=2**24, max_rows=10**6))
+    assert reads == ["jira.csv"] and not upload._read and len(upload._head[0]) == min(rows, 200) > 0
+    mapping = [s.value for s in at.selectbox if s.key.startswith("map_jira.csv_")]
+    at.run()  # any click on the page: the mapping is shown as before, from the rows kept
+    assert not at.exception and reads == ["jira.csv"] and [s.value for s in at.selectbox
+                                                          if s.key.startswith("map_jira.csv_")] == mapping
+    at.selectbox(key="import_date_order").set_value("dmy").run()  # an option changed: checked anew
+    assert not at.exception and reads == ["jira.csv", "jira.csv"] and "do_import" in [b.key for b in at.button]
+    at.button(key="do_import").click().run()
+    assert not at.exception and any("Imported (import 1)" in s.value for s in at.success)
+    assert reads == ["jira.csv", "jira.csv"]
+
+
+LONG = {  # longer than the rows kept, a cell past them that is no number
+    "long_jira.csv": "Issue key,Summary,Sprint,Story Points,Status\n" + "".join(
+        f"K-{n},Item {n},S{n // 50},{'viel' if n == 300 else n % 8},Done\n" for n in range(450)),
+    "long_sprints.csv": "Team,Sprint,Zusage,Erledigt\n" + "".join(
+        f"Nord,S{n},{'n/a' if n == 300 else 10},8\n" for n in range(450))}
+
+
+@pytest.mark.parametrize("name", sorted(path.name for path in FIXTURES.glob("*.csv")) + sorted(LONG))
+def test_a_file_is_recognised_from_its_first_rows_as_from_all_of_them(name):
+    """What the Import page shows about a file once its cells have gone (``glance``: the header and
+    the first rows) is what the whole reading gives: the tool, the columns found and the columns of
+    numbers, the template it fits."""
+    from data.importer import Upload, glance, inspect_template, read_upload
+    from data.sources import detect_source, inspect
+    content = LONG[name].encode() if name in LONG else (FIXTURES / name).read_bytes()
+    whole, kept = Upload(name, content), Upload(name, content)
+    read_upload(kept)
+    kept.let_go_of_reading()
+    assert not kept._read and glance(kept).header == read_upload(whole).header
+    source = detect_source(read_upload(whole).header)
+    if source:
+        assert inspect(glance(kept), source) == inspect(read_upload(whole), source)
+    assert inspect_template(kept) == inspect_template(whole)
+    assert not kept._read  # recognised without reading the file again
+    if name in LONG:
+        assert len(read_upload(whole)) == 450 and len(glance(kept)) == 200
 
 
 def test_the_sprint_review_and_home_share_one_sprint_table(db_path, monkeypatch):

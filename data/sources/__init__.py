@@ -12,8 +12,8 @@ from collections.abc import Iterable
 
 from data.csvfile import RawTable
 from data.sources import azure, jira, linear
-from data.sources.common import (REGISTRY, REQUIRED, Inspection, Rows, Source, Table, detect_source, fit_mapping,
-                                 register, sprint_sequence, unregister)
+from data.sources.common import (INSPECTED_ROWS, REGISTRY, REQUIRED, Inspection, Rows, Source, Table, detect_source,
+                                 fit_mapping, register, sprint_sequence, unregister)
 from data.sources.common import inspect as _inspect
 from data.sources.common import parse_export as _parse_export
 from data.templates import ParsedFile
@@ -24,7 +24,7 @@ register(linear.SOURCE)
 
 SOURCES = REGISTRY  # name → Source; iterating gives the names, in detection order
 
-__all__ = ["REQUIRED", "SOURCES", "Inspection", "Rows", "Source", "Table", "detect_source", "fit_mapping", "inspect",
+__all__ = ["INSPECTED_ROWS", "REQUIRED", "SOURCES", "Inspection", "Rows", "Source", "Table", "detect_source", "fit_mapping", "inspect",
            "parse_export", "register", "sprint_sequence", "unregister"]
 
 

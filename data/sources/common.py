@@ -214,6 +214,10 @@ def fit_mapping(raw: RawTable, mapping: dict[str, str] | None) -> tuple[dict[str
     return fitting, problems
 
 
+# how many of a file's first rows tell which of its columns hold numbers (``inspect``)
+INSPECTED_ROWS = 200
+
+
 def inspect(raw: RawTable, source: Source, mapping: dict[str, str] | None = None) -> Inspection:
     """What the file's columns were recognised as. Never refuses because of the mapping: entries
     that do not fit (a saved mapping of another export) are left out and listed in ``ignored``."""
@@ -223,7 +227,7 @@ def inspect(raw: RawTable, source: Source, mapping: dict[str, str] | None = None
                and not (name == "estimate" and (mapping or {}).get("estimate") == "")]
     numeric = []
     for position, header in enumerate(raw.header):
-        cells = [cell.strip().lstrip("'") for cell in raw.columns[position][:200] if cell.strip()]
+        cells = [cell.strip().lstrip("'") for cell in raw.columns[position][:INSPECTED_ROWS] if cell.strip()]
         if cells and all(_is_number(c) for c in cells):
             numeric.append(_label(raw.header, position))
     return Inspection(raw.file, source.name, columns.labels, columns.unknown, missing, columns.duplicates, numeric,
