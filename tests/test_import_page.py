@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from data.csvfile import read_csv
 from data.importer import import_uploads
 from data.store import Store
 from tests.support import charts, static_tables, upload
@@ -19,6 +20,24 @@ EXTRA = "team,sprint,committed,completed,owner,notes,colour,budget\nNord,S1,10,8
 def import_page() -> AppTest:
     at = AppTest.from_file("../dashboard.py", default_timeout=90).run()
     return at.switch_page("pages/import.py").run()
+
+
+def reads_counted(monkeypatch) -> list[str]:
+    """The names of the files read from here on (the importer's real reader, wrapped)."""
+    import data.importer as importer
+    reads = []
+    real = importer.read_csv
+    monkeypatch.setattr(importer, "read_csv", lambda name, *args, **kwargs: reads.append(name) or
+                        real(name, *args, **kwargs))
+    return reads
+
+
+def jira_uploaded() -> tuple[AppTest, bytes]:
+    """The Import page with a Jira export uploaded (and so checked), and the export."""
+    at = import_page()
+    content = (FIXTURES / "jira_cloud.csv").read_bytes()
+    at.file_uploader(key="uploads").set_value([("jira.csv", content, "text/csv")]).run()
+    return at, content
 
 
 def test_ignored_columns_are_one_note_and_counts_are_explained(db_path):
@@ -177,16 +196,10 @@ def test_after_the_check_the_page_holds_the_parse_not_the_files_cells(db_path, m
     """Issue 21: once checked, the files' cells go (the import writes the checked parse); a rerun
     recognises the files from their first rows, reading nothing again; a changed option reads the
     files again and checks anew. Counted with the real reader wrapped."""
-    import data.importer as importer
-    reads = []
-    real = importer.read_csv
-    monkeypatch.setattr(importer, "read_csv", lambda name, *args, **kwargs: reads.append(name) or
-                        real(name, *args, **kwargs))
-    at = import_page()
-    content = (FIXTURES / "jira_cloud.csv").read_bytes()
-    at.file_uploader(key="uploads").set_value([("jira.csv", content, "text/csv")]).run()
+    reads = reads_counted(monkeypatch)
+    at, content = jira_uploaded()
     upload, = at.session_state["import_uploads"].values()
-    rows = len(real("jira.csv", content, max_bytes=2**24, max_rows=10**6))
+    rows = len(read_csv("jira.csv", content, max_bytes=2**24, max_rows=10**6))
     assert reads == ["jira.csv"] and not upload._read and len(upload._head[0]) == min(rows, 200) > 0
     mapping = [s.value for s in at.selectbox if s.key.startswith("map_jira.csv_")]
     at.run()  # any click on the page: the mapping is shown as before, from the rows kept
@@ -296,14 +309,8 @@ def test_after_an_import_the_uploader_is_empty_and_the_files_leave_the_session(d
     the session holds neither their bytes nor their reading, and a click on the page does not check
     them again against the changed store (it would find every row unchanged). Counted with the real
     reader wrapped."""
-    import data.importer as importer
-    reads = []
-    real = importer.read_csv
-    monkeypatch.setattr(importer, "read_csv", lambda name, *args, **kwargs: reads.append(name) or
-                        real(name, *args, **kwargs))
-    at = import_page()
-    content = (FIXTURES / "jira_cloud.csv").read_bytes()
-    at.file_uploader(key="uploads").set_value([("jira.csv", content, "text/csv")]).run()
+    reads = reads_counted(monkeypatch)
+    at, content = jira_uploaded()
     assert "import_uploads" in at.session_state and reads == ["jira.csv"]
     at.button(key="do_import").click().run()
     assert not at.exception and any("Imported (import 1)" in s.value for s in at.success)
