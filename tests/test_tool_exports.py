@@ -413,3 +413,27 @@ def test_a_saved_mapping_that_does_not_fit_is_noted_in_german_entry_by_entry(sto
     assert german.startswith(f"j.csv: Die gespeicherte Spaltenzuordnung für Jira passt nicht zu dieser Datei; "
                              f"weggelassen: „colour“ ist kein Feld, das sich zuordnen lässt; verwenden Sie eines von {fields}")
     assert german.endswith(f"; Die für estimate gewählte Spalte „Nope“ gibt es in dieser Datei nicht. Spalten: {columns}.")
+
+
+NO_TEAM_COLUMN = {"jira_sprint_objects.csv"}  # neither a team nor a project column: imported with a team given
+
+
+@pytest.mark.parametrize(("name", "team"), [(path.name, team) for path in sorted(FIXTURES.glob("*.csv"))
+                                            if not path.name.endswith("sprints.csv") for team in (None, "One Team")
+                                            if team or path.name not in NO_TEAM_COLUMN])
+def test_an_exports_items_are_unique_on_the_stored_key_as_their_frame_says(tmp_path, name, team):
+    """The export's item frame says it is unique on the stored key (team, sprint, issue), so the
+    write does not look for repeated keys again: it holds for every export, with the team of a
+    column or one for all (overlapping exports: test_overlapping_jira_exports_give_one_row_per_issue_and_sprint)."""
+    from data.importer import prepare_import
+    from data.store import Store
+    store = Store(tmp_path / "s.duckdb")
+    try:
+        with store.session():
+            prepared = prepare_import(store, [Upload(name, (FIXTURES / name).read_bytes())], team=team)
+    finally:
+        store.close()
+    frames = [frame for item in prepared.parsed for frame in item.frames if frame.table == "sprint_items"]
+    assert frames and all(frame.unique for frame in frames)
+    for frame in frames:
+        assert not frame.data.duplicated(["team", "sprint", "item_key"]).any()

@@ -681,8 +681,10 @@ def _parse_export(raw: RawTable, source: Source, team: str | None, mapping: dict
     if undated:
         frames.append(Frame("sprints", pd.DataFrame(undated), {"team", "sprint", "file_order"}))
     linked = items["key_result"].notna().any()  # without any link found, stored links are kept
+    # unique on the stored key (team, sprint, issue): keys repeated in the file were refused above,
+    # and each issue has one row per sprint it was in
     frames.append(Frame("sprint_items", items, set(items.columns) - {"source_updated", "source_row"}
-                        - (set() if linked else {"key_result"})))
+                        - (set() if linked else {"key_result"}), unique=True))
 
     notes = list(raw.notes)
     estimate_from = columns.labels.get("estimate")
