@@ -136,20 +136,23 @@ class TextColumn(Sequence):
         """The distinct cells in the order they first appear."""
         return self.encoded()[1]
 
+    def _trimmed(self) -> pa.Array:
+        """Every cell without the blanks str.strip() removes, held as the column is (a dictionary
+        stays one: each distinct cell stripped once)."""
+        cells = self._cells
+        if isinstance(cells, pa.DictionaryArray):
+            return pa.DictionaryArray.from_arrays(cells.indices, pc.utf8_trim(cells.dictionary, WHITESPACE))
+        return pc.utf8_trim(cells, WHITESPACE)
+
     def stripped(self) -> pa.Array:
         """Every cell without the blanks str.strip() removes, as a string array."""
-        cells = self._cells
-        if isinstance(cells, pa.DictionaryArray):  # each distinct cell stripped once
-            return pc.utf8_trim(cells.dictionary, WHITESPACE).take(cells.indices)
-        return pc.utf8_trim(cells, WHITESPACE)
+        trimmed = self._trimmed()
+        return trimmed.dictionary_decode() if isinstance(trimmed, pa.DictionaryArray) else trimmed
 
     def stripped_objects(self) -> np.ndarray:
         """``stripped`` as an array of Python strings, one object per distinct cell (``objects``);
         from a dictionary without a string array of every cell in between."""
-        cells = self._cells
-        if isinstance(cells, pa.DictionaryArray):
-            return objects(pa.DictionaryArray.from_arrays(cells.indices, pc.utf8_trim(cells.dictionary, WHITESPACE)))
-        return objects(self.stripped())
+        return objects(self._trimmed())
 
     def take(self, indices) -> TextColumn:
         return TextColumn.compact(self.array.take(pa.array(indices, pa.int64())))
@@ -440,19 +443,16 @@ def objects(column: pa.Array) -> np.ndarray:
     """The cells of a column (strings, or a dictionary of them) as an array of Python strings, one
     string object per distinct value: a column that repeats its values (teams, sprints, dates,
     yes/no) costs a pointer per row, not a string."""
-    if isinstance(column, pa.DictionaryArray):
-        distinct = np.empty(len(column.dictionary), dtype=object)
-        distinct[:] = column.dictionary.to_pylist()
-        return distinct[column.indices.to_numpy(zero_copy_only=False)]
-    head = column.slice(0, 10_000)
-    if pc.count_distinct(head).as_py() * 2 > len(head):  # mostly distinct (keys, titles): nothing to share
-        out = np.empty(len(column), dtype=object)
-        out[:] = column.to_pylist()
-        return out
-    encoded = pc.dictionary_encode(column)
-    distinct = np.empty(len(encoded.dictionary), dtype=object)
-    distinct[:] = encoded.dictionary.to_pylist()
-    return distinct[encoded.indices.to_numpy(zero_copy_only=False)]
+    if not isinstance(column, pa.DictionaryArray):
+        head = column.slice(0, 10_000)
+        if pc.count_distinct(head).as_py() * 2 > len(head):  # mostly distinct (keys, titles): nothing to share
+            out = np.empty(len(column), dtype=object)
+            out[:] = column.to_pylist()
+            return out
+        column = pc.dictionary_encode(column)
+    distinct = np.empty(len(column.dictionary), dtype=object)
+    distinct[:] = column.dictionary.to_pylist()
+    return distinct[column.indices.to_numpy(zero_copy_only=False)]
 
 
 def _blank_cells(column: pa.Array) -> pa.Array:
