@@ -17,6 +17,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from data.templates import template_csv
 from scripts.settled import settle
+from tests.cli_process import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -72,8 +73,7 @@ def stop(process: subprocess.Popen) -> None:
 def server(tmp_path):
     """The dashboard on a free localhost port, on a store that `make run` would have prepared."""
     env = {**os.environ, "DASHBOARD_DB": str(tmp_path / "browser.duckdb")}
-    subprocess.run([sys.executable, "-m", "analytics", "demo", "--if-empty"], cwd=ROOT, env=env, check=True,
-                   capture_output=True, timeout=120)
+    assert run_cli(["demo", "--if-empty"], env=env).returncode == 0
     process, url = start_server(env)
     yield url
     stop(process)
@@ -258,8 +258,8 @@ REVENUE_CHECKINS = "kr_id,date,value,confidence\nKR-U,2026-11-27,1745545,7\n"
 
 def stored_value(env: dict) -> float:
     """KR-U's value as the command line reads it from the store."""
-    done = subprocess.run([sys.executable, "-m", "analytics", "okrs", "--json"], cwd=ROOT, env=env, check=True,
-                          capture_output=True, text=True, timeout=120)
+    done = run_cli(["okrs", "--json"], env=env)
+    assert done.returncode == 0, done.stderr
     return next(r for r in json.loads(done.stdout)["key_results"] if r["kr_id"] == "KR-U")["current_value"]
 
 
@@ -274,8 +274,7 @@ def test_a_german_checkin_typed_in_chromium_is_stored_as_meant(tmp_path, chromiu
     env = {**os.environ, "DASHBOARD_DB": str(tmp_path / "revenue.duckdb")}
     for name, text in (("okrs.csv", REVENUE_OKRS), ("checkins.csv", REVENUE_CHECKINS)):
         (tmp_path / name).write_text(text, encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "analytics", "import", str(tmp_path / "okrs.csv"),
-                    str(tmp_path / "checkins.csv")], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
+    assert run_cli(["import", str(tmp_path / "okrs.csv"), str(tmp_path / "checkins.csv")], env=env).returncode == 0
     process, url = start_server(env)
     try:
         page = chromium.new_page(viewport={"width": 1400, "height": 1400})

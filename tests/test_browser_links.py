@@ -5,19 +5,18 @@ are not there are said in sentences, never an exception (links.py)."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
-from tests.test_browser import ROOT, start_server, stop
+from tests.test_browser import start_server, stop
 from scripts.settled import settle
+from tests.cli_process import run_cli
 
 
 @pytest.fixture(scope="module")
 def demo_url(tmp_path_factory):
     env = {**os.environ, "DASHBOARD_DB": str(tmp_path_factory.mktemp("links") / "demo.duckdb")}
-    subprocess.run([sys.executable, "-m", "analytics", "demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    assert run_cli(["demo"], env=env).returncode == 0
     process, url = start_server(env)
     yield url
     stop(process)

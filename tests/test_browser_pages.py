@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, BrowserContext
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from scripts.settled import settle
-from tests.test_browser import ROOT, start_server, stop
+from tests.cli_process import run_cli
+from tests.test_browser import start_server, stop
 
 PAGES = ["", "import", "sprint_review", "retrospective", "okrs", "teams"]
 # words that must not appear on a German page (whole words; the demo's own German data has none)
@@ -40,8 +40,7 @@ OVERLAPS = (Path(__file__).parent / "browser_overlaps.js").read_text(encoding="u
 
 
 def cli(env: dict, *args: str) -> None:
-    done = subprocess.run([sys.executable, "-m", "analytics", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=300)
+    done = run_cli(list(args), env=env, timeout=300)
     assert done.returncode == 0, done.stderr
 
 
@@ -106,8 +105,14 @@ def served(request, tmp_path_factory):
 
 
 
-def visit(browser, url: str, path: str, lang: str, hosts: set, **options):
-    page = browser.new_page(**(options or {"viewport": {"width": 1440, "height": 1400}}))
+DESKTOP = {"viewport": {"width": 1440, "height": 1400}}
+
+
+def visit(opener: Browser | BrowserContext, url: str, path: str, lang: str, hosts: set):
+    """A page of the app, settled, in a new tab: of a context of its own on the desktop (``opener``
+    the browser: nothing cached), or of ``opener``, a context (a new Streamlit session still, but the
+    code that the context's earlier tabs loaded comes from its cache, not loaded and compiled again)."""
+    page = opener.new_page(**DESKTOP) if isinstance(opener, Browser) else opener.new_page()
     page.on("request", lambda request: hosts.add(request.url.split("/")[2]))
     page.goto(f"{url}/{path}?lang={lang}", wait_until="domcontentloaded")
     settle(page)
@@ -126,8 +131,9 @@ def test_every_page_reads_right(served, browser, lang):
     hosts: set[str] = set()
     own = url.split("/")[2]
     problems = []
+    context = browser.new_context(**DESKTOP)
     for path in PAGES:
-        page = visit(browser, url, path, lang, hosts)
+        page = visit(context, url, path, lang, hosts)
         where = f"{store}/{path or 'home'}/{lang}"
         assert not page.locator("[data-testid=stException]").count(), where
         headers, cells = grid(page)
@@ -178,6 +184,7 @@ def test_every_page_reads_right(served, browser, lang):
             if objectives[0] > objectives[1] + 1:
                 problems.append(f"{where}: the Objectives table scrolls sideways ({objectives[0]} > {objectives[1]} px)")
         page.close()
+    context.close()
     assert hosts <= {own}, f"requests left the machine: {sorted(hosts - {own})}"
     assert problems == [], "\n".join(problems)
 
@@ -269,8 +276,9 @@ def test_the_main_pages_read_on_a_phone(served, browser):
     also after choosing a page in the navigation."""
     store, url = served
     problems = []
+    phone = browser.new_context(**PHONE)
     for path in ("", "sprint_review", "okrs"):
-        page = visit(browser, url, path, "de", set(), **PHONE)
+        page = visit(phone, url, path, "de", set())
         where = f"{store}/{path or 'home'}/phone"
         if page.evaluate(SIDEBAR) > 0:
             problems.append(f"{where}: the sidebar covers the page")
@@ -306,7 +314,7 @@ def test_the_main_pages_read_on_a_phone(served, browser):
             if scroll > client + 1:
                 problems.append(f"{where}: a {kind} with {columns} columns scrolls sideways ({scroll} > {client} px)")
         page.close()
-    page = visit(browser, url, "", "de", set(), **PHONE)
+    page = visit(phone, url, "", "de", set())
     page.locator("[data-testid=stExpandSidebarButton]").click()
     page.wait_for_function(f"() => ({SIDEBAR})() > 0", timeout=30_000)  # open, with the navigation
     page.get_by_role("link", name="Sprint-Review").first.click()
@@ -316,6 +324,7 @@ def test_the_main_pages_read_on_a_phone(served, browser):
     if page.evaluate(SIDEBAR) > 0:
         problems.append(f"{store}: the sidebar still covers the page after choosing a page")
     page.close()
+    phone.close()
     assert problems == [], "\n".join(problems)
 
 

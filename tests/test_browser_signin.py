@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -25,6 +24,7 @@ from data.errors import UndoRefused
 from data.importer import import_uploads
 from data.store import Store
 from tests.support import TODAY, snapshot, upload
+from tests.cli_process import run_cli
 from tests.test_browser import ROOT, free_port, start_server, stop
 from scripts.settled import settle
 
@@ -37,8 +37,7 @@ SPRINT = "team,sprint,start_date,end_date,committed,completed\nPipeline Süd,PS 
 
 
 def cli(env: dict, *args: str) -> str:
-    done = subprocess.run([sys.executable, "-m", "analytics", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=300)
+    done = run_cli(list(args), env=env, timeout=300)
     assert done.returncode == 0, done.stderr
     return done.stdout
 

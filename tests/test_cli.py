@@ -1,4 +1,5 @@
-"""python -m analytics as CLI.md fixes it, run as a real subprocess against a real DuckDB file."""
+"""python -m analytics as CLI.md fixes it, each command in a process of its own (tests/cli_process.py)
+against a real DuckDB file."""
 from __future__ import annotations
 
 import json
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from data.store import Store
+from tests.cli_process import run_cli
 from tests.support import snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,10 +33,10 @@ KR-2,2026-01-30,6.5,5
 
 
 def run(*args: str, db: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    """``python -m analytics ARGS --db DB`` in a process of its own (forked with its libraries loaded)."""
     environment = {**os.environ, **(env or {})}
     environment.pop("DASHBOARD_DB", None)
-    return subprocess.run([sys.executable, "-m", "analytics", *args, "--db", str(db)], cwd=ROOT,
-                          capture_output=True, text=True, env=environment, timeout=120)
+    return run_cli([*args, "--db", str(db)], env=environment)
 
 
 @pytest.fixture
