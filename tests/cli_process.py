@@ -22,8 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# what every command loads; a command's own modules load in its process, as they would
-_PRELOAD = ["cli", "cli.output", "cli.common", "data.access", "data.store", "pandas", "duckdb", "pyarrow"]
+# what every command loads (with them pandas, PyArrow and DuckDB); a command's own modules load in its
+# process, as they would
+_PRELOAD = ["cli", "data.access", "data.store"]
 _context = multiprocessing.get_context("forkserver")
 _context.set_forkserver_preload(_PRELOAD)
 
