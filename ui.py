@@ -12,9 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-import holidays.countries  # noqa: F401  the first lookup of any country imports all 250 (the package does):
-# loaded with the pages' code, not in the middle of a page's first sprint table (a command-line import
-# without regions never loads them)
 import pandas as pd
 import pandas.io.formats.style  # noqa: F401  the Styler of tinted tables compiles its templates on import:
 # with the modules, not in the middle of the first page that shows a tinted table

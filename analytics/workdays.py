@@ -6,6 +6,8 @@ German names), so a region is an ISO 3166-2 code such as ``DE-BY`` or a country 
 """
 from __future__ import annotations
 
+import importlib.util
+import sys
 from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
@@ -17,13 +19,40 @@ import pandas as pd
 from i18n import locale, t
 
 
+@lru_cache(maxsize=1)
+def _one_country_at_a_time() -> None:
+    """Have ``holidays`` import the module of each country looked up, not all of them.
+
+    Looking up Germany imports ``holidays.countries.germany``, and Python first imports the package
+    ``holidays.countries``, whose ``__init__`` imports the modules of all 250 countries: 6–8 MiB of a
+    server's memory (issue 21) for the one or two countries an organisation's teams are in. The
+    package is put in place without running its ``__init__``: its modules are still found in its
+    folder, one at a time, and a name asked of the package itself (``from holidays.countries import
+    Germany``) is imported from the module that holidays' own registry names for it."""
+    if "holidays.countries" in sys.modules:
+        return
+    from holidays.registry import COUNTRIES
+    modules = {name: module for module, names in COUNTRIES.items() for name in names}
+    package = importlib.util.module_from_spec(importlib.util.find_spec("holidays.countries"))
+
+    def entity(name: str):
+        if name not in modules:
+            raise AttributeError(f"module 'holidays.countries' has no attribute {name!r}")
+        return getattr(importlib.import_module(f"holidays.countries.{modules[name]}"), name)
+
+    package.__getattr__ = entity
+    sys.modules.setdefault("holidays.countries", package)
+    holidays.countries = sys.modules["holidays.countries"]
+
+
 @lru_cache(maxsize=None)
 def _subdivisions(country: str) -> tuple[str, ...] | None:
     """The subdivisions ``holidays`` knows for a country code (None for an unknown country), as
     ``holidays.list_supported_countries()`` has them, but loading that one country's module only:
-    the whole list loads every country (about a second, in the first page of a process)."""
+    the whole list loads every country."""
     if country not in _countries():
         return None
+    _one_country_at_a_time()
     return tuple(getattr(holidays, country).subdivisions)
 
 
@@ -69,6 +98,7 @@ def region_problem(code: str) -> str | None:
 @lru_cache(maxsize=256)
 def _calendar(region: str, year: int, language: str) -> tuple[tuple[date, str], ...]:
     country, subdivision = parse_region(region)
+    _one_country_at_a_time()
     found = holidays.country_holidays(country, subdiv=subdivision, years=year)
     for name in (language, language.split("_")[0]):  # holidays names languages 'de', 'en_US', …
         if name in found.supported_languages:

@@ -3,7 +3,10 @@ public holidays and days off, length- and type-aware stability and forecast, fil
 without dates, completed late, the review's item lists and comparison."""
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -18,6 +21,8 @@ from data.errors import ImportFailed
 from data.sources import sprint_sequence
 from data.importer import import_uploads
 from tests.support import snapshot, table, upload
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def sprint(name, start=None, end=None, committed=None, completed=None, kind=None, team="T", **extra):
@@ -87,6 +92,31 @@ def test_a_bavarian_holiday_and_days_off_change_working_days():
     assert public_holidays("2026-01-05", "2026-01-09", "DE-BY", "de") == [(date(2026, 1, 6), "Heilige Drei Könige")]
     # a holiday on a weekend is not subtracted twice: 1 Nov 2026 (All Saints' Day) is a Sunday
     assert public_holidays("2026-10-26", "2026-11-06", "DE-BY") == []
+
+
+def test_a_region_loads_its_own_country_of_the_holidays_package_only():
+    """holidays.countries imports all 250 countries' modules when any is looked up; a process
+    imports the modules of the countries its regions are in (issue 21: a server's memory), and the
+    calendars are the package's own (the answers below are what the whole package gives)."""
+    probe = """
+import sys
+from analytics.workdays import public_holidays, region_problem
+print(public_holidays("2026-01-05", "2026-01-09", "DE-BY", "de"))
+print(public_holidays("2026-10-26", "2026-10-30", "AT", "en"))
+print(region_problem("DE-XX") is not None, region_problem("FR") is None)
+print(sorted(m for m in sys.modules if m.startswith("holidays.countries.")))
+from holidays.countries import Austria, DE
+import holidays
+print(Austria.__module__, DE.__module__, holidays.country_holidays("CH", subdiv="ZH", years=2026).get("2026-08-01"))
+"""
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "[(datetime.date(2026, 1, 6), 'Heilige Drei Könige')]",
+        "[(datetime.date(2026, 10, 26), 'National Day')]",
+        "True True",
+        "['holidays.countries.austria', 'holidays.countries.france', 'holidays.countries.germany']",
+        "holidays.countries.austria holidays.countries.germany National Day"]
 
 
 def test_region_codes_are_checked():
