@@ -466,6 +466,15 @@ def objective_comparison(_store: Store, version: tuple, teams: tuple[str, ...], 
 
 
 @st.cache_data(show_spinner=False)
+def import_history(_store: Store, version: tuple) -> tuple[pd.DataFrame, dict[int, int]]:
+    """The Import page's history and the rows each import left out, once per data version (a
+    signed-in identity's version names the identity): the page runs again at every upload and
+    option, and on DuckLake each table a run reads costs its catalog round trips (10–15 ms)."""
+    history = _store.history()
+    return history, ({} if history.empty else _store.reject_counts())
+
+
+@st.cache_data(show_spinner=False)
 def table_of(_store: Store, version: tuple, name: str, teams: tuple[str, ...]) -> pd.DataFrame:
     return _store.current(name, list(teams))
 

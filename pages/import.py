@@ -111,7 +111,8 @@ for upload in uploads:
 # files of our kind under their own headers: the same mapping as for tool exports, to a template
 template_mapping: dict[str, str] = {}
 incomplete = False  # a file of ours whose required columns are not all recognised
-saved_template = db.mapping("template")
+# read only with a file of ours among the uploads (on DuckLake each table read costs catalog round trips)
+saved_template = db.mapping("template") if any(upload.name not in exported for upload in uploads) else {}
 for upload in uploads:
     if upload.name in exported:
         continue
@@ -262,13 +263,12 @@ if uploads:
                 upload_widget(uploader)
 
 st.subheader(ui.tr("history"))
-history = db.history()
+history, rejected = ui.import_history(db, db.data_version())  # rejected: the rows imports with --skip-invalid left out
 if history.empty:
     st.caption("–")
 else:
-    rejected = db.reject_counts()  # the rows imports with --skip-invalid left out, kept beside them
-    if rejected:
-        history["rejected"] = history["import_id"].map(rejected).fillna(0).astype(int)
+    if rejected:  # kept beside them
+        history = history.assign(rejected=history["import_id"].map(rejected).fillna(0).astype(int))
     ui.table(history, "history", "import_history")
     if rejected:
         chosen_rejects = st.selectbox(ui.tr("rejects_of_import"), sorted(rejected, reverse=True), key="rejects_id")
